@@ -1,0 +1,224 @@
+package io.spillway;
+
+import io.spillway.config.SpillwayConfig;
+import io.spillway.config.WriteSettings;
+import io.spillway.read.SpillwayShuffleReader;
+import io.spillway.write.MapOutputBuffer;
+import io.spillway.write.MapTaskContext;
+import io.spillway.write.ObjectMapOutputBuffer;
+import io.spillway.write.SerializedMapOutputBuffer;
+import io.spillway.write.SpillwayShuffleWriter;
+import io.spillway.write.spill.SpillFileTracker;
+import io.spillway.write.spill.SpillLocationSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.spark.MapOutputTracker;
+import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.shuffle.BaseShuffleHandle;
+import org.apache.spark.shuffle.IndexShuffleBlockResolver;
+import org.apache.spark.shuffle.ShuffleDataIOUtils;
+import org.apache.spark.shuffle.ShuffleHandle;
+import org.apache.spark.shuffle.ShuffleReadMetricsReporter;
+import org.apache.spark.shuffle.ShuffleReader;
+import org.apache.spark.shuffle.ShuffleWriteMetricsReporter;
+import org.apache.spark.shuffle.ShuffleWriter;
+import org.apache.spark.shuffle.api.ShuffleExecutorComponents;
+import org.apache.spark.shuffle.sort.SortShuffleManager;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManagerId;
+import org.apache.spark.util.collection.OpenHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import scala.Tuple3;
+import scala.collection.Iterator;
+import scala.collection.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+
+/**
+ * Spillway's shuffle manager. Enable it with
+ *
+ * <pre>
+ * spark-submit --jars spillway-spark-&lt;version&gt;.jar \
+ *   --conf spark.shuffle.manager=io.spillway.SpillwayShuffleManager ...
+ * </pre>
+ *
+ * <p>Wiring only: it picks a write path per shuffle, builds Spillway's writers and readers, and
+ * removes a shuffle's files when Spark unregisters it. None of Spark's shuffle writers is used.
+ *
+ * <p>Why it extends {@link SortShuffleManager} while overriding every method: Spark SQL copies
+ * every row before a shuffle unless the manager is a {@code SortShuffleManager}
+ * ({@code ShuffleExchangeExec.needToCopyObjectsBeforeShuffle}). In exchange Spillway's writers
+ * never keep a reference to a record once the next one arrives on the serialized path, which is
+ * the only path SQL rows take. The on-disk format is Spark's {@code .data}/{@code .index}/{@code
+ * .checksum}, so the block resolver is Spark's {@link IndexShuffleBlockResolver} and the external
+ * shuffle service, host-local reads and decommission migration work unchanged.
+ */
+public class SpillwayShuffleManager extends SortShuffleManager {
+  private static final Logger LOG = LoggerFactory.getLogger(SpillwayShuffleManager.class);
+
+  private final SparkConf conf;
+  private final WriteSettings writeSettings;
+  private final IndexShuffleBlockResolver blockResolver;
+  private volatile ShuffleExecutorComponents executorComponents;
+
+  public SpillwayShuffleManager(SparkConf conf) {
+    super(conf);
+    this.conf = conf;
+    // Fail at start-up, naming key, value and allowed values, rather than in the first task.
+    SpillwayConfig.validate(conf);
+    this.writeSettings = WriteSettings.fromSparkConf(conf);
+    this.blockResolver = new IndexShuffleBlockResolver(conf);
+    LOG.info("Spillway shuffle manager started: {}", writeSettings);
+  }
+
+  @Override
+  public <K, V, C> ShuffleHandle registerShuffle(int shuffleId, ShuffleDependency<K, V, C> dependency) {
+    WritePath path = WritePath.choose(dependency);
+    return new SpillwayShuffleHandle<>(shuffleId, dependency, path);
+  }
+
+  @Override
+  public <K, V> ShuffleWriter<K, V> getWriter(ShuffleHandle handle, long mapId, TaskContext context,
+      ShuffleWriteMetricsReporter metrics) {
+    SpillwayShuffleHandle<K, V, ?> spillwayHandle = asSpillwayHandle(handle);
+    recordMapTask(handle.shuffleId(), mapId);
+    ShuffleDependency<K, V, ?> dependency = spillwayHandle.dependency();
+    SparkEnv env = SparkEnv.get();
+    MapTaskContext task = new MapTaskContext(
+        handle.shuffleId(),
+        mapId,
+        dependency.partitioner().numPartitions(),
+        writeSettings,
+        context.taskMemoryManager(),
+        dependency.serializer().newInstance(),
+        env.serializerManager(),
+        new SpillFileTracker(SpillLocationSource.sparkLocalDirs()),
+        context.taskMetrics());
+    return newWriter(spillwayHandle, task, context, metrics, env.blockManager().shuffleServerId());
+  }
+
+  private <K, V, C> ShuffleWriter<K, V> newWriter(SpillwayShuffleHandle<K, V, C> handle,
+      MapTaskContext task, TaskContext context, ShuffleWriteMetricsReporter metrics,
+      BlockManagerId shuffleServerId) {
+    ShuffleDependency<K, V, C> dependency = handle.dependency();
+    if (dependency.mapSideCombine()) {
+      MapOutputBuffer<K, C> buffer = newBuffer(handle.writePath(), task);
+      ShuffleWriter<K, C> combined = new SpillwayShuffleWriter<>(dependency, task, buffer, context,
+          metrics, executorComponents(), shuffleServerId);
+      return new MapSideCombiningWriter<>(dependency, combined, context);
+    }
+    MapOutputBuffer<K, V> buffer = newBuffer(handle.writePath(), task);
+    return new SpillwayShuffleWriter<>(dependency, task, buffer, context, metrics,
+        executorComponents(), shuffleServerId);
+  }
+
+  private static <K, V> MapOutputBuffer<K, V> newBuffer(WritePath path, MapTaskContext task) {
+    return path == WritePath.SERIALIZED
+        ? new SerializedMapOutputBuffer<>(task)
+        : new ObjectMapOutputBuffer<>(task);
+  }
+
+  @Override
+  public <K, C> ShuffleReader<K, C> getReader(ShuffleHandle handle, int startMapIndex,
+      int endMapIndex, int startPartition, int endPartition, TaskContext context,
+      ShuffleReadMetricsReporter metrics) {
+    BaseShuffleHandle<K, ?, C> baseHandle = asSpillwayHandle(handle);
+    SparkEnv env = SparkEnv.get();
+    MapOutputTracker tracker = env.mapOutputTracker();
+    Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>> blocksByAddress;
+    boolean batchFetchAllowed;
+    if (baseHandle.dependency().isShuffleMergeFinalizedMarked()) {
+      var pushBased = tracker.getPushBasedShuffleMapSizesByExecutorId(handle.shuffleId(),
+          startMapIndex, endMapIndex, startPartition, endPartition);
+      blocksByAddress = pushBased.iter();
+      batchFetchAllowed = pushBased.enableBatchFetch();
+    } else {
+      blocksByAddress = tracker.getMapSizesByExecutorId(handle.shuffleId(), startMapIndex,
+          endMapIndex, startPartition, endPartition);
+      batchFetchAllowed = true;
+    }
+    boolean batchFetch = batchFetchAllowed
+        && SortShuffleManager.canUseBatchFetch(startPartition, endPartition, context);
+    return new SpillwayShuffleReader<>(baseHandle, blocksByAddress, context, metrics,
+        env.serializerManager(), env.blockManager(), tracker, env.conf(), batchFetch);
+  }
+
+  @Override
+  public boolean unregisterShuffle(int shuffleId) {
+    OpenHashSet<Object> mapTaskIds = mapTasksByShuffle().remove(shuffleId);
+    if (mapTaskIds != null) {
+      synchronized (mapTaskIds) {
+        scala.collection.Iterator<Object> ids = mapTaskIds.iterator();
+        while (ids.hasNext()) {
+          blockResolver.removeDataByMap(shuffleId, (Long) ids.next());
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public IndexShuffleBlockResolver shuffleBlockResolver() {
+    return blockResolver;
+  }
+
+  @Override
+  public void stop() {
+    blockResolver.stop();
+  }
+
+  /** The settings every map task of this executor uses. */
+  public WriteSettings writeSettings() {
+    return writeSettings;
+  }
+
+  /**
+   * Map task ids per shuffle, shared with the resolver, which adds the ids of map outputs that
+   * migrate in from a decommissioned executor: unregistering deletes both kinds.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ConcurrentMap<Object, OpenHashSet<Object>> mapTasksByShuffle() {
+    return (ConcurrentMap) blockResolver.taskIdMapsForShuffle();
+  }
+
+  private void recordMapTask(int shuffleId, long mapId) {
+    OpenHashSet<Object> ids = mapTasksByShuffle().computeIfAbsent(shuffleId,
+        id -> new OpenHashSet<>(16, ClassTag$.MODULE$.Long()));
+    synchronized (ids) {
+      ids.add(mapId);
+    }
+  }
+
+  private ShuffleExecutorComponents executorComponents() {
+    ShuffleExecutorComponents components = executorComponents;
+    if (components == null) {
+      synchronized (this) {
+        components = executorComponents;
+        if (components == null) {
+          components = ShuffleDataIOUtils.loadShuffleDataIO(conf).executor();
+          Map<String, String> extraConfigs = CollectionConverters.asJava(
+              scala.collection.immutable.Map$.MODULE$.from(scala.Predef.wrapRefArray(
+                  conf.getAllWithPrefix(ShuffleDataIOUtils.SHUFFLE_SPARK_CONF_PREFIX()))));
+          components.initializeExecutor(conf.getAppId(), SparkEnv.get().executorId(), extraConfigs);
+          executorComponents = components;
+        }
+      }
+    }
+    return components;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V, C> SpillwayShuffleHandle<K, V, C> asSpillwayHandle(ShuffleHandle handle) {
+    if (!(handle instanceof SpillwayShuffleHandle)) {
+      throw new IllegalArgumentException("Shuffle " + handle.shuffleId()
+          + " was registered by another shuffle manager (handle " + handle.getClass().getName()
+          + "); every JVM of the application must use " + SpillwayShuffleManager.class.getName());
+    }
+    return (SpillwayShuffleHandle<K, V, C>) handle;
+  }
+}

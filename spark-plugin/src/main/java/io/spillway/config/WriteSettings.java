@@ -1,0 +1,78 @@
+package io.spillway.config;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.io.CompressionCodec;
+import org.apache.spark.io.CompressionCodec$;
+
+/**
+ * The map side's settings, read once from the {@link SparkConf} and passed down as values:
+ * Spark's own shuffle keys with their Spark meaning, plus Spillway's merge keys.
+ *
+ * @param fileBufferSizeBytes {@code spark.shuffle.file.buffer}: buffer between a spill or output
+ *     stream and its file
+ * @param diskWriteBufferSizeBytes {@code spark.shuffle.spill.diskWriteBufferSize}: staging buffer
+ *     that record bytes are copied through from memory pages to a stream
+ * @param initialPointerSlots {@code spark.shuffle.sort.initialBufferSize}: records the pointer
+ *     array holds before it first grows
+ * @param forceSpillRecords {@code spark.shuffle.spill.numElementsForceSpillThreshold}
+ * @param forceSpillBytes {@code spark.shuffle.spill.maxSizeInBytesForSpillThreshold}
+ * @param transferToEnabled {@code spark.file.transferTo}
+ * @param fastMergeEnabled {@code spark.shuffle.unsafe.fastMergeEnabled}
+ * @param compressShuffle {@code spark.shuffle.compress}
+ * @param codecConcatenatesStreams whether concatenated compressed streams decode as one stream
+ *     (always true when compression is off)
+ * @param checksumEnabled {@code spark.shuffle.checksum.enabled}
+ * @param checksumAlgorithm {@code spark.shuffle.checksum.algorithm}
+ * @param mergeStrategy {@code spark.spillway.merge.strategy}
+ * @param maxOpenFiles {@code spark.spillway.merge.maxOpenFiles}
+ */
+public record WriteSettings(
+    int fileBufferSizeBytes,
+    int diskWriteBufferSizeBytes,
+    int initialPointerSlots,
+    long forceSpillRecords,
+    long forceSpillBytes,
+    boolean transferToEnabled,
+    boolean fastMergeEnabled,
+    boolean compressShuffle,
+    boolean codecConcatenatesStreams,
+    boolean checksumEnabled,
+    String checksumAlgorithm,
+    MergeStrategyOption mergeStrategy,
+    int maxOpenFiles) {
+
+  public static WriteSettings fromSparkConf(SparkConf conf) {
+    boolean compress = conf.getBoolean("spark.shuffle.compress", true);
+    boolean concatenates = !compress || CompressionCodec$.MODULE$
+        .supportsConcatenationOfSerializedStreams(CompressionCodec.createCodec(conf));
+    return new WriteSettings(
+        (int) conf.getSizeAsKb("spark.shuffle.file.buffer", "32k") * 1024,
+        (int) conf.getSizeAsBytes("spark.shuffle.spill.diskWriteBufferSize", "1m"),
+        Math.max(1, conf.getInt("spark.shuffle.sort.initialBufferSize", 4096)),
+        conf.getLong("spark.shuffle.spill.numElementsForceSpillThreshold", Integer.MAX_VALUE),
+        conf.getSizeAsBytes("spark.shuffle.spill.maxSizeInBytesForSpillThreshold",
+            String.valueOf(Long.MAX_VALUE)),
+        conf.getBoolean("spark.file.transferTo", true),
+        conf.getBoolean("spark.shuffle.unsafe.fastMergeEnabled", true),
+        compress,
+        concatenates,
+        conf.getBoolean("spark.shuffle.checksum.enabled", true),
+        conf.get("spark.shuffle.checksum.algorithm", "ADLER32"),
+        SpillwayConfig.MERGE_STRATEGY.read(conf),
+        SpillwayConfig.MERGE_MAX_OPEN_FILES.read(conf));
+  }
+
+  /** A copy with another merge strategy (tests and benchmarks). */
+  public WriteSettings withMergeStrategy(MergeStrategyOption option) {
+    return new WriteSettings(fileBufferSizeBytes, diskWriteBufferSizeBytes, initialPointerSlots,
+        forceSpillRecords, forceSpillBytes, transferToEnabled, fastMergeEnabled, compressShuffle,
+        codecConcatenatesStreams, checksumEnabled, checksumAlgorithm, option, maxOpenFiles);
+  }
+
+  /** A copy with another bound on open spill files (tests). */
+  public WriteSettings withMaxOpenFiles(int files) {
+    return new WriteSettings(fileBufferSizeBytes, diskWriteBufferSizeBytes, initialPointerSlots,
+        forceSpillRecords, forceSpillBytes, transferToEnabled, fastMergeEnabled, compressShuffle,
+        codecConcatenatesStreams, checksumEnabled, checksumAlgorithm, mergeStrategy, files);
+  }
+}

@@ -1,0 +1,97 @@
+package io.spillway.memory;
+
+import java.io.IOException;
+import java.util.Objects;
+import org.apache.spark.memory.MemoryConsumer;
+import org.apache.spark.memory.MemoryMode;
+import org.apache.spark.memory.TaskMemoryManager;
+import org.apache.spark.unsafe.array.LongArray;
+import org.apache.spark.unsafe.memory.MemoryBlock;
+
+/**
+ * The one {@link MemoryConsumer} through which a Spillway structure takes memory from the task's
+ * {@link TaskMemoryManager}. It opens the allocation methods to its owner, keeps the peak of what
+ * it held, and forwards spill requests to a {@link SpillHandler}.
+ *
+ * <p>Why a delegate instead of having sorters extend {@code MemoryConsumer}: the sorters stay
+ * small and testable, the memory rules live in one class, and the spill request carries a plain
+ * "did I ask for it" flag instead of a consumer identity.
+ */
+public final class TaskMemoryConsumer extends MemoryConsumer {
+  private final TaskMemoryManager taskMemoryManager;
+  private SpillHandler spillHandler;
+  private long peakUsedBytes;
+
+  /** A consumer of the task's tungsten mode (off-heap iff {@code spark.memory.offHeap.enabled}). */
+  public static TaskMemoryConsumer tungsten(TaskMemoryManager taskMemoryManager, long pageSizeBytes) {
+    return new TaskMemoryConsumer(taskMemoryManager, pageSizeBytes,
+        taskMemoryManager.getTungstenMemoryMode());
+  }
+
+  /** A consumer that only accounts for on-heap objects its owner sizes itself. */
+  public static TaskMemoryConsumer onHeap(TaskMemoryManager taskMemoryManager) {
+    return new TaskMemoryConsumer(taskMemoryManager, taskMemoryManager.pageSizeBytes(),
+        MemoryMode.ON_HEAP);
+  }
+
+  private TaskMemoryConsumer(TaskMemoryManager taskMemoryManager, long pageSizeBytes, MemoryMode mode) {
+    super(taskMemoryManager, pageSizeBytes, mode);
+    this.taskMemoryManager = taskMemoryManager;
+  }
+
+  /** Sets who is asked to spill; until then spill requests free nothing. */
+  public void setSpillHandler(SpillHandler handler) {
+    this.spillHandler = Objects.requireNonNull(handler, "handler is null");
+  }
+
+  public TaskMemoryManager taskMemoryManager() {
+    return taskMemoryManager;
+  }
+
+  @Override
+  public long spill(long size, MemoryConsumer trigger) throws IOException {
+    SpillHandler handler = spillHandler;
+    return handler == null ? 0 : handler.spill(size, trigger == this);
+  }
+
+  /** A page of at least {@code requiredBytes} (the page size when smaller). */
+  public MemoryBlock allocateDataPage(long requiredBytes) {
+    MemoryBlock page = allocatePage(requiredBytes);
+    notePeak();
+    return page;
+  }
+
+  public void freeDataPage(MemoryBlock page) {
+    freePage(page);
+  }
+
+  public LongArray allocateLongArray(long slots) {
+    LongArray array = allocateArray(slots);
+    notePeak();
+    return array;
+  }
+
+  public void freeLongArray(LongArray array) {
+    freeArray(array);
+  }
+
+  /** Accounting only: asks for {@code bytes} more; returns what was granted (maybe less). */
+  public long acquireBytes(long bytes) {
+    long granted = acquireMemory(bytes);
+    notePeak();
+    return granted;
+  }
+
+  public void releaseBytes(long bytes) {
+    freeMemory(bytes);
+  }
+
+  /** The most this consumer held at once. */
+  public long peakUsedBytes() {
+    return Math.max(peakUsedBytes, getUsed());
+  }
+
+  private void notePeak() {
+    peakUsedBytes = Math.max(peakUsedBytes, getUsed());
+  }
+}

@@ -1,0 +1,135 @@
+package io.spillway.read;
+
+import org.apache.spark.Aggregator;
+import org.apache.spark.InterruptibleIterator;
+import org.apache.spark.MapOutputTracker;
+import org.apache.spark.ShuffleDependency;
+import org.apache.spark.TaskContext;
+import org.apache.spark.serializer.SerializerManager;
+import org.apache.spark.shuffle.BaseShuffleHandle;
+import org.apache.spark.shuffle.ShuffleReadMetricsReporter;
+import org.apache.spark.shuffle.ShuffleReader;
+import org.apache.spark.shuffle.checksum.RowBasedChecksum;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.BlockManagerId;
+import org.apache.spark.storage.ShuffleBlockFetcherIterator;
+import org.apache.spark.util.SystemClock;
+import org.apache.spark.util.collection.ExternalSorter;
+import scala.Function1;
+import scala.Option;
+import scala.Product2;
+import scala.Tuple2;
+import scala.Tuple3;
+import scala.collection.Iterator;
+import scala.collection.Seq;
+
+/**
+ * Spillway's reduce-side reader: fetch the blocks of a map range and a partition range with
+ * Spark's block fetcher (local, host-local, remote, external shuffle service; batch fetch of
+ * contiguous partitions when the format allows), decrypt and decompress, deserialize, then
+ * aggregate and/or sort as the dependency asks.
+ *
+ * <p>Missing and corrupt blocks surface as {@code FetchFailedException} from the fetcher (its
+ * streams turn an {@code IOException} into one), so the scheduler recomputes the map output.
+ */
+public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
+  private final BaseShuffleHandle<K, ?, C> handle;
+  private final Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>> blocksByAddress;
+  private final TaskContext context;
+  private final ShuffleReadMetricsReporter readMetrics;
+  private final SerializerManager serializerManager;
+  private final BlockManager blockManager;
+  private final MapOutputTracker mapOutputTracker;
+  private final ReadSettings settings;
+  private final boolean batchFetchRequested;
+
+  public SpillwayShuffleReader(BaseShuffleHandle<K, ?, C> handle,
+      Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>> blocksByAddress,
+      TaskContext context, ShuffleReadMetricsReporter readMetrics,
+      SerializerManager serializerManager, BlockManager blockManager,
+      MapOutputTracker mapOutputTracker, org.apache.spark.SparkConf conf,
+      boolean batchFetchRequested) {
+    this.handle = handle;
+    this.blocksByAddress = blocksByAddress;
+    this.context = context;
+    this.readMetrics = readMetrics;
+    this.serializerManager = serializerManager;
+    this.blockManager = blockManager;
+    this.mapOutputTracker = mapOutputTracker;
+    this.settings = ReadSettings.fromSparkConf(conf);
+    this.batchFetchRequested = batchFetchRequested;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Iterator<Product2<K, C>> read() {
+    ShuffleDependency<K, ?, C> dependency = handle.dependency();
+    boolean batchFetch = batchFetchRequested && settings.batchFetchPossible()
+        && dependency.serializer().supportsRelocationOfSerializedObjects();
+    ShuffleBlockFetcherIterator fetcher = new ShuffleBlockFetcherIterator(
+        context,
+        blockManager.blockStoreClient(),
+        blockManager,
+        mapOutputTracker,
+        blocksByAddress,
+        (blockId, stream) -> serializerManager.wrapStream(blockId, stream),
+        settings.maxBytesInFlight(),
+        settings.maxRequestsInFlight(),
+        settings.maxBlocksInFlightPerAddress(),
+        settings.maxRequestSizeShuffleToMemory(),
+        settings.maxAttemptsOnNettyOutOfMemory(),
+        settings.detectCorrupt(),
+        settings.detectCorruptUseExtraMemory(),
+        settings.checksumEnabled(),
+        settings.checksumAlgorithm(),
+        readMetrics,
+        batchFetch,
+        new SystemClock());
+    Iterator<Tuple2<Object, Object>> records = new InterruptibleIterator<>(context,
+        new DeserializingIterator(fetcher.toCompletionIterator(),
+            dependency.serializer().newInstance(), readMetrics, context));
+    Iterator<? extends Product2<K, ?>> result = combineAndSort(dependency,
+        (Iterator<Product2<K, Object>>) (Iterator<?>) records);
+    if (result instanceof InterruptibleIterator) {
+      return (Iterator<Product2<K, C>>) result;
+    }
+    return new InterruptibleIterator<>(context, (Iterator<Product2<K, C>>) result);
+  }
+
+  /**
+   * Aggregation and ordering. Uses Spark's {@code Aggregator} and {@code ExternalSorter} until
+   * Spillway's combiners take over.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Iterator<? extends Product2<K, ?>> combineAndSort(ShuffleDependency<K, ?, C> dependency,
+      Iterator<Product2<K, Object>> records) {
+    Option<Aggregator<K, ?, C>> aggregator = (Option) dependency.aggregator();
+    if (dependency.keyOrdering().isDefined()) {
+      Option<Aggregator<K, Object, C>> sortAggregator = Option.empty();
+      if (aggregator.isDefined()) {
+        if (dependency.mapSideCombine()) {
+          Aggregator<K, C, C> original = (Aggregator<K, C, C>) aggregator.get();
+          Function1<C, C> identity = combiner -> combiner;
+          sortAggregator = (Option) Option.apply(
+              new Aggregator<>(identity, original.mergeCombiners(), original.mergeCombiners()));
+        } else {
+          sortAggregator = (Option) aggregator;
+        }
+      }
+      ExternalSorter<K, Object, C> sorter = new ExternalSorter<>(context, sortAggregator,
+          Option.empty(), (Option) dependency.keyOrdering(), dependency.serializer(),
+          new RowBasedChecksum[0]);
+      return sorter.insertAllAndUpdateMetrics((Iterator) records);
+    }
+    if (aggregator.isDefined()) {
+      Aggregator<K, Object, C> combine = (Aggregator<K, Object, C>) aggregator.get();
+      if (dependency.mapSideCombine()) {
+        return ((Aggregator<K, C, C>) (Aggregator) combine)
+            .combineCombinersByKey((Iterator) records, context);
+      }
+      return combine.combineValuesByKey((Iterator) records, context);
+    }
+    return records;
+  }
+}

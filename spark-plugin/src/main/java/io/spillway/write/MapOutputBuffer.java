@@ -1,0 +1,54 @@
+package io.spillway.write;
+
+import io.spillway.write.spill.SpillFile;
+import java.io.IOException;
+import java.util.List;
+import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
+
+/**
+ * Holds a map task's records, partitioned, and spills them when memory runs short. Two
+ * implementations: {@link SerializedMapOutputBuffer} (relocatable serializers: bytes in pages,
+ * spills concatenated on merge) and {@link ObjectMapOutputBuffer} (everything else: objects,
+ * spills decoded and re-encoded on merge).
+ *
+ * <p>Protocol: {@link #insert} for every record; then {@link #spills}: if there are none, {@link
+ * #writeInMemoryTo}; otherwise {@link #spillRemaining} and a move or {@link #mergeSpillsTo}.
+ * {@link #free} always ends it, on success and on failure.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public interface MapOutputBuffer<K, V> {
+
+  void insert(int partitionId, K key, V value) throws IOException;
+
+  /** Spill files written so far, in spill order. */
+  List<SpillFile> spills();
+
+  /** Moves the records still in memory into one last spill file (no-op when there are none). */
+  void spillRemaining() throws IOException;
+
+  /**
+   * Writes the in-memory records straight to the map output (used when nothing was spilled).
+   *
+   * @return per-partition checksums of the bytes written, empty when checksums are off
+   */
+  long[] writeInMemoryTo(ShuffleMapOutputWriter output) throws IOException;
+
+  /**
+   * Merges {@link #spills} (two or more) into the map output and deletes them.
+   *
+   * @return per-partition checksums of the bytes written, empty when checksums are off
+   */
+  long[] mergeSpillsTo(ShuffleMapOutputWriter output) throws IOException;
+
+  /** Checksums accumulated over the spills, valid for a single spill moved as it is. */
+  long[] spillChecksums();
+
+  long recordsInserted();
+
+  long peakMemoryBytes();
+
+  /** Releases all memory. Idempotent. Spill files are the tracker's business. */
+  void free();
+}

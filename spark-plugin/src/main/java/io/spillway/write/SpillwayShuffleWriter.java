@@ -1,0 +1,179 @@
+package io.spillway.write;
+
+import io.spillway.write.spill.SpillFile;
+import io.spillway.write.spill.SpillFileTracker;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.Partitioner;
+import org.apache.spark.ShuffleDependency;
+import org.apache.spark.TaskContext;
+import org.apache.spark.scheduler.MapStatus;
+import org.apache.spark.scheduler.MapStatus$;
+import org.apache.spark.shuffle.ShuffleWriteMetricsReporter;
+import org.apache.spark.shuffle.ShuffleWriter;
+import org.apache.spark.shuffle.api.ShuffleExecutorComponents;
+import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
+import org.apache.spark.shuffle.api.SingleSpillShuffleMapOutputWriter;
+import org.apache.spark.shuffle.checksum.RowBasedChecksum;
+import org.apache.spark.storage.BlockManagerId;
+import scala.Option;
+import scala.Product2;
+
+/**
+ * Spillway's map-side writer: partition each record, hand it to a {@link MapOutputBuffer}, and
+ * at the end turn what the buffer holds into the map output through Spark's shuffle IO API:
+ *
+ * <pre>
+ *   nothing spilled  -> write the in-memory records straight to the map output
+ *   one spill        -> move the spill file into place (SingleSpillShuffleMapOutputWriter)
+ *   several spills   -> merge them (transferTo | fileStream | slow, bounded open files)
+ * </pre>
+ *
+ * and commit the {@code .data}/{@code .index}/{@code .checksum} files with the partition lengths
+ * that go into the {@link MapStatus}. Every page is freed and every temp file deleted in {@link
+ * #stop}, whether the task succeeded or not.
+ */
+public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
+  private final Partitioner partitioner;
+  private final MapTaskContext task;
+  private final MapOutputBuffer<K, V> buffer;
+  private final TaskContext taskContext;
+  private final ShuffleWriteMetricsReporter writeMetrics;
+  private final ShuffleExecutorComponents executorComponents;
+  private final BlockManagerId shuffleServerId;
+  private final RowBasedChecksum[] rowBasedChecksums;
+  private MapStatus mapStatus;
+  private long[] partitionLengths;
+  private boolean stopping;
+
+  /**
+   * @param dependency the shuffle; its partitioner and (Spark 4.1+) row checksums are used. The
+   *     records written may be the dependency's values or, after map-side combine, combiners.
+   */
+  public SpillwayShuffleWriter(ShuffleDependency<K, ?, ?> dependency, MapTaskContext task,
+      MapOutputBuffer<K, V> buffer, TaskContext taskContext,
+      ShuffleWriteMetricsReporter writeMetrics, ShuffleExecutorComponents executorComponents,
+      BlockManagerId shuffleServerId) {
+    this.partitioner = dependency.partitioner();
+    this.task = task;
+    this.buffer = buffer;
+    this.taskContext = taskContext;
+    this.writeMetrics = writeMetrics;
+    this.executorComponents = executorComponents;
+    this.shuffleServerId = shuffleServerId;
+    this.rowBasedChecksums = dependency.rowBasedChecksums();
+  }
+
+  @Override
+  public void write(scala.collection.Iterator<Product2<K, V>> records) throws IOException {
+    boolean hasRowChecksums = rowBasedChecksums.length > 0;
+    while (records.hasNext()) {
+      Product2<K, V> record = records.next();
+      K key = record._1();
+      int partitionId = partitioner.getPartition(key);
+      if (hasRowChecksums) {
+        rowBasedChecksums[partitionId].update(key, record._2());
+      }
+      buffer.insert(partitionId, key, record._2());
+    }
+    writeOutput();
+  }
+
+  private void writeOutput() throws IOException {
+    long startNanos = System.nanoTime();
+    List<SpillFile> spills = buffer.spills();
+    if (spills.isEmpty()) {
+      ShuffleMapOutputWriter output = newMapOutputWriter();
+      partitionLengths = commitOrAbort(output, () -> buffer.writeInMemoryTo(output));
+    } else {
+      buffer.spillRemaining();
+      spills = buffer.spills();
+      Optional<SingleSpillShuffleMapOutputWriter> mover = spills.size() == 1
+          ? executorComponents.createSingleFileMapOutputWriter(task.shuffleId(), task.mapId())
+          : Optional.empty();
+      if (mover.isPresent()) {
+        SpillFile spill = spills.get(0);
+        partitionLengths = spill.partitionLengths().clone();
+        mover.get().transferMapSpillFile(spill.file(), partitionLengths, buffer.spillChecksums());
+        task.spillFiles().release(spill.file());
+      } else {
+        ShuffleMapOutputWriter output = newMapOutputWriter();
+        partitionLengths = commitOrAbort(output, () -> buffer.mergeSpillsTo(output));
+      }
+    }
+    buffer.free();
+    long bytesWritten = 0;
+    for (long length : partitionLengths) {
+      bytesWritten += length;
+    }
+    writeMetrics.incBytesWritten(bytesWritten);
+    writeMetrics.incRecordsWritten(buffer.recordsInserted());
+    writeMetrics.incWriteTime(System.nanoTime() - startNanos);
+    mapStatus = MapStatus$.MODULE$.apply(shuffleServerId, partitionLengths, task.mapId(),
+        RowBasedChecksum.getAggregatedChecksumValue(rowBasedChecksums));
+  }
+
+  private ShuffleMapOutputWriter newMapOutputWriter() throws IOException {
+    return executorComponents.createMapOutputWriter(task.shuffleId(), task.mapId(),
+        task.numPartitions());
+  }
+
+  /** Writes the output and commits it, or aborts it with the first failure kept. */
+  private long[] commitOrAbort(ShuffleMapOutputWriter output, OutputBody body) throws IOException {
+    long[] checksums;
+    try {
+      checksums = body.write();
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        output.abort(e);
+      } catch (Exception abortFailure) {
+        e.addSuppressed(abortFailure);
+      }
+      throw e;
+    }
+    return output.commitAllPartitions(checksums).getPartitionLengths();
+  }
+
+  @FunctionalInterface
+  private interface OutputBody {
+    long[] write() throws IOException;
+  }
+
+  @Override
+  public Option<MapStatus> stop(boolean success) {
+    if (stopping) {
+      return Option.empty();
+    }
+    stopping = true;
+    Throwable failure = null;
+    try {
+      taskContext.taskMetrics().incPeakExecutionMemory(buffer.peakMemoryBytes());
+      buffer.free();
+      task.spillFiles().deleteAll(null);
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+    }
+    if (success) {
+      if (mapStatus == null) {
+        throw new IllegalStateException("Cannot call stop(true) without having called write()");
+      }
+      if (failure != null) {
+        throw new IllegalStateException("Map output committed, but cleaning up failed", failure);
+      }
+      return Option.apply(mapStatus);
+    }
+    return Option.empty();
+  }
+
+  @Override
+  public long[] getPartitionLengths() {
+    return partitionLengths;
+  }
+
+  /** For tests: how many temp files are still tracked. */
+  int liveSpillFileCount() {
+    SpillFileTracker tracker = task.spillFiles();
+    return tracker.liveFileCount();
+  }
+}

@@ -1,0 +1,53 @@
+package io.spillway.write.merge;
+
+import io.spillway.config.WriteSettings;
+
+/** How several spill files become one map output. Chosen by {@link #choose}, nowhere else. */
+public enum MergeStrategy {
+  /**
+   * Concatenate each partition's compressed, unencrypted segments with
+   * {@code FileChannel.transferTo}: no byte passes through the JVM heap.
+   */
+  TRANSFER_TO,
+  /**
+   * Concatenate through buffered streams, without touching compression; with IO encryption each
+   * segment is decrypted and the partition re-encrypted as one stream (fresh IV).
+   */
+  FILE_STREAM,
+  /** Decrypt, decompress, recompress and re-encrypt: for codecs that cannot concatenate. */
+  SLOW;
+
+  /**
+   * Spark's conditions ({@code UnsafeShuffleWriter.mergeSpillsUsingStandardWriter}):
+   * transferTo when fast merge is enabled, the codec concatenates streams, {@code
+   * spark.file.transferTo} is on and IO encryption is off; fileStream when fast merge is possible
+   * but transferTo is off or encryption is on; slow otherwise. A strategy forced with
+   * {@code spark.spillway.merge.strategy} is honoured unless it would produce unreadable output:
+   * concatenation needs a codec that concatenates, and raw transferTo cannot re-encrypt.
+   */
+  public static MergeStrategy choose(WriteSettings settings, boolean encryptionEnabled) {
+    boolean concatenates = settings.codecConcatenatesStreams();
+    switch (settings.mergeStrategy()) {
+      case TRANSFER_TO:
+        if (!concatenates) {
+          return SLOW;
+        }
+        return encryptionEnabled ? FILE_STREAM : TRANSFER_TO;
+      case FILE_STREAM:
+        return concatenates ? FILE_STREAM : SLOW;
+      case SLOW:
+        return SLOW;
+      case AUTO:
+      default:
+        if (!settings.fastMergeEnabled() || !concatenates) {
+          return SLOW;
+        }
+        return settings.transferToEnabled() && !encryptionEnabled ? TRANSFER_TO : FILE_STREAM;
+    }
+  }
+
+  /** Whether the merged bytes are exactly the spill bytes, concatenated in spill order. */
+  public boolean preservesBytes(boolean encryptionEnabled) {
+    return this == TRANSFER_TO || (this == FILE_STREAM && !encryptionEnabled);
+  }
+}

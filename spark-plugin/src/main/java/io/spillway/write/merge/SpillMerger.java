@@ -1,0 +1,383 @@
+package io.spillway.write.merge;
+
+import io.spillway.config.WriteSettings;
+import io.spillway.io.Channels;
+import io.spillway.io.Closeables;
+import io.spillway.io.CountingOutputStream;
+import io.spillway.io.FileSegmentInputStream;
+import io.spillway.io.NonClosingOutputStream;
+import io.spillway.write.spill.PartitionChecksums;
+import io.spillway.write.spill.SpillFile;
+import io.spillway.write.spill.SpillFileTracker;
+import io.spillway.write.spill.SpillLocation;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CheckedOutputStream;
+import java.util.zip.Checksum;
+import org.apache.spark.serializer.DeserializationStream;
+import org.apache.spark.serializer.SerializationStream;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.serializer.SerializerManager;
+import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
+import org.apache.spark.shuffle.api.ShufflePartitionWriter;
+import org.apache.spark.shuffle.api.WritableByteChannelWrapper;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.ShuffleBlockId;
+
+/**
+ * Merges the spill files of one map task, partition by partition, into the map output.
+ *
+ * <p>At most {@code spark.spillway.merge.maxOpenFiles} spills are open at once: with more, runs
+ * of that many consecutive spills are first merged into intermediate spill files (same format,
+ * same strategy), until one final round fits. Consecutive runs keep every partition's records in
+ * spill order, so concatenation stays valid and so do per-partition checksums accumulated in
+ * spill order.
+ */
+public final class SpillMerger {
+  private static final scala.reflect.ClassTag<Object> OBJECT_TAG =
+      scala.reflect.ClassTag$.MODULE$.Object();
+  private final WriteSettings settings;
+  private final SerializerManager serializerManager;
+  private final SpillFileTracker tracker;
+  private final int numPartitions;
+  private final MergeStrategy strategy;
+  private final SerializerInstance reserializer;
+  private final boolean encryptionEnabled;
+  private int mostFilesOpen;
+  private int rounds;
+
+  /** A merger for serialized-path spills: bytes are concatenated or recompressed. */
+  public SpillMerger(WriteSettings settings, SerializerManager serializerManager,
+      SpillFileTracker tracker, int numPartitions) {
+    this(settings, serializerManager, tracker, numPartitions, null);
+  }
+
+  /**
+   * A merger for spills written by a serializer that cannot be concatenated (Java serialization,
+   * Kryo without auto-reset): every segment is decoded to records, and each partition written
+   * again as one serialization stream. This is the slow path with a deserializer in the middle.
+   */
+  public static SpillMerger reserializing(WriteSettings settings,
+      SerializerManager serializerManager, SpillFileTracker tracker, int numPartitions,
+      SerializerInstance serializer) {
+    return new SpillMerger(settings, serializerManager, tracker, numPartitions,
+        java.util.Objects.requireNonNull(serializer, "serializer is null"));
+  }
+
+  private SpillMerger(WriteSettings settings, SerializerManager serializerManager,
+      SpillFileTracker tracker, int numPartitions, SerializerInstance reserializer) {
+    this.settings = settings;
+    this.serializerManager = serializerManager;
+    this.tracker = tracker;
+    this.numPartitions = numPartitions;
+    this.encryptionEnabled = serializerManager.encryptionEnabled();
+    this.reserializer = reserializer;
+    this.strategy = reserializer != null ? MergeStrategy.SLOW
+        : MergeStrategy.choose(settings, encryptionEnabled);
+  }
+
+  /** The strategy used; {@code SLOW} for a re-serializing merger. */
+  public MergeStrategy strategy() {
+    return strategy;
+  }
+
+  /** A name for logs: the strategy, or "reserialize". */
+  public String strategyName() {
+    return reserializer != null ? "reserialize" : strategy.name();
+  }
+
+  /** The most spill files that were open at the same time. */
+  public int mostFilesOpen() {
+    return mostFilesOpen;
+  }
+
+  /** Merge rounds run, the final one included. */
+  public int rounds() {
+    return rounds;
+  }
+
+  /**
+   * Writes {@code spills} into {@code output} and deletes them.
+   *
+   * @param shuffleId the shuffle, for the block ids the slow path recompresses with
+   * @param mapId the map task
+   * @param accumulatedChecksums per-partition checksums updated in spill order while the spills
+   *     were written (empty array when checksums are off)
+   * @return the checksums of the bytes as written: {@code accumulatedChecksums}' values when the
+   *     strategy copies bytes unchanged, fresh ones otherwise (empty when checksums are off)
+   */
+  public long[] merge(List<SpillFile> spills, ShuffleMapOutputWriter output, int shuffleId,
+      long mapId, Checksum[] accumulatedChecksums) throws IOException {
+    List<SpillFile> remaining = new ArrayList<>(spills);
+    while (remaining.size() > settings.maxOpenFiles()) {
+      remaining = mergeIntermediateRound(remaining);
+    }
+    boolean checksumsOn = accumulatedChecksums.length > 0;
+    boolean freshChecksums = checksumsOn
+        && (reserializer != null || !strategy.preservesBytes(encryptionEnabled));
+    Checksum[] outputChecksums = freshChecksums
+        ? PartitionChecksums.create(true, settings.checksumAlgorithm(), numPartitions)
+        : new Checksum[0];
+    MergeTarget target = mapOutputTarget(output, outputChecksums);
+    mergeRound(remaining, target, partitionId -> new ShuffleBlockId(shuffleId, mapId, partitionId));
+    for (SpillFile spill : remaining) {
+      tracker.delete(spill.file());
+    }
+    if (!checksumsOn) {
+      return new long[0];
+    }
+    return PartitionChecksums.values(
+        freshChecksums ? outputChecksums : accumulatedChecksums);
+  }
+
+  private List<SpillFile> mergeIntermediateRound(List<SpillFile> spills) throws IOException {
+    List<SpillFile> merged = new ArrayList<>();
+    for (int start = 0; start < spills.size(); start += settings.maxOpenFiles()) {
+      List<SpillFile> run = spills.subList(start, Math.min(spills.size(), start + settings.maxOpenFiles()));
+      if (run.size() == 1) {
+        merged.add(run.get(0));
+        continue;
+      }
+      SpillLocation location = tracker.create();
+      IntermediateSpillTarget target = new IntermediateSpillTarget(location, numPartitions);
+      try {
+        mergeRound(run, target, partitionId -> location.blockId());
+        long records = run.stream().mapToLong(SpillFile::records).sum();
+        merged.add(target.finish(records));
+      } catch (IOException | RuntimeException | Error e) {
+        Closeables.closeWhileFailing(target, e);
+        throw e;
+      }
+      for (SpillFile spill : run) {
+        tracker.delete(spill.file());
+      }
+    }
+    return merged;
+  }
+
+  /** One round: every partition of every spill in {@code spills}, in order, into {@code target}. */
+  private void mergeRound(List<SpillFile> spills, MergeTarget target,
+      java.util.function.IntFunction<BlockId> outputBlockIds) throws IOException {
+    rounds++;
+    List<FileChannel> channels = new ArrayList<>(spills.size());
+    try {
+      for (SpillFile spill : spills) {
+        channels.add(FileChannel.open(spill.file().toPath(), StandardOpenOption.READ));
+      }
+      mostFilesOpen = Math.max(mostFilesOpen, channels.size());
+      long[][] offsets = new long[spills.size()][];
+      for (int s = 0; s < spills.size(); s++) {
+        offsets[s] = spills.get(s).partitionOffsets();
+      }
+      for (int p = 0; p < numPartitions; p++) {
+        long partitionBytes = 0;
+        for (SpillFile spill : spills) {
+          partitionBytes += spill.partitionLengths()[p];
+        }
+        if (partitionBytes == 0) {
+          continue;
+        }
+        try (MergeTarget.PartitionOutput out = target.openPartition(p)) {
+          if (reserializer != null) {
+            reserialize(spills, channels, offsets, p, out, outputBlockIds.apply(p));
+            continue;
+          }
+          switch (strategy) {
+            case TRANSFER_TO -> copyWithTransferTo(spills, channels, offsets, p, out);
+            case FILE_STREAM -> copyWithStreams(spills, channels, offsets, p, out, false,
+                outputBlockIds.apply(p));
+            case SLOW -> copyWithStreams(spills, channels, offsets, p, out, true,
+                outputBlockIds.apply(p));
+            default -> throw new IllegalStateException("Unknown strategy " + strategy);
+          }
+        }
+      }
+    } finally {
+      Closeables.closeAll(channels);
+    }
+  }
+
+  private void copyWithTransferTo(List<SpillFile> spills, List<FileChannel> channels,
+      long[][] offsets, int partitionId, MergeTarget.PartitionOutput out) throws IOException {
+    WritableByteChannel channel = out.channel();
+    if (channel == null) {
+      channel = java.nio.channels.Channels.newChannel(out.stream());
+    }
+    for (int s = 0; s < spills.size(); s++) {
+      long length = spills.get(s).partitionLengths()[partitionId];
+      if (length > 0) {
+        Channels.transferFully(channels.get(s), offsets[s][partitionId], length, channel);
+      }
+    }
+  }
+
+  /**
+   * Stream merge of one partition. Without {@code decode}, compressed bytes are copied as they
+   * are (decrypting each segment and re-encrypting the partition when encryption is on); with
+   * it, each segment is fully unwrapped and the partition wrapped again as one stream.
+   */
+  private void copyWithStreams(List<SpillFile> spills, List<FileChannel> channels,
+      long[][] offsets, int partitionId, MergeTarget.PartitionOutput out, boolean decode,
+      BlockId outputBlockId) throws IOException {
+    OutputStream raw = new NonClosingOutputStream(out.stream());
+    OutputStream partitionStream = decode
+        ? serializerManager.wrapStream(outputBlockId, raw)
+        : (encryptionEnabled ? serializerManager.wrapForEncryption(raw) : raw);
+    byte[] buffer = new byte[Math.max(8192, settings.fileBufferSizeBytes())];
+    try {
+      for (int s = 0; s < spills.size(); s++) {
+        SpillFile spill = spills.get(s);
+        long length = spill.partitionLengths()[partitionId];
+        if (length == 0) {
+          continue;
+        }
+        InputStream segment = new FileSegmentInputStream(channels.get(s), offsets[s][partitionId],
+            length, settings.fileBufferSizeBytes());
+        if (decode) {
+          segment = serializerManager.wrapStream(spill.blockId(), segment);
+        } else if (encryptionEnabled) {
+          segment = serializerManager.wrapForEncryption(segment);
+        }
+        try (InputStream in = segment) {
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            partitionStream.write(buffer, 0, n);
+          }
+        }
+      }
+    } finally {
+      partitionStream.close();
+    }
+  }
+
+  /** Decodes every segment of one partition into records and writes them as one stream. */
+  private void reserialize(List<SpillFile> spills, List<FileChannel> channels, long[][] offsets,
+      int partitionId, MergeTarget.PartitionOutput out, BlockId outputBlockId) throws IOException {
+    OutputStream raw = new NonClosingOutputStream(out.stream());
+    SerializationStream records =
+        reserializer.serializeStream(serializerManager.wrapStream(outputBlockId, raw));
+    try {
+      for (int s = 0; s < spills.size(); s++) {
+        SpillFile spill = spills.get(s);
+        long length = spill.partitionLengths()[partitionId];
+        if (length == 0) {
+          continue;
+        }
+        InputStream segment = serializerManager.wrapStream(spill.blockId(),
+            new FileSegmentInputStream(channels.get(s), offsets[s][partitionId], length,
+                settings.fileBufferSizeBytes()));
+        DeserializationStream decoded = reserializer.deserializeStream(segment);
+        try {
+          scala.collection.Iterator<scala.Tuple2<Object, Object>> pairs =
+              decoded.asKeyValueIterator();
+          while (pairs.hasNext()) {
+            scala.Tuple2<Object, Object> pair = pairs.next();
+            records.writeKey(pair._1(), OBJECT_TAG);
+            records.writeValue(pair._2(), OBJECT_TAG);
+          }
+        } finally {
+          decoded.close();
+        }
+      }
+    } finally {
+      records.close();
+    }
+  }
+
+  private MergeTarget mapOutputTarget(ShuffleMapOutputWriter output, Checksum[] outputChecksums) {
+    return partitionId -> {
+      ShufflePartitionWriter writer = output.getPartitionWriter(partitionId);
+      return new MergeTarget.PartitionOutput() {
+        private WritableByteChannelWrapper channelWrapper;
+        private OutputStream stream;
+
+        @Override
+        public WritableByteChannel channel() throws IOException {
+          if (outputChecksums.length > 0) {
+            return null; // bytes must pass a checksum: use the stream
+          }
+          channelWrapper = writer.openChannelWrapper().orElse(null);
+          return channelWrapper == null ? null : channelWrapper.channel();
+        }
+
+        @Override
+        public OutputStream stream() throws IOException {
+          stream = writer.openStream();
+          if (outputChecksums.length > 0) {
+            stream = new CheckedOutputStream(stream, outputChecksums[partitionId]);
+          }
+          return stream;
+        }
+
+        @Override
+        public void close() throws IOException {
+          Closeables.closeAll(channelWrapper, stream);
+        }
+      };
+    };
+  }
+
+  /** An intermediate spill file written partition by partition through one file channel. */
+  private final class IntermediateSpillTarget implements MergeTarget, Closeable {
+    private final SpillLocation location;
+    private final FileOutputStream file;
+    private final FileChannel channel;
+    private final long[] partitionLengths;
+
+    IntermediateSpillTarget(SpillLocation location, int numPartitions) throws IOException {
+      this.location = location;
+      this.file = new FileOutputStream(location.file());
+      this.channel = file.getChannel();
+      this.partitionLengths = new long[numPartitions];
+    }
+
+    @Override
+    public PartitionOutput openPartition(int partitionId) throws IOException {
+      long start = channel.position();
+      return new PartitionOutput() {
+        private CountingOutputStream stream;
+
+        @Override
+        public WritableByteChannel channel() {
+          return channel;
+        }
+
+        @Override
+        public OutputStream stream() {
+          stream = new CountingOutputStream(
+              new BufferedOutputStream(new NonClosingOutputStream(file), settings.fileBufferSizeBytes()));
+          return stream;
+        }
+
+        @Override
+        public void close() throws IOException {
+          if (stream != null) {
+            stream.flush();
+            partitionLengths[partitionId] = stream.bytesWritten();
+          } else {
+            partitionLengths[partitionId] = channel.position() - start;
+          }
+        }
+      };
+    }
+
+    SpillFile finish(long records) throws IOException {
+      file.close();
+      return new SpillFile(location.file(), location.blockId(), partitionLengths, records);
+    }
+
+    @Override
+    public void close() throws IOException {
+      file.close();
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package io.spillway.write.sort;
+
+import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.write.spill.PartitionSink;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.memory.SparkOutOfMemoryError;
+import org.apache.spark.memory.TaskMemoryManager;
+import org.apache.spark.memory.TooLargePageException;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.UnsafeAlignedOffset;
+import org.apache.spark.unsafe.array.LongArray;
+import org.apache.spark.unsafe.memory.MemoryBlock;
+
+/**
+ * Serialized records in memory pages, sorted by partition on demand.
+ *
+ * <p>Each record is copied into the current data page as
+ *
+ * <pre>
+ * +-------------------------------+------------------------+
+ * | length (4 bytes; 8 on CPUs    |  serialized key, value |
+ * | without unaligned access)     |  (length bytes)        |
+ * +-------------------------------+------------------------+
+ * </pre>
+ *
+ * and a {@link PackedRecordPointer} to it is appended to the pointer array, which keeps half of
+ * its slots free as the radix sort's scratch space. Pages come from the task's memory manager
+ * through one {@link TaskMemoryConsumer}; a record larger than a page gets a page of its own.
+ *
+ * <p>When memory runs out (or the record/byte force-spill thresholds are reached), the owner is
+ * told to spill: it calls {@link #writeSortedTo} with a spill file and then {@link #reset}, which
+ * frees every page and the pointer array without allocating anything. The sorter is used by one
+ * thread; see {@link #isInsertInProgress} for how spill requests from other consumers are kept
+ * off a half-written record.
+ */
+public final class PageSorter {
+  private static final int LENGTH_PREFIX_BYTES = UnsafeAlignedOffset.getUaoSize();
+
+  private final TaskMemoryConsumer memory;
+  private final TaskMemoryManager taskMemoryManager;
+  private final long pageSizeBytes;
+  private final int initialPointerSlots;
+  private final byte[] copyBuffer;
+
+  private final List<MemoryBlock> pages = new ArrayList<>();
+  private MemoryBlock currentPage;
+  private long currentPageCursor;
+  private long dataBytes;
+  private LongArray pointers;
+  private int numRecords;
+  private boolean insertInProgress;
+
+  /**
+   * @param memory the consumer pages and the pointer array are allocated through
+   * @param initialPointerSlots records the pointer array holds before it first grows
+   * @param copyBufferSizeBytes staging buffer for copying records out of pages into streams
+   */
+  public PageSorter(TaskMemoryConsumer memory, int initialPointerSlots, int copyBufferSizeBytes) {
+    this.memory = memory;
+    this.taskMemoryManager = memory.taskMemoryManager();
+    this.pageSizeBytes = Math.min(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES,
+        taskMemoryManager.pageSizeBytes());
+    if (initialPointerSlots < 1) {
+      throw new IllegalArgumentException("initialPointerSlots must be >= 1; got " + initialPointerSlots);
+    }
+    this.initialPointerSlots = initialPointerSlots;
+    this.copyBuffer = new byte[Math.max(4096, copyBufferSizeBytes)];
+  }
+
+  /**
+   * Copies one serialized record into memory. May make the memory manager spill this sorter
+   * (through the owner's spill handler) while it makes room; the record is inserted afterwards.
+   */
+  public void insertRecord(Object recordBase, long recordOffset, int length, int partitionId) {
+    if (partitionId < 0 || partitionId > PackedRecordPointer.MAXIMUM_PARTITION_ID) {
+      throw new IllegalArgumentException("Partition id " + partitionId + " is outside [0, "
+          + PackedRecordPointer.MAXIMUM_PARTITION_ID + "]");
+    }
+    long requiredBytes = (long) length + LENGTH_PREFIX_BYTES;
+    // Making room may spill and free everything (pointer array included), so re-check until both
+    // a pointer slot and page space exist. The second round cannot spill again: spilling an
+    // empty sorter frees nothing, so it either succeeds or the memory manager throws.
+    for (int attempt = 0; ; attempt++) {
+      ensurePageSpace(requiredBytes);
+      ensurePointerSlot();
+      if (currentPage != null && pointers != null) {
+        break;
+      }
+      if (attempt > 2) {
+        throw new IllegalStateException("Could not make room for a record of " + length + " bytes");
+      }
+    }
+    insertInProgress = true;
+    try {
+      Object pageBase = currentPage.getBaseObject();
+      long recordAddress = taskMemoryManager.encodePageNumberAndOffset(currentPage, currentPageCursor);
+      UnsafeAlignedOffset.putSize(pageBase, currentPageCursor, length);
+      Platform.copyMemory(recordBase, recordOffset, pageBase,
+          currentPageCursor + LENGTH_PREFIX_BYTES, length);
+      currentPageCursor += requiredBytes;
+      dataBytes += requiredBytes;
+      pointers.set(numRecords, PackedRecordPointer.pack(recordAddress, partitionId));
+      numRecords++;
+    } finally {
+      insertInProgress = false;
+    }
+  }
+
+  /**
+   * Sorts the pointers by partition and streams the records to {@code sink}, one stream per
+   * non-empty partition, in partition order.
+   *
+   * @return records written per partition
+   */
+  public long[] writeSortedTo(PartitionSink sink, int numPartitions) throws IOException {
+    long[] recordsPerPartition = new long[numPartitions];
+    if (numRecords == 0) {
+      return recordsPerPartition;
+    }
+    int sortedStart = PartitionRadixSort.sort(pointers, numRecords);
+    int currentPartition = -1;
+    OutputStream out = null;
+    int buffered = 0;
+    try {
+      for (int i = sortedStart; i < sortedStart + numRecords; i++) {
+        long pointer = pointers.get(i);
+        int partitionId = PackedRecordPointer.partitionId(pointer);
+        if (partitionId != currentPartition) {
+          if (out != null) {
+            out.write(copyBuffer, 0, buffered);
+            buffered = 0;
+            out.close();
+          }
+          currentPartition = partitionId;
+          out = sink.openPartition(partitionId);
+        }
+        long address = PackedRecordPointer.recordAddress(pointer);
+        Object base = taskMemoryManager.getPage(address);
+        long offset = taskMemoryManager.getOffsetInPage(address);
+        int length = UnsafeAlignedOffset.getSize(base, offset);
+        long from = offset + LENGTH_PREFIX_BYTES;
+        while (length > 0) {
+          if (buffered == copyBuffer.length) {
+            out.write(copyBuffer, 0, buffered);
+            buffered = 0;
+          }
+          int chunk = Math.min(length, copyBuffer.length - buffered);
+          Platform.copyMemory(base, from, copyBuffer, Platform.BYTE_ARRAY_OFFSET + buffered, chunk);
+          buffered += chunk;
+          from += chunk;
+          length -= chunk;
+        }
+        recordsPerPartition[partitionId]++;
+      }
+      if (out != null) {
+        out.write(copyBuffer, 0, buffered);
+        out.close();
+        out = null;
+      }
+    } finally {
+      if (out != null) {
+        // failing: release the stream's resources; the caller reports the first failure
+        try {
+          out.close();
+        } catch (IOException | RuntimeException ignoredWhileFailing) {
+          // the primary failure is already propagating
+        }
+      }
+    }
+    return recordsPerPartition;
+  }
+
+  /** Frees every page and the pointer array. Allocates nothing, so it is safe inside a spill. */
+  public long reset() {
+    long freed = 0;
+    for (MemoryBlock page : pages) {
+      freed += page.size();
+      memory.freeDataPage(page);
+    }
+    pages.clear();
+    currentPage = null;
+    currentPageCursor = 0;
+    if (pointers != null) {
+      freed += pointers.memoryBlock().size();
+      memory.freeLongArray(pointers);
+      pointers = null;
+    }
+    numRecords = 0;
+    dataBytes = 0;
+    return freed;
+  }
+
+  public int numRecords() {
+    return numRecords;
+  }
+
+  /** Bytes held in pages and the pointer array. */
+  public long memoryBytes() {
+    long bytes = 0;
+    for (MemoryBlock page : pages) {
+      bytes += page.size();
+    }
+    return bytes + (pointers == null ? 0 : pointers.memoryBlock().size());
+  }
+
+  /** Record bytes stored (length prefixes included). */
+  public long dataBytes() {
+    return dataBytes;
+  }
+
+  /**
+   * True while a record is being copied in. A spill request that arrives then (from another
+   * consumer on another thread) must be declined: the record's pointer is not in the array yet.
+   */
+  public boolean isInsertInProgress() {
+    return insertInProgress;
+  }
+
+  private void ensurePointerSlot() {
+    if (pointers != null && numRecords < pointers.size() / 2) {
+      return;
+    }
+    long wantedSlots = pointers == null ? 2L * initialPointerSlots : pointers.size() * 2;
+    LongArray grown;
+    try {
+      // may call back into a spill of this sorter, which frees the current array
+      grown = memory.allocateLongArray(wantedSlots);
+    } catch (TooLargePageException e) {
+      if (numRecords == 0) {
+        throw e;
+      }
+      // the array cannot grow in one page: behave as if memory ran out (the owner spills)
+      throw new PointerArrayFullException(e);
+    } catch (SparkOutOfMemoryError e) {
+      if (numRecords == 0) {
+        throw e;
+      }
+      throw new PointerArrayFullException(e);
+    }
+    if (pointers != null) {
+      Platform.copyMemory(pointers.getBaseObject(), pointers.getBaseOffset(),
+          grown.getBaseObject(), grown.getBaseOffset(), numRecords * 8L);
+      memory.freeLongArray(pointers);
+    }
+    pointers = grown;
+  }
+
+  private void ensurePageSpace(long requiredBytes) {
+    if (currentPage != null
+        && currentPageCursor + requiredBytes <= currentPage.getBaseOffset() + currentPage.size()) {
+      return;
+    }
+    // may call back into a spill of this sorter, which frees every page
+    MemoryBlock page = memory.allocateDataPage(Math.max(requiredBytes, pageSizeBytes));
+    pages.add(page);
+    currentPage = page;
+    currentPageCursor = page.getBaseOffset();
+  }
+
+  /**
+   * The pointer array could not grow though the sorter holds records. The owner spills and
+   * retries the insert, as when pages run out.
+   */
+  public static final class PointerArrayFullException extends RuntimeException {
+    PointerArrayFullException(Throwable cause) {
+      super("The pointer array cannot grow: " + cause.getMessage(), cause);
+    }
+  }
+}

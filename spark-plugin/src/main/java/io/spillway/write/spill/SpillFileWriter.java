@@ -1,0 +1,91 @@
+package io.spillway.write.spill;
+
+import io.spillway.io.CountingOutputStream;
+import io.spillway.io.NonClosingOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.CheckedOutputStream;
+import java.util.zip.Checksum;
+import org.apache.spark.serializer.SerializerManager;
+
+/**
+ * Writes one {@link SpillFile}: a segment per partition, each an independent stream wrapped by
+ * {@link SerializerManager#wrapStream} with the spill's temp block id.
+ *
+ * <pre>
+ * record bytes -> compress -> encrypt -> [partition checksum] -> count -> buffer -> file
+ * </pre>
+ *
+ * The checksum sees the bytes as stored, like Spark's {@code .checksum} files: updating the same
+ * per-partition {@link Checksum} across all of a task's spills, in spill order, yields the
+ * checksum of their concatenation, which is what a transferTo merge writes.
+ */
+public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
+  private final SpillLocation location;
+  private final SerializerManager serializerManager;
+  private final Checksum[] partitionChecksums;
+  private final CountingOutputStream fileBytes;
+  private final OutputStream fileStream;
+  private final long[] partitionLengths;
+  private int openPartition = -1;
+  private long openPartitionStart;
+  private boolean closed;
+
+  /**
+   * @param partitionChecksums one per partition, updated with the bytes written; an empty array
+   *     when checksums are off
+   */
+  public SpillFileWriter(SpillLocation location, int numPartitions,
+      SerializerManager serializerManager, Checksum[] partitionChecksums, int bufferSizeBytes)
+      throws IOException {
+    this.location = location;
+    this.serializerManager = serializerManager;
+    this.partitionChecksums = partitionChecksums;
+    this.fileStream = new FileOutputStream(location.file());
+    this.fileBytes = new CountingOutputStream(new BufferedOutputStream(fileStream, bufferSizeBytes));
+    this.partitionLengths = new long[numPartitions];
+  }
+
+  @Override
+  public OutputStream openPartition(int partitionId) throws IOException {
+    if (partitionId <= openPartition) {
+      throw new IllegalStateException("Partitions must be written in increasing order: "
+          + partitionId + " after " + openPartition);
+    }
+    endOpenPartition();
+    openPartition = partitionId;
+    openPartitionStart = fileBytes.bytesWritten();
+    OutputStream belowCodec = partitionChecksums.length == 0
+        ? new NonClosingOutputStream(fileBytes)
+        : new CheckedOutputStream(new NonClosingOutputStream(fileBytes),
+            partitionChecksums[partitionId]);
+    return serializerManager.wrapStream(location.blockId(), belowCodec);
+  }
+
+  /** Flushes the file and returns what was written; the writer is closed afterwards. */
+  public SpillFile finish(long records) throws IOException {
+    endOpenPartition();
+    closed = true;
+    try (OutputStream toClose = fileBytes) {
+      fileBytes.flush();
+    }
+    return new SpillFile(location.file(), location.blockId(), partitionLengths, records);
+  }
+
+  /** Closes the file without finishing it (on failure; the tracker deletes it). */
+  @Override
+  public void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      fileStream.close();
+    }
+  }
+
+  private void endOpenPartition() {
+    if (openPartition >= 0) {
+      partitionLengths[openPartition] = fileBytes.bytesWritten() - openPartitionStart;
+    }
+  }
+}

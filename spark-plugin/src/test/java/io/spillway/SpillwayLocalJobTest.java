@@ -1,0 +1,91 @@
+package io.spillway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import scala.Tuple2;
+
+/**
+ * The plugin on a real local Spark, against a driver-side oracle, on both write paths (Java
+ * serialization: object path; Kryo: serialized path), with spills forced.
+ */
+class SpillwayLocalJobTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"org.apache.spark.serializer.JavaSerializer",
+      "org.apache.spark.serializer.KryoSerializer"})
+  void reduceGroupAndSortMatchTheOracleWithSpills(String serializer) throws Exception {
+    SparkConf conf = new SparkConf()
+        .setMaster("local[2]")
+        .setAppName("spillway-local-job")
+        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+        .set("spark.serializer", serializer)
+        .set("spark.shuffle.spill.numElementsForceSpillThreshold", "500")
+        .set("spark.shuffle.sort.bypassMergeThreshold", "1")
+        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+        .set("spark.ui.enabled", "false");
+    AtomicLong diskBytesSpilled = new AtomicLong();
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      sc.sc().addSparkListener(new SparkListener() {
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+          if (taskEnd.taskMetrics() != null) {
+            diskBytesSpilled.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
+          }
+        }
+      });
+      assertEquals(SpillwayShuffleManager.class, SparkEnv.get().shuffleManager().getClass());
+      int numRecords = 20_000;
+      List<Integer> input = new ArrayList<>();
+      for (int i = 0; i < numRecords; i++) {
+        input.add(i);
+      }
+      JavaPairRDD<Integer, Long> pairs =
+          sc.parallelize(input, 4).mapToPair(i -> new Tuple2<>(i % 997, (long) i));
+
+      Map<Integer, Long> expectedSums = new TreeMap<>();
+      Map<Integer, Long> expectedCounts = new TreeMap<>();
+      for (int i = 0; i < numRecords; i++) {
+        expectedSums.merge(i % 997, (long) i, Long::sum);
+        expectedCounts.merge(i % 997, 1L, Long::sum);
+      }
+
+      Map<Integer, Long> sums = new TreeMap<>(pairs.reduceByKey(Long::sum, 7).collectAsMap());
+      assertEquals(expectedSums, sums);
+
+      Map<Integer, Long> counts = new TreeMap<>();
+      for (Tuple2<Integer, Iterable<Long>> group : pairs.groupByKey(5).collect()) {
+        long count = 0;
+        for (Long ignored : group._2()) {
+          count++;
+        }
+        counts.put(group._1(), count);
+      }
+      assertEquals(expectedCounts, counts);
+
+      List<Integer> sortedKeys = pairs.sortByKey(true, 3).keys().collect();
+      assertEquals(numRecords, sortedKeys.size());
+      for (int i = 1; i < sortedKeys.size(); i++) {
+        assertTrue(sortedKeys.get(i - 1) <= sortedKeys.get(i), "not sorted at " + i);
+      }
+      List<Integer> repartitioned = sc.parallelize(input, 3).repartition(11).collect();
+      assertEquals(numRecords, repartitioned.size());
+      assertEquals(input, repartitioned.stream().sorted().toList());
+      sc.sc().listenerBus().waitUntilEmpty();
+    }
+    assertTrue(diskBytesSpilled.get() > 0, "expected spills");
+  }
+}
