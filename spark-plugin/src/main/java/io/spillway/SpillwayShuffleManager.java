@@ -108,13 +108,14 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     ShuffleDependency<K, V, C> dependency = handle.dependency();
     if (dependency.mapSideCombine()) {
       MapOutputBuffer<K, C> buffer = newBuffer(handle.writePath(), task);
-      ShuffleWriter<K, C> combined = new SpillwayShuffleWriter<>(dependency, task, buffer, context,
-          metrics, executorComponents(), shuffleServerId);
+      ShuffleWriter<K, C> combined = new SpillwayShuffleWriter<>(dependency.partitioner(),
+          dependency.rowBasedChecksums(), task, buffer, metrics, executorComponents(),
+          shuffleServerId);
       return new MapSideCombiningWriter<>(dependency, combined, context);
     }
     MapOutputBuffer<K, V> buffer = newBuffer(handle.writePath(), task);
-    return new SpillwayShuffleWriter<>(dependency, task, buffer, context, metrics,
-        executorComponents(), shuffleServerId);
+    return new SpillwayShuffleWriter<>(dependency.partitioner(), dependency.rowBasedChecksums(),
+        task, buffer, metrics, executorComponents(), shuffleServerId);
   }
 
   private static <K, V> MapOutputBuffer<K, V> newBuffer(WritePath path, MapTaskContext task) {

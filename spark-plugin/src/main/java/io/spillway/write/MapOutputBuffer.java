@@ -47,6 +47,18 @@ public interface MapOutputBuffer<K, V> {
 
   long recordsInserted();
 
+  /** Spill files this buffer wrote (intermediate merge files are not counted). */
+  int spillCount();
+
+  /** Merge rounds of the last {@link #mergeSpillsTo} (0 when nothing was merged). */
+  int mergeRounds();
+
+  /** The most spill files the last merge had open at once. */
+  int mostSpillFilesOpen();
+
+  /** Forces the records in memory into a spill file now (tests and benchmarks). */
+  void forceSpill() throws IOException;
+
   long peakMemoryBytes();
 
   /** Releases all memory. Idempotent. Spill files are the tracker's business. */

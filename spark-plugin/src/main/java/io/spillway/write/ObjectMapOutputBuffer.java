@@ -62,6 +62,9 @@ public final class ObjectMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> 
   private long sampledBytes;
   private long grantedBytes;
   private long recordsInserted;
+  private int spillCount;
+  private int mergeRounds;
+  private int mostSpillFilesOpen;
   private boolean insertInProgress;
   private boolean finishing;
 
@@ -160,6 +163,8 @@ public final class ObjectMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> 
     long[] checksums = merger.merge(spills, output, task.shuffleId(), task.mapId(), spillChecksums);
     LOG.info("Merged {} object spills of map {} of shuffle {} in {} round(s), at most {} files open",
         spills.size(), task.mapId(), task.shuffleId(), merger.rounds(), merger.mostFilesOpen());
+    mergeRounds = merger.rounds();
+    mostSpillFilesOpen = merger.mostFilesOpen();
     spills.clear();
     return checksums;
   }
@@ -172,6 +177,26 @@ public final class ObjectMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> 
   @Override
   public long recordsInserted() {
     return recordsInserted;
+  }
+
+  @Override
+  public int spillCount() {
+    return spillCount;
+  }
+
+  @Override
+  public int mergeRounds() {
+    return mergeRounds;
+  }
+
+  @Override
+  public int mostSpillFilesOpen() {
+    return mostSpillFilesOpen;
+  }
+
+  @Override
+  public void forceSpill() throws IOException {
+    spill();
   }
 
   @Override
@@ -214,6 +239,7 @@ public final class ObjectMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> 
       throw e;
     }
     spills.add(spill);
+    spillCount++;
     long freedBytes = grantedBytes;
     clearRecords();
     task.taskMetrics().incMemoryBytesSpilled(freedBytes);

@@ -47,6 +47,9 @@ public final class SerializedMapOutputBuffer<K, V> implements MapOutputBuffer<K,
   private final List<SpillFile> spills = new ArrayList<>();
   private final Thread ownerThread;
   private long recordsInserted;
+  private int spillCount;
+  private int mergeRounds;
+  private int mostSpillFilesOpen;
   private boolean finishing;
   private boolean freed;
 
@@ -123,6 +126,8 @@ public final class SerializedMapOutputBuffer<K, V> implements MapOutputBuffer<K,
     LOG.info("Merged {} spills of map {} of shuffle {} with {} in {} round(s), at most {} files open",
         spills.size(), task.mapId(), task.shuffleId(), merger.strategyName(), merger.rounds(),
         merger.mostFilesOpen());
+    mergeRounds = merger.rounds();
+    mostSpillFilesOpen = merger.mostFilesOpen();
     spills.clear();
     return checksums;
   }
@@ -135,6 +140,26 @@ public final class SerializedMapOutputBuffer<K, V> implements MapOutputBuffer<K,
   @Override
   public long recordsInserted() {
     return recordsInserted;
+  }
+
+  @Override
+  public int spillCount() {
+    return spillCount;
+  }
+
+  @Override
+  public int mergeRounds() {
+    return mergeRounds;
+  }
+
+  @Override
+  public int mostSpillFilesOpen() {
+    return mostSpillFilesOpen;
+  }
+
+  @Override
+  public void forceSpill() throws IOException {
+    spill();
   }
 
   @Override
@@ -183,6 +208,7 @@ public final class SerializedMapOutputBuffer<K, V> implements MapOutputBuffer<K,
       throw e;
     }
     spills.add(spill);
+    spillCount++;
     long freedBytes = sorter.reset();
     task.taskMetrics().incMemoryBytesSpilled(freedBytes);
     task.taskMetrics().incDiskBytesSpilled(spill.totalBytes());

@@ -1,13 +1,10 @@
 package io.spillway.write;
 
 import io.spillway.write.spill.SpillFile;
-import io.spillway.write.spill.SpillFileTracker;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.Partitioner;
-import org.apache.spark.ShuffleDependency;
-import org.apache.spark.TaskContext;
 import org.apache.spark.scheduler.MapStatus;
 import org.apache.spark.scheduler.MapStatus$;
 import org.apache.spark.shuffle.ShuffleWriteMetricsReporter;
@@ -38,7 +35,6 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
   private final Partitioner partitioner;
   private final MapTaskContext task;
   private final MapOutputBuffer<K, V> buffer;
-  private final TaskContext taskContext;
   private final ShuffleWriteMetricsReporter writeMetrics;
   private final ShuffleExecutorComponents executorComponents;
   private final BlockManagerId shuffleServerId;
@@ -48,21 +44,22 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
   private boolean stopping;
 
   /**
-   * @param dependency the shuffle; its partitioner and (Spark 4.1+) row checksums are used. The
-   *     records written may be the dependency's values or, after map-side combine, combiners.
+   * @param partitioner the dependency's partitioner
+   * @param rowBasedChecksums the dependency's order-independent row checksums (Spark 4.1+; empty
+   *     unless SQL asks for them). The records written may be the dependency's values or, after
+   *     map-side combine, combiners.
    */
-  public SpillwayShuffleWriter(ShuffleDependency<K, ?, ?> dependency, MapTaskContext task,
-      MapOutputBuffer<K, V> buffer, TaskContext taskContext,
+  public SpillwayShuffleWriter(Partitioner partitioner, RowBasedChecksum[] rowBasedChecksums,
+      MapTaskContext task, MapOutputBuffer<K, V> buffer,
       ShuffleWriteMetricsReporter writeMetrics, ShuffleExecutorComponents executorComponents,
       BlockManagerId shuffleServerId) {
-    this.partitioner = dependency.partitioner();
+    this.partitioner = partitioner;
     this.task = task;
     this.buffer = buffer;
-    this.taskContext = taskContext;
     this.writeMetrics = writeMetrics;
     this.executorComponents = executorComponents;
     this.shuffleServerId = shuffleServerId;
-    this.rowBasedChecksums = dependency.rowBasedChecksums();
+    this.rowBasedChecksums = rowBasedChecksums;
   }
 
   @Override
@@ -148,7 +145,7 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     stopping = true;
     Throwable failure = null;
     try {
-      taskContext.taskMetrics().incPeakExecutionMemory(buffer.peakMemoryBytes());
+      task.taskMetrics().incPeakExecutionMemory(buffer.peakMemoryBytes());
       buffer.free();
       task.spillFiles().deleteAll(null);
     } catch (IOException | RuntimeException e) {
@@ -171,9 +168,4 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     return partitionLengths;
   }
 
-  /** For tests: how many temp files are still tracked. */
-  int liveSpillFileCount() {
-    SpillFileTracker tracker = task.spillFiles();
-    return tracker.liveFileCount();
-  }
 }

@@ -1,0 +1,59 @@
+package io.spillway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+class SpillwayConfigTest {
+
+  @Test
+  void defaultsApplyWhenKeysAreAbsent() {
+    SparkConf conf = new SparkConf(false);
+    assertEquals(MergeStrategyOption.AUTO, SpillwayConfig.MERGE_STRATEGY.read(conf));
+    assertEquals(64, SpillwayConfig.MERGE_MAX_OPEN_FILES.read(conf));
+  }
+
+  @Test
+  void everyMergeStrategyValueParses() {
+    for (MergeStrategyOption option : MergeStrategyOption.values()) {
+      SparkConf conf = new SparkConf(false)
+          .set("spark.spillway.merge.strategy", option.configValue());
+      assertEquals(option, SpillwayConfig.MERGE_STRATEGY.read(conf));
+    }
+  }
+
+  @Test
+  void unknownStrategyNamesKeyValueAndAllowedValues() {
+    SparkConf conf = new SparkConf(false).set("spark.spillway.merge.strategy", "bogus");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SpillwayConfig.validate(conf));
+    assertEquals("Invalid value 'bogus' for spark.spillway.merge.strategy: allowed values are"
+        + " auto, transferTo, fileStream, slow", e.getMessage());
+  }
+
+  @Test
+  void maxOpenFilesOutOfRangeOrNotANumberIsRejected() {
+    for (String bad : new String[] {"1", "0", "-3", "65537", "many"}) {
+      SparkConf conf = new SparkConf(false).set("spark.spillway.merge.maxOpenFiles", bad);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> SpillwayConfig.validate(conf));
+      assertTrue(e.getMessage().contains("'" + bad + "' for spark.spillway.merge.maxOpenFiles"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("from 2 to 65536"), e.getMessage());
+    }
+  }
+
+  @Test
+  void readmeDocumentsEveryKey() throws Exception {
+    Path readme = Path.of(System.getProperty("user.dir")).getParent().resolve("README.md");
+    String text = Files.readString(readme);
+    for (ConfigEntry<?> entry : SpillwayConfig.ALL_ENTRIES) {
+      assertTrue(text.contains("`" + entry.key() + "`"), "README lacks " + entry.key());
+    }
+  }
+}
