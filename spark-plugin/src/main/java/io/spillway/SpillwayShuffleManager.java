@@ -12,7 +12,6 @@ import io.spillway.write.spill.SpillFileTracker;
 import io.spillway.write.spill.SpillLocationSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
-import org.apache.spark.MapOutputTracker;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
@@ -27,15 +26,10 @@ import org.apache.spark.shuffle.ShuffleWriteMetricsReporter;
 import org.apache.spark.shuffle.ShuffleWriter;
 import org.apache.spark.shuffle.api.ShuffleExecutorComponents;
 import org.apache.spark.shuffle.sort.SortShuffleManager;
-import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.util.collection.OpenHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
-import scala.Tuple3;
-import scala.collection.Iterator;
-import scala.collection.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag$;
 
@@ -129,24 +123,8 @@ public class SpillwayShuffleManager extends SortShuffleManager {
       int endMapIndex, int startPartition, int endPartition, TaskContext context,
       ShuffleReadMetricsReporter metrics) {
     BaseShuffleHandle<K, ?, C> baseHandle = asSpillwayHandle(handle);
-    SparkEnv env = SparkEnv.get();
-    MapOutputTracker tracker = env.mapOutputTracker();
-    Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>> blocksByAddress;
-    boolean batchFetchAllowed;
-    if (baseHandle.dependency().isShuffleMergeFinalizedMarked()) {
-      var pushBased = tracker.getPushBasedShuffleMapSizesByExecutorId(handle.shuffleId(),
-          startMapIndex, endMapIndex, startPartition, endPartition);
-      blocksByAddress = pushBased.iter();
-      batchFetchAllowed = pushBased.enableBatchFetch();
-    } else {
-      blocksByAddress = tracker.getMapSizesByExecutorId(handle.shuffleId(), startMapIndex,
-          endMapIndex, startPartition, endPartition);
-      batchFetchAllowed = true;
-    }
-    boolean batchFetch = batchFetchAllowed
-        && SortShuffleManager.canUseBatchFetch(startPartition, endPartition, context);
-    return new SpillwayShuffleReader<>(baseHandle, blocksByAddress, context, metrics,
-        env.serializerManager(), env.blockManager(), tracker, env.conf(), batchFetch);
+    return SpillwayShuffleReader.forRange(baseHandle, startMapIndex, endMapIndex, startPartition,
+        endPartition, context, metrics);
   }
 
   @Override

@@ -14,6 +14,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import scala.Tuple2;
@@ -87,5 +88,58 @@ class SpillwayLocalJobTest {
       sc.sc().listenerBus().waitUntilEmpty();
     }
     assertTrue(diskBytesSpilled.get() > 0, "expected spills");
+  }
+
+  @Test
+  void corruptedDataFileIsDetectedAndRecomputed() throws Exception {
+    SparkConf conf = new SparkConf()
+        .setMaster("local[2]")
+        .setAppName("spillway-corruption")
+        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+        .set("spark.ui.enabled", "false");
+    AtomicLong fetchFailures = new AtomicLong();
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      sc.sc().addSparkListener(new SparkListener() {
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+          if (taskEnd.reason() instanceof org.apache.spark.FetchFailed) {
+            fetchFailures.incrementAndGet();
+          }
+        }
+      });
+      List<Integer> input = new ArrayList<>();
+      for (int i = 0; i < 50_000; i++) {
+        input.add(i);
+      }
+      JavaPairRDD<Integer, Long> sums = sc.parallelize(input, 2)
+          .mapToPair(i -> new Tuple2<>(i % 101, (long) i)).reduceByKey(Long::sum, 3);
+      Map<Integer, Long> first = new TreeMap<>(sums.collectAsMap());
+
+      List<java.io.File> dataFiles = new ArrayList<>();
+      for (java.io.File file : SparkEnv.get().blockManager().diskBlockManager().getAllFiles()) {
+        if (file.getName().startsWith("shuffle_") && file.getName().endsWith(".data")) {
+          dataFiles.add(file);
+        }
+      }
+      assertEquals(2, dataFiles.size(), "one data file per map task: " + dataFiles);
+      for (java.io.File file : dataFiles) {
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file, "rw")) {
+          for (long position = 40; position < raf.length(); position += 97) {
+            raf.seek(position);
+            int b = raf.read();
+            raf.seek(position);
+            raf.write(b ^ 0x5A);
+          }
+        }
+      }
+      // The shuffle's map stage is reused, its output is corrupt: the read must fail the fetch,
+      // the map stage must be recomputed, and the answer must not change.
+      Map<Integer, Long> second = new TreeMap<>(sums.collectAsMap());
+      assertEquals(first, second);
+      sc.sc().listenerBus().waitUntilEmpty();
+    }
+    assertTrue(fetchFailures.get() > 0, "the corruption must surface as a fetch failure");
   }
 }

@@ -4,12 +4,14 @@ import org.apache.spark.Aggregator;
 import org.apache.spark.InterruptibleIterator;
 import org.apache.spark.MapOutputTracker;
 import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.serializer.SerializerManager;
 import org.apache.spark.shuffle.BaseShuffleHandle;
 import org.apache.spark.shuffle.ShuffleReadMetricsReporter;
 import org.apache.spark.shuffle.ShuffleReader;
 import org.apache.spark.shuffle.checksum.RowBasedChecksum;
+import org.apache.spark.shuffle.sort.SortShuffleManager;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BlockManagerId;
@@ -59,6 +61,36 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
     this.mapOutputTracker = mapOutputTracker;
     this.settings = ReadSettings.fromSparkConf(conf);
     this.batchFetchRequested = batchFetchRequested;
+  }
+
+  /**
+   * A reader for map outputs {@code [startMapIndex, endMapIndex)} and reduce partitions {@code
+   * [startPartition, endPartition)} of a shuffle ({@code endMapIndex == Integer.MAX_VALUE}: all
+   * maps). Works on any {@link BaseShuffleHandle}: the files are Spark's format, whoever wrote
+   * them.
+   */
+  public static <K, C> SpillwayShuffleReader<K, C> forRange(BaseShuffleHandle<K, ?, C> handle,
+      int startMapIndex, int endMapIndex, int startPartition, int endPartition,
+      TaskContext context, ShuffleReadMetricsReporter metrics) {
+    SparkEnv env = SparkEnv.get();
+    MapOutputTracker tracker = env.mapOutputTracker();
+    Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>> blocksByAddress;
+    boolean batchFetchAllowed;
+    if (handle.dependency().isShuffleMergeFinalizedMarked()) {
+      var pushBased = tracker.getPushBasedShuffleMapSizesByExecutorId(handle.shuffleId(),
+          startMapIndex, endMapIndex, startPartition, endPartition);
+      blocksByAddress = pushBased.iter();
+      batchFetchAllowed = pushBased.enableBatchFetch();
+    } else {
+      blocksByAddress = tracker.getMapSizesByExecutorId(handle.shuffleId(), startMapIndex,
+          endMapIndex, startPartition, endPartition);
+      batchFetchAllowed = true;
+    }
+    // Spark's rule: several contiguous partitions, and SQL asked for it (a task local property)
+    boolean batchFetchRequested = batchFetchAllowed
+        && SortShuffleManager.canUseBatchFetch(startPartition, endPartition, context);
+    return new SpillwayShuffleReader<>(handle, blocksByAddress, context, metrics,
+        env.serializerManager(), env.blockManager(), tracker, env.conf(), batchFetchRequested);
   }
 
   @Override
