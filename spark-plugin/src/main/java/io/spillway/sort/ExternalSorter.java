@@ -122,7 +122,7 @@ public final class ExternalSorter<K, V> implements Closeable {
   private SpilledSegments writeRun(MergeHeap.Source source) throws IOException {
     SpillFile file = files.create();
     SegmentedSpillWriter writer =
-        new SegmentedSpillWriter(file, serializerManager, serializer, settings.fileBufferBytes(), false);
+        new SegmentedSpillWriter(file, serializerManager, serializer, settings.fileBufferBytes(), false, true);
     try {
       writer.beginSegment();
       while (source.advance()) {

@@ -68,12 +68,17 @@ public final class SegmentReader implements Closeable {
         return false;
       }
     }
-    key = segmentStream.readKey(ANY);
-    value = segmentStream.readValue(ANY);
+    if (segments.pairs()) {
+      key = segmentStream.readKey(ANY);
+      value = segmentStream.readValue(ANY);
+    } else {
+      key = segmentStream.readObject(ANY);
+    }
     recordsLeftInSegment--;
     return true;
   }
 
+  /** The current record's key, or the object itself when records are single objects. */
   public Object key() {
     return key;
   }

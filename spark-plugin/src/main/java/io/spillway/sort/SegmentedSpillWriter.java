@@ -33,6 +33,7 @@ public final class SegmentedSpillWriter {
   private final CountingOutputStream fileStream;
   private final LongList segmentEndOffsets = new LongList();
   private final LongList segmentRecordCounts = new LongList();
+  private final boolean pairs;
   private SerializationStream segmentStream;
   private long segmentRecords;
   private boolean segmentOpen;
@@ -42,9 +43,11 @@ public final class SegmentedSpillWriter {
       SerializerManager serializerManager,
       SerializerInstance serializer,
       int fileBufferBytes,
-      boolean append)
+      boolean append,
+      boolean pairs)
       throws IOException {
     this.spillFile = spillFile;
+    this.pairs = pairs;
     this.serializerManager = serializerManager;
     this.serializer = serializer;
     this.startOffset = append ? spillFile.file().length() : 0L;
@@ -59,16 +62,29 @@ public final class SegmentedSpillWriter {
     segmentRecords = 0;
   }
 
+  /** Writes one key/value record (a writer opened with {@code pairs == true}). */
   public void write(Object key, Object value) throws IOException {
+    assert pairs : "this writer writes single objects";
+    openSegmentStream().writeKey(key, ANY);
+    segmentStream.writeValue(value, ANY);
+    segmentRecords++;
+  }
+
+  /** Writes one single-object record (a writer opened with {@code pairs == false}). */
+  public void write(Object value) throws IOException {
+    assert !pairs : "this writer writes key/value pairs";
+    openSegmentStream().writeObject(value, ANY);
+    segmentRecords++;
+  }
+
+  private SerializationStream openSegmentStream() {
     assert segmentOpen : "beginSegment() was not called";
     if (segmentStream == null) {
       // Opened lazily so that empty segments write no stream header or compression frame.
       segmentStream = serializer.serializeStream(
           serializerManager.wrapStream(spillFile.blockId(), new CloseShieldOutputStream(fileStream)));
     }
-    segmentStream.writeKey(key, ANY);
-    segmentStream.writeValue(value, ANY);
-    segmentRecords++;
+    return segmentStream;
   }
 
   public void endSegment() throws IOException {
@@ -88,7 +104,7 @@ public final class SegmentedSpillWriter {
     assert !segmentOpen : "endSegment() was not called";
     fileStream.close();
     return new SpilledSegments(
-        spillFile, startOffset, segmentEndOffsets.toArray(), segmentRecordCounts.toArray());
+        spillFile, startOffset, segmentEndOffsets.toArray(), segmentRecordCounts.toArray(), pairs);
   }
 
   /** Closes the streams after a failure; close failures are attached to {@code failure}. */

@@ -13,7 +13,8 @@ import org.apache.spark.serializer.SerializerManager;
  *   startOffset                 segmentEndOffsets[0]        segmentEndOffsets[1]    ...
  *   |-- segment 0 -------------|-- segment 1 --------------|-- ...
  *   segment i = wrapStream(blockId, serializer stream of recordCounts[i] records)
- *   record    = [key][value]    (serializer writeKey/writeValue; a combiner, a value or a chunk)
+ *   record    = [key][value]    (writeKey/writeValue) when the write holds pairs,
+ *               [object]        (writeObject) otherwise (an ExternalList's values)
  *   an empty segment (recordCounts[i] == 0) is zero bytes long
  * </pre>
  *
@@ -27,8 +28,11 @@ public final class SpilledSegments {
   private final long startOffset;
   private final long[] segmentEndOffsets;
   private final long[] recordCounts;
+  private final boolean pairs;
 
-  SpilledSegments(SpillFile spillFile, long startOffset, long[] segmentEndOffsets, long[] recordCounts) {
+  SpilledSegments(
+      SpillFile spillFile, long startOffset, long[] segmentEndOffsets, long[] recordCounts, boolean pairs) {
+    this.pairs = pairs;
     this.spillFile = spillFile;
     this.startOffset = startOffset;
     this.segmentEndOffsets = segmentEndOffsets;
@@ -37,6 +41,11 @@ public final class SpilledSegments {
 
   public SpillFile spillFile() {
     return spillFile;
+  }
+
+  /** Whether records are key/value pairs or single objects. */
+  public boolean pairs() {
+    return pairs;
   }
 
   public int segmentCount() {
