@@ -1,5 +1,7 @@
 package io.spillway.combine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import io.spillway.sort.SpillFileTracker;
@@ -15,6 +17,8 @@ final class MergerContext {
   final SerializerInstance serializer;
   final SpillFileTracker files;
   final MergerMetrics metrics = new MergerMetrics();
+  /** Lists that own a file, so that close() can end their abandoned iterations too. */
+  final List<ExternalList<?>> spilledLists = new ArrayList<>();
 
   MergerContext(
       MergerSettings settings,
