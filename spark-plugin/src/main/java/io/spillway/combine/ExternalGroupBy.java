@@ -150,7 +150,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
     try {
       PartitionLoader.forEachRecord(context, spills, partition, sorter::insert);
       CloseableIterator<Tuple2<Object, Object>> sorted = sorter.sortedIterator();
-      context.metrics.recordSortSpills(sorter.spillCount(), sorter.bytesSpilled());
+      context.metrics.recordUnleveledSpills(sorter.spillCount(), sorter.bytesSpilled());
       context.metrics.recordMemory(sorter.peakMemoryBytes());
       return new SortedGroupIterator<K, ArrayList<V>, ExternalList<V>>(
           (CloseableIterator<Tuple2<K, ArrayList<V>>>) (CloseableIterator<?>) sorted,

@@ -11,6 +11,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import io.spillway.sort.CloseableIterator;
 import io.spillway.sort.Closeables;
 import io.spillway.sort.SegmentReader;
@@ -32,12 +36,14 @@ import org.apache.spark.serializer.SerializerManager;
  *
  * <p>Serializing the list with Java serialization writes its size and every value, read from
  * disk as needed (with {@code writeUnshared}, so the stream does not keep them all); the
- * deserialized copy holds its values in memory and no longer spills.
+ * deserialized copy holds its values in memory and no longer spills. Kryo (Spark's
+ * {@code KryoSerializer}) goes through {@link KryoSerializable} with the same layout:
+ * {@code [size: long][value]...}.
  *
  * <p>The file lives until {@link #close()}, which the owner ({@link ExternalGroupBy}) calls at
  * task end; it also closes iterations that were abandoned.
  */
-public final class ExternalList<T> implements Iterable<T>, Serializable, Closeable {
+public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSerializable, Closeable {
 
   private static final long serialVersionUID = 1L;
 
@@ -112,7 +118,7 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, Closeab
     }
     segmentsOnDisk.add(written);
     bytesSpilled += written.lengthBytes();
-    context.metrics.recordSortSpills(1, written.lengthBytes());
+    context.metrics.recordUnleveledSpills(1, written.lengthBytes());
     values = new ArrayList<>();
     sizeTracker = null;
   }
@@ -233,6 +239,29 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, Closeab
     values = new ArrayList<>((int) Math.min(count, 1 << 16));
     for (long i = 0; i < count; i++) {
       values.add((T) in.readUnshared());
+    }
+    size = count;
+    segmentsOnDisk = new ArrayList<>();
+    openReaders = new ArrayList<>();
+  }
+
+  @Override
+  public void write(Kryo kryo, Output output) {
+    output.writeLong(size);
+    try (CloseableIterator<T> iterator = iterator()) {
+      while (iterator.hasNext()) {
+        kryo.writeClassAndObject(output, iterator.next());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  @Override
+  public void read(Kryo kryo, Input input) {
+    long count = input.readLong();
+    values = new ArrayList<>((int) Math.min(count, 1 << 16));
+    for (long i = 0; i < count; i++) {
+      values.add((T) kryo.readClassAndObject(input));
     }
     size = count;
     segmentsOnDisk = new ArrayList<>();

@@ -173,7 +173,7 @@ public final class ExternalMerger<K, V, C> implements Closeable {
     try {
       PartitionLoader.forEachRecord(context, spills, partition, sorter::insert);
       CloseableIterator<Tuple2<Object, Object>> sorted = sorter.sortedIterator();
-      context.metrics.recordSortSpills(sorter.spillCount(), sorter.bytesSpilled());
+      context.metrics.recordUnleveledSpills(sorter.spillCount(), sorter.bytesSpilled());
       context.metrics.recordMemory(sorter.peakMemoryBytes());
       return new SortedGroupIterator<>(
           (CloseableIterator<Tuple2<K, C>>) (CloseableIterator<?>) sorted,

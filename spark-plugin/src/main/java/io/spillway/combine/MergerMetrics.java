@@ -19,7 +19,8 @@ public final class MergerMetrics {
     recursionDepth = Math.max(recursionDepth, level);
   }
 
-  void recordSortSpills(long spills, long bytes) {
+  /** Spills outside the hash-partitioning levels: sort-fallback runs and list segments. */
+  void recordUnleveledSpills(long spills, long bytes) {
     spillCount += spills;
     bytesSpilled += bytes;
   }
@@ -36,7 +37,7 @@ public final class MergerMetrics {
     sortMergedPartitions++;
   }
 
-  /** Spill writes: hash-partitioned spills at every level plus the sort fallback's runs. */
+  /** Spill writes: hash-partitioned spills at every level, sort-fallback runs, list segments. */
   public long spillCount() {
     return spillCount;
   }

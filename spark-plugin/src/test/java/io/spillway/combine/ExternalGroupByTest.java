@@ -186,6 +186,18 @@ class ExternalGroupByTest {
       assertEquals(expected++, value);
     }
     assertEquals(20_000, expected);
+
+    org.apache.spark.serializer.SerializerInstance kryo =
+        new org.apache.spark.serializer.KryoSerializer(support.conf).newInstance();
+    @SuppressWarnings("unchecked")
+    ExternalList<Integer> kryoCopy = (ExternalList<Integer>) kryo.deserialize(
+        kryo.serialize(list, scala.reflect.ClassTag$.MODULE$.AnyRef()), scala.reflect.ClassTag$.MODULE$.AnyRef());
+    assertEquals(20_000, kryoCopy.size());
+    long sum = 0;
+    for (int value : kryoCopy) {
+      sum += value;
+    }
+    assertEquals(19_999L * 20_000 / 2, sum);
     list.close();
     support.assertNoLeaks();
   }
