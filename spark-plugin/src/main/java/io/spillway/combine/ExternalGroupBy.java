@@ -1,0 +1,210 @@
+package io.spillway.combine;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import io.spillway.sort.CloseableIterator;
+import io.spillway.sort.Closeables;
+import io.spillway.sort.ExternalSorter;
+import io.spillway.sort.MemoryReservation;
+import io.spillway.sort.SegmentedSpillWriter;
+import io.spillway.sort.SpillFileFactory;
+import io.spillway.sort.SpillFileTracker;
+import io.spillway.sort.SpilledSegments;
+import org.apache.spark.memory.TaskMemoryManager;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.serializer.SerializerManager;
+import scala.Product2;
+import scala.Tuple2;
+
+/**
+ * Groups values by key with bounded memory, after PySpark's {@code ExternalGroupBy}; one key may
+ * have far more values than memory holds.
+ *
+ * <ol>
+ *   <li>Input: values collect per key in chunks ({@code ArrayList}) inside a
+ *       {@link HashPartitionedBuffer}, hash-partitioned and spilled like {@link ExternalMerger}.
+ *       A spill writes each chunk as records of at most {@link #VALUES_PER_SPILL_RECORD} values
+ *       ({@code [key][chunk]}), so no single record read back is large.
+ *   <li>Output, partition by partition: if the partition's chunks fit in memory they are grouped
+ *       in a hash map; otherwise the partition is grouped by sort (as PySpark does, without
+ *       recursion, since one big key never splits): an {@link ExternalSorter} orders its chunk
+ *       records by (hash, class, key) and each run of equal keys is appended to an
+ *       {@link ExternalList}, which spills past {@code listSpillThresholdBytes}.
+ * </ol>
+ *
+ * <p>The lists handed out stay readable until {@link #close()}, which deletes every file (the
+ * merger's spills, the sorter's runs, the lists' files) and is idempotent.
+ */
+public final class ExternalGroupBy<K, V> implements Closeable {
+
+  /** Largest number of values one spilled chunk record holds. */
+  static final int VALUES_PER_SPILL_RECORD = 256;
+
+  private final MergerContext context;
+  private final MemoryReservation memory;
+  private final HashPartitionedBuffer<K, V, ArrayList<V>> buffer;
+  private final BiFunction<Object, Object, Object> concatenateChunks;
+  private List<SpilledSegments> spills = List.of();
+  private CloseableIterator<Tuple2<K, ExternalList<V>>> activeIterator;
+  private boolean iterating;
+  private boolean closed;
+
+  @SuppressWarnings("unchecked")
+  public ExternalGroupBy(
+      MergerSettings settings,
+      TaskMemoryManager taskMemoryManager,
+      SerializerManager serializerManager,
+      SerializerInstance serializer,
+      SpillFileFactory fileFactory) {
+    this.context = new MergerContext(
+        settings, taskMemoryManager, serializerManager, serializer, new SpillFileTracker(fileFactory));
+    this.memory = new MemoryReservation(taskMemoryManager, "ExternalGroupBy");
+    CombineFunctions<V, ArrayList<V>> chunks = new CombineFunctions<>(
+        value -> {
+          ArrayList<V> chunk = new ArrayList<>(4);
+          chunk.add(value);
+          return chunk;
+        },
+        (chunk, value) -> {
+          chunk.add(value);
+          return chunk;
+        },
+        (left, right) -> {
+          left.addAll(right);
+          return left;
+        });
+    this.concatenateChunks = (left, right) -> {
+      ((ArrayList<V>) left).addAll((ArrayList<V>) right);
+      return left;
+    };
+    this.buffer = new HashPartitionedBuffer<>(context, chunks, ExternalGroupBy::writeChunk, memory, 1);
+  }
+
+  /** Splits a chunk into records of at most {@link #VALUES_PER_SPILL_RECORD} values. */
+  private static <V> void writeChunk(SegmentedSpillWriter writer, Object key, ArrayList<V> chunk) throws IOException {
+    if (chunk.size() <= VALUES_PER_SPILL_RECORD) {
+      writer.write(key, chunk);
+      return;
+    }
+    for (int from = 0; from < chunk.size(); from += VALUES_PER_SPILL_RECORD) {
+      // A copy: ArrayList.subList is not serializable.
+      writer.write(key, new ArrayList<>(chunk.subList(from, Math.min(chunk.size(), from + VALUES_PER_SPILL_RECORD))));
+    }
+  }
+
+  public void mergeValues(Iterator<? extends Product2<? extends K, ? extends V>> records) throws IOException {
+    if (iterating || closed) {
+      throw new IllegalStateException("ExternalGroupBy does not accept records after items() or close()");
+    }
+    while (records.hasNext()) {
+      Product2<? extends K, ? extends V> record = records.next();
+      buffer.insertValue(record._1(), record._2());
+    }
+  }
+
+  /** Every key once with all its values; call once, after the last merge. */
+  public CloseableIterator<Tuple2<K, ExternalList<V>>> items() throws IOException {
+    if (iterating || closed) {
+      throw new IllegalStateException("items() can be called once, before close()");
+    }
+    iterating = true;
+    if (buffer.allInMemory()) {
+      activeIterator = new MapIterator<>(buffer.inMemoryMap(), this::newList, buffer::releaseMemory);
+    } else {
+      spills = buffer.finishSpilling();
+      activeIterator = new PartitionByPartitionIterator<>(
+          context.settings.numSpillPartitions(), this::openPartition, this::deleteSpillsAndReleaseMemory);
+    }
+    return activeIterator;
+  }
+
+  private ExternalList<V> newList(ArrayList<V> values) {
+    return new ExternalList<>(context, values);
+  }
+
+  @SuppressWarnings("unchecked")
+  private CloseableIterator<Tuple2<K, ExternalList<V>>> openPartition(int partition) throws IOException {
+    if (PartitionLoader.recordCount(spills, partition) == 0) {
+      return null;
+    }
+    HashMap<Object, Object> map = PartitionLoader.loadOrNull(context, spills, partition, concatenateChunks, memory);
+    if (map != null) {
+      return new MapIterator<>((HashMap<K, ArrayList<V>>) (HashMap<?, ?>) map, this::newList, memory::releaseAll);
+    }
+    return groupBySort(partition);
+  }
+
+  @SuppressWarnings("unchecked")
+  private CloseableIterator<Tuple2<K, ExternalList<V>>> groupBySort(int partition) throws IOException {
+    context.metrics.recordSortMerge();
+    KeyHashing.HashThenKeyOrder keyOrder =
+        new KeyHashing.HashThenKeyOrder(KeyHashing.seedForLevel(context.settings.hashSeed(), 2));
+    ExternalSorter<Object, Object> sorter = new ExternalSorter<>(keyOrder, context.settings.sortSettings(),
+        context.taskMemoryManager, context.serializerManager, context.serializer, context.files);
+    try {
+      PartitionLoader.forEachRecord(context, spills, partition, sorter::insert);
+      CloseableIterator<Tuple2<Object, Object>> sorted = sorter.sortedIterator();
+      context.metrics.recordUnleveledSpills(sorter.spillCount(), sorter.bytesSpilled());
+      context.metrics.recordMemory(sorter.peakMemoryBytes());
+      return new SortedGroupIterator<K, ArrayList<V>, ExternalList<V>>(
+          (CloseableIterator<Tuple2<K, ArrayList<V>>>) (CloseableIterator<?>) sorted,
+          keyOrder,
+          chunk -> newList(chunk),
+          (list, chunk) -> {
+            try {
+              list.addAll(chunk);
+            } catch (IOException e) {
+              throw CloseableIterator.unchecked("spilling grouped values failed", e);
+            }
+            return list;
+          });
+    } catch (IOException | RuntimeException | Error e) {
+      Closeables.runAll(e, sorter::close);
+      throw e;
+    }
+  }
+
+  private void deleteSpillsAndReleaseMemory() {
+    List<SpilledSegments> toDelete = buffer.spills();
+    Closeables.Cleanup[] steps = new Closeables.Cleanup[toDelete.size() + 1];
+    for (int i = 0; i < toDelete.size(); i++) {
+      SpilledSegments spill = toDelete.get(i);
+      steps[i] = () -> context.files.delete(spill.spillFile());
+    }
+    steps[toDelete.size()] = buffer::releaseMemory;
+    Closeables.runAll(null, steps);
+  }
+
+  /** Releases all memory and deletes every file, including the lists' files; idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    CloseableIterator<Tuple2<K, ExternalList<V>>> open = activeIterator;
+    List<Closeables.Cleanup> steps = new ArrayList<>();
+    steps.add(open == null ? null : open::close);
+    for (ExternalList<?> list : context.spilledLists) {
+      steps.add(list::close);
+    }
+    steps.add(this::deleteSpillsAndReleaseMemory);
+    steps.add(context.files::deleteAll);
+    context.spilledLists.clear();
+    Closeables.runAll(null, steps.toArray(new Closeables.Cleanup[0]));
+  }
+
+  public MergerMetrics metrics() {
+    return context.metrics;
+  }
+
+  public long memoryUsedBytes() {
+    return memory.getUsed();
+  }
+}

@@ -1,0 +1,275 @@
+package io.spillway.combine;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.spillway.sort.CloseableIterator;
+import io.spillway.sort.Closeables;
+import io.spillway.sort.SegmentReader;
+import io.spillway.sort.SegmentedSpillWriter;
+import io.spillway.sort.SizeTracker;
+import io.spillway.sort.SpillFile;
+import io.spillway.sort.SpillFileTracker;
+import io.spillway.sort.SpilledSegments;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.serializer.SerializerManager;
+
+/**
+ * A list of one key's values that may be far larger than memory. Values collect in memory until
+ * their estimated size passes {@code listSpillThresholdBytes}; then they are appended to the
+ * list's own file as one segment of single-object records (see {@link SpilledSegments}) and the
+ * memory buffer starts again. Iteration yields the values on disk, oldest segment first, then
+ * the ones in memory: insertion order. The list can be iterated any number of times (each
+ * iteration opens the file once); do not add while iterating.
+ *
+ * <p>Serializing the list with Java serialization writes its size and every value, read from
+ * disk as needed (with {@code writeUnshared}, so the stream does not keep them all); the
+ * deserialized copy holds its values in memory and no longer spills. Kryo (Spark's
+ * {@code KryoSerializer}) goes through {@link KryoSerializable} with the same layout:
+ * {@code [size: long][value]...}.
+ *
+ * <p>The file lives until {@link #close()}, which the owner ({@link ExternalGroupBy}) calls at
+ * task end; it also closes iterations that were abandoned.
+ */
+public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSerializable, Closeable {
+
+  private static final long serialVersionUID = 1L;
+
+  private transient MergerContext context;
+  private transient ArrayList<T> values;
+  private transient SizeTracker sizeTracker;
+  private transient SpillFile file;
+  private transient List<SpilledSegments> segmentsOnDisk;
+  private transient List<SegmentReader> openReaders;
+  private transient long size;
+  private transient long bytesSpilled;
+
+  ExternalList(MergerContext context) {
+    this(context, new ArrayList<>());
+  }
+
+  /** Takes ownership of {@code initialValues} (they were already accounted by the caller). */
+  ExternalList(MergerContext context, ArrayList<T> initialValues) {
+    this.context = context;
+    this.values = initialValues;
+    this.size = initialValues.size();
+    this.segmentsOnDisk = new ArrayList<>();
+    this.openReaders = new ArrayList<>();
+  }
+
+  public void add(T value) throws IOException {
+    values.add(value);
+    size++;
+    afterUpdate();
+  }
+
+  public void addAll(Collection<? extends T> more) throws IOException {
+    for (T value : more) {
+      add(value);
+    }
+  }
+
+  private void afterUpdate() throws IOException {
+    if (context == null) {
+      return;
+    }
+    if (sizeTracker == null) {
+      // Started lazily: most lists are small and never need an estimate.
+      sizeTracker = new SizeTracker();
+      sizeTracker.reset(values);
+    }
+    sizeTracker.afterUpdate();
+    if (sizeTracker.estimatedBytes() > context.settings.listSpillThresholdBytes()) {
+      spill();
+    }
+  }
+
+  private void spill() throws IOException {
+    SpillFileTracker files = context.files;
+    if (file == null) {
+      file = files.create();
+      context.spilledLists.add(this);
+    }
+    SegmentedSpillWriter writer = new SegmentedSpillWriter(file, context.serializerManager,
+        context.serializer, context.settings.fileBufferBytes(), true, false);
+    SpilledSegments written;
+    try {
+      writer.beginSegment();
+      for (T value : values) {
+        writer.write(value);
+      }
+      writer.endSegment();
+      written = writer.finish();
+    } catch (IOException | RuntimeException | Error e) {
+      writer.abort(e);
+      throw e;
+    }
+    segmentsOnDisk.add(written);
+    bytesSpilled += written.lengthBytes();
+    context.metrics.recordUnleveledSpills(1, written.lengthBytes());
+    values = new ArrayList<>();
+    sizeTracker = null;
+  }
+
+  public long size() {
+    return size;
+  }
+
+  /** Bytes this list has written to its file. */
+  public long bytesSpilled() {
+    return bytesSpilled;
+  }
+
+  @Override
+  public CloseableIterator<T> iterator() {
+    return new ValuesIterator();
+  }
+
+  /** Closes abandoned iterations and deletes the file; idempotent. */
+  @Override
+  public void close() {
+    List<Closeables.Cleanup> steps = new ArrayList<>();
+    if (openReaders != null) {
+      for (SegmentReader reader : openReaders) {
+        steps.add(reader::close);
+      }
+      openReaders.clear();
+    }
+    SpillFile toDelete = file;
+    if (toDelete != null) {
+      file = null;
+      segmentsOnDisk.clear();
+      steps.add(() -> context.files.delete(toDelete));
+    }
+    Closeables.runAll(null, steps.toArray(new Closeables.Cleanup[0]));
+  }
+
+  private final class ValuesIterator implements CloseableIterator<T> {
+    private int nextSegment;
+    private SegmentReader reader;
+    private Iterator<T> memoryValues;
+    private boolean ready;
+    private T nextValue;
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public boolean hasNext() {
+      if (ready) {
+        return true;
+      }
+      try {
+        while (memoryValues == null) {
+          if (reader != null) {
+            if (reader.advance()) {
+              nextValue = (T) reader.key();
+              ready = true;
+              return true;
+            }
+            openReaders.remove(reader);
+            reader = null;
+          }
+          if (segmentsOnDisk != null && nextSegment < segmentsOnDisk.size()) {
+            reader = segmentsOnDisk.get(nextSegment++).openAll(
+                context.serializerManager, context.serializer, context.settings.fileBufferBytes());
+            openReaders.add(reader);
+          } else {
+            memoryValues = values.iterator();
+          }
+        }
+      } catch (IOException e) {
+        Closeables.runAll(e, this::close);
+        throw CloseableIterator.unchecked("reading spilled list values failed", e);
+      }
+      if (memoryValues.hasNext()) {
+        nextValue = memoryValues.next();
+        ready = true;
+      }
+      return ready;
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      ready = false;
+      T value = nextValue;
+      nextValue = null;
+      return value;
+    }
+
+    @Override
+    public void close() {
+      SegmentReader open = reader;
+      reader = null;
+      memoryValues = java.util.Collections.emptyIterator();
+      if (open != null) {
+        openReaders.remove(open);
+        Closeables.runAll(null, open::close);
+      }
+    }
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    out.writeLong(size);
+    try (CloseableIterator<T> iterator = iterator()) {
+      while (iterator.hasNext()) {
+        out.writeUnshared(iterator.next());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    long count = in.readLong();
+    values = new ArrayList<>((int) Math.min(count, 1 << 16));
+    for (long i = 0; i < count; i++) {
+      values.add((T) in.readUnshared());
+    }
+    size = count;
+    segmentsOnDisk = new ArrayList<>();
+    openReaders = new ArrayList<>();
+  }
+
+  @Override
+  public void write(Kryo kryo, Output output) {
+    output.writeLong(size);
+    try (CloseableIterator<T> iterator = iterator()) {
+      while (iterator.hasNext()) {
+        kryo.writeClassAndObject(output, iterator.next());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  @Override
+  public void read(Kryo kryo, Input input) {
+    long count = input.readLong();
+    values = new ArrayList<>((int) Math.min(count, 1 << 16));
+    for (long i = 0; i < count; i++) {
+      values.add((T) kryo.readClassAndObject(input));
+    }
+    size = count;
+    segmentsOnDisk = new ArrayList<>();
+    openReaders = new ArrayList<>();
+  }
+
+  @Override
+  public String toString() {
+    return "ExternalList(" + size + " values, " + segmentsOnDisk.size() + " segments on disk)";
+  }
+}

@@ -1,0 +1,35 @@
+package io.spillway.combine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import io.spillway.sort.SpillFileTracker;
+import org.apache.spark.memory.TaskMemoryManager;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.serializer.SerializerManager;
+
+/** What every level of one merger shares: settings, Spark services, its files and counters. */
+final class MergerContext {
+  final MergerSettings settings;
+  final TaskMemoryManager taskMemoryManager;
+  final SerializerManager serializerManager;
+  final SerializerInstance serializer;
+  final SpillFileTracker files;
+  final MergerMetrics metrics = new MergerMetrics();
+  /** Lists that own a file, so that close() can end their abandoned iterations too. */
+  final List<ExternalList<?>> spilledLists = new ArrayList<>();
+
+  MergerContext(
+      MergerSettings settings,
+      TaskMemoryManager taskMemoryManager,
+      SerializerManager serializerManager,
+      SerializerInstance serializer,
+      SpillFileTracker files) {
+    this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.taskMemoryManager = Objects.requireNonNull(taskMemoryManager, "taskMemoryManager is null");
+    this.serializerManager = Objects.requireNonNull(serializerManager, "serializerManager is null");
+    this.serializer = Objects.requireNonNull(serializer, "serializer is null");
+    this.files = Objects.requireNonNull(files, "files is null");
+  }
+}

@@ -1,0 +1,72 @@
+package io.spillway.combine;
+
+/**
+ * Counters shared by a merger and the child mergers and sorters it creates, for task metrics and
+ * tests. Not thread-safe (one task thread).
+ */
+public final class MergerMetrics {
+
+  private long spillCount;
+  private long bytesSpilled;
+  private int recursionDepth;
+  private long peakMemoryBytes;
+  private long repartitionedPartitions;
+  private long sortMergedPartitions;
+
+  void recordSpill(long bytes, int level) {
+    spillCount++;
+    bytesSpilled += bytes;
+    recursionDepth = Math.max(recursionDepth, level);
+  }
+
+  /** Spills outside the hash-partitioning levels: sort-fallback runs and list segments. */
+  void recordUnleveledSpills(long spills, long bytes) {
+    spillCount += spills;
+    bytesSpilled += bytes;
+  }
+
+  void recordMemory(long bytes) {
+    peakMemoryBytes = Math.max(peakMemoryBytes, bytes);
+  }
+
+  void recordRepartition() {
+    repartitionedPartitions++;
+  }
+
+  void recordSortMerge() {
+    sortMergedPartitions++;
+  }
+
+  /** Spill writes: hash-partitioned spills at every level, sort-fallback runs, list segments. */
+  public long spillCount() {
+    return spillCount;
+  }
+
+  /** Bytes written by those spills (after compression and encryption). */
+  public long bytesSpilled() {
+    return bytesSpilled;
+  }
+
+  /**
+   * Deepest hash-partitioning level that spilled: 0 = all in memory, 1 = the input was spilled
+   * into partitions, 2 = a partition was re-partitioned, and so on.
+   */
+  public int recursionDepth() {
+    return recursionDepth;
+  }
+
+  /** Largest memory reservation any one map, sorter or buffer held, in bytes. */
+  public long peakMemoryBytes() {
+    return peakMemoryBytes;
+  }
+
+  /** Partitions that did not fit in memory and were split with a new seed. */
+  public long repartitionedPartitions() {
+    return repartitionedPartitions;
+  }
+
+  /** Partitions that did not fit and could not be split further, so were merged by sort. */
+  public long sortMergedPartitions() {
+    return sortMergedPartitions;
+  }
+}

@@ -1,0 +1,83 @@
+package io.spillway.combine;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import io.spillway.sort.MemoryReservation;
+import io.spillway.sort.SegmentReader;
+import io.spillway.sort.SizeTracker;
+import io.spillway.sort.SpilledSegments;
+
+/**
+ * Reads one partition's segments from every spill, one file at a time, and merges them into a
+ * hash map whose estimated size is reserved as it grows. Gives up (returns null, memory released)
+ * as soon as a reservation comes back short: the partition does not fit.
+ */
+final class PartitionLoader {
+
+  private PartitionLoader() {}
+
+  static HashMap<Object, Object> loadOrNull(
+      MergerContext context,
+      List<SpilledSegments> spills,
+      int partition,
+      BiFunction<Object, Object, Object> mergeCombiners,
+      MemoryReservation memory)
+      throws IOException {
+    HashMap<Object, Object> map = new HashMap<>();
+    SizeTracker sizeTracker = new SizeTracker();
+    sizeTracker.reset(map);
+    for (SpilledSegments spill : spills) {
+      if (spill.recordCount(partition) == 0) {
+        continue;
+      }
+      try (SegmentReader reader = spill.openSegment(
+          partition, context.serializerManager, context.serializer, context.settings.fileBufferBytes())) {
+        while (reader.advance()) {
+          map.merge(reader.key(), reader.value(), mergeCombiners);
+          sizeTracker.afterUpdate();
+          long estimatedBytes = sizeTracker.estimatedBytes();
+          if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {
+            context.metrics.recordMemory(memory.peakReservedBytes());
+            memory.releaseAll();
+            return null;
+          }
+        }
+      }
+    }
+    context.metrics.recordMemory(memory.peakReservedBytes());
+    return map;
+  }
+
+  /** Total records of one partition over all spills. */
+  static long recordCount(List<SpilledSegments> spills, int partition) {
+    long count = 0;
+    for (SpilledSegments spill : spills) {
+      count += spill.recordCount(partition);
+    }
+    return count;
+  }
+
+  /** Feeds one partition's records, one spill at a time, to {@code sink}. */
+  static void forEachRecord(
+      MergerContext context, List<SpilledSegments> spills, int partition, RecordSink sink) throws IOException {
+    for (SpilledSegments spill : spills) {
+      if (spill.recordCount(partition) == 0) {
+        continue;
+      }
+      try (SegmentReader reader = spill.openSegment(
+          partition, context.serializerManager, context.serializer, context.settings.fileBufferBytes())) {
+        while (reader.advance()) {
+          sink.accept(reader.key(), reader.value());
+        }
+      }
+    }
+  }
+
+  @FunctionalInterface
+  interface RecordSink {
+    void accept(Object key, Object value) throws IOException;
+  }
+}

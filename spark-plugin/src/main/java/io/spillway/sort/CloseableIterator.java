@@ -1,0 +1,40 @@
+package io.spillway.sort;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+
+/**
+ * An iterator that holds files or memory until it is exhausted or closed. {@link #close()} is
+ * idempotent and may be called before the end (an abandoned iteration); exhausting the iterator
+ * releases what it holds without a call to close.
+ */
+public interface CloseableIterator<T> extends Iterator<T>, Closeable {
+
+  @Override
+  void close();
+
+  /** Wraps an in-memory iterator that holds nothing. */
+  static <T> CloseableIterator<T> of(Iterator<T> iterator) {
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return iterator.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return iterator.next();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** Rethrows a checked I/O failure from inside {@code hasNext}/{@code next}. */
+  static UncheckedIOException unchecked(String what, IOException cause) {
+    return new UncheckedIOException(what + ": " + cause.getMessage(), cause);
+  }
+}

@@ -1,0 +1,379 @@
+package io.spillway.sort;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+import org.apache.spark.memory.TaskMemoryManager;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.serializer.SerializerManager;
+import scala.Product2;
+import scala.Tuple2;
+
+/**
+ * Sorts key/value records by key with bounded memory: records collect in an in-memory buffer
+ * whose estimated size is reserved from the {@link TaskMemoryManager}; when a reservation comes
+ * back short the buffer is sorted and written as a run (a {@link SpilledSegments} with one
+ * segment). {@link #sortedIterator()} merges the runs and the last buffer with a heap. At most
+ * {@link SortSettings#mergeFanIn()} runs are read at once; with more runs, intermediate passes
+ * merge groups of runs into longer runs first (each pass also opens one output file).
+ *
+ * <p>The sort is not stable for records with equal keys in the same run; across runs, earlier
+ * runs come first. A {@code scala.math.Ordering} is a {@link Comparator} and can be passed
+ * directly. Not thread-safe; see {@link MemoryReservation} for how spill requests are handled.
+ *
+ * <p>Lifecycle: insert, then iterate once. Exhausting the iterator deletes the runs and releases
+ * the memory; {@link #close()} does the same at any time and is idempotent (register it with the
+ * task completion listener).
+ */
+public final class ExternalSorter<K, V> implements Closeable {
+
+  private static final int INITIAL_BUFFER_CAPACITY = 1024;
+
+  private final Comparator<Object> keyOrder;
+  private final Comparator<Tuple2<?, ?>> recordOrder;
+  private final SortSettings settings;
+  private final SerializerManager serializerManager;
+  private final SerializerInstance serializer;
+  private final SpillFileTracker files;
+  private final MemoryReservation memory;
+  private final SizeTracker sizeTracker = new SizeTracker();
+  private final Buffer buffer = new Buffer();
+  private final List<SpilledSegments> runs = new ArrayList<>();
+  private final List<SegmentReader> openReaders = new ArrayList<>();
+  private long spillCount;
+  private long bytesSpilled;
+  private int mergePasses;
+  private boolean iterating;
+  private boolean closed;
+
+  /** The in-memory records; a holder so the size tracker follows the array when it grows. */
+  private static final class Buffer {
+    Tuple2<?, ?>[] records = new Tuple2<?, ?>[INITIAL_BUFFER_CAPACITY];
+    int size;
+  }
+
+  @SuppressWarnings("unchecked")
+  public ExternalSorter(
+      Comparator<? super K> keyOrder,
+      SortSettings settings,
+      TaskMemoryManager taskMemoryManager,
+      SerializerManager serializerManager,
+      SerializerInstance serializer,
+      SpillFileTracker files) {
+    this.keyOrder = (Comparator<Object>) Objects.requireNonNull(keyOrder, "keyOrder is null");
+    this.recordOrder = (left, right) -> this.keyOrder.compare(left._1(), right._1());
+    this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.serializerManager = Objects.requireNonNull(serializerManager, "serializerManager is null");
+    this.serializer = Objects.requireNonNull(serializer, "serializer is null");
+    this.files = Objects.requireNonNull(files, "files is null");
+    this.memory = new MemoryReservation(
+        Objects.requireNonNull(taskMemoryManager, "taskMemoryManager is null"), "ExternalSorter");
+    sizeTracker.reset(buffer);
+  }
+
+  public void insertAll(Iterator<? extends Product2<? extends K, ? extends V>> records) throws IOException {
+    while (records.hasNext()) {
+      Product2<? extends K, ? extends V> record = records.next();
+      // Reuse immutable tuples as they come; copy anything else (it may be a reused object).
+      insert(record instanceof Tuple2<?, ?> tuple ? tuple : new Tuple2<>(record._1(), record._2()));
+    }
+  }
+
+  public void insert(K key, V value) throws IOException {
+    insert(new Tuple2<>(key, value));
+  }
+
+  private void insert(Tuple2<?, ?> record) throws IOException {
+    if (iterating || closed) {
+      throw new IllegalStateException("ExternalSorter does not accept records after sortedIterator() or close()");
+    }
+    if (buffer.size == buffer.records.length) {
+      buffer.records = Arrays.copyOf(buffer.records, buffer.size * 2);
+    }
+    buffer.records[buffer.size++] = record;
+    sizeTracker.afterUpdate();
+    long estimatedBytes = sizeTracker.estimatedBytes();
+    if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {
+      spillBuffer();
+    }
+  }
+
+  /** Sorts the buffer, writes it as a run and frees its memory. */
+  private void spillBuffer() throws IOException {
+    Arrays.sort(buffer.records, 0, buffer.size, recordOrder);
+    SpilledSegments run = writeRun(new BufferSource(buffer.records, buffer.size));
+    runs.add(run);
+    spillCount++;
+    bytesSpilled += run.lengthBytes();
+    // A fresh small array, so the memory we return to the task memory manager is really free.
+    buffer.records = new Tuple2<?, ?>[INITIAL_BUFFER_CAPACITY];
+    buffer.size = 0;
+    memory.releaseAll();
+    sizeTracker.reset(buffer);
+  }
+
+  private SpilledSegments writeRun(MergeHeap.Source source) throws IOException {
+    SpillFile file = files.create();
+    SegmentedSpillWriter writer =
+        new SegmentedSpillWriter(file, serializerManager, serializer, settings.fileBufferBytes(), false, true);
+    try {
+      writer.beginSegment();
+      while (source.advance()) {
+        writer.write(source.key(), source.value());
+      }
+      writer.endSegment();
+      return writer.finish();
+    } catch (IOException | RuntimeException | Error e) {
+      writer.abort(e);
+      Closeables.runAll(e, () -> files.delete(file));
+      throw e;
+    }
+  }
+
+  /**
+   * Returns all records in key order. Call once, after the last insert. With spills, this first
+   * runs the intermediate merge passes that bring the number of runs down to the fan-in.
+   */
+  public CloseableIterator<Tuple2<K, V>> sortedIterator() throws IOException {
+    if (iterating || closed) {
+      throw new IllegalStateException("sortedIterator() can be called once, before close()");
+    }
+    iterating = true;
+    Arrays.sort(buffer.records, 0, buffer.size, recordOrder);
+    if (runs.isEmpty()) {
+      return new SortedIterator(new BufferSource(buffer.records, buffer.size));
+    }
+    try {
+      reduceRunsToFanIn();
+      MergeHeap.Source[] sources = new MergeHeap.Source[runs.size() + 1];
+      for (int i = 0; i < runs.size(); i++) {
+        sources[i] = openRun(runs.get(i));
+      }
+      sources[runs.size()] = new BufferSource(buffer.records, buffer.size);
+      mergePasses++;
+      return new SortedIterator(new HeapSource(new MergeHeap(sources, keyOrder)));
+    } catch (IOException | RuntimeException | Error e) {
+      Closeables.runAll(e, this::close);
+      throw e;
+    }
+  }
+
+  /** Intermediate passes: merge the oldest fan-in runs into one until few enough remain. */
+  private void reduceRunsToFanIn() throws IOException {
+    int fanIn = settings.mergeFanIn();
+    while (runs.size() > fanIn) {
+      List<SpilledSegments> merged = new ArrayList<>();
+      try {
+        for (int from = 0; from < runs.size(); from += fanIn) {
+          List<SpilledSegments> group = runs.subList(from, Math.min(runs.size(), from + fanIn));
+          merged.add(group.size() == 1 ? group.get(0) : mergeIntoRun(group));
+        }
+      } finally {
+        // Keep every run file of this pass where close() can see it, finished or failed.
+        for (SpilledSegments run : merged) {
+          if (!runs.contains(run)) {
+            runs.add(run);
+          }
+        }
+      }
+      runs.retainAll(merged);
+      mergePasses++;
+    }
+  }
+
+  private SpilledSegments mergeIntoRun(List<SpilledSegments> group) throws IOException {
+    MergeHeap.Source[] sources = new MergeHeap.Source[group.size()];
+    for (int i = 0; i < group.size(); i++) {
+      sources[i] = openRun(group.get(i));
+    }
+    SpilledSegments mergedRun = writeRun(new HeapSource(new MergeHeap(sources, keyOrder)));
+    for (SpilledSegments run : group) {
+      files.delete(run.spillFile());
+    }
+    openReaders.subList(openReaders.size() - group.size(), openReaders.size()).clear();
+    return mergedRun;
+  }
+
+  private MergeHeap.Source openRun(SpilledSegments run) throws IOException {
+    SegmentReader reader = run.openAll(serializerManager, serializer, settings.fileBufferBytes());
+    openReaders.add(reader);
+    return new MergeHeap.Source() {
+      @Override
+      public boolean advance() throws IOException {
+        return reader.advance();
+      }
+
+      @Override
+      public Object key() {
+        return reader.key();
+      }
+
+      @Override
+      public Object value() {
+        return reader.value();
+      }
+    };
+  }
+
+  /** Closes open runs, deletes every run file and releases the memory; idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<Closeables.Cleanup> steps = new ArrayList<>();
+    for (SegmentReader reader : openReaders) {
+      steps.add(reader::close);
+    }
+    for (SpilledSegments run : runs) {
+      steps.add(() -> files.delete(run.spillFile()));
+    }
+    steps.add(() -> {
+      buffer.records = new Tuple2<?, ?>[0];
+      buffer.size = 0;
+      memory.releaseAll();
+    });
+    openReaders.clear();
+    runs.clear();
+    Closeables.runAll(null, steps.toArray(new Closeables.Cleanup[0]));
+  }
+
+  public long spillCount() {
+    return spillCount;
+  }
+
+  public long bytesSpilled() {
+    return bytesSpilled;
+  }
+
+  /** Merge passes over spilled runs, counting the final one; 0 when nothing spilled. */
+  public int mergePasses() {
+    return mergePasses;
+  }
+
+  public long peakMemoryBytes() {
+    return memory.peakReservedBytes();
+  }
+
+  /** Bytes currently reserved from the task memory manager. */
+  public long memoryUsedBytes() {
+    return memory.getUsed();
+  }
+
+  private static final class BufferSource implements MergeHeap.Source {
+    private final Tuple2<?, ?>[] records;
+    private final int size;
+    private int position = -1;
+
+    BufferSource(Tuple2<?, ?>[] records, int size) {
+      this.records = records;
+      this.size = size;
+    }
+
+    @Override
+    public boolean advance() {
+      return ++position < size;
+    }
+
+    @Override
+    public Object key() {
+      return records[position]._1();
+    }
+
+    @Override
+    public Object value() {
+      return records[position]._2();
+    }
+  }
+
+  private static final class HeapSource implements MergeHeap.Source {
+    private final MergeHeap heap;
+    private boolean started;
+    private Object key;
+    private Object value;
+
+    HeapSource(MergeHeap heap) {
+      this.heap = heap;
+    }
+
+    @Override
+    public boolean advance() throws IOException {
+      if (started && !heap.isEmpty()) {
+        heap.advanceTop();
+      }
+      started = true;
+      if (heap.isEmpty()) {
+        return false;
+      }
+      // Copy out now: advancing the top source overwrites its current record.
+      key = heap.top().key();
+      value = heap.top().value();
+      return true;
+    }
+
+    @Override
+    public Object key() {
+      return key;
+    }
+
+    @Override
+    public Object value() {
+      return value;
+    }
+  }
+
+  /** Adapts a source to an iterator that closes the sorter when exhausted. */
+  private final class SortedIterator implements CloseableIterator<Tuple2<K, V>> {
+    private final MergeHeap.Source source;
+    private boolean ready;
+    private boolean done;
+
+    SortedIterator(MergeHeap.Source source) {
+      this.source = source;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (!ready && !done) {
+        try {
+          ready = source.advance();
+        } catch (IOException e) {
+          Closeables.runAll(e, ExternalSorter.this::close);
+          throw CloseableIterator.unchecked("reading sorted runs failed", e);
+        } catch (RuntimeException | Error e) {
+          Closeables.runAll(e, ExternalSorter.this::close);
+          throw e;
+        }
+        if (!ready) {
+          done = true;
+          ExternalSorter.this.close();
+        }
+      }
+      return ready;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public Tuple2<K, V> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      ready = false;
+      return new Tuple2<>((K) source.key(), (V) source.value());
+    }
+
+    @Override
+    public void close() {
+      done = true;
+      ExternalSorter.this.close();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.spillway.sort;
+
+import org.apache.spark.memory.MemoryConsumer;
+import org.apache.spark.memory.MemoryMode;
+import org.apache.spark.memory.TaskMemoryManager;
+
+/**
+ * The bytes one in-memory structure (a combiner map, a sort buffer, a list) holds, reserved from
+ * Spark's {@link TaskMemoryManager} as ON_HEAP execution memory. The structure reports its
+ * estimated size; the reservation grows geometrically ahead of it and says when the task memory
+ * manager could not grant enough, which is the owner's signal to spill and {@link #releaseAll()}.
+ *
+ * <p><b>Spill requests.</b> {@link #spill(long, MemoryConsumer)} always frees nothing. Like
+ * Spark's {@code ShuffleExternalSorter}, requests from other consumers ({@code trigger != this})
+ * are refused, because they may arrive from another thread while the owner is mutating its
+ * map, and the structures here are not thread-safe. A request with {@code trigger == this} comes
+ * from inside our own {@link #tryGrow} call; rather than spilling re-entrantly there, we let the
+ * short grant return and the owner spills at its next safe point, which frees the same memory.
+ */
+public final class MemoryReservation extends MemoryConsumer {
+
+  private final String ownerName;
+  private long peakReservedBytes;
+
+  public MemoryReservation(TaskMemoryManager taskMemoryManager, String ownerName) {
+    super(taskMemoryManager, MemoryMode.ON_HEAP);
+    this.ownerName = ownerName;
+  }
+
+  /**
+   * Makes sure at least {@code neededBytes} are reserved, asking for twice that (so the number of
+   * requests grows logarithmically with the data) and keeping whatever is granted.
+   *
+   * @return true when the reservation now covers {@code neededBytes}
+   */
+  public boolean tryGrow(long neededBytes) {
+    if (neededBytes <= used) {
+      return true;
+    }
+    // Ask for twice the need so the number of requests grows with log(data); keep a partial grant.
+    acquireMemory(2 * neededBytes - used);
+    peakReservedBytes = Math.max(peakReservedBytes, used);
+    return used >= neededBytes;
+  }
+
+  /** Returns every reserved byte to the task memory manager; idempotent. */
+  public void releaseAll() {
+    if (used > 0) {
+      freeMemory(used);
+    }
+  }
+
+  public long reservedBytes() {
+    return used;
+  }
+
+  public long peakReservedBytes() {
+    return peakReservedBytes;
+  }
+
+  @Override
+  public long spill(long size, MemoryConsumer trigger) {
+    return 0L;
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryReservation(" + ownerName + ", " + used + " bytes)";
+  }
+}

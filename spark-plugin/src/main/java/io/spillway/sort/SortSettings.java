@@ -1,0 +1,33 @@
+package io.spillway.sort;
+
+/**
+ * Typed settings of an {@link ExternalSorter}; the caller reads configuration once and passes
+ * values, the sorter never reads {@code SparkConf}.
+ *
+ * @param maxOpenFiles how many spill files may be open at once; the merge fan-in is one less,
+ *     so that an intermediate merge pass can write its output (at least 3: fan-in of 2)
+ * @param fileBufferBytes buffer of each spill file stream, in bytes
+ */
+public record SortSettings(int maxOpenFiles, int fileBufferBytes) {
+
+  public static final int DEFAULT_MAX_OPEN_FILES = 64;
+  public static final int DEFAULT_FILE_BUFFER_BYTES = 32 * 1024;
+
+  public SortSettings {
+    if (maxOpenFiles < 3) {
+      throw new IllegalArgumentException("maxOpenFiles must be at least 3 (merge fan-in 2 plus one output), got " + maxOpenFiles);
+    }
+    if (fileBufferBytes < 1 || fileBufferBytes > (1 << 30)) {
+      throw new IllegalArgumentException("fileBufferBytes must be in [1, 2^30], got " + fileBufferBytes);
+    }
+  }
+
+  public static SortSettings defaults() {
+    return new SortSettings(DEFAULT_MAX_OPEN_FILES, DEFAULT_FILE_BUFFER_BYTES);
+  }
+
+  /** Runs one merge reads at once. */
+  public int mergeFanIn() {
+    return maxOpenFiles - 1;
+  }
+}

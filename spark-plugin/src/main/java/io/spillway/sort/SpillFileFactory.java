@@ -1,0 +1,35 @@
+package io.spillway.sort;
+
+import java.io.File;
+import java.io.IOException;
+
+import org.apache.spark.SparkEnv;
+import org.apache.spark.storage.TempLocalBlockId;
+import scala.Tuple2;
+
+/**
+ * Creates the temporary files spills are written to. Inside a task use
+ * {@link #fromDiskBlockManager()}; unit tests pass a factory over a JUnit temp directory.
+ */
+@FunctionalInterface
+public interface SpillFileFactory {
+
+  /** Returns a new, not yet existing or empty, file the caller owns and must delete. */
+  SpillFile create() throws IOException;
+
+  /**
+   * Files in Spark's local directories, named by fresh {@link TempLocalBlockId}s. Spill compression
+   * follows {@code spark.shuffle.spill.compress} because {@code SerializerManager} keys it on that
+   * block type.
+   */
+  static SpillFileFactory fromDiskBlockManager() {
+    return () -> {
+      SparkEnv env = SparkEnv.get();
+      if (env == null) {
+        throw new IllegalStateException("SparkEnv is not initialised; pass an explicit SpillFileFactory");
+      }
+      Tuple2<TempLocalBlockId, File> block = env.blockManager().diskBlockManager().createTempLocalBlock();
+      return new SpillFile(block._1(), block._2());
+    };
+  }
+}

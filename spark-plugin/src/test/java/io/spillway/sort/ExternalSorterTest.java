@@ -1,0 +1,145 @@
+package io.spillway.sort;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import scala.Tuple2;
+import scala.math.Ordering;
+
+class ExternalSorterTest {
+
+  @TempDir Path spillDirectory;
+
+  private ExternalSorter<Integer, String> sorter(SpillTestSupport support, Comparator<? super Integer> order, int maxOpenFiles) {
+    return new ExternalSorter<>(
+        order,
+        new SortSettings(maxOpenFiles, 4096),
+        support.taskMemoryManager,
+        support.serializerManager,
+        support.serializer,
+        new SpillFileTracker(support.fileFactory));
+  }
+
+  private static List<Tuple2<Integer, String>> randomRecords(long seed, int count, int keyRange) {
+    Random random = new Random(seed);
+    List<Tuple2<Integer, String>> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int key = random.nextInt(keyRange) - keyRange / 2;
+      records.add(new Tuple2<>(key, "v" + key));
+    }
+    return records;
+  }
+
+  private static List<Integer> drainKeys(CloseableIterator<Tuple2<Integer, String>> iterator) {
+    List<Integer> keys = new ArrayList<>();
+    while (iterator.hasNext()) {
+      Tuple2<Integer, String> record = iterator.next();
+      assertEquals("v" + record._1(), record._2());
+      keys.add(record._1());
+    }
+    return keys;
+  }
+
+  @ParameterizedTest
+  @EnumSource(SpillTestSupport.SerializerKind.class)
+  void sortsRandomDataWithMultiPassMergeLikeListSort(SpillTestSupport.SerializerKind kind) throws IOException {
+    long seed = new Random().nextLong();
+    SpillTestSupport support = new SpillTestSupport(spillDirectory, 64 * 1024, kind, false);
+    List<Tuple2<Integer, String>> records = randomRecords(seed, 60_000, 1_000_000);
+    ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
+
+    sorter.insertAll(records.iterator());
+    List<Integer> actual = drainKeys(sorter.sortedIterator());
+
+    List<Integer> expected = new ArrayList<>();
+    records.forEach(record -> expected.add(record._1()));
+    expected.sort(Comparator.naturalOrder());
+    assertEquals(expected, actual, "seed " + seed);
+    assertTrue(sorter.spillCount() > 3, "expected several runs, seed " + seed);
+    assertTrue(sorter.mergePasses() > 1, "expected a multi-pass merge, seed " + seed);
+    support.assertNoLeaks();
+  }
+
+  @Test
+  void acceptsScalaOrderingAndEncryptedSpills() throws IOException {
+    long seed = new Random().nextLong();
+    SpillTestSupport support = new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, true);
+    @SuppressWarnings("unchecked")
+    Ordering<Integer> descending = (Ordering<Integer>) (Ordering<?>) scala.math.Ordering.Int$.MODULE$.reverse();
+    List<Tuple2<Integer, String>> records = randomRecords(seed, 20_000, 500);
+    ExternalSorter<Integer, String> sorter = sorter(support, descending, 8);
+
+    sorter.insertAll(records.iterator());
+    List<Integer> actual = drainKeys(sorter.sortedIterator());
+
+    List<Integer> expected = new ArrayList<>();
+    records.forEach(record -> expected.add(record._1()));
+    expected.sort(Comparator.reverseOrder());
+    assertEquals(expected, actual, "seed " + seed);
+    assertTrue(sorter.spillCount() > 0, "seed " + seed);
+    support.assertNoLeaks();
+  }
+
+  @Test
+  void emptyInputYieldsNothing() throws IOException {
+    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 1 << 20);
+    ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
+    CloseableIterator<Tuple2<Integer, String>> iterator = sorter.sortedIterator();
+    assertFalse(iterator.hasNext());
+    assertEquals(0, sorter.mergePasses());
+    support.assertNoLeaks();
+  }
+
+  @Test
+  void abandonedIteratorThenCloseLeavesNothing() throws IOException {
+    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024);
+    ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
+    sorter.insertAll(randomRecords(7, 20_000, 100_000).iterator());
+    CloseableIterator<Tuple2<Integer, String>> iterator = sorter.sortedIterator();
+    for (int i = 0; i < 10; i++) {
+      iterator.next();
+    }
+    assertTrue(support.spillFilesLeft() > 0);
+    iterator.close();
+    sorter.close();
+    support.assertNoLeaks();
+  }
+
+  @Test
+  void failureInsideTheComparatorMidMergeLeavesNothingAfterClose() throws IOException {
+    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024);
+    int[] comparisons = {0};
+    boolean[] armed = {false};
+    Comparator<Integer> failing = (left, right) -> {
+      if (armed[0] && ++comparisons[0] > 1000) {
+        throw new IllegalStateException("injected comparator failure");
+      }
+      return Integer.compare(left, right);
+    };
+    ExternalSorter<Integer, String> sorter = sorter(support, failing, 4);
+    sorter.insertAll(randomRecords(11, 20_000, 100_000).iterator());
+    armed[0] = true;
+    assertThrows(IllegalStateException.class, () -> drainKeys(sorter.sortedIterator()));
+    sorter.close();
+    support.assertNoLeaks();
+  }
+
+  @Test
+  void rejectsTooFewOpenFiles() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SortSettings(2, 1024));
+    assertTrue(e.getMessage().contains("got 2"), e.getMessage());
+  }
+}

@@ -1,0 +1,75 @@
+package io.spillway.sort;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.memory.TaskMemoryManager;
+import org.apache.spark.memory.TestMemoryManager;
+import org.apache.spark.security.CryptoStreamUtils;
+import org.apache.spark.serializer.JavaSerializer;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.Serializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.serializer.SerializerManager;
+import org.apache.spark.storage.TempLocalBlockId;
+import scala.Option;
+
+/**
+ * One task's worth of Spark pieces for the cores: a {@link TestMemoryManager} capped at a byte
+ * limit, a serializer manager (optionally encrypting), a serializer, and spill files in a JUnit
+ * temp directory. {@link #assertNoLeaks()} is the teardown check.
+ */
+public final class SpillTestSupport {
+
+  public enum SerializerKind { JAVA, KRYO }
+
+  public final SparkConf conf;
+  public final TestMemoryManager memoryManager;
+  public final TaskMemoryManager taskMemoryManager;
+  public final SerializerManager serializerManager;
+  public final SerializerInstance serializer;
+  public final Path spillDirectory;
+  public final SpillFileFactory fileFactory;
+
+  public SpillTestSupport(Path spillDirectory, long memoryLimitBytes, SerializerKind kind, boolean encrypt) {
+    this.spillDirectory = spillDirectory;
+    this.conf = new SparkConf()
+        .set("spark.memory.testing", "true")
+        .set("spark.shuffle.spill.compress", "true")
+        .set("spark.io.encryption.enabled", String.valueOf(encrypt));
+    this.memoryManager = new TestMemoryManager(conf);
+    memoryManager.limit(memoryLimitBytes);
+    this.taskMemoryManager = new TaskMemoryManager(memoryManager, 0);
+    Serializer sparkSerializer = kind == SerializerKind.KRYO ? new KryoSerializer(conf) : new JavaSerializer(conf);
+    Option<byte[]> key = encrypt ? Option.apply(CryptoStreamUtils.createKey(conf)) : Option.empty();
+    this.serializerManager = new SerializerManager(sparkSerializer, conf, key);
+    this.serializer = sparkSerializer.newInstance();
+    this.fileFactory = () -> {
+      TempLocalBlockId blockId = new TempLocalBlockId(UUID.randomUUID());
+      File file = spillDirectory.resolve(blockId.name()).toFile();
+      return new SpillFile(blockId, file);
+    };
+  }
+
+  public static SpillTestSupport javaSerializer(Path directory, long memoryLimitBytes) {
+    return new SpillTestSupport(directory, memoryLimitBytes, SerializerKind.JAVA, false);
+  }
+
+  public long spillFilesLeft() throws IOException {
+    try (Stream<Path> files = Files.list(spillDirectory)) {
+      return files.count();
+    }
+  }
+
+  public void assertNoLeaks() throws IOException {
+    assertEquals(0L, taskMemoryManager.cleanUpAllAllocatedMemory(), "leaked managed memory bytes");
+    assertEquals(0L, spillFilesLeft(), "spill files left in " + spillDirectory);
+  }
+}
