@@ -38,6 +38,9 @@ class FormatInteropTest {
         .set("spark.serializer", serializer)
         .set("spark.io.encryption.enabled", String.valueOf(encryption))
         .set("spark.shuffle.spill.numElementsForceSpillThreshold", "700")
+        // Spark picks bypass up to this many partitions: a low threshold lets 20-partition
+        // shuffles reach UnsafeShuffleWriter and SortShuffleWriter, and keeps the test quick
+        .set("spark.shuffle.sort.bypassMergeThreshold", "10")
         .set("spark.unsafe.exceptionOnMemoryLeak", "true")
         .set("spark.ui.enabled", "false");
     Set<String> writers = manager.contains("SparkWrites")
@@ -59,11 +62,11 @@ class FormatInteropTest {
         expectedSums.merge((i * 7919) % 1201, (long) i, Long::sum);
         expectedCounts.merge((i * 7919) % 1201, 1, Integer::sum);
       }
-      // map-side combine, 300 partitions: Spark would use SortShuffleWriter
-      assertEquals(expectedSums, new TreeMap<>(pairs.reduceByKey(Long::sum, 300).collectAsMap()));
-      // no combine, 250 partitions: UnsafeShuffleWriter under Kryo, SortShuffleWriter under Java
+      // map-side combine, 20 partitions: Spark would use SortShuffleWriter
+      assertEquals(expectedSums, new TreeMap<>(pairs.reduceByKey(Long::sum, 20).collectAsMap()));
+      // no combine, 16 partitions: UnsafeShuffleWriter under Kryo, SortShuffleWriter under Java
       Map<Integer, Integer> counts = new TreeMap<>();
-      for (Tuple2<Integer, Iterable<Long>> group : pairs.groupByKey(250).collect()) {
+      for (Tuple2<Integer, Iterable<Long>> group : pairs.groupByKey(16).collect()) {
         int count = 0;
         for (Long ignored : group._2()) {
           count++;
@@ -71,7 +74,7 @@ class FormatInteropTest {
         counts.put(group._1(), count);
       }
       assertEquals(expectedCounts, counts);
-      // few partitions: Spark's bypass writer
+      // 4 partitions: Spark's bypass writer
       List<Integer> sorted = pairs.sortByKey(true, 4).keys().collect();
       List<Integer> expectedKeys = input.stream().map(i -> (i * 7919) % 1201).sorted().toList();
       assertEquals(expectedKeys, sorted);
