@@ -27,6 +27,7 @@ import org.apache.spark.shuffle.ShuffleWriter;
 import org.apache.spark.shuffle.api.ShuffleExecutorComponents;
 import org.apache.spark.shuffle.sort.SortShuffleManager;
 import org.apache.spark.storage.BlockManagerId;
+import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.util.collection.OpenHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +94,12 @@ public class SpillwayShuffleManager extends SortShuffleManager {
         env.serializerManager(),
         new SpillFileTracker(SpillLocationSource.sparkLocalDirs()),
         context.taskMetrics());
-    return newWriter(spillwayHandle, task, context, metrics, env.blockManager().shuffleServerId());
+    ShuffleWriter<K, V> writer =
+        newWriter(spillwayHandle, task, context, metrics, env.blockManager().shuffleServerId());
+    // Spark calls stop(false) when write() throws; this also covers a task that ends without
+    // either (stop is idempotent), so no page or temp file outlives the task.
+    context.addTaskCompletionListener((TaskCompletionListener) finished -> writer.stop(false));
+    return writer;
   }
 
   private <K, V, C> ShuffleWriter<K, V> newWriter(SpillwayShuffleHandle<K, V, C> handle,

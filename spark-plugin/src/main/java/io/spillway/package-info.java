@@ -1,0 +1,28 @@
+/**
+ * Spillway: a drop-in Spark shuffle manager.
+ *
+ * <pre>
+ * MAP TASK   (io.spillway.write)
+ *   records --[map-side combine, if the dependency asks]--+
+ *                                                          v
+ *     relocatable serializer: serialize now -> write.sort.PageSorter (memory pages, packed
+ *                             pointers, radix sort by partition) --(memory short)--> spill file
+ *     other serializers:      ObjectMapOutputBuffer (objects + partition ids) ----> spill file
+ *                                                          v
+ *     write.merge: nothing spilled -> write straight | one spill -> move |
+ *                  several -> transferTo | fileStream | slow | reserialize, in bounded rounds
+ *                                                          v
+ *     Spark's ShuffleMapOutputWriter -> .data + .index + .checksum -> MapStatus
+ *
+ * REDUCE TASK (io.spillway.read)
+ *   Spark's block fetcher (local, host-local, remote, external shuffle service, batch)
+ *     -> decrypt + decompress -> deserialize -> [aggregate] -> [sort] -> records
+ * </pre>
+ *
+ * <p>Leaves that everything may use and that use nothing else of Spillway: {@code config}
+ * (typed settings, read once), {@code memory} (the one memory consumer type), {@code io} (stream
+ * and file helpers). {@code write} and {@code read} do not import each other; {@code combine} and
+ * {@code sort} import neither. Only the manager, the writer and the reader touch Spark's shuffle
+ * interfaces.
+ */
+package io.spillway;
