@@ -23,17 +23,17 @@ final class GroupInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, 
 
   private static final long serialVersionUID = 1L;
 
-  private final MergerSettings settings;
+  private final TaskSettings settings;
 
   GroupInTask(MergerSettings settings) {
-    this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.settings = new TaskSettings(Objects.requireNonNull(settings, "settings is null"));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   @Override
   public Iterator<Tuple2<K, Iterable<V>>> call(Iterator<Tuple2<K, V>> records) throws Exception {
     TaskScope scope = TaskScope.current("groupByKey");
-    ExternalGroupBy<K, V> groupBy = new ExternalGroupBy<>(settings, scope.taskMemoryManager(),
+    ExternalGroupBy<K, V> groupBy = new ExternalGroupBy<>(settings.toMergerSettings(), scope.taskMemoryManager(),
         scope.serializerManager(), scope.newSerializerInstance(), scope.spillFiles());
     SpilledMemoryMeter meter = new SpilledMemoryMeter(groupBy::memoryUsedBytes);
     Runnable finish = scope.runOnceAndAtTaskEnd(() -> {

@@ -20,19 +20,20 @@ final class SortInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, V
   private static final long serialVersionUID = 1L;
 
   private final Comparator<? super K> keyOrder;
-  private final MergerSettings settings;
+  private final TaskSettings settings;
 
   /** {@code keyOrder} must be serializable; the caller checks it on the driver. */
   SortInTask(Comparator<? super K> keyOrder, MergerSettings settings) {
     this.keyOrder = Objects.requireNonNull(keyOrder, "keyOrder is null");
-    this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.settings = new TaskSettings(Objects.requireNonNull(settings, "settings is null"));
   }
 
   @Override
   public Iterator<Tuple2<K, V>> call(Iterator<Tuple2<K, V>> records) throws Exception {
     TaskScope scope = TaskScope.current("sortByKey");
     // The sorter takes the merger's file settings, so one MergerSettings tunes every operation.
-    SortSettings sortSettings = new SortSettings(settings.maxOpenFiles(), settings.fileBufferBytes());
+    MergerSettings mergerSettings = settings.toMergerSettings();
+    SortSettings sortSettings = new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes());
     SpillFileTracker files = new SpillFileTracker(scope.spillFiles());
     ExternalSorter<K, V> sorter = new ExternalSorter<>(keyOrder, sortSettings, scope.taskMemoryManager(),
         scope.serializerManager(), scope.newSerializerInstance(), files);
