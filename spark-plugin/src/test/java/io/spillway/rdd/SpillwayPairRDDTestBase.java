@@ -51,6 +51,14 @@ abstract class SpillwayPairRDDTestBase {
   private static final int INPUT_PARTITIONS = 2;
   private static final int OUTPUT_PARTITIONS = 2;
 
+  /**
+   * The defaults. Fewer spill partitions (8) would be faster, but under Spillway's manager a
+   * map-side merger then holds bigger partition maps while the shuffle writer in the same task
+   * needs its pages, and the merger's reservation cannot be spilled on request (see
+   * MemoryReservation), so at a few MiB the writer fails to get memory.
+   */
+  private static final MergerSettings TEST_SETTINGS = MergerSettings.defaults();
+
   private int records;
   private JavaSparkContext sc;
   private final SpillCounter resultTaskSpills = new SpillCounter();
@@ -101,6 +109,10 @@ abstract class SpillwayPairRDDTestBase {
   }
 
   // ------------------------------------------------------------------ data
+
+  private static <K, V> SpillwayPairRDD<K, V> spillway(JavaPairRDD<K, V> pairs) {
+    return SpillwayPairRDD.of(pairs).withSettings(TEST_SETTINGS);
+  }
 
   /** Seeded random pairs generated inside the tasks (so recomputation is identical); some keys null. */
   private JavaPairRDD<String, Long> randomPairs(long seed) {
@@ -160,7 +172,7 @@ abstract class SpillwayPairRDDTestBase {
   @Test
   void reduceByKeyEqualsSparkAndSpills() throws Exception {
     JavaPairRDD<String, Long> pairs = randomPairs(1);
-    Map<String, Long> ours = asMap(SpillwayPairRDD.of(pairs).reduceByKey(Long::sum, OUTPUT_PARTITIONS));
+    Map<String, Long> ours = asMap(spillway(pairs).reduceByKey(Long::sum, OUTPUT_PARTITIONS));
     assertResultTasksSpilled();
     Map<String, Long> spark = asMap(pairs.reduceByKey(Long::sum, OUTPUT_PARTITIONS));
     assertTrue(spark.containsKey(null), "the data has null keys");
@@ -174,7 +186,7 @@ abstract class SpillwayPairRDDTestBase {
     Map<String, Long> spark = asMap(pairs.combineByKey(v -> v, Math::max, Math::max, partitioner));
     for (boolean mapSideCombine : new boolean[] {true, false}) {
       resultTaskSpills.reset();
-      JavaPairRDD<String, Long> max = SpillwayPairRDD.of(pairs)
+      JavaPairRDD<String, Long> max = spillway(pairs)
           .combineByKey(v -> v, Math::max, Math::max, partitioner, mapSideCombine);
       assertEquals(spark, asMap(max), "mapSideCombine=" + mapSideCombine);
       assertResultTasksSpilled();
@@ -186,7 +198,7 @@ abstract class SpillwayPairRDDTestBase {
   void aggregateByKeyEqualsSparkWithAMutableZero() throws Exception {
     JavaPairRDD<String, Long> pairs = randomPairs(3);
     // The functions mutate the zero: every key must get its own copy.
-    Map<String, long[]> ours = asMap(SpillwayPairRDD.of(pairs).aggregateByKey(new long[2], OUTPUT_PARTITIONS,
+    Map<String, long[]> ours = asMap(spillway(pairs).aggregateByKey(new long[2], OUTPUT_PARTITIONS,
         (acc, v) -> { acc[0]++; acc[1] += v; return acc; },
         (a, b) -> { a[0] += b[0]; a[1] += b[1]; return a; }));
     assertResultTasksSpilled();
@@ -204,7 +216,10 @@ abstract class SpillwayPairRDDTestBase {
   @Test
   void foldByKeyEqualsSpark() throws Exception {
     JavaPairRDD<String, Long> pairs = randomPairs(4);
-    Map<String, Long> ours = asMap(SpillwayPairRDD.of(pairs).foldByKey(0L, OUTPUT_PARTITIONS, Long::sum));
+    // Through the Scala entry point: an RDD of tuples with its class tags.
+    SpillwayPairRDD<String, Long> fromScala =
+        SpillwayPairRDD.of(pairs.rdd(), pairs.kClassTag(), pairs.vClassTag()).withSettings(TEST_SETTINGS);
+    Map<String, Long> ours = asMap(fromScala.foldByKey(0L, OUTPUT_PARTITIONS, Long::sum));
     assertResultTasksSpilled();
     assertEquals(asMap(pairs.foldByKey(0L, OUTPUT_PARTITIONS, Long::sum)), ours);
   }
@@ -212,8 +227,8 @@ abstract class SpillwayPairRDDTestBase {
   @Test
   void groupByKeyEqualsSparkAsSortedLists() throws Exception {
     JavaPairRDD<String, Long> pairs = randomPairs(5);
-    Map<String, List<Long>> ours = asMap(SpillwayPairRDD.of(pairs)
-        .withSettings(MergerSettings.defaults().withListSpillThresholdBytes(64 << 10))
+    Map<String, List<Long>> ours = asMap(spillway(pairs)
+        .withSettings(TEST_SETTINGS.withListSpillThresholdBytes(64 << 10))
         .groupByKey(OUTPUT_PARTITIONS)
         .mapValues(SpillwayPairRDDTestBase::sorted));
     assertResultTasksSpilled();
@@ -228,8 +243,8 @@ abstract class SpillwayPairRDDTestBase {
     long valuesOfBigKey = 50_000L * testMemoryMiB();
     JavaPairRDD<Integer, Long> pairs = sc.parallelize(List.of(0, 1), 2)
         .flatMapToPair(partition -> bigKeyRecords(partition, valuesOfBigKey / 2));
-    Map<Integer, Tuple2<Long, Long>> countAndSum = asMap(SpillwayPairRDD.of(pairs)
-        .withSettings(MergerSettings.defaults().withListSpillThresholdBytes(256 << 10))
+    Map<Integer, Tuple2<Long, Long>> countAndSum = asMap(spillway(pairs)
+        .withSettings(TEST_SETTINGS.withListSpillThresholdBytes(256 << 10))
         .groupByKey(2)
         .mapValues(values -> {
           long count = 0;
@@ -286,7 +301,7 @@ abstract class SpillwayPairRDDTestBase {
     JavaPairRDD<String, Long> pairs = randomNonNullPairs(6);
     for (boolean ascending : new boolean[] {true, false}) {
       resultTaskSpills.reset();
-      List<Tuple2<String, Long>> ours = SpillwayPairRDD.of(pairs).sortByKey(ascending, OUTPUT_PARTITIONS).collect();
+      List<Tuple2<String, Long>> ours = spillway(pairs).sortByKey(ascending, OUTPUT_PARTITIONS).collect();
       assertResultTasksSpilled();
       List<Tuple2<String, Long>> spark = pairs.sortByKey(ascending, OUTPUT_PARTITIONS).collect();
       assertEquals(keys(spark), keys(ours), "key order, ascending=" + ascending);
@@ -298,7 +313,7 @@ abstract class SpillwayPairRDDTestBase {
   void sortByKeyWithACustomComparator() throws Exception {
     JavaPairRDD<Integer, Long> pairs = randomIntPairs(7);
     Comparator<Integer> byLastDigitThenValue = new LastDigitFirst();
-    List<Integer> ours = SpillwayPairRDD.of(pairs).sortByKey(byLastDigitThenValue, true, OUTPUT_PARTITIONS).keys().collect();
+    List<Integer> ours = spillway(pairs).sortByKey(byLastDigitThenValue, true, OUTPUT_PARTITIONS).keys().collect();
     List<Integer> spark = pairs.sortByKey(byLastDigitThenValue, true, OUTPUT_PARTITIONS).keys().collect();
     assertEquals(spark, ours);
   }
@@ -318,7 +333,7 @@ abstract class SpillwayPairRDDTestBase {
   void alreadyPartitionedInputIsCombinedWithoutAnotherShuffle() throws Exception {
     HashPartitioner partitioner = new HashPartitioner(OUTPUT_PARTITIONS);
     JavaPairRDD<String, Long> partitioned = randomPairs(8).partitionBy(partitioner);
-    JavaPairRDD<String, Long> sums = SpillwayPairRDD.of(partitioned).reduceByKey(Long::sum, partitioner);
+    JavaPairRDD<String, Long> sums = spillway(partitioned).reduceByKey(Long::sum, partitioner);
     assertTrue(sums.rdd().dependencies().head() instanceof NarrowDependency, "no shuffle after partitionBy");
     assertEquals(asMap(partitioned.reduceByKey(partitioner, Long::sum)), asMap(sums));
   }
@@ -326,7 +341,7 @@ abstract class SpillwayPairRDDTestBase {
   @Test
   void emptyRddGivesEmptyResults() throws Exception {
     JavaPairRDD<String, Long> empty = JavaPairRDD.fromJavaRDD(sc.<Tuple2<String, Long>>emptyRDD());
-    SpillwayPairRDD<String, Long> wrapped = SpillwayPairRDD.of(empty);
+    SpillwayPairRDD<String, Long> wrapped = spillway(empty);
     assertTrue(wrapped.reduceByKey(Long::sum, 2).collect().isEmpty());
     assertTrue(wrapped.combineByKey(v -> v, Long::sum, Long::sum, new HashPartitioner(2), false).collect().isEmpty());
     assertTrue(wrapped.aggregateByKey(0L, 2, Long::sum, Long::sum).collect().isEmpty());
@@ -349,7 +364,7 @@ abstract class SpillwayPairRDDTestBase {
 
   @Test
   void invalidArgumentsAreRejectedWithTheValue() throws Exception {
-    SpillwayPairRDD<String, Long> wrapped = SpillwayPairRDD.of(randomPairs(9));
+    SpillwayPairRDD<String, Long> wrapped = spillway(randomPairs(9));
     IllegalArgumentException partitions =
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> wrapped.reduceByKey(Long::sum, 0));
     assertTrue(partitions.getMessage().contains("got 0"), partitions.getMessage());
