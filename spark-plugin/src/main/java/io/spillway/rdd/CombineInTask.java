@@ -1,0 +1,69 @@
+package io.spillway.rdd;
+
+import java.util.Iterator;
+import java.util.Objects;
+
+import io.spillway.combine.CombineFunctions;
+import io.spillway.combine.ExternalMerger;
+import io.spillway.combine.MergerMetrics;
+import io.spillway.combine.MergerSettings;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
+import scala.Tuple2;
+
+/**
+ * One partition through an {@link ExternalMerger}: the map-side combine before the shuffle
+ * (input: values) and the merge after it (input: values without map-side combine, combiners
+ * with it). Output is every key of the partition once, with its combiner, in no particular
+ * order.
+ *
+ * @param <K> key type
+ * @param <I> input type per record: the value type, or the combiner type after map-side combine
+ * @param <C> combiner type
+ */
+final class CombineInTask<K, I, C> implements PairFlatMapFunction<Iterator<Tuple2<K, I>>, K, C> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** What the records of the partition carry. */
+  enum Input {
+    VALUES,
+    COMBINERS
+  }
+
+  private final CombineFunctions<?, C> functions;
+  private final TaskSettings settings;
+  private final Input input;
+
+  CombineInTask(CombineFunctions<?, C> functions, MergerSettings settings, Input input) {
+    this.functions = Objects.requireNonNull(functions, "functions is null");
+    this.settings = new TaskSettings(Objects.requireNonNull(settings, "settings is null"));
+    this.input = Objects.requireNonNull(input, "input is null");
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  @Override
+  public Iterator<Tuple2<K, C>> call(Iterator<Tuple2<K, I>> records) throws Exception {
+    TaskScope scope = TaskScope.current("combineByKey");
+    ExternalMerger<K, Object, C> merger = new ExternalMerger<>((CombineFunctions<Object, C>) functions, settings.toMergerSettings(),
+        scope.taskMemoryManager(), scope.serializerManager(), scope.newSerializerInstance(), scope.spillFiles());
+    SpilledMemoryMeter meter = new SpilledMemoryMeter(merger::memoryUsedBytes);
+    Runnable finish = scope.runOnceAndAtTaskEnd(() -> {
+      merger.close();
+      MergerMetrics metrics = merger.metrics();
+      scope.reportSpills(meter.spilledBytes(), metrics.bytesSpilled(), metrics.peakMemoryBytes());
+    });
+    try {
+      Iterator<Tuple2<K, I>> observed = meter.observe(records);
+      if (input == Input.VALUES) {
+        merger.mergeValues((Iterator) observed);
+      } else {
+        merger.mergeCombiners((Iterator) observed);
+      }
+      meter.sample();
+      return new CleanupOnExhaustionIterator<>(merger.items(), finish);
+    } catch (Exception | Error e) {
+      CleanupOnExhaustionIterator.runCleanupAfter(e, finish);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.spillway.rdd;
+
+import java.util.Iterator;
+import java.util.Objects;
+
+import io.spillway.combine.ExternalGroupBy;
+import io.spillway.combine.MergerMetrics;
+import io.spillway.combine.MergerSettings;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
+import scala.Tuple2;
+
+/**
+ * One shuffled partition through an {@link ExternalGroupBy}: every key once with all its values
+ * as an {@code ExternalList}, a re-iterable {@link Iterable} that keeps only a bounded part of
+ * its values in memory, so one key may have more values than the task's memory.
+ *
+ * <p>Unlike the other operations, the group-by is closed only when the task ends, not when its
+ * output is exhausted: the lists it handed out read their spilled values from files the group-by
+ * owns, and the next stage of the task may still hold and iterate them after the last key was
+ * returned (for example {@code toArray} before a result is written).
+ */
+final class GroupInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, V>>, K, Iterable<V>> {
+
+  private static final long serialVersionUID = 1L;
+
+  private final TaskSettings settings;
+
+  GroupInTask(MergerSettings settings) {
+    this.settings = new TaskSettings(Objects.requireNonNull(settings, "settings is null"));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  @Override
+  public Iterator<Tuple2<K, Iterable<V>>> call(Iterator<Tuple2<K, V>> records) throws Exception {
+    TaskScope scope = TaskScope.current("groupByKey");
+    ExternalGroupBy<K, V> groupBy = new ExternalGroupBy<>(settings.toMergerSettings(), scope.taskMemoryManager(),
+        scope.serializerManager(), scope.newSerializerInstance(), scope.spillFiles());
+    SpilledMemoryMeter meter = new SpilledMemoryMeter(groupBy::memoryUsedBytes);
+    Runnable finish = scope.runOnceAndAtTaskEnd(() -> {
+      groupBy.close();
+      // Read after close: the lists' spills happen while the output is iterated.
+      MergerMetrics metrics = groupBy.metrics();
+      scope.reportSpills(meter.spilledBytes(), metrics.bytesSpilled(), metrics.peakMemoryBytes());
+    });
+    try {
+      groupBy.mergeValues(meter.observe(records));
+      meter.sample();
+      return (Iterator) groupBy.items();
+    } catch (Exception | Error e) {
+      CleanupOnExhaustionIterator.runCleanupAfter(e, finish);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.spillway.rdd;
+
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Objects;
+
+import io.spillway.combine.MergerSettings;
+import io.spillway.sort.ExternalSorter;
+import io.spillway.sort.SortSettings;
+import io.spillway.sort.SpillFileTracker;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
+import scala.Tuple2;
+
+/**
+ * One range-partitioned partition through an {@link ExternalSorter}: its records in key order
+ * (spilled runs merged with a heap when the partition does not fit in memory).
+ */
+final class SortInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, V>>, K, V> {
+
+  private static final long serialVersionUID = 1L;
+
+  private final Comparator<? super K> keyOrder;
+  private final TaskSettings settings;
+
+  /** {@code keyOrder} must be serializable; the caller checks it on the driver. */
+  SortInTask(Comparator<? super K> keyOrder, MergerSettings settings) {
+    this.keyOrder = Objects.requireNonNull(keyOrder, "keyOrder is null");
+    this.settings = new TaskSettings(Objects.requireNonNull(settings, "settings is null"));
+  }
+
+  @Override
+  public Iterator<Tuple2<K, V>> call(Iterator<Tuple2<K, V>> records) throws Exception {
+    TaskScope scope = TaskScope.current("sortByKey");
+    // The sorter takes the merger's file settings, so one MergerSettings tunes every operation.
+    MergerSettings mergerSettings = settings.toMergerSettings();
+    SortSettings sortSettings = new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes());
+    SpillFileTracker files = new SpillFileTracker(scope.spillFiles());
+    ExternalSorter<K, V> sorter = new ExternalSorter<>(keyOrder, sortSettings, scope.taskMemoryManager(),
+        scope.serializerManager(), scope.newSerializerInstance(), files);
+    SpilledMemoryMeter meter = new SpilledMemoryMeter(sorter::memoryUsedBytes);
+    Runnable finish = scope.runOnceAndAtTaskEnd(() -> {
+      try {
+        sorter.close();
+      } finally {
+        files.deleteAll();
+      }
+      scope.reportSpills(meter.spilledBytes(), sorter.bytesSpilled(), sorter.peakMemoryBytes());
+    });
+    try {
+      sorter.insertAll(meter.observe(records));
+      meter.sample();
+      return new CleanupOnExhaustionIterator<>(sorter.sortedIterator(), finish);
+    } catch (Exception | Error e) {
+      CleanupOnExhaustionIterator.runCleanupAfter(e, finish);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The public RDD API: key/value operations whose per-key state may be larger than memory,
+ * built on Spillway's combiners.
+ *
+ * <p>{@link io.spillway.rdd.SpillwayPairRDD} offers {@code combineByKey}, {@code reduceByKey},
+ * {@code aggregateByKey}, {@code foldByKey}, {@code groupByKey} and {@code sortByKey} for a
+ * {@code JavaPairRDD} or a Scala {@code RDD[(K, V)]}:
+ *
+ * <pre>{@code
+ * JavaPairRDD<String, Iterable<Long>> groups = SpillwayPairRDD.of(pairs).groupByKey(64);
+ * }</pre>
+ *
+ * <h2>Design</h2>
+ *
+ * Each operation is three RDD steps, as PySpark's {@code rdd.py} builds {@code combineByKey}:
+ *
+ * <pre>
+ *   mapPartitions: combine locally     ExternalMerger.mergeValues, items()   (reduce, aggregate,
+ *        |                                                                   fold, combine only)
+ *   partitionBy(partitioner)           a plain shuffle: no aggregator, no key ordering
+ *        |
+ *   mapPartitions: merge               ExternalMerger.mergeCombiners (or mergeValues)
+ *                                      | ExternalGroupBy          (groupByKey)
+ *                                      | ExternalSorter after a RangePartitioner (sortByKey)
+ * </pre>
+ *
+ * Because the shuffle in the middle only moves records, these operations work under any
+ * shuffle manager: Spark's built-in sort shuffle, {@code io.spillway.SpillwayShuffleManager},
+ * or another plugin. The combiners run inside the tasks with the task's services: memory from
+ * {@code TaskContext.get().taskMemoryManager()} (they spill when it grants less than they need),
+ * the job's serializer from {@code SparkEnv}, spill compression and encryption from
+ * {@code SparkEnv.serializerManager()}, spill files in the block manager's local directories.
+ * Every combiner is closed by a task completion listener, so memory and files are returned on
+ * success, failure and kill, and the mergers and sorters also as soon as their output is
+ * exhausted. The group-by is the exception: the groups it hands out read spilled values from its
+ * files, and the rest of the task may still iterate them, so it lives until the task ends (its
+ * memory is returned at exhaustion all the same). Spills are added to the task metrics
+ * ({@code memoryBytesSpilled}, {@code diskBytesSpilled}, {@code peakExecutionMemory}).
+ *
+ * <p>Settings are a {@link io.spillway.combine.MergerSettings}, defaults unless
+ * {@link io.spillway.rdd.SpillwayPairRDD#withSettings} passes others; nothing here reads
+ * {@code SparkConf}.
+ */
+package io.spillway.rdd;
