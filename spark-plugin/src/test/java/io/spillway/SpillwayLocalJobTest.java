@@ -118,7 +118,8 @@ class SpillwayLocalJobTest {
       Map<Integer, Long> first = new TreeMap<>(sums.collectAsMap());
 
       List<java.io.File> dataFiles = new ArrayList<>();
-      for (java.io.File file : SparkEnv.get().blockManager().diskBlockManager().getAllFiles()) {
+      for (java.io.File file : scala.jdk.javaapi.CollectionConverters.asJava(
+          SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
         if (file.getName().startsWith("shuffle_") && file.getName().endsWith(".data")) {
           dataFiles.add(file);
         }
