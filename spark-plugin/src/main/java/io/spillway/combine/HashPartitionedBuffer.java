@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
-import io.spillway.sort.Closeables;
-import io.spillway.sort.MemoryReservation;
+import io.spillway.io.Closeables;
+import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.SegmentedSpillWriter;
-import io.spillway.sort.SizeTracker;
+import io.spillway.memory.SizeTracker;
 import io.spillway.sort.SpillFile;
 import io.spillway.sort.SpilledSegments;
 
@@ -159,6 +159,7 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   private void spill() throws IOException {
+    long inMemoryBytes = sizeTracker.estimatedBytes();
     SpillFile file = context.files.create();
     SegmentedSpillWriter writer = new SegmentedSpillWriter(
         file, context.serializerManager, context.serializer, context.settings.fileBufferBytes(), false, true);
@@ -182,7 +183,7 @@ final class HashPartitionedBuffer<K, V, C> {
       throw e;
     }
     spills.add(spilled);
-    context.metrics.recordSpill(spilled.lengthBytes(), level);
+    context.metrics.recordSpill(spilled.lengthBytes(), inMemoryBytes, level);
     context.metrics.recordMemory(memory.peakReservedBytes());
     maps.unpartitioned = null;
     maps.partitions = newPartitionMaps();
