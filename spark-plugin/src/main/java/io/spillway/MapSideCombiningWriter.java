@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
 import scala.Product2;
+import scala.Tuple2;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -31,7 +32,7 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
   private final ShuffleWriter<K, C> combinedWriter;
   private final TaskContext context;
   private final MapSideCombineSettings settings;
-  private MapSideCombiner<K, V, C> combiner;
+  private MapSideCombiner<K, V, Object> combiner;
 
   MapSideCombiningWriter(ShuffleDependency<K, V, C> dependency, ShuffleWriter<K, C> combinedWriter,
       TaskContext context, MapSideCombineSettings settings) {
@@ -44,16 +45,18 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public void write(Iterator<Product2<K, V>> records) throws IOException {
-    CombineFunctions<V, C> functions = CombineFunctions.fromAggregator(dependency.aggregator().get());
+    CombineFunctions<V, Object> functions =
+        CombineFunctions.fromAggregator(dependency.aggregator().get());
     combiner = new MapSideCombiner<>(functions, settings,
         TaskMemoryConsumer.onHeap(context.taskMemoryManager()), CollectionConverters.asJava(records));
-    Iterator combined = CollectionConverters.asScala(combiner);
+    Iterator combined = CollectionConverters.asScala(combiner)
+        .map(record -> new Tuple2<>(record._1(), CombineFunctions.unmaskNull(record._2())));
     combinedWriter.write((Iterator<Product2<K, C>>) combined);
   }
 
   @Override
   public Option<MapStatus> stop(boolean success) {
-    MapSideCombiner<K, V, C> open = combiner;
+    MapSideCombiner<K, V, Object> open = combiner;
     Option<MapStatus> status;
     try {
       status = combinedWriter.stop(success);
@@ -79,7 +82,7 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
   }
 
   /** The combiner of this task, once {@link #write} has started (tests). */
-  MapSideCombiner<K, V, C> combiner() {
+  MapSideCombiner<K, V, Object> combiner() {
     return combiner;
   }
 }

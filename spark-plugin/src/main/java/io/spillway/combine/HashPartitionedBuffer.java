@@ -49,6 +49,7 @@ final class HashPartitionedBuffer<K, V, C> {
   private final SizeTracker sizeTracker = new SizeTracker();
   private final Maps maps = new Maps();
   private final List<SpilledSegments> spills = new ArrayList<>();
+  private long recordsSinceSpill;
 
   /**
    * @param level recursion level of these spills (1 for the input, 2 for a re-partitioned
@@ -108,6 +109,10 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   private void afterUpdate() throws IOException {
+    if (++recordsSinceSpill >= context.settings.forceSpillRecords()) {
+      spill();
+      return;
+    }
     sizeTracker.afterUpdate();
     long estimatedBytes = sizeTracker.estimatedBytes();
     if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {
@@ -189,6 +194,7 @@ final class HashPartitionedBuffer<K, V, C> {
     maps.partitions = newPartitionMaps();
     memory.releaseAll();
     sizeTracker.reset(maps);
+    recordsSinceSpill = 0;
   }
 
   @SuppressWarnings("unchecked")

@@ -106,7 +106,19 @@ final class AggregateAndSort {
       Aggregator<K, Object, Object> aggregator, Iterator<Product2<K, Object>> records)
       throws IOException {
     ExternalMerger<K, Object, Object> merger = newMerger(aggregator);
-    return run(merger, () -> merger.mergeCombiners(records));
+    Iterator<Tuple2<K, Object>> masked = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return records.hasNext();
+      }
+
+      @Override
+      public Tuple2<K, Object> next() {
+        Product2<K, Object> record = records.next();
+        return new Tuple2<>(record._1(), CombineFunctions.maskNull(record._2()));
+      }
+    };
+    return run(merger, () -> merger.mergeCombiners(masked));
   }
 
   private <K> scala.collection.Iterator<? extends Product2<K, ?>> mergeValues(
@@ -122,7 +134,8 @@ final class AggregateAndSort {
     }
     ExternalMerger<K, Object, Object> merger = newMerger(aggregator);
     return run(merger, () -> {
-      merger.mergeCombiners(List.of(new Tuple2<>(first._1(), firstCombiner)).iterator());
+      merger.mergeCombiners(List.of(
+          new Tuple2<>(first._1(), CombineFunctions.maskNull(firstCombiner))).iterator());
       merger.mergeValues(records);
     });
   }
@@ -185,7 +198,10 @@ final class AggregateAndSort {
         context.taskMemoryManager(), serializerManager, combinerSerializer(), spillFiles);
   }
 
-  /** Feeds the merger, then hands out its items; the merger is closed at the end either way. */
+  /**
+   * Feeds the merger, then hands out its items with null combiners unmasked; the merger is closed
+   * at the end either way.
+   */
   private <K> scala.collection.Iterator<Tuple2<K, Object>> run(
       ExternalMerger<K, Object, Object> merger, Feed feed) throws IOException {
     Closeables.Cleanup finish = () -> {
@@ -203,7 +219,19 @@ final class AggregateAndSort {
       Closeables.runAll(e, finish);
       throw e;
     }
-    return new FinishingIterator<>(items, finish, context);
+    Iterator<Tuple2<K, Object>> unmasked = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return items.hasNext();
+      }
+
+      @Override
+      public Tuple2<K, Object> next() {
+        Tuple2<K, Object> item = items.next();
+        return new Tuple2<>(item._1(), CombineFunctions.unmaskNull(item._2()));
+      }
+    };
+    return new FinishingIterator<>(unmasked, finish, context);
   }
 
   @SuppressWarnings("unchecked")

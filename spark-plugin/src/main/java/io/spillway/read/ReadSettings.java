@@ -53,8 +53,8 @@ record ReadSettings(
   }
 
   /**
-   * {@code spark.spillway.merger.*}, {@code spark.spillway.merge.maxOpenFiles} and {@code
-   * spark.shuffle.file.buffer}. The external sort needs at least 3 open files (two runs merged
+   * {@code spark.spillway.merger.*}, {@code spark.spillway.merge.maxOpenFiles}, {@code
+   * spark.shuffle.file.buffer} and {@code spark.shuffle.spill.numElementsForceSpillThreshold}. The external sort needs at least 3 open files (two runs merged
    * into a third), while the map side's merge works with 2, so the shared key is raised to 3
    * here rather than rejected.
    */
@@ -63,7 +63,9 @@ record ReadSettings(
         .withNumSpillPartitions(SpillwayConfig.MERGER_PARTITIONS.read(conf))
         .withMaxTotalPartitions(SpillwayConfig.MERGER_MAX_TOTAL_PARTITIONS.read(conf))
         .withMaxOpenFiles(Math.max(MIN_SORT_OPEN_FILES, SpillwayConfig.MERGE_MAX_OPEN_FILES.read(conf)))
-        .withFileBufferBytes((int) conf.getSizeAsKb("spark.shuffle.file.buffer", "32k") * 1024);
+        .withFileBufferBytes((int) conf.getSizeAsKb("spark.shuffle.file.buffer", "32k") * 1024)
+        .withForceSpillRecords(Math.max(1,
+            conf.getLong("spark.shuffle.spill.numElementsForceSpillThreshold", Integer.MAX_VALUE)));
   }
 
   @SuppressWarnings("unchecked")
