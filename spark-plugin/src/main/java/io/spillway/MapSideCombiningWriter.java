@@ -1,47 +1,88 @@
 package io.spillway;
 
+import io.spillway.combine.CombineFunctions;
+import io.spillway.combine.MapSideCombiner;
+import io.spillway.config.MapSideCombineSettings;
+import io.spillway.io.Closeables;
+import io.spillway.memory.TaskMemoryConsumer;
 import java.io.IOException;
-import org.apache.spark.Aggregator;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.TaskContext;
 import org.apache.spark.scheduler.MapStatus;
 import org.apache.spark.shuffle.ShuffleWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Option;
 import scala.Product2;
+import scala.Tuple2;
 import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Map-side combine in front of a Spillway writer: records are combined by key with the
- * dependency's aggregator and the combiners are written. Interim: uses Spark's {@code
- * Aggregator.combineValuesByKey} until Spillway's own merger takes over.
+ * Map-side combine in front of a Spillway writer: the task's records go through a {@link
+ * MapSideCombiner} (an in-memory hash combiner that flushes partial combiners into the map output
+ * buffer when memory runs short, and switches itself off when combining does not reduce the
+ * data), and the writer stores the {@code (key, combiner)} records it emits on whichever path the
+ * shuffle took (serialized or object).
  */
 final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
+  private static final Logger LOG = LoggerFactory.getLogger(MapSideCombiningWriter.class);
+
   private final ShuffleDependency<K, V, C> dependency;
   private final ShuffleWriter<K, C> combinedWriter;
   private final TaskContext context;
+  private final MapSideCombineSettings settings;
+  private MapSideCombiner<K, V, Object> combiner;
 
   MapSideCombiningWriter(ShuffleDependency<K, V, C> dependency, ShuffleWriter<K, C> combinedWriter,
-      TaskContext context) {
+      TaskContext context, MapSideCombineSettings settings) {
     this.dependency = dependency;
     this.combinedWriter = combinedWriter;
     this.context = context;
+    this.settings = settings;
   }
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public void write(Iterator<Product2<K, V>> records) throws IOException {
-    Aggregator<K, V, C> aggregator = dependency.aggregator().get();
-    Iterator combined = aggregator.combineValuesByKey(records, context);
+    CombineFunctions<V, Object> functions =
+        CombineFunctions.fromAggregator(dependency.aggregator().get());
+    combiner = new MapSideCombiner<>(functions, settings,
+        TaskMemoryConsumer.onHeap(context.taskMemoryManager()), CollectionConverters.asJava(records));
+    Iterator combined = CollectionConverters.asScala(combiner)
+        .map(record -> new Tuple2<>(record._1(), CombineFunctions.unmaskNull(record._2())));
     combinedWriter.write((Iterator<Product2<K, C>>) combined);
   }
 
   @Override
   public Option<MapStatus> stop(boolean success) {
-    return combinedWriter.stop(success);
+    MapSideCombiner<K, V, Object> open = combiner;
+    Option<MapStatus> status;
+    try {
+      status = combinedWriter.stop(success);
+    } catch (RuntimeException | Error e) {
+      if (open != null) {
+        Closeables.runAll(e, open::close);
+      }
+      throw e;
+    }
+    if (open != null) {
+      open.close();
+      context.taskMetrics().incPeakExecutionMemory(open.peakMemoryBytes());
+      LOG.debug("Map-side combine of shuffle {}: {} records in, {} combiners out, {} flushes,"
+              + " combining {}", dependency.shuffleId(), open.recordsRead(), open.recordsWritten(),
+          open.memoryFlushes(), open.combiningStopped() ? "stopped by the probe" : "kept on");
+    }
+    return status;
   }
 
   @Override
   public long[] getPartitionLengths() {
     return combinedWriter.getPartitionLengths();
+  }
+
+  /** The combiner of this task, once {@link #write} has started (tests). */
+  MapSideCombiner<K, V, Object> combiner() {
+    return combiner;
   }
 }

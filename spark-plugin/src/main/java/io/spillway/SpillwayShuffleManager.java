@@ -1,5 +1,8 @@
 package io.spillway;
 
+import io.spillway.write.spill.SpillLocation;
+import io.spillway.io.TempFileTracker;
+import io.spillway.config.MapSideCombineSettings;
 import io.spillway.config.SpillwayConfig;
 import io.spillway.config.WriteSettings;
 import io.spillway.read.SpillwayShuffleReader;
@@ -8,7 +11,6 @@ import io.spillway.write.MapTaskContext;
 import io.spillway.write.ObjectMapOutputBuffer;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
-import io.spillway.write.spill.SpillFileTracker;
 import io.spillway.write.spill.SpillLocationSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
@@ -58,6 +60,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
 
   private final SparkConf conf;
   private final WriteSettings writeSettings;
+  private final MapSideCombineSettings mapSideCombineSettings;
   private final IndexShuffleBlockResolver blockResolver;
   private volatile ShuffleExecutorComponents executorComponents;
 
@@ -67,6 +70,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     // Fail at start-up, naming key, value and allowed values, rather than in the first task.
     SpillwayConfig.validate(conf);
     this.writeSettings = WriteSettings.fromSparkConf(conf);
+    this.mapSideCombineSettings = MapSideCombineSettings.fromSparkConf(conf);
     this.blockResolver = new IndexShuffleBlockResolver(conf);
     LOG.info("Spillway shuffle manager started: {}", writeSettings);
   }
@@ -92,7 +96,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
         context.taskMemoryManager(),
         dependency.serializer().newInstance(),
         env.serializerManager(),
-        new SpillFileTracker(SpillLocationSource.sparkLocalDirs()),
+        new TempFileTracker<>(SpillLocationSource.sparkLocalDirs()),
         context.taskMetrics());
     ShuffleWriter<K, V> writer =
         newWriter(spillwayHandle, task, context, metrics, env.blockManager().shuffleServerId());
@@ -111,7 +115,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
       ShuffleWriter<K, C> combined = new SpillwayShuffleWriter<>(dependency.partitioner(),
           dependency.rowBasedChecksums(), task, buffer, metrics, executorComponents(),
           shuffleServerId);
-      return new MapSideCombiningWriter<>(dependency, combined, context);
+      return new MapSideCombiningWriter<>(dependency, combined, context, mapSideCombineSettings);
     }
     MapOutputBuffer<K, V> buffer = newBuffer(handle.writePath(), task);
     return new SpillwayShuffleWriter<>(dependency.partitioner(), dependency.rowBasedChecksums(),

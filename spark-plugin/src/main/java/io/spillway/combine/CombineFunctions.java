@@ -42,13 +42,38 @@ public final class CombineFunctions<V, C> implements Serializable {
     this.mergeCombiners = Objects.requireNonNull(mergeCombiners, "mergeCombiners is null");
   }
 
-  /** Adapts a Spark {@link Aggregator} (the dependency's aggregator on the read side). */
-  public static <K, V, C> CombineFunctions<V, C> fromAggregator(Aggregator<K, V, C> aggregator) {
+  /**
+   * Stands for a null combiner inside the combiners' maps, where null means "absent". Spark
+   * allows null combiners: {@code distinct} is {@code map(x => (x, null)).reduceByKey((x, _) =>
+   * x)}. An enum, so that every serializer (Java, Kryo) reads back the same instance from a spill.
+   */
+  public enum NullCombiner {
+    INSTANCE
+  }
+
+  /** A combiner as the maps store it: null becomes {@link NullCombiner#INSTANCE}. */
+  public static Object maskNull(Object combiner) {
+    return combiner == null ? NullCombiner.INSTANCE : combiner;
+  }
+
+  /** A stored combiner as Spark's functions and the shuffle see it. */
+  @SuppressWarnings("unchecked")
+  public static <C> C unmaskNull(Object stored) {
+    return stored == NullCombiner.INSTANCE ? null : (C) stored;
+  }
+
+  /**
+   * Adapts a Spark {@link Aggregator} (the dependency's). Its combiners may be null, so the
+   * adapted functions take and return combiners masked with {@link #maskNull}: callers mask the
+   * combiners they insert ({@code mergeCombiners} input) and unmask the ones they hand on.
+   */
+  public static <K, V, C> CombineFunctions<V, Object> fromAggregator(Aggregator<K, V, C> aggregator) {
     Objects.requireNonNull(aggregator, "aggregator is null");
     return new CombineFunctions<>(
-        value -> aggregator.createCombiner().apply(value),
-        (combiner, value) -> aggregator.mergeValue().apply(combiner, value),
-        (left, right) -> aggregator.mergeCombiners().apply(left, right));
+        value -> maskNull(aggregator.createCombiner().apply(value)),
+        (combiner, value) -> maskNull(aggregator.mergeValue().apply(unmaskNull(combiner), value)),
+        (left, right) -> maskNull(
+            aggregator.mergeCombiners().apply(unmaskNull(left), unmaskNull(right))));
   }
 
   C createCombiner(V value) {

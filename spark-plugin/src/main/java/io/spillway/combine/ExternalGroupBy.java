@@ -1,5 +1,6 @@
 package io.spillway.combine;
 
+import io.spillway.io.TempFileTracker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,12 +10,11 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 import io.spillway.sort.CloseableIterator;
-import io.spillway.sort.Closeables;
+import io.spillway.io.Closeables;
 import io.spillway.sort.ExternalSorter;
-import io.spillway.sort.MemoryReservation;
+import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.SegmentedSpillWriter;
 import io.spillway.sort.SpillFileFactory;
-import io.spillway.sort.SpillFileTracker;
 import io.spillway.sort.SpilledSegments;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
@@ -63,7 +63,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
       SerializerInstance serializer,
       SpillFileFactory fileFactory) {
     this.context = new MergerContext(
-        settings, taskMemoryManager, serializerManager, serializer, new SpillFileTracker(fileFactory));
+        settings, taskMemoryManager, serializerManager, serializer, new TempFileTracker<>(fileFactory));
     this.memory = new MemoryReservation(taskMemoryManager, "ExternalGroupBy");
     CombineFunctions<V, ArrayList<V>> chunks = new CombineFunctions<>(
         value -> {
@@ -150,7 +150,8 @@ public final class ExternalGroupBy<K, V> implements Closeable {
     try {
       PartitionLoader.forEachRecord(context, spills, partition, sorter::insert);
       CloseableIterator<Tuple2<Object, Object>> sorted = sorter.sortedIterator();
-      context.metrics.recordUnleveledSpills(sorter.spillCount(), sorter.bytesSpilled());
+      context.metrics.recordUnleveledSpills(
+          sorter.spillCount(), sorter.bytesSpilled(), sorter.memoryBytesSpilled());
       context.metrics.recordMemory(sorter.peakMemoryBytes());
       return new SortedGroupIterator<K, ArrayList<V>, ExternalList<V>>(
           (CloseableIterator<Tuple2<K, ArrayList<V>>>) (CloseableIterator<?>) sorted,

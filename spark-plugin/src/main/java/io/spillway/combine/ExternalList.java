@@ -1,5 +1,6 @@
 package io.spillway.combine;
 
+import io.spillway.io.TempFileTracker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -16,12 +17,11 @@ import com.esotericsoftware.kryo.KryoSerializable;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.spillway.sort.CloseableIterator;
-import io.spillway.sort.Closeables;
+import io.spillway.io.Closeables;
 import io.spillway.sort.SegmentReader;
 import io.spillway.sort.SegmentedSpillWriter;
-import io.spillway.sort.SizeTracker;
+import io.spillway.memory.SizeTracker;
 import io.spillway.sort.SpillFile;
-import io.spillway.sort.SpillFileTracker;
 import io.spillway.sort.SpilledSegments;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
@@ -55,6 +55,8 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
   private transient List<SegmentReader> openReaders;
   private transient long size;
   private transient long bytesSpilled;
+  /** Set by close() when values were on disk: they are gone, so iterating must fail, not lie. */
+  private transient boolean spilledValuesDeleted;
 
   ExternalList(MergerContext context) {
     this(context, new ArrayList<>());
@@ -97,13 +99,14 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
   }
 
   private void spill() throws IOException {
-    SpillFileTracker files = context.files;
+    TempFileTracker<SpillFile> files = context.files;
     if (file == null) {
       file = files.create();
       context.spilledLists.add(this);
     }
     SegmentedSpillWriter writer = new SegmentedSpillWriter(file, context.serializerManager,
         context.serializer, context.settings.fileBufferBytes(), true, false);
+    long inMemoryBytes = sizeTracker == null ? 0 : sizeTracker.estimatedBytes();
     SpilledSegments written;
     try {
       writer.beginSegment();
@@ -118,7 +121,7 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
     }
     segmentsOnDisk.add(written);
     bytesSpilled += written.lengthBytes();
-    context.metrics.recordUnleveledSpills(1, written.lengthBytes());
+    context.metrics.recordUnleveledSpills(1, written.lengthBytes(), inMemoryBytes);
     values = new ArrayList<>();
     sizeTracker = null;
   }
@@ -134,6 +137,13 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
 
   @Override
   public CloseableIterator<T> iterator() {
+    if (spilledValuesDeleted) {
+      throw new IllegalStateException("The " + size + " values of this group were partly spilled"
+          + " to disk and the task that grouped them has ended, which deleted the spill file."
+          + " Iterate grouped values inside the task, or persist them with a serialized storage"
+          + " level (MEMORY_ONLY_SER, MEMORY_AND_DISK_SER, DISK_ONLY), which copies them in the"
+          + " task.");
+    }
     return new ValuesIterator();
   }
 
@@ -150,6 +160,7 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
     SpillFile toDelete = file;
     if (toDelete != null) {
       file = null;
+      spilledValuesDeleted = true;
       segmentsOnDisk.clear();
       steps.add(() -> context.files.delete(toDelete));
     }

@@ -1,5 +1,6 @@
 package io.spillway.combine;
 
+import io.spillway.io.TempFileTracker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.HashMap;
@@ -9,11 +10,10 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.spillway.sort.CloseableIterator;
-import io.spillway.sort.Closeables;
+import io.spillway.io.Closeables;
 import io.spillway.sort.ExternalSorter;
-import io.spillway.sort.MemoryReservation;
+import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.SpillFileFactory;
-import io.spillway.sort.SpillFileTracker;
 import io.spillway.sort.SpilledSegments;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
@@ -68,7 +68,7 @@ public final class ExternalMerger<K, V, C> implements Closeable {
       SerializerManager serializerManager,
       SerializerInstance serializer,
       SpillFileFactory fileFactory) {
-    this(new MergerContext(settings, taskMemoryManager, serializerManager, serializer, new SpillFileTracker(fileFactory)),
+    this(new MergerContext(settings, taskMemoryManager, serializerManager, serializer, new TempFileTracker<>(fileFactory)),
         functions, 1);
   }
 
@@ -173,7 +173,8 @@ public final class ExternalMerger<K, V, C> implements Closeable {
     try {
       PartitionLoader.forEachRecord(context, spills, partition, sorter::insert);
       CloseableIterator<Tuple2<Object, Object>> sorted = sorter.sortedIterator();
-      context.metrics.recordUnleveledSpills(sorter.spillCount(), sorter.bytesSpilled());
+      context.metrics.recordUnleveledSpills(
+          sorter.spillCount(), sorter.bytesSpilled(), sorter.memoryBytesSpilled());
       context.metrics.recordMemory(sorter.peakMemoryBytes());
       return new SortedGroupIterator<>(
           (CloseableIterator<Tuple2<K, C>>) (CloseableIterator<?>) sorted,

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
-import io.spillway.sort.Closeables;
-import io.spillway.sort.MemoryReservation;
+import io.spillway.io.Closeables;
+import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.SegmentedSpillWriter;
-import io.spillway.sort.SizeTracker;
+import io.spillway.memory.SizeTracker;
 import io.spillway.sort.SpillFile;
 import io.spillway.sort.SpilledSegments;
 
@@ -49,6 +49,7 @@ final class HashPartitionedBuffer<K, V, C> {
   private final SizeTracker sizeTracker = new SizeTracker();
   private final Maps maps = new Maps();
   private final List<SpilledSegments> spills = new ArrayList<>();
+  private long recordsSinceSpill;
 
   /**
    * @param level recursion level of these spills (1 for the input, 2 for a re-partitioned
@@ -108,6 +109,10 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   private void afterUpdate() throws IOException {
+    if (++recordsSinceSpill >= context.settings.forceSpillRecords()) {
+      spill();
+      return;
+    }
     sizeTracker.afterUpdate();
     long estimatedBytes = sizeTracker.estimatedBytes();
     if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {
@@ -159,6 +164,7 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   private void spill() throws IOException {
+    long inMemoryBytes = sizeTracker.estimatedBytes();
     SpillFile file = context.files.create();
     SegmentedSpillWriter writer = new SegmentedSpillWriter(
         file, context.serializerManager, context.serializer, context.settings.fileBufferBytes(), false, true);
@@ -182,12 +188,13 @@ final class HashPartitionedBuffer<K, V, C> {
       throw e;
     }
     spills.add(spilled);
-    context.metrics.recordSpill(spilled.lengthBytes(), level);
+    context.metrics.recordSpill(spilled.lengthBytes(), inMemoryBytes, level);
     context.metrics.recordMemory(memory.peakReservedBytes());
     maps.unpartitioned = null;
     maps.partitions = newPartitionMaps();
     memory.releaseAll();
     sizeTracker.reset(maps);
+    recordsSinceSpill = 0;
   }
 
   @SuppressWarnings("unchecked")

@@ -6,7 +6,7 @@ import java.util.NoSuchElementException;
 import java.util.function.Function;
 
 import io.spillway.sort.CloseableIterator;
-import io.spillway.sort.Closeables;
+import io.spillway.io.Closeables;
 import scala.Tuple2;
 
 /** Yields an in-memory map's entries as pairs and runs {@code onFinish} once at the end or on close. */

@@ -1,10 +1,11 @@
 package io.spillway.combine;
 
+import io.spillway.sort.SpillFile;
+import io.spillway.io.TempFileTracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import io.spillway.sort.SpillFileTracker;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
@@ -15,7 +16,7 @@ final class MergerContext {
   final TaskMemoryManager taskMemoryManager;
   final SerializerManager serializerManager;
   final SerializerInstance serializer;
-  final SpillFileTracker files;
+  final TempFileTracker<SpillFile> files;
   final MergerMetrics metrics = new MergerMetrics();
   /** Lists that own a file, so that close() can end their abandoned iterations too. */
   final List<ExternalList<?>> spilledLists = new ArrayList<>();
@@ -25,7 +26,7 @@ final class MergerContext {
       TaskMemoryManager taskMemoryManager,
       SerializerManager serializerManager,
       SerializerInstance serializer,
-      SpillFileTracker files) {
+      TempFileTracker<SpillFile> files) {
     this.settings = Objects.requireNonNull(settings, "settings is null");
     this.taskMemoryManager = Objects.requireNonNull(taskMemoryManager, "taskMemoryManager is null");
     this.serializerManager = Objects.requireNonNull(serializerManager, "serializerManager is null");

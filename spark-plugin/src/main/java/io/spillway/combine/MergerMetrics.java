@@ -8,21 +8,24 @@ public final class MergerMetrics {
 
   private long spillCount;
   private long bytesSpilled;
+  private long memoryBytesSpilled;
   private int recursionDepth;
   private long peakMemoryBytes;
   private long repartitionedPartitions;
   private long sortMergedPartitions;
 
-  void recordSpill(long bytes, int level) {
+  void recordSpill(long bytes, long inMemoryBytes, int level) {
     spillCount++;
     bytesSpilled += bytes;
+    memoryBytesSpilled += inMemoryBytes;
     recursionDepth = Math.max(recursionDepth, level);
   }
 
   /** Spills outside the hash-partitioning levels: sort-fallback runs and list segments. */
-  void recordUnleveledSpills(long spills, long bytes) {
+  void recordUnleveledSpills(long spills, long bytes, long inMemoryBytes) {
     spillCount += spills;
     bytesSpilled += bytes;
+    memoryBytesSpilled += inMemoryBytes;
   }
 
   void recordMemory(long bytes) {
@@ -45,6 +48,14 @@ public final class MergerMetrics {
   /** Bytes written by those spills (after compression and encryption). */
   public long bytesSpilled() {
     return bytesSpilled;
+  }
+
+  /**
+   * Estimated in-memory size of what those spills wrote, in bytes (Spark's {@code
+   * memoryBytesSpilled}).
+   */
+  public long memoryBytesSpilled() {
+    return memoryBytesSpilled;
   }
 
   /**

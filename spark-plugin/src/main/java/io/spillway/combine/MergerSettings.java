@@ -15,6 +15,8 @@ import io.spillway.sort.SortSettings;
  * @param listSpillThresholdBytes estimated in-memory bytes after which an {@link ExternalList}
  *     writes its values to disk
  * @param fileBufferBytes buffer of each spill file stream
+ * @param forceSpillRecords records a combiner level takes in before it spills even with memory
+ *     left ({@code spark.shuffle.spill.numElementsForceSpillThreshold}, Spark's meaning)
  */
 public record MergerSettings(
     int numSpillPartitions,
@@ -22,7 +24,8 @@ public record MergerSettings(
     int maxOpenFiles,
     long hashSeed,
     long listSpillThresholdBytes,
-    int fileBufferBytes) {
+    int fileBufferBytes,
+    long forceSpillRecords) {
 
   public static final int DEFAULT_NUM_SPILL_PARTITIONS = 64;
   public static final int DEFAULT_MAX_TOTAL_PARTITIONS = 4096;
@@ -41,6 +44,9 @@ public record MergerSettings(
     if (listSpillThresholdBytes < 1) {
       throw new IllegalArgumentException("listSpillThresholdBytes must be positive, got " + listSpillThresholdBytes);
     }
+    if (forceSpillRecords < 1) {
+      throw new IllegalArgumentException("forceSpillRecords must be positive, got " + forceSpillRecords);
+    }
     // maxOpenFiles and fileBufferBytes are validated by SortSettings, with the same messages.
     new SortSettings(maxOpenFiles, fileBufferBytes);
   }
@@ -52,31 +58,36 @@ public record MergerSettings(
         SortSettings.DEFAULT_MAX_OPEN_FILES,
         DEFAULT_HASH_SEED,
         DEFAULT_LIST_SPILL_THRESHOLD_BYTES,
-        SortSettings.DEFAULT_FILE_BUFFER_BYTES);
+        SortSettings.DEFAULT_FILE_BUFFER_BYTES,
+        Long.MAX_VALUE);
   }
 
   public MergerSettings withNumSpillPartitions(int value) {
-    return new MergerSettings(value, maxTotalPartitions, maxOpenFiles, hashSeed, listSpillThresholdBytes, fileBufferBytes);
+    return new MergerSettings(value, maxTotalPartitions, maxOpenFiles, hashSeed, listSpillThresholdBytes, fileBufferBytes, forceSpillRecords);
   }
 
   public MergerSettings withMaxTotalPartitions(int value) {
-    return new MergerSettings(numSpillPartitions, value, maxOpenFiles, hashSeed, listSpillThresholdBytes, fileBufferBytes);
+    return new MergerSettings(numSpillPartitions, value, maxOpenFiles, hashSeed, listSpillThresholdBytes, fileBufferBytes, forceSpillRecords);
   }
 
   public MergerSettings withMaxOpenFiles(int value) {
-    return new MergerSettings(numSpillPartitions, maxTotalPartitions, value, hashSeed, listSpillThresholdBytes, fileBufferBytes);
+    return new MergerSettings(numSpillPartitions, maxTotalPartitions, value, hashSeed, listSpillThresholdBytes, fileBufferBytes, forceSpillRecords);
   }
 
   public MergerSettings withHashSeed(long value) {
-    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, value, listSpillThresholdBytes, fileBufferBytes);
+    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, value, listSpillThresholdBytes, fileBufferBytes, forceSpillRecords);
   }
 
   public MergerSettings withListSpillThresholdBytes(long value) {
-    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, hashSeed, value, fileBufferBytes);
+    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, hashSeed, value, fileBufferBytes, forceSpillRecords);
   }
 
   public MergerSettings withFileBufferBytes(int value) {
-    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, hashSeed, listSpillThresholdBytes, value);
+    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, hashSeed, listSpillThresholdBytes, value, forceSpillRecords);
+  }
+
+  public MergerSettings withForceSpillRecords(long value) {
+    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, hashSeed, listSpillThresholdBytes, fileBufferBytes, value);
   }
 
   SortSettings sortSettings() {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.NoSuchElementException;
 
 import io.spillway.sort.CloseableIterator;
-import io.spillway.sort.Closeables;
+import io.spillway.io.Closeables;
 
 /**
  * Yields the results of partitions {@code 0..n-1} in order, opening each only when the previous

@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.function.BiFunction;
 
-import io.spillway.sort.MemoryReservation;
+import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.SegmentReader;
-import io.spillway.sort.SizeTracker;
+import io.spillway.memory.SizeTracker;
 import io.spillway.sort.SpilledSegments;
 
 /**

@@ -24,16 +24,77 @@ public final class SpillwayConfig {
   public static final ConfigEntry<Integer> MERGE_MAX_OPEN_FILES = new ConfigEntry<>(
       "spark.spillway.merge.maxOpenFiles", "64", "files", "an integer from 2 to 65536",
       "Most spill files a map task keeps open while merging. More spills are merged in rounds"
-          + " of this many into intermediate spill files first.",
+          + " of this many into intermediate spill files first. The reduce side's external sorts"
+          + " use it too (at least 3 there: two runs merged into one).",
       raw -> intInRange(raw, 2, 65536));
 
-  public static final List<ConfigEntry<?>> ALL_ENTRIES = List.of(MERGE_STRATEGY, MERGE_MAX_OPEN_FILES);
+  /** Largest {@link #MERGER_PARTITIONS}: a spill's segment table stays small. */
+  public static final int MAX_MERGER_PARTITIONS = 1 << 16;
 
-  /** Reads every entry once, so that a bad value fails at start-up rather than in a task. */
+  public static final ConfigEntry<Integer> MERGER_PARTITIONS = new ConfigEntry<>(
+      "spark.spillway.merger.partitions", "64", "partitions",
+      "an integer from 2 to " + MAX_MERGER_PARTITIONS,
+      "Hash partitions a reduce-side combiner (aggregation, groupByKey) splits its data into when"
+          + " it first runs out of memory; each partition is later merged on its own, and one that"
+          + " still does not fit is split again with a new hash seed.",
+      raw -> intInRange(raw, 2, MAX_MERGER_PARTITIONS));
+
+  public static final ConfigEntry<Integer> MERGER_MAX_TOTAL_PARTITIONS = new ConfigEntry<>(
+      "spark.spillway.merger.maxTotalPartitions", "4096", "partitions",
+      "an integer from 2 to 1073741824, at least spark.spillway.merger.partitions",
+      "Cap on the partitions recursive re-splitting may create (partitions, partitions^2, ...)."
+          + " A partition whose split would pass it is merged by an external sort instead.",
+      raw -> intInRange(raw, 2, 1 << 30));
+
+  public static final ConfigEntry<MapSideCombineOption> COMBINE_MAP_SIDE = new ConfigEntry<>(
+      "spark.spillway.combine.mapSide", "auto", "-", MapSideCombineOption.allowedValues(),
+      "Map-side combine of shuffles that ask for it (reduceByKey, aggregateByKey, combineByKey,"
+          + " foldByKey, distinct). 'auto' combines and stops when a probe shows it does not"
+          + " reduce the records; 'always' combines every record; 'never' sends every record as"
+          + " its own combiner and leaves all combining to the reducer.",
+      MapSideCombineOption::fromConfigValue);
+
+  public static final ConfigEntry<Integer> COMBINE_PROBE_RECORDS = new ConfigEntry<>(
+      "spark.spillway.combine.probeRecords", "100000", "records",
+      "an integer from 1 to 2147483647",
+      "With spark.spillway.combine.mapSide=auto: records a map task combines before it compares"
+          + " the combiners it created with the records it read.",
+      raw -> intInRange(raw, 1, Integer.MAX_VALUE));
+
+  public static final ConfigEntry<Double> COMBINE_SKIP_RATIO = new ConfigEntry<>(
+      "spark.spillway.combine.skipRatio", "0.8", "combiners per record", "a number from 0 to 1",
+      "With spark.spillway.combine.mapSide=auto: when combiners created / records read is above"
+          + " this after the probe, the task flushes what it combined and sends the remaining"
+          + " records uncombined. 1 never stops combining.",
+      raw -> doubleInRange(raw, 0.0, 1.0));
+
+  public static final List<ConfigEntry<?>> ALL_ENTRIES = List.of(MERGE_STRATEGY,
+      MERGE_MAX_OPEN_FILES, MERGER_PARTITIONS, MERGER_MAX_TOTAL_PARTITIONS, COMBINE_MAP_SIDE,
+      COMBINE_PROBE_RECORDS, COMBINE_SKIP_RATIO);
+
+  /**
+   * Reads every entry once, and checks the entries that constrain each other, so that a bad value
+   * fails at start-up rather than in a task.
+   */
   public static void validate(SparkConf conf) {
     for (ConfigEntry<?> entry : ALL_ENTRIES) {
       entry.read(conf);
     }
+    int partitions = MERGER_PARTITIONS.read(conf);
+    int maxTotalPartitions = MERGER_MAX_TOTAL_PARTITIONS.read(conf);
+    if (maxTotalPartitions < partitions) {
+      throw new IllegalArgumentException("Invalid value '" + maxTotalPartitions + "' for "
+          + MERGER_MAX_TOTAL_PARTITIONS.key() + ": must be at least "
+          + MERGER_PARTITIONS.key() + " (" + partitions + ")");
+    }
+  }
+
+  static double doubleInRange(String raw, double min, double max) {
+    double value = Double.parseDouble(raw);
+    if (!(value >= min && value <= max)) {
+      throw new IllegalArgumentException(value + " is outside [" + min + ", " + max + "]");
+    }
+    return value;
   }
 
   static int intInRange(String raw, int min, int max) {

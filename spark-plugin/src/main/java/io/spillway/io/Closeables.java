@@ -5,11 +5,58 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Closing helpers that never hide the first failure: every resource is closed, the first
- * exception wins and later ones are attached to it with {@link Throwable#addSuppressed}.
+ * Closing helpers that never hide the first failure: every resource is closed (every cleanup step
+ * run), the first exception wins and later ones are attached to it with {@link
+ * Throwable#addSuppressed}. Errors ({@link OutOfMemoryError}...) are never swallowed.
  */
 public final class Closeables {
   private Closeables() {}
+
+  /** A cleanup step that may fail. */
+  @FunctionalInterface
+  public interface Cleanup {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs every non-null step, even after one fails, then throws the first failure (as an
+   * unchecked exception if it was checked) with the others suppressed. {@code primary}, when not
+   * null, is a failure already in flight: cleanup failures are attached to it and nothing is
+   * thrown.
+   */
+  public static void runAll(Throwable primary, Cleanup... steps) {
+    Throwable first = primary;
+    for (Cleanup step : steps) {
+      if (step == null) {
+        continue;
+      }
+      try {
+        step.run();
+      } catch (Throwable t) {
+        if (first == null) {
+          first = t;
+        } else if (first != t) {
+          first.addSuppressed(t);
+        }
+      }
+    }
+    if (primary == null && first != null) {
+      throw unchecked(first);
+    }
+  }
+
+  private static RuntimeException unchecked(Throwable t) {
+    if (t instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (t instanceof Error error) {
+      throw error;
+    }
+    if (t instanceof IOException io) {
+      throw new UncheckedIOException("cleanup failed: " + io.getMessage(), io);
+    }
+    throw new IllegalStateException("cleanup failed: " + t.getMessage(), t);
+  }
 
   /** Closes every non-null resource; throws the first failure with the others suppressed. */
   public static void closeAll(Iterable<? extends Closeable> resources) throws IOException {

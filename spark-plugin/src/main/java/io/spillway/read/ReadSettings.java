@@ -1,5 +1,7 @@
 package io.spillway.read;
 
+import io.spillway.combine.MergerSettings;
+import io.spillway.config.SpillwayConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.internal.config.ConfigEntry;
 import org.apache.spark.internal.config.package$;
@@ -7,8 +9,9 @@ import org.apache.spark.io.CompressionCodec;
 import org.apache.spark.io.CompressionCodec$;
 
 /**
- * The reduce side's settings, read with Spark's own config entries so that defaults and units are
- * exactly Spark's.
+ * The reduce side's settings, read once: Spark's fetch settings with Spark's own config entries,
+ * so that defaults and units are exactly Spark's, and the combiners' settings from Spillway's
+ * entries.
  */
 record ReadSettings(
     long maxBytesInFlight,
@@ -20,7 +23,11 @@ record ReadSettings(
     boolean detectCorruptUseExtraMemory,
     boolean checksumEnabled,
     String checksumAlgorithm,
-    boolean batchFetchPossible) {
+    boolean batchFetchPossible,
+    MergerSettings mergerSettings) {
+
+  /** Fewest open files an external sort works with: two runs in, one out. */
+  static final int MIN_SORT_OPEN_FILES = 3;
 
   static ReadSettings fromSparkConf(SparkConf conf) {
     package$ keys = package$.MODULE$;
@@ -41,7 +48,24 @@ record ReadSettings(
         get(conf, keys.SHUFFLE_DETECT_CORRUPT_MEMORY()),
         get(conf, keys.SHUFFLE_CHECKSUM_ENABLED()),
         get(conf, keys.SHUFFLE_CHECKSUM_ALGORITHM()),
-        batchFetchPossible);
+        batchFetchPossible,
+        mergerSettings(conf));
+  }
+
+  /**
+   * {@code spark.spillway.merger.*}, {@code spark.spillway.merge.maxOpenFiles}, {@code
+   * spark.shuffle.file.buffer} and {@code spark.shuffle.spill.numElementsForceSpillThreshold}. The external sort needs at least 3 open files (two runs merged
+   * into a third), while the map side's merge works with 2, so the shared key is raised to 3
+   * here rather than rejected.
+   */
+  static MergerSettings mergerSettings(SparkConf conf) {
+    return MergerSettings.defaults()
+        .withNumSpillPartitions(SpillwayConfig.MERGER_PARTITIONS.read(conf))
+        .withMaxTotalPartitions(SpillwayConfig.MERGER_MAX_TOTAL_PARTITIONS.read(conf))
+        .withMaxOpenFiles(Math.max(MIN_SORT_OPEN_FILES, SpillwayConfig.MERGE_MAX_OPEN_FILES.read(conf)))
+        .withFileBufferBytes((int) conf.getSizeAsKb("spark.shuffle.file.buffer", "32k") * 1024)
+        .withForceSpillRecords(Math.max(1,
+            conf.getLong("spark.shuffle.spill.numElementsForceSpillThreshold", Integer.MAX_VALUE)));
   }
 
   @SuppressWarnings("unchecked")

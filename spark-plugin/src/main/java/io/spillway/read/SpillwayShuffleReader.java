@@ -1,6 +1,6 @@
 package io.spillway.read;
 
-import org.apache.spark.Aggregator;
+import io.spillway.sort.SpillFileFactory;
 import org.apache.spark.InterruptibleIterator;
 import org.apache.spark.MapOutputTracker;
 import org.apache.spark.ShuffleDependency;
@@ -10,16 +10,12 @@ import org.apache.spark.serializer.SerializerManager;
 import org.apache.spark.shuffle.BaseShuffleHandle;
 import org.apache.spark.shuffle.ShuffleReadMetricsReporter;
 import org.apache.spark.shuffle.ShuffleReader;
-import org.apache.spark.shuffle.checksum.RowBasedChecksum;
 import org.apache.spark.shuffle.sort.SortShuffleManager;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.storage.ShuffleBlockFetcherIterator;
 import org.apache.spark.util.SystemClock;
-import org.apache.spark.util.collection.ExternalSorter;
-import scala.Function1;
-import scala.Option;
 import scala.Product2;
 import scala.Tuple2;
 import scala.Tuple3;
@@ -30,7 +26,8 @@ import scala.collection.Seq;
  * Spillway's reduce-side reader: fetch the blocks of a map range and a partition range with
  * Spark's block fetcher (local, host-local, remote, external shuffle service; batch fetch of
  * contiguous partitions when the format allows), decrypt and decompress, deserialize, then
- * aggregate and/or sort as the dependency asks.
+ * aggregate and/or sort as the dependency asks, with Spillway's combiners and sorter
+ * ({@link AggregateAndSort}).
  *
  * <p>Missing and corrupt blocks surface as {@code FetchFailedException} from the fetcher (its
  * streams turn an {@code IOException} into one), so the scheduler recomputes the map output.
@@ -121,47 +118,18 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
     Iterator<Tuple2<Object, Object>> records = new InterruptibleIterator<>(context,
         new DeserializingIterator(fetcher.toCompletionIterator(),
             dependency.serializer().newInstance(), readMetrics, context));
-    Iterator<? extends Product2<K, ?>> result = combineAndSort(dependency,
-        (Iterator<Product2<K, Object>>) (Iterator<?>) records);
+    Iterator<? extends Product2<K, ?>> result;
+    try {
+      result = new AggregateAndSort(context, settings.mergerSettings(), serializerManager,
+          SpillFileFactory.fromDiskBlockManager())
+          .apply(dependency, (Iterator<Product2<K, Object>>) (Iterator<?>) records);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("aggregating or sorting shuffle " + handle.shuffleId()
+          + " failed: " + e.getMessage(), e);
+    }
     if (result instanceof InterruptibleIterator) {
       return (Iterator<Product2<K, C>>) result;
     }
     return new InterruptibleIterator<>(context, (Iterator<Product2<K, C>>) result);
-  }
-
-  /**
-   * Aggregation and ordering. Uses Spark's {@code Aggregator} and {@code ExternalSorter} until
-   * Spillway's combiners take over.
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private Iterator<? extends Product2<K, ?>> combineAndSort(ShuffleDependency<K, ?, C> dependency,
-      Iterator<Product2<K, Object>> records) {
-    Option<Aggregator<K, ?, C>> aggregator = (Option) dependency.aggregator();
-    if (dependency.keyOrdering().isDefined()) {
-      Option<Aggregator<K, Object, C>> sortAggregator = Option.empty();
-      if (aggregator.isDefined()) {
-        if (dependency.mapSideCombine()) {
-          Aggregator<K, C, C> original = (Aggregator<K, C, C>) aggregator.get();
-          Function1<C, C> identity = combiner -> combiner;
-          sortAggregator = (Option) Option.apply(
-              new Aggregator<>(identity, original.mergeCombiners(), original.mergeCombiners()));
-        } else {
-          sortAggregator = (Option) aggregator;
-        }
-      }
-      ExternalSorter<K, Object, C> sorter = new ExternalSorter<>(context, sortAggregator,
-          Option.empty(), (Option) dependency.keyOrdering(), dependency.serializer(),
-          new RowBasedChecksum[0]);
-      return sorter.insertAllAndUpdateMetrics((Iterator) records);
-    }
-    if (aggregator.isDefined()) {
-      Aggregator<K, Object, C> combine = (Aggregator<K, Object, C>) aggregator.get();
-      if (dependency.mapSideCombine()) {
-        return ((Aggregator<K, C, C>) (Aggregator) combine)
-            .combineCombinersByKey((Iterator) records, context);
-      }
-      return combine.combineValuesByKey((Iterator) records, context);
-    }
-    return records;
   }
 }

@@ -1,5 +1,9 @@
 package io.spillway.sort;
 
+import io.spillway.io.TempFileTracker;
+import io.spillway.memory.MemoryReservation;
+import io.spillway.memory.SizeTracker;
+import io.spillway.io.Closeables;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,7 +45,7 @@ public final class ExternalSorter<K, V> implements Closeable {
   private final SortSettings settings;
   private final SerializerManager serializerManager;
   private final SerializerInstance serializer;
-  private final SpillFileTracker files;
+  private final TempFileTracker<SpillFile> files;
   private final MemoryReservation memory;
   private final SizeTracker sizeTracker = new SizeTracker();
   private final Buffer buffer = new Buffer();
@@ -49,6 +53,7 @@ public final class ExternalSorter<K, V> implements Closeable {
   private final List<SegmentReader> openReaders = new ArrayList<>();
   private long spillCount;
   private long bytesSpilled;
+  private long memoryBytesSpilled;
   private int mergePasses;
   private boolean iterating;
   private boolean closed;
@@ -66,7 +71,7 @@ public final class ExternalSorter<K, V> implements Closeable {
       TaskMemoryManager taskMemoryManager,
       SerializerManager serializerManager,
       SerializerInstance serializer,
-      SpillFileTracker files) {
+      TempFileTracker<SpillFile> files) {
     this.keyOrder = (Comparator<Object>) Objects.requireNonNull(keyOrder, "keyOrder is null");
     this.recordOrder = (left, right) -> this.keyOrder.compare(left._1(), right._1());
     this.settings = Objects.requireNonNull(settings, "settings is null");
@@ -110,6 +115,7 @@ public final class ExternalSorter<K, V> implements Closeable {
     Arrays.sort(buffer.records, 0, buffer.size, recordOrder);
     SpilledSegments run = writeRun(new BufferSource(buffer.records, buffer.size));
     runs.add(run);
+    memoryBytesSpilled += sizeTracker.estimatedBytes();
     spillCount++;
     bytesSpilled += run.lengthBytes();
     // A fresh small array, so the memory we return to the task memory manager is really free.
@@ -252,6 +258,11 @@ public final class ExternalSorter<K, V> implements Closeable {
 
   public long bytesSpilled() {
     return bytesSpilled;
+  }
+
+  /** Estimated in-memory size of the buffers written as runs (Spark's memoryBytesSpilled). */
+  public long memoryBytesSpilled() {
+    return memoryBytesSpilled;
   }
 
   /** Merge passes over spilled runs, counting the final one; 0 when nothing spilled. */

@@ -1,5 +1,6 @@
 package io.spillway.sort;
 
+import io.spillway.io.Closeables;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.FileInputStream;

@@ -1,5 +1,6 @@
 package io.spillway.sort;
 
+import io.spillway.io.Closeables;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
@@ -19,7 +20,7 @@ import scala.reflect.ClassTag$;
  *
  * <p>Usage: {@code beginSegment(); write(k, v)...; endSegment();} once per segment (an empty
  * segment costs no bytes), then {@link #finish()}. On failure call {@link #abort(Throwable)}; the
- * file itself stays tracked by the {@link SpillFileTracker} that created it.
+ * file itself stays tracked by the {@link io.spillway.io.TempFileTracker} that created it.
  */
 public final class SegmentedSpillWriter {
 

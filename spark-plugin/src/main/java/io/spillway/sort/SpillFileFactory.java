@@ -1,7 +1,7 @@
 package io.spillway.sort;
 
+import io.spillway.io.TempFileFactory;
 import java.io.File;
-import java.io.IOException;
 
 import org.apache.spark.SparkEnv;
 import org.apache.spark.storage.TempLocalBlockId;
@@ -12,10 +12,7 @@ import scala.Tuple2;
  * {@link #fromDiskBlockManager()}; unit tests pass a factory over a JUnit temp directory.
  */
 @FunctionalInterface
-public interface SpillFileFactory {
-
-  /** Returns a new, not yet existing or empty, file the caller owns and must delete. */
-  SpillFile create() throws IOException;
+public interface SpillFileFactory extends TempFileFactory<SpillFile> {
 
   /**
    * Files in Spark's local directories, named by fresh {@link TempLocalBlockId}s. Spill compression

@@ -1,7 +1,8 @@
 package io.spillway.write;
 
+import io.spillway.write.spill.SpillLocation;
+import io.spillway.io.TempFileTracker;
 import io.spillway.config.WriteSettings;
-import io.spillway.write.spill.SpillFileTracker;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
@@ -28,5 +29,5 @@ public record MapTaskContext(
     TaskMemoryManager taskMemoryManager,
     SerializerInstance serializer,
     SerializerManager serializerManager,
-    SpillFileTracker spillFiles,
+    TempFileTracker<SpillLocation> spillFiles,
     TaskMetrics taskMetrics) {}

@@ -165,7 +165,7 @@ class ExternalGroupByTest {
     SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 1 << 20);
     MergerContext context = new MergerContext(MergerSettings.defaults().withListSpillThresholdBytes(8 * 1024),
         support.taskMemoryManager, support.serializerManager, support.serializer,
-        new io.spillway.sort.SpillFileTracker(support.fileFactory));
+        new io.spillway.io.TempFileTracker<>(support.fileFactory));
     ExternalList<Integer> list = new ExternalList<>(context);
     for (int i = 0; i < 20_000; i++) {
       list.add(i);

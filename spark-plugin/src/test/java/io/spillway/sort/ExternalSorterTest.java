@@ -1,5 +1,6 @@
 package io.spillway.sort;
 
+import io.spillway.io.TempFileTracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +31,7 @@ class ExternalSorterTest {
         support.taskMemoryManager,
         support.serializerManager,
         support.serializer,
-        new SpillFileTracker(support.fileFactory));
+        new TempFileTracker<>(support.fileFactory));
   }
 
   private static List<Tuple2<Integer, String>> randomRecords(long seed, int count, int keyRange) {

@@ -1,8 +1,9 @@
 package io.spillway.write;
 
+import io.spillway.write.spill.SpillLocation;
+import io.spillway.io.TempFileTracker;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
-import io.spillway.write.spill.SpillFileTracker;
 import io.spillway.write.spill.SpillLocationSource;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -44,7 +45,7 @@ final class WriterHarness {
   final TaskMetrics taskMetrics = new TaskMetrics();
   final ShuffleWriteMetrics writeMetrics = new ShuffleWriteMetrics();
   final InMemoryShuffleOutput output = new InMemoryShuffleOutput();
-  final SpillFileTracker tracker;
+  final TempFileTracker<SpillLocation> tracker;
   final int numPartitions;
   final MapOutputBuffer<Object, Object> buffer;
   final SpillwayShuffleWriter<Object, Object> writer;
@@ -67,7 +68,7 @@ final class WriterHarness {
     serializerManager = new SerializerManager(serializer, conf, key);
     memoryManager = new TestMemoryManager(conf);
     taskMemoryManager = new TaskMemoryManager(memoryManager, 0);
-    tracker = new SpillFileTracker(SpillLocationSource.directory(spillDirectory));
+    tracker = new TempFileTracker<>(SpillLocationSource.directory(spillDirectory));
     this.numPartitions = numPartitions;
     settings = WriteSettings.fromSparkConf(conf).withMergeStrategy(strategy)
         .withMaxOpenFiles(maxOpenFiles);

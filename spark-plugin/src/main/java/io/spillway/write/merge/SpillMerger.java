@@ -1,5 +1,6 @@
 package io.spillway.write.merge;
 
+import io.spillway.io.TempFileTracker;
 import io.spillway.config.WriteSettings;
 import io.spillway.io.Channels;
 import io.spillway.io.Closeables;
@@ -8,7 +9,6 @@ import io.spillway.io.FileSegmentInputStream;
 import io.spillway.io.NonClosingOutputStream;
 import io.spillway.write.spill.PartitionChecksums;
 import io.spillway.write.spill.SpillFile;
-import io.spillway.write.spill.SpillFileTracker;
 import io.spillway.write.spill.SpillLocation;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -47,7 +47,7 @@ public final class SpillMerger {
       scala.reflect.ClassTag$.MODULE$.Object();
   private final WriteSettings settings;
   private final SerializerManager serializerManager;
-  private final SpillFileTracker tracker;
+  private final TempFileTracker<SpillLocation> tracker;
   private final int numPartitions;
   private final MergeStrategy strategy;
   private final SerializerInstance reserializer;
@@ -57,7 +57,7 @@ public final class SpillMerger {
 
   /** A merger for serialized-path spills: bytes are concatenated or recompressed. */
   public SpillMerger(WriteSettings settings, SerializerManager serializerManager,
-      SpillFileTracker tracker, int numPartitions) {
+      TempFileTracker<SpillLocation> tracker, int numPartitions) {
     this(settings, serializerManager, tracker, numPartitions, null);
   }
 
@@ -67,14 +67,14 @@ public final class SpillMerger {
    * again as one serialization stream. This is the slow path with a deserializer in the middle.
    */
   public static SpillMerger reserializing(WriteSettings settings,
-      SerializerManager serializerManager, SpillFileTracker tracker, int numPartitions,
+      SerializerManager serializerManager, TempFileTracker<SpillLocation> tracker, int numPartitions,
       SerializerInstance serializer) {
     return new SpillMerger(settings, serializerManager, tracker, numPartitions,
         java.util.Objects.requireNonNull(serializer, "serializer is null"));
   }
 
   private SpillMerger(WriteSettings settings, SerializerManager serializerManager,
-      SpillFileTracker tracker, int numPartitions, SerializerInstance reserializer) {
+      TempFileTracker<SpillLocation> tracker, int numPartitions, SerializerInstance reserializer) {
     this.settings = settings;
     this.serializerManager = serializerManager;
     this.tracker = tracker;

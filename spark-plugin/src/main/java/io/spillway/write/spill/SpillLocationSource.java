@@ -1,7 +1,7 @@
 package io.spillway.write.spill;
 
+import io.spillway.io.TempFileFactory;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.util.UUID;
 import org.apache.spark.SparkEnv;
@@ -10,8 +10,7 @@ import scala.Tuple2;
 
 /** Where spill files come from: Spark's local dirs in a task, a plain directory in tests. */
 @FunctionalInterface
-public interface SpillLocationSource {
-  SpillLocation newSpillLocation() throws IOException;
+public interface SpillLocationSource extends TempFileFactory<SpillLocation> {
 
   /** Temp shuffle blocks of the executor's {@code DiskBlockManager} ({@code spark.local.dir}). */
   static SpillLocationSource sparkLocalDirs() {

@@ -1,4 +1,4 @@
-package io.spillway.sort;
+package io.spillway.memory;
 
 import org.apache.spark.memory.MemoryConsumer;
 import org.apache.spark.memory.MemoryMode;
@@ -16,6 +16,10 @@ import org.apache.spark.memory.TaskMemoryManager;
  * map, and the structures here are not thread-safe. A request with {@code trigger == this} comes
  * from inside our own {@link #tryGrow} call; rather than spilling re-entrantly there, we let the
  * short grant return and the owner spills at its next safe point, which frees the same memory.
+ *
+ * <p>Why not {@link TaskMemoryConsumer}: that one serves pages and pointer arrays and forwards
+ * spill requests to a handler; this one only accounts for on-heap objects its owner sizes with
+ * a {@link SizeTracker}, grows geometrically and never spills on request.
  */
 public final class MemoryReservation extends MemoryConsumer {
 

@@ -1,4 +1,4 @@
-package io.spillway.sort;
+package io.spillway.memory;
 
 import org.apache.spark.util.SizeEstimator;
 

@@ -1,0 +1,225 @@
+package io.spillway.combine;
+
+import java.io.Closeable;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+import io.spillway.config.MapSideCombineOption;
+import io.spillway.config.MapSideCombineSettings;
+import io.spillway.memory.SizeTracker;
+import io.spillway.memory.TaskMemoryConsumer;
+import scala.Product2;
+import scala.Tuple2;
+
+/**
+ * The map side's combiner: a pull iterator that turns a map task's {@code (key, value)} records
+ * into {@code (key, combiner)} records for the map output buffer. It never spills.
+ *
+ * <pre>
+ *   input ──▶ hash map key → combiner (estimated size reserved through a TaskMemoryConsumer)
+ *                │ reservation short, or map holds forceFlushRecords combiners
+ *                ▼
+ *             FLUSH: the map's entries are emitted as (key, combiner) records, the map starts
+ *             empty. A key may thus leave a task more than once; the reducer merges combiners
+ *             anyway (mergeCombiners), so this is correct and costs only bytes.
+ *   input exhausted ──▶ final flush
+ *
+ *   mode auto: after probeRecords records, if combinersCreated / recordsRead > skipRatio the
+ *              map is flushed and every later record passes as (key, createCombiner(value)).
+ * </pre>
+ *
+ * <p>Why flush instead of spill: the map output buffer is already the spillable, partitioned
+ * store of this task (serialized pages on the serialized path), so partial combiners written
+ * into it cost one serialization, while a spill would cost a write, a read and a merge before the
+ * same bytes reach the buffer. {@code combinersCreated} counts {@code createCombiner} calls, so a
+ * key recreated after a flush counts again: the ratio is records out per record in, the
+ * reduction combining actually achieved.
+ *
+ * <p>Memory requests from other consumers are refused (the consumer has no spill handler): a
+ * flush inserts into the map output buffer, and doing so while that buffer is itself allocating
+ * would re-enter it. When our own reservation comes back short we flush at the next record
+ * boundary, which frees the same memory.
+ *
+ * <p>References: the map keeps keys and combiners, never the input record object ({@link
+ * Product2}). That is enough for the serialized path's rule, because only RDD jobs reach here:
+ * Spark SQL never sets {@code mapSideCombine} on a shuffle dependency (it aggregates in its own
+ * operators), so reused row objects never become keys of this map.
+ *
+ * <p>Not thread-safe. {@link #close()} releases the memory; call it when the task ends.
+ */
+public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, Closeable {
+
+  private final CombineFunctions<V, C> functions;
+  private final MapSideCombineSettings settings;
+  private final TaskMemoryConsumer memory;
+  private final Iterator<? extends Product2<? extends K, ? extends V>> input;
+  private final SizeTracker sizeTracker = new SizeTracker();
+  private HashMap<Object, Object> map = new HashMap<>();
+  private Iterator<Map.Entry<Object, Object>> flushing;
+  private Tuple2<K, C> pending;
+  private boolean passThrough;
+  private boolean closed;
+  private long recordsRead;
+  private long combinersCreated;
+  private long recordsWritten;
+  private long memoryFlushes;
+  private boolean combiningStopped;
+
+  public MapSideCombiner(
+      CombineFunctions<V, C> functions,
+      MapSideCombineSettings settings,
+      TaskMemoryConsumer memory,
+      Iterator<? extends Product2<? extends K, ? extends V>> input) {
+    this.functions = Objects.requireNonNull(functions, "functions is null");
+    this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.memory = Objects.requireNonNull(memory, "memory is null");
+    this.input = Objects.requireNonNull(input, "input is null");
+    this.passThrough = settings.mode() == MapSideCombineOption.NEVER;
+    sizeTracker.reset(map);
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (closed) {
+      return false;
+    }
+    while (pending == null) {
+      if (flushing != null) {
+        if (flushing.hasNext()) {
+          pending = takeFlushed();
+          break;
+        }
+        flushing = null;
+      }
+      if (!input.hasNext()) {
+        if (map.isEmpty()) {
+          close();
+          return false;
+        }
+        startFlush();
+        continue;
+      }
+      Product2<? extends K, ? extends V> record = input.next();
+      recordsRead++;
+      if (passThrough) {
+        combinersCreated++;
+        pending = new Tuple2<>(record._1(), functions.createCombiner(record._2()));
+        break;
+      }
+      combine(record._1(), record._2());
+      if (shouldStopCombining()) {
+        passThrough = true;
+        combiningStopped = true;
+        startFlush();
+      } else if (mustFlush()) {
+        memoryFlushes++;
+        startFlush();
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public Tuple2<K, C> next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Tuple2<K, C> record = pending;
+    pending = null;
+    recordsWritten++;
+    return record;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void combine(K key, V value) {
+    C combiner = (C) map.get(key);
+    // Combiners are never null (CombineFunctions checks), so null means "absent".
+    if (combiner == null) {
+      combinersCreated++;
+      map.put(key, functions.createCombiner(value));
+    } else {
+      map.put(key, functions.mergeValue(combiner, value));
+    }
+    sizeTracker.afterUpdate();
+  }
+
+  private boolean shouldStopCombining() {
+    return settings.mode() == MapSideCombineOption.AUTO
+        && recordsRead == settings.probeRecords()
+        && combinersCreated > settings.skipRatio() * recordsRead;
+  }
+
+  /** Whether the map must be flushed: forced by size, or the task could not grant its growth. */
+  private boolean mustFlush() {
+    if (map.size() >= settings.forceFlushRecords()) {
+      return true;
+    }
+    long estimatedBytes = sizeTracker.estimatedBytes();
+    long used = memory.getUsed();
+    if (estimatedBytes <= used) {
+      return false;
+    }
+    // Ask for twice the need so the number of requests grows with log(data); keep what is given.
+    memory.acquireBytes(2 * estimatedBytes - used);
+    return memory.getUsed() < estimatedBytes;
+  }
+
+  /**
+   * Detaches the map for emitting and returns its memory: the entries move into the map output
+   * buffer, which accounts for them from now on; each one is dropped here as it is emitted.
+   */
+  private void startFlush() {
+    flushing = map.entrySet().iterator();
+    map = new HashMap<>();
+    sizeTracker.reset(map);
+    memory.releaseBytes(memory.getUsed());
+  }
+
+  @SuppressWarnings("unchecked")
+  private Tuple2<K, C> takeFlushed() {
+    Map.Entry<Object, Object> entry = flushing.next();
+    flushing.remove();
+    return new Tuple2<>((K) entry.getKey(), (C) entry.getValue());
+  }
+
+  /** Drops the map and releases its memory; idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    map = new HashMap<>();
+    flushing = null;
+    pending = null;
+    memory.releaseBytes(memory.getUsed());
+  }
+
+  /** Records read from the input. */
+  public long recordsRead() {
+    return recordsRead;
+  }
+
+  /** {@code (key, combiner)} records handed on; equals records read when nothing combined. */
+  public long recordsWritten() {
+    return recordsWritten;
+  }
+
+  /** Flushes forced by memory or by {@code forceFlushRecords} (the final flush not counted). */
+  public long memoryFlushes() {
+    return memoryFlushes;
+  }
+
+  /** Whether the probe switched combining off ({@link MapSideCombineOption#AUTO} only). */
+  public boolean combiningStopped() {
+    return combiningStopped;
+  }
+
+  /** The most memory the combiner held at once. */
+  public long peakMemoryBytes() {
+    return memory.peakUsedBytes();
+  }
+}

@@ -1,0 +1,286 @@
+package io.spillway.read;
+
+import io.spillway.combine.CombineFunctions;
+import io.spillway.combine.ExternalGroupBy;
+import io.spillway.combine.ExternalList;
+import io.spillway.combine.ExternalMerger;
+import io.spillway.combine.MergerMetrics;
+import io.spillway.combine.MergerSettings;
+import io.spillway.io.Closeables;
+import io.spillway.sort.CloseableIterator;
+import io.spillway.sort.ExternalSorter;
+import io.spillway.sort.SortSettings;
+import io.spillway.sort.SpillFileFactory;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.Aggregator;
+import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.serializer.SerializerManager;
+import org.apache.spark.util.TaskCompletionListener;
+import org.apache.spark.util.collection.CompactBuffer;
+import scala.Product2;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The reduce side after deserialization: aggregate and/or sort the records as the dependency
+ * asks, with Spillway's combiners.
+ *
+ * <pre>
+ *   aggregator, map-side combined   ExternalMerger.mergeCombiners
+ *   aggregator, values              ExternalMerger.mergeValues
+ *   Spark's groupByKey              ExternalGroupBy (values as a spillable, re-iterable Iterable)
+ *   key ordering                    ExternalSorter, after the aggregation if there is one
+ * </pre>
+ *
+ * <p>Aggregation and ordering together (no built-in RDD operation asks for both, but a custom
+ * {@code ShuffleDependency} may) aggregate first, then sort: after the merger each key occurs
+ * once, so the sorter orders and spills the fewest records, and the merger's hash partitioning
+ * copes with memory better than merging combiners inside sorted runs would. {@code groupByKey}
+ * with an ordering takes the merger path ({@code CompactBuffer}s in memory, as Spark does),
+ * because a sorter that spills would serialize whole groups into its runs.
+ *
+ * <p>Memory and files: each merger, group-by and sorter is closed when its output is exhausted
+ * and, failing that, by a task completion listener (a consumer may stop early, as {@code take}
+ * does). The group-by is the exception to the first rule: its lists may be iterated after the
+ * reader's iterator is exhausted (collect gathers all groups, then serializes them), so their
+ * files live until the task completes. Spill counts and sizes and the peak memory go into the
+ * task's metrics once per structure.
+ */
+final class AggregateAndSort {
+  /**
+   * How Spark's {@code groupByKey} is recognised, without calling anything a user wrote: its
+   * {@code createCombiner} is the lambda {@code (v: V) => CompactBuffer(v)} defined in {@code
+   * PairRDDFunctions.groupByKey} (so its class is a lambda class of {@code PairRDDFunctions}),
+   * and applying it to the first value returns a {@code CompactBuffer}. The other lambdas
+   * {@code PairRDDFunctions} defines (aggregateByKey, foldByKey) return the user's zero value;
+   * {@code CompactBuffer} is {@code private[spark]}, so a Scala user cannot construct one, and a
+   * Java user's function would not be a {@code PairRDDFunctions} lambda. When both hold, the
+   * functions are Spark's "append to a buffer", and grouping the values into an {@link
+   * ExternalList} gives the same groups in bounded memory. The probe's result is the first
+   * combiner otherwise, so no user function runs one time more than in Spark.
+   */
+  private static final String GROUP_BY_KEY_LAMBDA_PREFIX = "org.apache.spark.rdd.PairRDDFunctions$$Lambda";
+
+  private final TaskContext context;
+  private final MergerSettings mergerSettings;
+  private final SerializerManager serializerManager;
+  private final SpillFileFactory spillFiles;
+
+  AggregateAndSort(TaskContext context, MergerSettings mergerSettings,
+      SerializerManager serializerManager, SpillFileFactory spillFiles) {
+    this.context = context;
+    this.mergerSettings = mergerSettings;
+    this.serializerManager = serializerManager;
+    this.spillFiles = spillFiles;
+  }
+
+  /** The records the reader returns: aggregated, grouped and/or sorted, or as they came. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  <K> scala.collection.Iterator<? extends Product2<K, ?>> apply(
+      ShuffleDependency<K, ?, ?> dependency, scala.collection.Iterator<Product2<K, Object>> records)
+      throws IOException {
+    scala.collection.Iterator<? extends Product2<K, ?>> result = records;
+    if (dependency.aggregator().isDefined()) {
+      Aggregator<K, Object, Object> aggregator =
+          (Aggregator<K, Object, Object>) dependency.aggregator().get();
+      boolean sortAfter = dependency.keyOrdering().isDefined();
+      result = dependency.mapSideCombine()
+          ? mergeCombiners(aggregator, CollectionConverters.asJava(records))
+          : mergeValues(aggregator, CollectionConverters.asJava(records), !sortAfter);
+    }
+    if (dependency.keyOrdering().isDefined()) {
+      result = sort((Comparator<K>) dependency.keyOrdering().get(), dependency,
+          CollectionConverters.asJava((scala.collection.Iterator) result));
+    }
+    return result;
+  }
+
+  private <K> scala.collection.Iterator<Tuple2<K, Object>> mergeCombiners(
+      Aggregator<K, Object, Object> aggregator, Iterator<Product2<K, Object>> records)
+      throws IOException {
+    ExternalMerger<K, Object, Object> merger = newMerger(aggregator);
+    Iterator<Tuple2<K, Object>> masked = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return records.hasNext();
+      }
+
+      @Override
+      public Tuple2<K, Object> next() {
+        Product2<K, Object> record = records.next();
+        return new Tuple2<>(record._1(), CombineFunctions.maskNull(record._2()));
+      }
+    };
+    return run(merger, () -> merger.mergeCombiners(masked));
+  }
+
+  private <K> scala.collection.Iterator<? extends Product2<K, ?>> mergeValues(
+      Aggregator<K, Object, Object> aggregator, Iterator<Product2<K, Object>> records,
+      boolean groupByKeyAllowed) throws IOException {
+    if (!records.hasNext()) {
+      return scala.collection.Iterator$.MODULE$.empty();
+    }
+    Product2<K, Object> first = records.next();
+    Object firstCombiner = aggregator.createCombiner().apply(first._2());
+    if (groupByKeyAllowed && isSparkGroupByKey(aggregator, firstCombiner)) {
+      return groupByKey(first, records);
+    }
+    ExternalMerger<K, Object, Object> merger = newMerger(aggregator);
+    return run(merger, () -> {
+      merger.mergeCombiners(List.of(
+          new Tuple2<>(first._1(), CombineFunctions.maskNull(firstCombiner))).iterator());
+      merger.mergeValues(records);
+    });
+  }
+
+  static boolean isSparkGroupByKey(Aggregator<?, ?, ?> aggregator, Object firstCombiner) {
+    return firstCombiner instanceof CompactBuffer
+        && aggregator.createCombiner().getClass().getName().startsWith(GROUP_BY_KEY_LAMBDA_PREFIX);
+  }
+
+  private <K> scala.collection.Iterator<Tuple2<K, scala.collection.Iterable<Object>>> groupByKey(
+      Product2<K, Object> first, Iterator<Product2<K, Object>> rest) throws IOException {
+    ExternalGroupBy<K, Object> groupBy = new ExternalGroupBy<>(mergerSettings,
+        context.taskMemoryManager(), serializerManager, combinerSerializer(), spillFiles);
+    // Lists handed out stay readable until the task ends; see the class comment.
+    context.addTaskCompletionListener((TaskCompletionListener) completed -> groupBy.close());
+    CloseableIterator<Tuple2<K, ExternalList<Object>>> groups;
+    try {
+      groupBy.mergeValues(List.of(first).iterator());
+      groupBy.mergeValues(rest);
+      groups = groupBy.items();
+    } catch (IOException | RuntimeException | Error e) {
+      Closeables.runAll(e, groupBy::close);
+      throw e;
+    }
+    Iterator<Tuple2<K, scala.collection.Iterable<Object>>> grouped = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return groups.hasNext();
+      }
+
+      @Override
+      public Tuple2<K, scala.collection.Iterable<Object>> next() {
+        Tuple2<K, ExternalList<Object>> group = groups.next();
+        return new Tuple2<>(group._1(), asGroupValues(group._2()));
+      }
+    };
+    return new FinishingIterator<>(grouped, () -> recordMetrics(groupBy.metrics()), context);
+  }
+
+  /**
+   * One key's values as the {@code scala.collection.Iterable} Spark's {@code groupByKey} promises
+   * ({@code RDD[(K, Iterable[V])]}; the reader's output type is erased, so any {@code Iterable}
+   * is a valid value): Scala's serializable wrapper of a {@code java.lang.Iterable}, around the
+   * {@link ExternalList}, which is itself serializable (Java and Kryo: it writes every value,
+   * read from disk as needed) and re-iterable (each iteration reads the values on disk again).
+   * {@code JavaPairRDD.groupByKey} users get the list itself back: Spark's {@code asJava}
+   * unwraps the wrapper.
+   *
+   * <p>Why not a Java subclass of {@code scala.collection.AbstractIterable}: javac does not see
+   * several of Scala's trait defaults ({@code newSpecificBuilder}, {@code tapEach}...) as
+   * implementing the generic methods they implement, so such a class does not compile without
+   * re-declaring them by hand.
+   */
+  private static scala.collection.Iterable<Object> asGroupValues(ExternalList<Object> values) {
+    return CollectionConverters.asScala((java.lang.Iterable<Object>) values);
+  }
+
+  private <K> ExternalMerger<K, Object, Object> newMerger(Aggregator<K, Object, Object> aggregator) {
+    return new ExternalMerger<>(CombineFunctions.fromAggregator(aggregator), mergerSettings,
+        context.taskMemoryManager(), serializerManager, combinerSerializer(), spillFiles);
+  }
+
+  /**
+   * Feeds the merger, then hands out its items with null combiners unmasked; the merger is closed
+   * at the end either way.
+   */
+  private <K> scala.collection.Iterator<Tuple2<K, Object>> run(
+      ExternalMerger<K, Object, Object> merger, Feed feed) throws IOException {
+    Closeables.Cleanup finish = () -> {
+      try {
+        merger.close();
+      } finally {
+        recordMetrics(merger.metrics());
+      }
+    };
+    CloseableIterator<Tuple2<K, Object>> items;
+    try {
+      feed.run();
+      items = merger.items();
+    } catch (IOException | RuntimeException | Error e) {
+      Closeables.runAll(e, finish);
+      throw e;
+    }
+    Iterator<Tuple2<K, Object>> unmasked = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return items.hasNext();
+      }
+
+      @Override
+      public Tuple2<K, Object> next() {
+        Tuple2<K, Object> item = items.next();
+        return new Tuple2<>(item._1(), CombineFunctions.unmaskNull(item._2()));
+      }
+    };
+    return new FinishingIterator<>(unmasked, finish, context);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <K> scala.collection.Iterator<Tuple2<K, Object>> sort(Comparator<K> ordering,
+      ShuffleDependency<K, ?, ?> dependency, Iterator<Product2<K, Object>> records)
+      throws IOException {
+    ExternalSorter<K, Object> sorter = new ExternalSorter<>(ordering,
+        new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes()),
+        context.taskMemoryManager(), serializerManager, dependency.serializer().newInstance(),
+        new io.spillway.io.TempFileTracker<>(spillFiles));
+    Closeables.Cleanup finish = () -> {
+      try {
+        sorter.close();
+      } finally {
+        TaskMetrics metrics = context.taskMetrics();
+        metrics.incMemoryBytesSpilled(sorter.memoryBytesSpilled());
+        metrics.incDiskBytesSpilled(sorter.bytesSpilled());
+        metrics.incPeakExecutionMemory(sorter.peakMemoryBytes());
+      }
+    };
+    CloseableIterator<Tuple2<K, Object>> sorted;
+    try {
+      sorter.insertAll(records);
+      sorted = sorter.sortedIterator();
+    } catch (IOException | RuntimeException | Error e) {
+      Closeables.runAll(e, finish);
+      throw e;
+    }
+    return new FinishingIterator<>(sorted, finish, context);
+  }
+
+  private void recordMetrics(MergerMetrics merged) {
+    TaskMetrics metrics = context.taskMetrics();
+    metrics.incMemoryBytesSpilled(merged.memoryBytesSpilled());
+    metrics.incDiskBytesSpilled(merged.bytesSpilled());
+    metrics.incPeakExecutionMemory(merged.peakMemoryBytes());
+  }
+
+  /**
+   * Spills of combiners use the application's serializer, as Spark's {@code
+   * ExternalAppendOnlyMap} does: without map-side combine, combiners never passed through the
+   * dependency's serializer, so only the default one is known to handle them.
+   */
+  private static SerializerInstance combinerSerializer() {
+    return SparkEnv.get().serializer().newInstance();
+  }
+
+  @FunctionalInterface
+  private interface Feed {
+    void run() throws IOException;
+  }
+}
