@@ -143,4 +143,69 @@ class SpillwayLocalJobTest {
     }
     assertTrue(fetchFailures.get() > 0, "the corruption must surface as a fetch failure");
   }
+
+  /**
+   * Spark serializes a task's result after the task's completion listeners ran. A group whose
+   * values spilled to disk and that is returned as it is ({@code collect()} of a groupByKey) must
+   * still be readable then: Spark's own shuffle returns such groups without trouble.
+   */
+  @Test
+  void collectingGroupsThatSpilledReturnsEveryValue() throws Exception {
+    SparkConf conf = new SparkConf()
+        .setMaster("local[2]")
+        .setAppName("spillway-collect-spilled-groups")
+        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+        // little execution memory: the hot key's partition cannot be grouped in memory, so it
+        // is grouped by sort and the key's list spills (past 4 MiB)
+        .set("spark.testing.memory", String.valueOf(16L << 20))
+        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+        .set("spark.ui.enabled", "false");
+    AtomicLong resultTaskDiskSpills = new AtomicLong();
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      sc.sc().addSparkListener(new SparkListener() {
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+          if ("ResultTask".equals(taskEnd.taskType()) && taskEnd.taskMetrics() != null) {
+            resultTaskDiskSpills.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
+          }
+        }
+      });
+      List<Integer> input = new ArrayList<>();
+      for (int i = 0; i < HOT_KEY_VALUES + OTHER_VALUES; i++) {
+        input.add(i);
+      }
+      JavaPairRDD<Integer, Long> pairs = sc.parallelize(input, 2)
+          .mapToPair(i -> new Tuple2<>(i < HOT_KEY_VALUES ? 0 : 1 + i % 7, (long) i));
+      checkGroups(pairs.groupByKey(3).collect());
+      sc.sc().listenerBus().waitUntilEmpty();
+      assertTrue(resultTaskDiskSpills.get() > 0, "the groups must have spilled in the reduce task");
+      resultTaskDiskSpills.set(0);
+      checkGroups(io.spillway.rdd.SpillwayPairRDD.of(pairs).groupByKey(3).collect());
+      sc.sc().listenerBus().waitUntilEmpty();
+      assertTrue(resultTaskDiskSpills.get() > 0, "the groups must have spilled in the reduce task");
+    }
+  }
+
+  private static final int HOT_KEY_VALUES = 1_000_000;
+  private static final int OTHER_VALUES = 100_000;
+
+  private static void checkGroups(List<Tuple2<Integer, Iterable<Long>>> groups) {
+    long count = 0;
+    long sum = 0;
+    long hotKeyCount = 0;
+    for (Tuple2<Integer, Iterable<Long>> group : groups) {
+      for (Long value : group._2()) {
+        count++;
+        sum += value;
+        if (group._1() == 0) {
+          hotKeyCount++;
+        }
+      }
+    }
+    long total = HOT_KEY_VALUES + OTHER_VALUES;
+    assertEquals(total, count);
+    assertEquals(HOT_KEY_VALUES, hotKeyCount);
+    assertEquals(total * (total - 1) / 2, sum);
+  }
 }

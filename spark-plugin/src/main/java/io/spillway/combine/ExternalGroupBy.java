@@ -185,6 +185,20 @@ public final class ExternalGroupBy<K, V> implements Closeable {
   /** Releases all memory and deletes every file, including the lists' files; idempotent. */
   @Override
   public void close() {
+    close(false);
+  }
+
+  /**
+   * Ends a task that succeeded: releases memory and deletes the partition spills, but the lists
+   * handed out stay readable until they are unreachable ({@link
+   * ExternalList#keepFileWhileReachable}), because Spark may still serialize them as part of the
+   * task's result. Idempotent, and a no-op after {@link #close()}.
+   */
+  public void closeKeepingListsReadable() {
+    close(true);
+  }
+
+  private void close(boolean keepListFiles) {
     if (closed) {
       return;
     }
@@ -193,7 +207,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
     List<Closeables.Cleanup> steps = new ArrayList<>();
     steps.add(open == null ? null : open::close);
     for (ExternalList<?> list : context.spilledLists) {
-      steps.add(list::close);
+      steps.add(keepListFiles ? list::keepFileWhileReachable : list::close);
     }
     steps.add(this::deleteSpillsAndReleaseMemory);
     steps.add(context.files::deleteAll);

@@ -2,6 +2,7 @@ package io.spillway.combine;
 
 import io.spillway.io.TempFileTracker;
 import java.io.Closeable;
+import java.lang.ref.Cleaner;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -40,12 +41,17 @@ import org.apache.spark.serializer.SerializerManager;
  * {@code KryoSerializer}) goes through {@link KryoSerializable} with the same layout:
  * {@code [size: long][value]...}.
  *
- * <p>The file lives until {@link #close()}, which the owner ({@link ExternalGroupBy}) calls at
- * task end; it also closes iterations that were abandoned.
+ * <p>The file lives until {@link #close()}, which the owner ({@link ExternalGroupBy}) calls when
+ * the task fails or is killed; it also closes iterations that were abandoned. When the task
+ * succeeds the owner calls {@link #keepFileWhileReachable()} instead: Spark serializes a task's
+ * result after the completion listeners ran, and the result may hold this list (a {@code
+ * groupByKey().collect()}), so the file must outlive the task until the list is garbage.
  */
 public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSerializable, Closeable {
 
   private static final long serialVersionUID = 1L;
+  /** Deletes the files of lists that outlived their task once they become unreachable. */
+  private static final Cleaner FILE_CLEANER = Cleaner.create();
 
   private transient MergerContext context;
   private transient ArrayList<T> values;
@@ -57,6 +63,10 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
   private transient long bytesSpilled;
   /** Set by close() when values were on disk: they are gone, so iterating must fail, not lie. */
   private transient boolean spilledValuesDeleted;
+  /** Some iteration reached the last value: the task consumed this list. */
+  private transient boolean iteratedToEnd;
+  /** The task ended and kept the file for a reader outside it (its result, or a cache). */
+  private transient boolean outlivesTask;
 
   ExternalList(MergerContext context) {
     this(context, new ArrayList<>());
@@ -147,6 +157,48 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
     return new ValuesIterator();
   }
 
+  /**
+   * Called when the task succeeded. A list some iteration read to the end was consumed by the
+   * task and is closed now. Any other list may be part of the task's result: its file is handed
+   * to a {@link Cleaner} that deletes it once the list is unreachable, and is deleted at once
+   * after the list has been serialized outside the task (that is Spark shipping the result).
+   * Abandoned iterations are closed. Files still present when the executor stops go with Spark's
+   * local directories.
+   */
+  void keepFileWhileReachable() {
+    if (iteratedToEnd) {
+      // consumed inside the task (summed, counted, written out): nothing outside can need it
+      close();
+      return;
+    }
+    outlivesTask = true;
+    List<Closeables.Cleanup> steps = new ArrayList<>();
+    if (openReaders != null) {
+      for (SegmentReader reader : openReaders) {
+        steps.add(reader::close);
+      }
+      openReaders.clear();
+    }
+    if (file != null) {
+      java.io.File path = file.file();
+      context.files.release(path);
+      // the action must not capture this list, or the list would never become unreachable
+      FILE_CLEANER.register(this, () -> path.delete());
+    }
+    Closeables.runAll(null, steps.toArray(new Closeables.Cleanup[0]));
+  }
+
+  /** After the task, being serialized means being shipped as its result: the file is done. */
+  private void deleteIfShippedAfterTask() {
+    if (outlivesTask && file != null) {
+      java.io.File path = file.file();
+      file = null;
+      spilledValuesDeleted = true;
+      segmentsOnDisk.clear();
+      path.delete();
+    }
+  }
+
   /** Closes abandoned iterations and deletes the file; idempotent. */
   @Override
   public void close() {
@@ -206,6 +258,8 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
       if (memoryValues.hasNext()) {
         nextValue = memoryValues.next();
         ready = true;
+      } else {
+        iteratedToEnd = true;
       }
       return ready;
     }
@@ -241,6 +295,7 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
         out.writeUnshared(iterator.next());
       }
     }
+    deleteIfShippedAfterTask();
   }
 
   @SuppressWarnings("unchecked")
@@ -264,6 +319,7 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
         kryo.writeClassAndObject(output, iterator.next());
       }
     }
+    deleteIfShippedAfterTask();
   }
 
   @SuppressWarnings("unchecked")

@@ -25,7 +25,7 @@ public record MergerSettings(
     long hashSeed,
     long listSpillThresholdBytes,
     int fileBufferBytes,
-    long forceSpillRecords) {
+    long forceSpillRecords) implements java.io.Serializable {
 
   public static final int DEFAULT_NUM_SPILL_PARTITIONS = 64;
   public static final int DEFAULT_MAX_TOTAL_PARTITIONS = 4096;

@@ -38,24 +38,26 @@ public final class MemoryReservation extends MemoryConsumer {
    * @return true when the reservation now covers {@code neededBytes}
    */
   public boolean tryGrow(long neededBytes) {
-    if (neededBytes <= used) {
+    // getUsed(), never the inherited field: MemoryConsumer.used is a long up to Spark 4.1 and an
+    // AtomicLong from 4.2 on, so touching it breaks binary compatibility across versions.
+    if (neededBytes <= getUsed()) {
       return true;
     }
     // Ask for twice the need so the number of requests grows with log(data); keep a partial grant.
-    acquireMemory(2 * neededBytes - used);
-    peakReservedBytes = Math.max(peakReservedBytes, used);
-    return used >= neededBytes;
+    acquireMemory(2 * neededBytes - getUsed());
+    peakReservedBytes = Math.max(peakReservedBytes, getUsed());
+    return getUsed() >= neededBytes;
   }
 
   /** Returns every reserved byte to the task memory manager; idempotent. */
   public void releaseAll() {
-    if (used > 0) {
-      freeMemory(used);
+    if (getUsed() > 0) {
+      freeMemory(getUsed());
     }
   }
 
   public long reservedBytes() {
-    return used;
+    return getUsed();
   }
 
   public long peakReservedBytes() {
@@ -69,6 +71,6 @@ public final class MemoryReservation extends MemoryConsumer {
 
   @Override
   public String toString() {
-    return "MemoryReservation(" + ownerName + ", " + used + " bytes)";
+    return "MemoryReservation(" + ownerName + ", " + getUsed() + " bytes)";
   }
 }

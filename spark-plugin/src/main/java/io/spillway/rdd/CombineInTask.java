@@ -31,12 +31,12 @@ final class CombineInTask<K, I, C> implements PairFlatMapFunction<Iterator<Tuple
   }
 
   private final CombineFunctions<?, C> functions;
-  private final TaskSettings settings;
+  private final MergerSettings settings;
   private final Input input;
 
   CombineInTask(CombineFunctions<?, C> functions, MergerSettings settings, Input input) {
     this.functions = Objects.requireNonNull(functions, "functions is null");
-    this.settings = new TaskSettings(Objects.requireNonNull(settings, "settings is null"));
+    this.settings = Objects.requireNonNull(settings, "settings is null");
     this.input = Objects.requireNonNull(input, "input is null");
   }
 
@@ -44,7 +44,7 @@ final class CombineInTask<K, I, C> implements PairFlatMapFunction<Iterator<Tuple
   @Override
   public Iterator<Tuple2<K, C>> call(Iterator<Tuple2<K, I>> records) throws Exception {
     TaskScope scope = TaskScope.current("combineByKey");
-    ExternalMerger<K, Object, C> merger = new ExternalMerger<>((CombineFunctions<Object, C>) functions, settings.toMergerSettings(),
+    ExternalMerger<K, Object, C> merger = new ExternalMerger<>((CombineFunctions<Object, C>) functions, settings,
         scope.taskMemoryManager(), scope.serializerManager(), scope.newSerializerInstance(), scope.spillFiles());
     SpilledMemoryMeter meter = new SpilledMemoryMeter(merger::memoryUsedBytes);
     Runnable finish = scope.runOnceAndAtTaskEnd(() -> {

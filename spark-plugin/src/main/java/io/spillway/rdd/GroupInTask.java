@@ -7,6 +7,7 @@ import io.spillway.combine.ExternalGroupBy;
 import io.spillway.combine.MergerMetrics;
 import io.spillway.combine.MergerSettings;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
+import org.apache.spark.TaskContext;
 import scala.Tuple2;
 
 /**
@@ -23,21 +24,28 @@ final class GroupInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, 
 
   private static final long serialVersionUID = 1L;
 
-  private final TaskSettings settings;
+  private final MergerSettings settings;
 
   GroupInTask(MergerSettings settings) {
-    this.settings = new TaskSettings(Objects.requireNonNull(settings, "settings is null"));
+    this.settings = Objects.requireNonNull(settings, "settings is null");
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   @Override
   public Iterator<Tuple2<K, Iterable<V>>> call(Iterator<Tuple2<K, V>> records) throws Exception {
     TaskScope scope = TaskScope.current("groupByKey");
-    ExternalGroupBy<K, V> groupBy = new ExternalGroupBy<>(settings.toMergerSettings(), scope.taskMemoryManager(),
+    ExternalGroupBy<K, V> groupBy = new ExternalGroupBy<>(settings, scope.taskMemoryManager(),
         scope.serializerManager(), scope.newSerializerInstance(), scope.spillFiles());
     SpilledMemoryMeter meter = new SpilledMemoryMeter(groupBy::memoryUsedBytes);
     Runnable finish = scope.runOnceAndAtTaskEnd(() -> {
-      groupBy.close();
+      // A task that succeeded may return the lists themselves (collect()), and Spark serializes
+      // the result after the completion listeners: keep their files until they are garbage.
+      TaskContext task = TaskContext.get();
+      if (task == null || task.isFailed() || task.isInterrupted()) {
+        groupBy.close();
+      } else {
+        groupBy.closeKeepingListsReadable();
+      }
       // Read after close: the lists' spills happen while the output is iterated.
       MergerMetrics metrics = groupBy.metrics();
       scope.reportSpills(meter.spilledBytes(), metrics.bytesSpilled(), metrics.peakMemoryBytes());

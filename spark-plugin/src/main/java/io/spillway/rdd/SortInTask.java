@@ -7,7 +7,8 @@ import java.util.Objects;
 import io.spillway.combine.MergerSettings;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
-import io.spillway.sort.SpillFileTracker;
+import io.spillway.io.TempFileTracker;
+import io.spillway.sort.SpillFile;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import scala.Tuple2;
 
@@ -20,21 +21,21 @@ final class SortInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, V
   private static final long serialVersionUID = 1L;
 
   private final Comparator<? super K> keyOrder;
-  private final TaskSettings settings;
+  private final MergerSettings settings;
 
   /** {@code keyOrder} must be serializable; the caller checks it on the driver. */
   SortInTask(Comparator<? super K> keyOrder, MergerSettings settings) {
     this.keyOrder = Objects.requireNonNull(keyOrder, "keyOrder is null");
-    this.settings = new TaskSettings(Objects.requireNonNull(settings, "settings is null"));
+    this.settings = Objects.requireNonNull(settings, "settings is null");
   }
 
   @Override
   public Iterator<Tuple2<K, V>> call(Iterator<Tuple2<K, V>> records) throws Exception {
     TaskScope scope = TaskScope.current("sortByKey");
     // The sorter takes the merger's file settings, so one MergerSettings tunes every operation.
-    MergerSettings mergerSettings = settings.toMergerSettings();
+    MergerSettings mergerSettings = settings;
     SortSettings sortSettings = new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes());
-    SpillFileTracker files = new SpillFileTracker(scope.spillFiles());
+    TempFileTracker<SpillFile> files = new TempFileTracker<>(scope.spillFiles());
     ExternalSorter<K, V> sorter = new ExternalSorter<>(keyOrder, sortSettings, scope.taskMemoryManager(),
         scope.serializerManager(), scope.newSerializerInstance(), files);
     SpilledMemoryMeter meter = new SpilledMemoryMeter(sorter::memoryUsedBytes);
@@ -42,7 +43,11 @@ final class SortInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, V
       try {
         sorter.close();
       } finally {
-        files.deleteAll();
+        try {
+          files.deleteAll();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("Could not delete the sort's spill files", e);
+        }
       }
       scope.reportSpills(meter.spilledBytes(), sorter.bytesSpilled(), sorter.peakMemoryBytes());
     });

@@ -149,8 +149,16 @@ final class AggregateAndSort {
       Product2<K, Object> first, Iterator<Product2<K, Object>> rest) throws IOException {
     ExternalGroupBy<K, Object> groupBy = new ExternalGroupBy<>(mergerSettings,
         context.taskMemoryManager(), serializerManager, combinerSerializer(), spillFiles);
-    // Lists handed out stay readable until the task ends; see the class comment.
-    context.addTaskCompletionListener((TaskCompletionListener) completed -> groupBy.close());
+    // A failed or killed task deletes everything now. A task that succeeded may be returning the
+    // lists themselves (groupByKey().collect()), and Spark serializes the result only after the
+    // completion listeners ran: those lists keep their files until they are garbage.
+    context.addTaskCompletionListener((TaskCompletionListener) completed -> {
+      if (completed.isFailed() || completed.isInterrupted()) {
+        groupBy.close();
+      } else {
+        groupBy.closeKeepingListsReadable();
+      }
+    });
     CloseableIterator<Tuple2<K, ExternalList<Object>>> groups;
     try {
       groupBy.mergeValues(List.of(first).iterator());
