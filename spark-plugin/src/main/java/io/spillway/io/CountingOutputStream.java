@@ -9,7 +9,13 @@ public final class CountingOutputStream extends FilterOutputStream {
   private long bytesWritten;
 
   public CountingOutputStream(OutputStream out) {
+    this(out, 0);
+  }
+
+  /** Counts from {@code initialCount}, e.g. the length of a file being appended to. */
+  public CountingOutputStream(OutputStream out, long initialCount) {
     super(out);
+    this.bytesWritten = initialCount;
   }
 
   @Override

@@ -1,9 +1,11 @@
 package io.spillway.sort;
 
+import io.spillway.io.CountingOutputStream;
+import io.spillway.io.NonClosingOutputStream;
+
 import io.spillway.io.Closeables;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -83,7 +85,7 @@ public final class SegmentedSpillWriter {
     if (segmentStream == null) {
       // Opened lazily so that empty segments write no stream header or compression frame.
       segmentStream = serializer.serializeStream(
-          serializerManager.wrapStream(spillFile.blockId(), new CloseShieldOutputStream(fileStream)));
+          serializerManager.wrapStream(spillFile.blockId(), new NonClosingOutputStream(fileStream)));
     }
     return segmentStream;
   }
@@ -113,47 +115,5 @@ public final class SegmentedSpillWriter {
     SerializationStream open = segmentStream;
     segmentStream = null;
     Closeables.runAll(failure, open == null ? null : open::close, fileStream::close);
-  }
-
-  /** Keeps a segment's serializer and compression streams from closing the shared file. */
-  private static final class CloseShieldOutputStream extends FilterOutputStream {
-    CloseShieldOutputStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-      out.write(bytes, offset, length);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
-  }
-
-  private static final class CountingOutputStream extends FilterOutputStream {
-    private long bytesWritten;
-
-    CountingOutputStream(OutputStream out, long startOffset) {
-      super(out);
-      this.bytesWritten = startOffset;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      bytesWritten++;
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-      out.write(bytes, offset, length);
-      bytesWritten += length;
-    }
-
-    long bytesWritten() {
-      return bytesWritten;
-    }
   }
 }

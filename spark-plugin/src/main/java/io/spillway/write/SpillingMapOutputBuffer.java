@@ -1,0 +1,198 @@
+package io.spillway.write;
+
+import io.spillway.io.Closeables;
+import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.write.merge.SpillMerger;
+import io.spillway.write.spill.PartitionChecksums;
+import io.spillway.write.spill.PartitionSink;
+import io.spillway.write.spill.SpillFile;
+import io.spillway.write.spill.SpillFileWriter;
+import io.spillway.write.spill.SpillLocation;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.CheckedOutputStream;
+import java.util.zip.Checksum;
+import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
+import org.apache.spark.storage.ShuffleBlockId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both map output buffers share: the spill files and their accumulated per-partition
+ * checksums, when a spill request may be honoured, writing a sorted run to a spill file or
+ * straight to the map output, merging, and the counters. A subclass holds the records in memory
+ * and knows how to write them in partition order.
+ */
+abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
+  private static final Logger LOG = LoggerFactory.getLogger(SpillingMapOutputBuffer.class);
+
+  protected final MapTaskContext task;
+  protected final TaskMemoryConsumer memory;
+  private final Checksum[] spillChecksums;
+  private final List<SpillFile> spills = new ArrayList<>();
+  private final Thread ownerThread;
+  protected long recordsInserted;
+  private int spillCount;
+  private int mergeRounds;
+  private int mostSpillFilesOpen;
+  private boolean finishing;
+  private boolean freed;
+
+  SpillingMapOutputBuffer(MapTaskContext task, TaskMemoryConsumer memory) {
+    this.task = task;
+    this.memory = memory;
+    this.spillChecksums = newChecksums();
+    this.ownerThread = Thread.currentThread();
+    memory.setSpillHandler(this::spillOnRequest);
+  }
+
+  /** Records held in memory now. */
+  abstract int recordsInMemory();
+
+  /** True while a record is half inserted: no spill may run then. */
+  abstract boolean insertInProgress();
+
+  /** Writes the records in memory to {@code sink}, partition by partition, in partition order. */
+  abstract void writeRecordsInPartitionOrder(PartitionSink sink) throws IOException;
+
+  /** Drops the records in memory and returns their memory; returns the bytes released. */
+  abstract long releaseRecords();
+
+  /** A merger that understands this buffer's spill files. */
+  abstract SpillMerger newMerger();
+
+  @Override
+  public List<SpillFile> spills() {
+    return Collections.unmodifiableList(spills);
+  }
+
+  @Override
+  public void spillRemaining() throws IOException {
+    finishing = true;
+    spill();
+  }
+
+  @Override
+  public long[] writeInMemoryTo(ShuffleMapOutputWriter output) throws IOException {
+    finishing = true;
+    Checksum[] checksums = newChecksums();
+    writeRecordsInPartitionOrder(partitionId -> {
+      OutputStream raw = output.getPartitionWriter(partitionId).openStream();
+      if (checksums.length > 0) {
+        raw = new CheckedOutputStream(raw, checksums[partitionId]);
+      }
+      return task.serializerManager().wrapStream(
+          new ShuffleBlockId(task.shuffleId(), task.mapId(), partitionId), raw);
+    });
+    releaseRecords();
+    return PartitionChecksums.values(checksums);
+  }
+
+  @Override
+  public long[] mergeSpillsTo(ShuffleMapOutputWriter output) throws IOException {
+    SpillMerger merger = newMerger();
+    long[] checksums = merger.merge(spills, output, task.shuffleId(), task.mapId(), spillChecksums);
+    LOG.info("Merged {} spills of map {} of shuffle {} with {} in {} round(s), at most {} files open",
+        spills.size(), task.mapId(), task.shuffleId(), merger.strategyName(), merger.rounds(),
+        merger.mostFilesOpen());
+    mergeRounds = merger.rounds();
+    mostSpillFilesOpen = merger.mostFilesOpen();
+    spills.clear();
+    return checksums;
+  }
+
+  @Override
+  public long[] spillChecksums() {
+    return PartitionChecksums.values(spillChecksums);
+  }
+
+  @Override
+  public long recordsInserted() {
+    return recordsInserted;
+  }
+
+  @Override
+  public int spillCount() {
+    return spillCount;
+  }
+
+  @Override
+  public int mergeRounds() {
+    return mergeRounds;
+  }
+
+  @Override
+  public int mostSpillFilesOpen() {
+    return mostSpillFilesOpen;
+  }
+
+  @Override
+  public void forceSpill() throws IOException {
+    spill();
+  }
+
+  @Override
+  public long peakMemoryBytes() {
+    return memory.peakUsedBytes();
+  }
+
+  @Override
+  public void free() {
+    if (!freed) {
+      freed = true;
+      releaseRecords();
+    }
+  }
+
+  /**
+   * Called by the task's memory manager. A request from this buffer itself arrives while it makes
+   * room for a record, a safe point. A request from another consumer is honoured only on the task
+   * thread between two records: elsewhere the records may be in use.
+   */
+  private long spillOnRequest(long requestedBytes, boolean requestedByItself) throws IOException {
+    if (finishing || freed || recordsInMemory() == 0) {
+      return 0;
+    }
+    if (!requestedByItself && (Thread.currentThread() != ownerThread || insertInProgress())) {
+      return 0;
+    }
+    return spill();
+  }
+
+  /** Sorts the records in memory into a new spill file and frees them; returns bytes freed. */
+  protected final long spill() throws IOException {
+    int records = recordsInMemory();
+    if (records == 0) {
+      return 0;
+    }
+    long startNanos = System.nanoTime();
+    SpillLocation location = task.spillFiles().create();
+    SpillFileWriter writer = new SpillFileWriter(location, task.numPartitions(),
+        task.serializerManager(), spillChecksums, task.settings().fileBufferSizeBytes());
+    SpillFile spill;
+    try {
+      writeRecordsInPartitionOrder(writer);
+      spill = writer.finish(records);
+    } catch (IOException | RuntimeException | Error e) {
+      Closeables.closeWhileFailing(writer, e);
+      throw e;
+    }
+    spills.add(spill);
+    spillCount++;
+    long freedBytes = releaseRecords();
+    task.taskMetrics().incMemoryBytesSpilled(freedBytes);
+    task.taskMetrics().incDiskBytesSpilled(spill.totalBytes());
+    LOG.info("Spilled {} records ({} bytes of memory) of map {} of shuffle {} to {} bytes on disk"
+        + " in {} ms (spill #{})", records, freedBytes, task.mapId(), task.shuffleId(),
+        spill.totalBytes(), (System.nanoTime() - startNanos) / 1_000_000, spills.size());
+    return freedBytes;
+  }
+
+  private Checksum[] newChecksums() {
+    return PartitionChecksums.create(task.settings().checksumEnabled(),
+        task.settings().checksumAlgorithm(), task.numPartitions());
+  }
+}
