@@ -346,10 +346,10 @@ final class Report {
     int barSlot = 90;
     int left = 80;
     int right = 30;
-    int top = 70;
+    int top = 80;
     int bottom = 190;
     int plotHeight = 360;
-    int width = Math.max(640, left + right + barSlot * results.size());
+    int width = Math.max(960, left + right + barSlot * results.size());
     int height = top + plotHeight + bottom;
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
@@ -372,7 +372,9 @@ final class Report {
     g.drawString("Built-in sort shuffle time / Spillway time (higher = Spillway faster)", left, 28);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.drawString("Spark " + s.sparkVersion + ", " + s.master + ", scale " + s.scale + ", median of "
-        + s.reps + " alternating pairs; whiskers: min-max of per-pair ratios; " + s.startedAt, left, 48);
+        + s.reps + " alternating pairs; whiskers: min-max of per-pair ratios", left, 46);
+    g.drawString(s.startedAt + "; shared, noisy machine (load average before: " + s.loadAverageBefore
+        + ")", left, 62);
 
     // axis and grid
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));

@@ -28,14 +28,14 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * options: --workloads a,b   (default: all)     --reps N        (default 3)
- *          --warmup N        (default 1 pair)   --scale X       (default 1.0)
+ *          --warmup N        (default 0 pairs)   --scale X       (default 1.0)
  *          --master M        (default local[2]; local-cluster[2,1,MiB] for executor JVMs)
  *          --memory MiB      spark.testing.memory of a local-mode run (default 512)
  *          --heap MiB        -Xmx of each run's JVM (default 1024)
  *          --out DIR         where latest.md/.png/.csv go (default docs/benchmarks)
  *          --timeout SECONDS per run (default 900)
  *          --jvm-warmup F    in each run's JVM, run the workload on this fraction of the records
- *                            first, unmeasured (default 0.1; 0 = off)
+ *                            first, unmeasured (default 0.2; 0 = off)
  *          --command TEXT    the command line to print in the report
  * </pre>
  */
@@ -50,13 +50,13 @@ public final class SpillwayBenchmark {
             .filter(s -> !s.isEmpty()).map(Workloads::byName).collect(Collectors.toList())
         : Workloads.ALL;
     int reps = Integer.parseInt(options.getOrDefault("reps", "3"));
-    int warmup = Integer.parseInt(options.getOrDefault("warmup", "1"));
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", "0"));
     double scale = Double.parseDouble(options.getOrDefault("scale", "1.0"));
     String master = options.getOrDefault("master", "local[2]");
     long memoryMiB = Long.parseLong(options.getOrDefault("memory", "512"));
     long heapMiB = Long.parseLong(options.getOrDefault("heap", "1024"));
     Path out = Path.of(options.getOrDefault("out", "docs/benchmarks")).toAbsolutePath().normalize();
-    double jvmWarmup = Double.parseDouble(options.getOrDefault("jvm-warmup", "0.1"));
+    double jvmWarmup = Double.parseDouble(options.getOrDefault("jvm-warmup", "0.2"));
     long timeoutSeconds = Long.parseLong(options.getOrDefault("timeout", "900"));
     String command = options.getOrDefault("command", System.getenv("SPILLWAY_BENCH_COMMAND") != null
         ? System.getenv("SPILLWAY_BENCH_COMMAND") : "SpillwayBenchmark " + String.join(" ", args));

@@ -57,8 +57,12 @@ public final class Workloads {
           "SQL: spark.range + 2 computed columns (20-byte rows: long, long, int), repartition(200), foreachPartition",
           8_000_000L, Map.of(), (spark, n) -> sqlRepartition(spark, n, 200)),
       new Workload("sql-repartition-20000",
-          "SQL: same 20-byte rows, repartition(20000), foreachPartition",
-          2_000_000L, Map.of(), (spark, n) -> sqlRepartition(spark, n, 20_000)),
+          "SQL: same 20-byte rows, repartition(col) with spark.sql.shuffle.partitions=20000: every map "
+              + "task writes 20,000 partitions; AQE coalesces the reduce side into a few tasks that "
+              + "read partition ranges (20,000 reduce tasks take minutes of scheduling on 2 cores)",
+          4_000_000L, Map.of("spark.sql.shuffle.partitions", "20000",
+              "spark.sql.adaptive.coalescePartitions.enabled", "true"),
+          (spark, n) -> sqlRepartition(spark, n, -1)),
       new Workload("rdd-reducebykey-1m-keys",
           "RDD reduceByKey(Long::sum) of (long, long) pairs, keys uniform over 1,000,000",
           8_000_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 1_000_000L)),
@@ -155,12 +159,15 @@ public final class Workloads {
 
   // ---------------------------------------------------------------- 1. SQL repartition
 
+  /** @param partitions repartition(n), or if negative repartition(col) (spark.sql.shuffle.partitions) */
   static String sqlRepartition(SparkSession spark, long rows, int partitions) {
     Dataset<Row> df = spark.range(0, rows, 1, MAP_PARTITIONS)
         .selectExpr("id", "xxhash64(id) AS h", "CAST(id % 7 AS INT) AS c");
     LongAccumulator count = spark.sparkContext().longAccumulator("rows");
     LongAccumulator sum = spark.sparkContext().longAccumulator("checksum");
-    df.repartition(partitions).foreachPartition((ForeachPartitionFunction<Row>) it -> {
+    Dataset<Row> shuffled = partitions > 0 ? df.repartition(partitions)
+        : df.repartition(org.apache.spark.sql.functions.col("h"));
+    shuffled.foreachPartition((ForeachPartitionFunction<Row>) it -> {
       long c = 0;
       long s = 0;
       while (it.hasNext()) {
