@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  *          --memory MiB      spark.testing.memory of a local-mode run (default 512)
  *          --heap MiB        -Xmx of each run's JVM (default 1024)
  *          --out DIR         where latest.md/.png/.csv go (default docs/benchmarks)
- *          --timeout SECONDS per run (default 900)
+ *          --timeout SECONDS per run (default 600)
  *          --jvm-warmup F    in each run's JVM, run the workload on this fraction of the records
  *                            first, unmeasured (default 0.2; 0 = off)
  *          --command TEXT    the command line to print in the report
@@ -57,7 +57,7 @@ public final class SpillwayBenchmark {
     long heapMiB = Long.parseLong(options.getOrDefault("heap", "1024"));
     Path out = Path.of(options.getOrDefault("out", "docs/benchmarks")).toAbsolutePath().normalize();
     double jvmWarmup = Double.parseDouble(options.getOrDefault("jvm-warmup", "0.2"));
-    long timeoutSeconds = Long.parseLong(options.getOrDefault("timeout", "900"));
+    long timeoutSeconds = Long.parseLong(options.getOrDefault("timeout", "600"));
     String command = options.getOrDefault("command", System.getenv("SPILLWAY_BENCH_COMMAND") != null
         ? System.getenv("SPILLWAY_BENCH_COMMAND") : "SpillwayBenchmark " + String.join(" ", args));
     if (reps < 1 || warmup < 0 || scale <= 0) {
@@ -131,6 +131,9 @@ public final class SpillwayBenchmark {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heapMiB + "m");
     command.add("-Xms" + heapMiB + "m");
+    // An OutOfMemoryError leaves a local-mode JVM thrashing in GC or half-dead; end it at once
+    // (the JVM prints "Terminating due to java.lang.OutOfMemoryError: ...", reported as the error).
+    command.add("-XX:+ExitOnOutOfMemoryError");
     command.addAll(moduleFlags());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

@@ -55,41 +55,41 @@ public final class Workloads {
   public static final List<Workload> ALL = List.of(
       new Workload("sql-repartition-200",
           "SQL: spark.range + 2 computed columns (20-byte rows: long, long, int), repartition(200), foreachPartition",
-          8_000_000L, Map.of(), (spark, n) -> sqlRepartition(spark, n, 200)),
+          2_500_000L, Map.of(), (spark, n) -> sqlRepartition(spark, n, 200)),
       new Workload("sql-repartition-20000",
           "SQL: same 20-byte rows, repartition(col) with spark.sql.shuffle.partitions=20000: every map "
               + "task writes 20,000 partitions; AQE coalesces the reduce side into a few tasks that "
               + "read partition ranges (20,000 reduce tasks take minutes of scheduling on 2 cores)",
-          4_000_000L, Map.of("spark.sql.shuffle.partitions", "20000",
+          1_500_000L, Map.of("spark.sql.shuffle.partitions", "20000",
               "spark.sql.adaptive.coalescePartitions.enabled", "true"),
           (spark, n) -> sqlRepartition(spark, n, -1)),
       new Workload("rdd-reducebykey-1m-keys",
-          "RDD reduceByKey(Long::sum) of (long, long) pairs, keys uniform over 1,000,000",
-          8_000_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 1_000_000L)),
+          "RDD reduceByKey(Long::sum) of (long, long) pairs, keys uniform over 1,000,000 (~865,000 distinct at scale 1)",
+          2_000_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 1_000_000L)),
       new Workload("rdd-reducebykey-distinct",
           "RDD reduceByKey of (long, long) pairs, keys random 64-bit (nearly all distinct)",
-          4_000_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 0L)),
+          1_200_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 0L)),
       new Workload("rdd-groupbykey-zipf",
           "RDD groupByKey of (long, long) pairs, keys Zipf(s=1.1) over 1,000,000 keys",
-          4_000_000L, Map.of(), Workloads::groupByKeyZipf),
+          2_000_000L, Map.of(), Workloads::groupByKeyZipf),
       new Workload("rdd-groupbykey-hotkey",
           "RDD groupByKey: one key with all but 500,000 of the records, values byte[200] "
               + "(the hot key's values are larger than the run's heap), the rest over 100,000 keys",
-          6_500_000L, Map.of(), Workloads::groupByKeyHotKey),
+          5_000_000L, Map.of(), Workloads::groupByKeyHotKey),
       new Workload("rdd-sortbykey-terasort",
           "RDD sortByKey of TeraSort-style 100-byte records (10-char String key, byte[90] value)",
-          2_000_000L, Map.of(), Workloads::teraSort),
+          600_000L, Map.of(), Workloads::teraSort),
       new Workload("rdd-spill-stress",
           "RDD partitionBy(HashPartitioner(400)) of (long, long) pairs with "
-              + "spark.shuffle.spill.numElementsForceSpillThreshold=2000 (~"
-              + "records/8/2000 forced spills per map task)",
-          4_000_000L, Map.of("spark.shuffle.spill.numElementsForceSpillThreshold", "2000"),
+              + "spark.shuffle.spill.numElementsForceSpillThreshold=500: 8 map tasks, so "
+              + "records/8/500 forced spills per map task (250 at scale 1)",
+          1_000_000L, Map.of("spark.shuffle.spill.numElementsForceSpillThreshold", "500"),
           Workloads::spillStress),
       new Workload("sql-tpch-aqe",
           "SQL under AQE, broadcast joins off: TPC-H-like lineitem (n rows) and orders (n/4 rows) "
               + "generated with hash(); Q1-like aggregation, Q3-like join+aggregation+top-10, "
               + "Q18-like aggregation+having+join",
-          4_000_000L, Map.of("spark.sql.autoBroadcastJoinThreshold", "-1",
+          1_000_000L, Map.of("spark.sql.autoBroadcastJoinThreshold", "-1",
               "spark.sql.adaptive.enabled", "true"), Workloads::tpchSuite));
 
   public static Workload byName(String name) {
