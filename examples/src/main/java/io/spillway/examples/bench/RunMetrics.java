@@ -1,0 +1,49 @@
+package io.spillway.examples.bench;
+
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+
+/**
+ * Task metrics of one benchmark run, summed over every task of every job the run starts.
+ *
+ * <p>"Spill tasks" counts tasks whose {@code memoryBytesSpilled > 0}: Spark has no metric for the
+ * number of spills, so this is the number of tasks that spilled at least once. Spill bytes are
+ * Spark's two metrics: {@code memoryBytesSpilled} (in-memory size of what was spilled) and
+ * {@code diskBytesSpilled} (bytes written to spill files). Peak execution memory is the largest
+ * {@code peakExecutionMemory} of one task. GC time is the sum of the tasks' {@code jvmGCTime}; in
+ * local mode all tasks share one JVM, so concurrent tasks each see the same collections and the
+ * sum over-counts by up to the number of cores.
+ */
+public final class RunMetrics extends SparkListener {
+  public long tasks;
+  public long failedTasks;
+  public long shuffleBytesWritten;
+  public long shuffleRecordsWritten;
+  public long memoryBytesSpilled;
+  public long diskBytesSpilled;
+  public long spillTasks;
+  public long peakExecutionMemory;
+  public long jvmGcTimeMs;
+
+  @Override
+  public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+    tasks++;
+    if (!taskEnd.taskInfo().successful()) {
+      failedTasks++;
+    }
+    TaskMetrics metrics = taskEnd.taskMetrics();
+    if (metrics == null) {
+      return;
+    }
+    shuffleBytesWritten += metrics.shuffleWriteMetrics().bytesWritten();
+    shuffleRecordsWritten += metrics.shuffleWriteMetrics().recordsWritten();
+    memoryBytesSpilled += metrics.memoryBytesSpilled();
+    diskBytesSpilled += metrics.diskBytesSpilled();
+    if (metrics.memoryBytesSpilled() > 0) {
+      spillTasks++;
+    }
+    peakExecutionMemory = Math.max(peakExecutionMemory, metrics.peakExecutionMemory());
+    jvmGcTimeMs += metrics.jvmGCTime();
+  }
+}

@@ -1,0 +1,248 @@
+package io.spillway.examples.bench;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Spillway against Spark's built-in sort shuffle, side by side, in one run.
+ *
+ * <p>For each workload: {@code --warmup} pairs of runs that are not measured, then {@code --reps}
+ * pairs, alternating built-in and Spillway (A B A B ...). Every run is a fresh JVM with a fresh
+ * SparkSession and identical settings (see {@link BenchmarkRun}); only
+ * {@code spark.shuffle.manager} differs. A manager whose run fails is reported FAILED with the
+ * error's first line and is not run again for that workload. Results whose checksums differ
+ * between runs are reported as a MISMATCH instead of a time.
+ *
+ * <pre>
+ * options: --workloads a,b   (default: all)     --reps N        (default 3)
+ *          --warmup N        (default 0 pairs)   --scale X       (default 1.0)
+ *          --master M        (default local[2]; local-cluster[2,1,MiB] for executor JVMs)
+ *          --memory MiB      spark.testing.memory of a local-mode run (default 512)
+ *          --heap MiB        -Xmx of each run's JVM (default 1024)
+ *          --out DIR         where latest.md/.png/.csv go (default docs/benchmarks)
+ *          --timeout SECONDS per run (default 600)
+ *          --jvm-warmup F    in each run's JVM, run the workload on this fraction of the records
+ *                            first, unmeasured (default 0.2; 0 = off)
+ *          --command TEXT    the command line to print in the report
+ * </pre>
+ */
+public final class SpillwayBenchmark {
+  static final String BUILT_IN = "sort";
+  static final String SPILLWAY = "io.spillway.SpillwayShuffleManager";
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = parse(args);
+    List<Workloads.Workload> workloads = options.containsKey("workloads")
+        ? Arrays.stream(options.get("workloads").split(",")).map(String::trim)
+            .filter(s -> !s.isEmpty()).map(Workloads::byName).collect(Collectors.toList())
+        : Workloads.ALL;
+    int reps = Integer.parseInt(options.getOrDefault("reps", "3"));
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", "0"));
+    double scale = Double.parseDouble(options.getOrDefault("scale", "1.0"));
+    String master = options.getOrDefault("master", "local[2]");
+    long memoryMiB = Long.parseLong(options.getOrDefault("memory", "512"));
+    long heapMiB = Long.parseLong(options.getOrDefault("heap", "1024"));
+    Path out = Path.of(options.getOrDefault("out", "docs/benchmarks")).toAbsolutePath().normalize();
+    double jvmWarmup = Double.parseDouble(options.getOrDefault("jvm-warmup", "0.2"));
+    long timeoutSeconds = Long.parseLong(options.getOrDefault("timeout", "600"));
+    String command = options.getOrDefault("command", System.getenv("SPILLWAY_BENCH_COMMAND") != null
+        ? System.getenv("SPILLWAY_BENCH_COMMAND") : "SpillwayBenchmark " + String.join(" ", args));
+    if (reps < 1 || warmup < 0 || scale <= 0) {
+      throw new IllegalArgumentException("need --reps >= 1, --warmup >= 0, --scale > 0");
+    }
+    Path logs = Path.of("target", "benchmark-logs").toAbsolutePath();
+    Files.createDirectories(logs);
+    Files.createDirectories(out);
+
+    Settings settings = new Settings(master, memoryMiB, heapMiB, scale, reps, warmup, command,
+        Instant.now().toString(), loadAverage());
+    settings.jvmWarmup = jvmWarmup;
+    System.out.printf("Spillway benchmark: %d workloads, %d warm-up pair(s) + %d measured pair(s), "
+        + "master %s, scale %s, heap %d MiB, spark.testing.memory %d MiB%n", workloads.size(), warmup,
+        reps, master, scale, heapMiB, memoryMiB);
+
+    List<Report.WorkloadResult> results = new ArrayList<>();
+    int runNumber = 0;
+    for (Workloads.Workload workload : workloads) {
+      long records = workload.records(scale);
+      Report.WorkloadResult result = new Report.WorkloadResult(workload, records);
+      for (int round = 0; round < warmup + reps; round++) {
+        boolean measured = round >= warmup;
+        for (String manager : List.of(BUILT_IN, SPILLWAY)) {
+          List<Report.Run> previous = manager.equals(BUILT_IN) ? result.builtIn : result.spillway;
+          if (previous.stream().anyMatch(r -> !r.ok())) {
+            continue; // failed once: report that, don't repeat it
+          }
+          runNumber++;
+          Path log = logs.resolve(String.format("%03d-%s-%s.log", runNumber, workload.name(),
+              manager.equals(BUILT_IN) ? "sort" : "spillway"));
+          Report.Run run = runOnce(workload, manager, master, records, memoryMiB, heapMiB,
+              timeoutSeconds, jvmWarmup, log);
+          System.out.printf("  %-26s %-9s %-8s %s%n", workload.name(), label(manager),
+              measured ? "rep " + (round - warmup + 1) : "warm-up",
+              run.ok() ? String.format("%8.2f s  %s", run.wallMs() / 1000, run.get("checksum"))
+                  : "FAILED: " + run.error());
+          if (run.sparkVersion() != null) {
+            settings.sparkVersion = run.sparkVersion();
+          }
+          if (run.get("executionMemoryBytes") != null) {
+            settings.unifiedPoolBytes = Long.parseLong(run.get("executionMemoryBytes"));
+          }
+          if (measured || !run.ok()) {
+            previous.add(run);
+          }
+        }
+      }
+      result.checkChecksums();
+      if (result.mismatch != null) {
+        System.out.println("!!!!!!!! CHECKSUM MISMATCH in " + workload.name() + ": " + result.mismatch);
+      }
+      results.add(result);
+    }
+    settings.loadAverageAfter = loadAverage();
+    Report.write(out, settings, results);
+    System.out.println(Files.readString(out.resolve("latest.md")));
+    System.out.println("Wrote " + out.resolve("latest.md") + ", latest.png, latest.csv; run logs in " + logs);
+  }
+
+  static String label(String manager) {
+    return manager.equals(BUILT_IN) ? "built-in" : "Spillway";
+  }
+
+  static Report.Run runOnce(Workloads.Workload workload, String manager, String master, long records,
+      long memoryMiB, long heapMiB, long timeoutSeconds, double jvmWarmup, Path log)
+      throws IOException, InterruptedException {
+    Path resultFile = Files.createTempFile("spillway-bench-", ".properties");
+    Files.deleteIfExists(resultFile);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + heapMiB + "m");
+    command.add("-Xms" + heapMiB + "m");
+    // An OutOfMemoryError leaves a local-mode JVM thrashing in GC or half-dead; end it at once
+    // (the JVM prints "Terminating due to java.lang.OutOfMemoryError: ...", reported as the error).
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.addAll(moduleFlags());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(BenchmarkRun.class.getName());
+    command.addAll(List.of(workload.name(), manager, master, Long.toString(records),
+        Long.toString(memoryMiB), resultFile.toString(), Double.toString(jvmWarmup)));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    if (master.startsWith("local-cluster")) {
+      builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+      builder.environment().put("SPARK_TESTING", "1");
+    }
+    Process process = builder.start();
+    boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+    if (!finished) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      process.waitFor();
+    }
+    Properties p = new Properties();
+    if (Files.exists(resultFile)) {
+      try (Reader reader = Files.newBufferedReader(resultFile, StandardCharsets.UTF_8)) {
+        p.load(reader);
+      }
+      Files.delete(resultFile);
+    }
+    if (!finished) {
+      p.setProperty("status", "FAILED");
+      p.setProperty("error", "timed out after " + timeoutSeconds + " s");
+    } else if (!"OK".equals(p.getProperty("status"))) {
+      p.setProperty("status", "FAILED");
+      if (p.getProperty("error") == null) {
+        p.setProperty("error", "JVM exited with code " + process.exitValue() + ": " + firstError(log));
+      }
+    }
+    p.setProperty("log", log.toString());
+    return new Report.Run(BenchmarkRun.asMap(p));
+  }
+
+  /** The first line of the log that names an error (the JVM died before writing its result). */
+  static String firstError(Path log) throws IOException {
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      if (line.contains("OutOfMemoryError") || line.matches(".*(Exception|Error)(:.*)?$")) {
+        return line.replaceFirst("^.*?(ERROR|WARN) [^:]*: ", "").trim();
+      }
+    }
+    return "no error in " + log;
+  }
+
+  /** This JVM's flags other than heap size and agents: Spark's module flags, for the runs. */
+  static List<String> moduleFlags() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-Xms") && !a.startsWith("-agentlib")
+            && !a.startsWith("-javaagent") && !a.startsWith("-Dmaven") && !a.startsWith("-Dclassworlds"))
+        .collect(Collectors.toList());
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("Expected --option value; got '" + arg + "'");
+      }
+      String key = arg.substring(2);
+      if (!List.of("workloads", "reps", "warmup", "scale", "master", "memory", "heap", "out",
+          "timeout", "command", "jvm-warmup").contains(key)) {
+        throw new IllegalArgumentException("Unknown option --" + key);
+      }
+      options.put(key, args[++i]);
+    }
+    return options;
+  }
+
+  /** What the report prints about the run. */
+  static final class Settings {
+    final String master;
+    final long memoryMiB;
+    final long heapMiB;
+    final double scale;
+    final int reps;
+    final int warmup;
+    final String command;
+    final String startedAt;
+    final String loadAverageBefore;
+    String loadAverageAfter;
+    String sparkVersion = "unknown";
+    long unifiedPoolBytes = -1;
+    double jvmWarmup;
+
+    Settings(String master, long memoryMiB, long heapMiB, double scale, int reps, int warmup,
+        String command, String startedAt, String loadAverageBefore) {
+      this.master = master;
+      this.memoryMiB = memoryMiB;
+      this.heapMiB = heapMiB;
+      this.scale = scale;
+      this.reps = reps;
+      this.warmup = warmup;
+      this.command = command;
+      this.startedAt = startedAt;
+      this.loadAverageBefore = loadAverageBefore;
+    }
+  }
+}

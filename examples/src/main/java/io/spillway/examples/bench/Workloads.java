@@ -1,0 +1,396 @@
+package io.spillway.examples.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
+
+/**
+ * The benchmark workloads. Every input is generated inside the tasks from a fixed seed per map
+ * partition, so both shuffle managers see identical records; each workload returns a checksum of
+ * its result that does not depend on record order (sums of mixed hashes plus counts), which the
+ * harness compares across managers.
+ *
+ * <p>Sizes are at {@code --scale 1}; every record count is multiplied by the scale.
+ */
+public final class Workloads {
+  private Workloads() {}
+
+  /** One workload: name, input size in records, extra Spark settings and the job itself. */
+  public record Workload(String name, String description, long baseRecords,
+                         Map<String, String> conf, Job job) {
+    long records(double scale) {
+      return Math.max(1, Math.round(baseRecords * scale));
+    }
+  }
+
+  @FunctionalInterface
+  public interface Job {
+    /** Runs the job on {@code records} input records; returns the result checksum. */
+    String run(SparkSession spark, long records) throws Exception;
+  }
+
+  static final int MAP_PARTITIONS = 8;
+  static final int REDUCE_PARTITIONS = 8;
+  static final long SEED = 0x5B1_11A7L;
+
+  public static final List<Workload> ALL = List.of(
+      new Workload("sql-repartition-200",
+          "SQL: spark.range + 2 computed columns (20-byte rows: long, long, int), repartition(200), foreachPartition",
+          2_500_000L, Map.of(), (spark, n) -> sqlRepartition(spark, n, 200)),
+      new Workload("sql-repartition-20000",
+          "SQL: same 20-byte rows, repartition(col) with spark.sql.shuffle.partitions=20000: every map "
+              + "task writes 20,000 partitions; AQE coalesces the reduce side into a few tasks that "
+              + "read partition ranges (20,000 reduce tasks take minutes of scheduling on 2 cores)",
+          1_500_000L, Map.of("spark.sql.shuffle.partitions", "20000",
+              "spark.sql.adaptive.coalescePartitions.enabled", "true"),
+          (spark, n) -> sqlRepartition(spark, n, -1)),
+      new Workload("rdd-reducebykey-1m-keys",
+          "RDD reduceByKey(Long::sum) of (long, long) pairs, keys uniform over 1,000,000 (~865,000 distinct at scale 1)",
+          2_000_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 1_000_000L)),
+      new Workload("rdd-reducebykey-distinct",
+          "RDD reduceByKey of (long, long) pairs, keys random 64-bit (nearly all distinct)",
+          1_200_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 0L)),
+      new Workload("rdd-groupbykey-zipf",
+          "RDD groupByKey of (long, long) pairs, keys Zipf(s=1.1) over 1,000,000 keys",
+          2_000_000L, Map.of(), Workloads::groupByKeyZipf),
+      new Workload("rdd-groupbykey-hotkey",
+          "RDD groupByKey: one key with all but 500,000 of the records, values byte[200] "
+              + "(the hot key's values are larger than the run's heap), the rest over 100,000 keys",
+          5_000_000L, Map.of(), Workloads::groupByKeyHotKey),
+      new Workload("rdd-sortbykey-terasort",
+          "RDD sortByKey of TeraSort-style 100-byte records (10-char String key, byte[90] value)",
+          600_000L, Map.of(), Workloads::teraSort),
+      new Workload("rdd-spill-stress",
+          "RDD partitionBy(HashPartitioner(400)) of (long, long) pairs with "
+              + "spark.shuffle.spill.numElementsForceSpillThreshold=500: 8 map tasks, so "
+              + "records/8/500 forced spills per map task (250 at scale 1)",
+          1_000_000L, Map.of("spark.shuffle.spill.numElementsForceSpillThreshold", "500"),
+          Workloads::spillStress),
+      new Workload("sql-tpch-aqe",
+          "SQL under AQE, broadcast joins off: TPC-H-like lineitem (n rows) and orders (n/4 rows) "
+              + "generated with hash(); Q1-like aggregation, Q3-like join+aggregation+top-10, "
+              + "Q18-like aggregation+having+join",
+          1_000_000L, Map.of("spark.sql.autoBroadcastJoinThreshold", "-1",
+              "spark.sql.adaptive.enabled", "true"), Workloads::tpchSuite));
+
+  public static Workload byName(String name) {
+    for (Workload w : ALL) {
+      if (w.name().equals(name)) {
+        return w;
+      }
+    }
+    throw new IllegalArgumentException("Unknown workload '" + name + "'; known: "
+        + ALL.stream().map(Workload::name).collect(Collectors.joining(", ")));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** splitmix64 finaliser: a good 64-bit mix, used for order-independent checksums. */
+  static long mix(long a, long b) {
+    long z = a * 0x9E3779B97F4A7C15L + b;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  static long perPartition(long records, int partition, int partitions) {
+    long base = records / partitions;
+    return base + (partition < records % partitions ? 1 : 0);
+  }
+
+  static JavaRDD<Integer> seeds(SparkSession spark, int partitions) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Integer> ids = IntStream.range(0, partitions).boxed().collect(Collectors.toList());
+    return jsc.parallelize(ids, partitions);
+  }
+
+  /** An iterator of {@code count} generated elements; no list is materialised. */
+  static <T> Iterator<T> generate(long count, Function<Long, T> next) {
+    return new Iterator<>() {
+      long i;
+
+      @Override
+      public boolean hasNext() {
+        return i < count;
+      }
+
+      @Override
+      public T next() {
+        if (i >= count) {
+          throw new NoSuchElementException();
+        }
+        return next.apply(i++);
+      }
+    };
+  }
+
+  /** (count, checksum) summed over a pair RDD's records with {@code f}, in one action. */
+  static <T> String sumChecksum(JavaRDD<T> rdd, org.apache.spark.api.java.function.Function<T, Long> f) {
+    Tuple2<Long, Long> total = rdd.mapPartitions(it -> {
+      long count = 0;
+      long sum = 0;
+      while (it.hasNext()) {
+        sum += f.call(it.next());
+        count++;
+      }
+      return List.of(new Tuple2<>(count, sum)).iterator();
+    }).reduce((a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()));
+    return "count=" + total._1() + " sum=" + Long.toHexString(total._2());
+  }
+
+  // ---------------------------------------------------------------- 1. SQL repartition
+
+  /** @param partitions repartition(n), or if negative repartition(col) (spark.sql.shuffle.partitions) */
+  static String sqlRepartition(SparkSession spark, long rows, int partitions) {
+    Dataset<Row> df = spark.range(0, rows, 1, MAP_PARTITIONS)
+        .selectExpr("id", "xxhash64(id) AS h", "CAST(id % 7 AS INT) AS c");
+    LongAccumulator count = spark.sparkContext().longAccumulator("rows");
+    LongAccumulator sum = spark.sparkContext().longAccumulator("checksum");
+    Dataset<Row> shuffled = partitions > 0 ? df.repartition(partitions)
+        : df.repartition(org.apache.spark.sql.functions.col("h"));
+    shuffled.foreachPartition((ForeachPartitionFunction<Row>) it -> {
+      long c = 0;
+      long s = 0;
+      while (it.hasNext()) {
+        Row row = it.next();
+        s += mix(row.getLong(0), row.getLong(1)) + row.getInt(2);
+        c++;
+      }
+      count.add(c);
+      sum.add(s);
+    });
+    return "count=" + count.value() + " sum=" + Long.toHexString(sum.value());
+  }
+
+  // ---------------------------------------------------------------- 2. reduceByKey
+
+  /** @param keyRange keys uniform in [0, keyRange); 0 means random 64-bit keys */
+  static String reduceByKey(SparkSession spark, long records, long keyRange) {
+    JavaPairRDD<Long, Long> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+      SplittableRandom random = new SplittableRandom(SEED + p);
+      return generate(perPartition(records, p, MAP_PARTITIONS), i -> new Tuple2<>(
+          keyRange > 0 ? random.nextLong(keyRange) : random.nextLong(), (long) random.nextInt(1000)));
+    });
+    return sumChecksum(pairs.reduceByKey(Long::sum, REDUCE_PARTITIONS).map(t -> t),
+        t -> mix(t._1(), t._2()));
+  }
+
+  // ---------------------------------------------------------------- 3. groupByKey
+
+  /** Zipf sampler over ranks 1..n by inverse CDF (binary search); ranks map to keys 0..n-1. */
+  static final class Zipf {
+    private final double[] cdf;
+
+    Zipf(int n, double s) {
+      cdf = new double[n];
+      double sum = 0;
+      for (int k = 1; k <= n; k++) {
+        sum += 1.0 / Math.pow(k, s);
+        cdf[k - 1] = sum;
+      }
+      for (int k = 0; k < n; k++) {
+        cdf[k] /= sum;
+      }
+    }
+
+    long sample(SplittableRandom random) {
+      int index = Arrays.binarySearch(cdf, random.nextDouble());
+      return index >= 0 ? index : Math.min(cdf.length - 1, -index - 1);
+    }
+  }
+
+  static String groupByKeyZipf(SparkSession spark, long records) {
+    JavaPairRDD<Long, Long> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+      SplittableRandom random = new SplittableRandom(SEED + p);
+      Zipf zipf = new Zipf(1_000_000, 1.1);
+      return generate(perPartition(records, p, MAP_PARTITIONS),
+          i -> new Tuple2<>(zipf.sample(random), (long) random.nextInt(1000)));
+    });
+    return sumChecksum(pairs.groupByKey(REDUCE_PARTITIONS).map(t -> t), t -> {
+      long count = 0;
+      long sum = 0;
+      for (Long v : t._2()) {
+        count++;
+        sum += v;
+      }
+      return mix(t._1(), mix(count, sum));
+    });
+  }
+
+  static final int HOT_VALUE_BYTES = 200;
+  static final long HOT_TAIL_RECORDS = 500_000;
+
+  static String groupByKeyHotKey(SparkSession spark, long records) {
+    long hot = Math.max(0, records - HOT_TAIL_RECORDS);
+    long tail = records - hot;
+    JavaPairRDD<Long, byte[]> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+      SplittableRandom random = new SplittableRandom(SEED + p);
+      long hotHere = perPartition(hot, p, MAP_PARTITIONS);
+      return generate(hotHere + perPartition(tail, p, MAP_PARTITIONS), i -> {
+        // Low-entropy values (a random long, then zeros): they compress, so the shuffle files stay
+        // small while the deserialized values still take HOT_VALUE_BYTES each on the heap.
+        byte[] value = new byte[HOT_VALUE_BYTES];
+        long r = random.nextLong();
+        for (int b = 0; b < 8; b++) {
+          value[b] = (byte) (r >>> (8 * b));
+        }
+        long key = i < hotHere ? -1L : random.nextLong(100_000);
+        return new Tuple2<>(key, value);
+      });
+    });
+    return sumChecksum(pairs.groupByKey(REDUCE_PARTITIONS).map(t -> t), t -> {
+      long count = 0;
+      long sum = 0;
+      for (byte[] v : t._2()) {
+        count++;
+        sum += java.nio.ByteBuffer.wrap(v).getLong();
+      }
+      return mix(t._1(), mix(count, sum));
+    });
+  }
+
+  // ---------------------------------------------------------------- 4. TeraSort
+
+  static String teraSort(SparkSession spark, long records) {
+    JavaPairRDD<String, byte[]> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+      SplittableRandom random = new SplittableRandom(SEED + p);
+      return generate(perPartition(records, p, MAP_PARTITIONS), i -> {
+        char[] key = new char[10];
+        for (int c = 0; c < key.length; c++) {
+          key[c] = (char) (' ' + random.nextInt(95));
+        }
+        byte[] value = new byte[90];
+        for (int b = 0; b < value.length; b++) {
+          value[b] = (byte) ('A' + random.nextInt(26));
+        }
+        return new Tuple2<>(new String(key), value);
+      });
+    });
+    JavaPairRDD<String, byte[]> sorted = pairs.sortByKey(true, REDUCE_PARTITIONS);
+    // Per output partition: count, checksum, first and last key, and whether it is sorted.
+    List<Object[]> summaries = sorted.mapPartitionsWithIndex((index, it) -> {
+      long count = 0;
+      long sum = 0;
+      String first = null;
+      String previous = null;
+      boolean ordered = true;
+      while (it.hasNext()) {
+        Tuple2<String, byte[]> t = it.next();
+        if (previous != null && previous.compareTo(t._1()) > 0) {
+          ordered = false;
+        }
+        if (first == null) {
+          first = t._1();
+        }
+        previous = t._1();
+        sum += mix(t._1().hashCode(), Arrays.hashCode(t._2()));
+        count++;
+      }
+      List<Object[]> out = new ArrayList<>();
+      out.add(new Object[] {index, count, sum, first, previous, ordered});
+      return out.iterator();
+    }, true).collect();
+    long count = 0;
+    long sum = 0;
+    String lastOfPrevious = null;
+    List<Object[]> byIndex = new ArrayList<>(summaries);
+    byIndex.sort((a, b) -> Integer.compare((Integer) a[0], (Integer) b[0]));
+    for (Object[] s : byIndex) {
+      if (!(Boolean) s[5]) {
+        throw new IllegalStateException("sortByKey output partition " + s[0] + " is not sorted");
+      }
+      if (s[3] != null) {
+        if (lastOfPrevious != null && lastOfPrevious.compareTo((String) s[3]) > 0) {
+          throw new IllegalStateException("sortByKey partitions out of order at partition " + s[0]);
+        }
+        lastOfPrevious = (String) s[4];
+      }
+      count += (Long) s[1];
+      sum += (Long) s[2];
+    }
+    return "count=" + count + " sum=" + Long.toHexString(sum) + " sorted";
+  }
+
+  // ---------------------------------------------------------------- 5. spill stress
+
+  static String spillStress(SparkSession spark, long records) {
+    JavaPairRDD<Long, Long> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+      SplittableRandom random = new SplittableRandom(SEED + p);
+      return generate(perPartition(records, p, MAP_PARTITIONS),
+          i -> new Tuple2<>(random.nextLong(), random.nextLong()));
+    });
+    return sumChecksum(pairs.partitionBy(new HashPartitioner(400)).map(t -> t),
+        t -> mix(t._1(), t._2()));
+  }
+
+  // ---------------------------------------------------------------- 6. TPC-H-like SQL
+
+  static final String[] TPCH_QUERIES = {
+      // Q1-like: pricing summary
+      "SELECT l_returnflag, l_linestatus, SUM(l_quantity) AS sum_qty, SUM(l_extendedprice) AS sum_base,"
+          + " SUM(l_extendedprice * (100 - l_discount)) AS sum_disc, COUNT(*) AS n"
+          + " FROM lineitem WHERE l_shipdate <= 2400 GROUP BY l_returnflag, l_linestatus",
+      // Q3-like: shipping priority, top 10 (ties broken by key so the result is deterministic)
+      "SELECT * FROM (SELECT l_orderkey, o_orderdate, o_shippriority,"
+          + " SUM(l_extendedprice * (100 - l_discount)) AS revenue"
+          + " FROM orders JOIN lineitem ON o_orderkey = l_orderkey"
+          + " WHERE o_orderdate < 1200 AND l_shipdate > 1200"
+          + " GROUP BY l_orderkey, o_orderdate, o_shippriority) ORDER BY revenue DESC, l_orderkey LIMIT 10",
+      // Q18-like: large-volume customers
+      "SELECT o_custkey, o_orderkey, o_orderdate, big.q FROM orders JOIN"
+          + " (SELECT l_orderkey, SUM(l_quantity) AS q FROM lineitem GROUP BY l_orderkey"
+          + "  HAVING SUM(l_quantity) > 160) big ON o_orderkey = big.l_orderkey",
+      // per-customer revenue: a wide aggregation after a join
+      "SELECT o_custkey, COUNT(*) AS lines, SUM(l_extendedprice) AS spent"
+          + " FROM orders JOIN lineitem ON o_orderkey = l_orderkey GROUP BY o_custkey"};
+
+  static String tpchSuite(SparkSession spark, long lineitemRows) {
+    long orderRows = Math.max(1, lineitemRows / 4);
+    spark.range(0, orderRows, 1, MAP_PARTITIONS).selectExpr(
+        "id AS o_orderkey",
+        "pmod(hash(id, 1), 150000) AS o_custkey",
+        "pmod(hash(id, 2), 2400) AS o_orderdate",
+        "pmod(hash(id, 3), 5) AS o_shippriority").createOrReplaceTempView("orders");
+    spark.range(0, lineitemRows, 1, MAP_PARTITIONS).selectExpr(
+        "pmod(xxhash64(id, 4), " + orderRows + ") AS l_orderkey",
+        "CAST(1 + pmod(hash(id, 5), 50) AS BIGINT) AS l_quantity",
+        "CAST((1 + pmod(hash(id, 5), 50)) * (90000 + pmod(hash(id, 6), 10000)) AS BIGINT) AS l_extendedprice",
+        "CAST(pmod(hash(id, 7), 11) AS BIGINT) AS l_discount",
+        "pmod(hash(id, 8), 3) AS l_returnflag",
+        "pmod(hash(id, 9), 2) AS l_linestatus",
+        "pmod(hash(id, 10), 2500) AS l_shipdate").createOrReplaceTempView("lineitem");
+    StringBuilder checksum = new StringBuilder();
+    for (int q = 0; q < TPCH_QUERIES.length; q++) {
+      Row row = spark.sql("SELECT COUNT(*), SUM(CAST(hash(*) AS BIGINT)) FROM (" + TPCH_QUERIES[q] + ")")
+          .first();
+      checksum.append(q == 0 ? "" : " ").append('q').append(q + 1).append('=')
+          .append(row.getLong(0)).append('/').append(row.isNullAt(1) ? "null" : Long.toHexString(row.getLong(1)));
+    }
+    return checksum.toString();
+  }
+
+  static Map<String, Workload> index() {
+    Map<String, Workload> map = new LinkedHashMap<>();
+    ALL.forEach(w -> map.put(w.name(), w));
+    return map;
+  }
+}
