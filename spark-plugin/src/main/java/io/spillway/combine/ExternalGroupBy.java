@@ -172,14 +172,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
   }
 
   private void deleteSpillsAndReleaseMemory() {
-    List<SpilledSegments> toDelete = buffer.spills();
-    Closeables.Cleanup[] steps = new Closeables.Cleanup[toDelete.size() + 1];
-    for (int i = 0; i < toDelete.size(); i++) {
-      SpilledSegments spill = toDelete.get(i);
-      steps[i] = () -> context.files.delete(spill.spillFile());
-    }
-    steps[toDelete.size()] = buffer::releaseMemory;
-    Closeables.runAll(null, steps);
+    buffer.deleteSpillsAndReleaseMemory(context.files);
   }
 
   /** Releases all memory and deletes every file, including the lists' files; idempotent. */

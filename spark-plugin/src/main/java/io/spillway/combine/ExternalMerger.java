@@ -188,14 +188,7 @@ public final class ExternalMerger<K, V, C> implements Closeable {
   }
 
   private void deleteSpillsAndReleaseMemory() {
-    List<SpilledSegments> toDelete = buffer.spills();
-    Closeables.Cleanup[] steps = new Closeables.Cleanup[toDelete.size() + 1];
-    for (int i = 0; i < toDelete.size(); i++) {
-      SpilledSegments spill = toDelete.get(i);
-      steps[i] = () -> context.files.delete(spill.spillFile());
-    }
-    steps[toDelete.size()] = buffer::releaseMemory;
-    Closeables.runAll(null, steps);
+    buffer.deleteSpillsAndReleaseMemory(context.files);
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 import io.spillway.io.Closeables;
+import io.spillway.io.TempFileTracker;
 import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.SegmentedSpillWriter;
 import io.spillway.memory.SizeTracker;
@@ -156,6 +157,21 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   /** Drops the maps and returns their memory; the spill files stay with the owner. */
+  /**
+   * Deletes every spill file of this buffer and releases its memory; all steps run, the first
+   * failure is thrown with the others suppressed.
+   */
+  void deleteSpillsAndReleaseMemory(TempFileTracker<SpillFile> files) {
+    List<SpilledSegments> toDelete = spills();
+    Closeables.Cleanup[] steps = new Closeables.Cleanup[toDelete.size() + 1];
+    for (int i = 0; i < toDelete.size(); i++) {
+      SpilledSegments spill = toDelete.get(i);
+      steps[i] = () -> files.delete(spill.spillFile());
+    }
+    steps[toDelete.size()] = this::releaseMemory;
+    Closeables.runAll(null, steps);
+  }
+
   void releaseMemory() {
     maps.unpartitioned = null;
     maps.partitions = null;
