@@ -6,7 +6,9 @@ import io.spillway.io.Channels;
 import io.spillway.io.Closeables;
 import io.spillway.io.CountingOutputStream;
 import io.spillway.io.FileSegmentInputStream;
+import io.spillway.io.NamedFileOutputStream;
 import io.spillway.io.NonClosingOutputStream;
+import io.spillway.io.WriteFailures;
 import io.spillway.write.spill.PartitionChecksums;
 import io.spillway.write.spill.SpillFile;
 import io.spillway.write.spill.SpillLocation;
@@ -153,7 +155,12 @@ public final class SpillMerger {
         mergeRound(run, target, partitionId -> location.blockId());
         long records = run.stream().mapToLong(SpillFile::records).sum();
         merged.add(target.finish(records));
-      } catch (IOException | RuntimeException | Error e) {
+      } catch (IOException e) {
+        // transferTo writes through the channel, which NamedFileOutputStream does not cover
+        IOException named = WriteFailures.naming(e, location.file());
+        Closeables.closeWhileFailing(target, named);
+        throw named;
+      } catch (RuntimeException | Error e) {
         Closeables.closeWhileFailing(target, e);
         throw e;
       }
@@ -335,7 +342,7 @@ public final class SpillMerger {
 
     IntermediateSpillTarget(SpillLocation location, int numPartitions) throws IOException {
       this.location = location;
-      this.file = new FileOutputStream(location.file());
+      this.file = new NamedFileOutputStream(location.file(), false);
       this.channel = file.getChannel();
       this.partitionLengths = new long[numPartitions];
     }
