@@ -79,41 +79,57 @@ class DiskFullTest {
     Path localDir = Files.createDirectories(
         FaultCluster.freshDirectory("disk-full-" + name).resolve("local"));
     memoryHeldAtFailure.set(-1);
-    try (Tmpfs tmpfs = Tmpfs.mount(localDir, DISK_MIB);
-        JavaSparkContext jsc = new JavaSparkContext(conf(serializer, localDir))) {
-      SparkException failure = assertThrows(SparkException.class,
-          () -> jsc.parallelize(List.of(0), 1)
-              .flatMapToPair(p -> {
-                // after the writer's stop(false) has freed what it held
-                TaskContext.get().addTaskFailureListener((TaskFailureListener) (task, error) -> memoryHeldAtFailure.set(
-                    task.taskMemoryManager().getMemoryConsumptionForThisTask()));
-                return incompressibleRecords(p, records).iterator();
-              })
-              .partitionBy(new HashPartitioner(4))
-              .count(),
-          "a job writing ~" + (records * VALUE_BYTES >> 20) + " MiB of spills to a " + DISK_MIB
-              + " MiB disk, and as much map output, must fail");
+    try (Tmpfs tmpfs = Tmpfs.mount(localDir, DISK_MIB)) {
+      JavaSparkContext jsc = FaultCluster.newContext(conf(serializer, localDir));
+      try {
+        SparkException failure = assertThrows(SparkException.class,
+            () -> jsc.parallelize(List.of(0), 1)
+                .flatMapToPair(p -> {
+                  TaskContext.get().addTaskFailureListener(
+                      (TaskFailureListener) DiskFullTest::recordMemoryHeld);
+                  return incompressibleRecords(p, records).iterator();
+                })
+                .partitionBy(new HashPartitioner(4))
+                .count(),
+            "a job writing ~" + (records * VALUE_BYTES >> 20) + " MiB of spills to a " + DISK_MIB
+                + " MiB disk, and as much map output, must fail");
+        System.out.println(name + ": the job failed with " + describe(causes(failure)));
+        assertNamesTheFullDisk(failure, localDir, failedFile);
 
-      List<Throwable> chain = causes(failure);
-      IOException diskFull = chain.stream()
-          .filter(t -> t instanceof IOException && String.valueOf(t.getMessage()).contains(NO_SPACE))
-          .map(IOException.class::cast).findFirst()
-          .orElseThrow(() -> new AssertionError("the job's failure must have an IOException '"
-              + NO_SPACE + "' in its causes: " + describe(chain), failure));
-      System.out.println(name + ": the job failed with " + describe(chain));
-      assertTrue(failure.getMessage().contains(NO_SPACE),
-          () -> "the job's own message must show the cause: " + failure.getMessage());
-      assertTrue(diskFull.getMessage().contains(localDir.toString())
-              && diskFull.getMessage().contains(failedFile),
-          () -> "the disk-full error must name the file it wrote, below " + localDir + " and with '"
-              + failedFile + "' in its message: " + diskFull.getMessage());
-
-      assertEquals(List.of(), FaultCluster.filesBelow(localDir),
-          "files left in spark.local.dir after the failed task (only Spark's empty directories "
-              + "may remain)");
-      assertEquals(0L, memoryHeldAtFailure.get(),
-          "execution memory the failed task still held after cleanup (-1: it did not fail)");
+        assertEquals(List.of(), FaultCluster.filesBelow(localDir),
+            "files left in spark.local.dir after the failed task (only Spark's empty directories "
+                + "may remain)");
+        assertEquals(0L, memoryHeldAtFailure.get(),
+            "execution memory the failed task still held after cleanup (-1: it did not fail)");
+      } finally {
+        FaultCluster.stop(jsc);
+      }
     }
+  }
+
+  /** Runs when the task fails: after the shuffle writer's stop(false) freed what it held. */
+  private static void recordMemoryHeld(TaskContext task, Throwable error) {
+    memoryHeldAtFailure.set(task.taskMemoryManager().getMemoryConsumptionForThisTask());
+  }
+
+  /**
+   * The job's error shows the cause, and its cause chain holds an IOException saying the disk is
+   * full and naming the file, below {@code localDir} and with {@code failedFile} in the message.
+   */
+  private static void assertNamesTheFullDisk(SparkException failure, Path localDir,
+      String failedFile) {
+    List<Throwable> chain = causes(failure);
+    IOException diskFull = chain.stream()
+        .filter(t -> t instanceof IOException && String.valueOf(t.getMessage()).contains(NO_SPACE))
+        .map(IOException.class::cast).findFirst()
+        .orElseThrow(() -> new AssertionError("the job's failure must have an IOException '"
+            + NO_SPACE + "' in its causes: " + describe(chain), failure));
+    assertTrue(failure.getMessage().contains(NO_SPACE),
+        () -> "the job's own message must show the cause: " + failure.getMessage());
+    assertTrue(diskFull.getMessage().contains(localDir.toString())
+            && diskFull.getMessage().contains(failedFile),
+        () -> "the disk-full error must name the file it wrote, below " + localDir + " and with '"
+            + failedFile + "' in its message: " + diskFull.getMessage());
   }
 
   private static SparkConf conf(String serializer, Path localDir) {

@@ -51,16 +51,14 @@ class ExecutorKillTest {
   @BeforeAll
   static void startCluster() {
     directory = FaultCluster.freshDirectory("executor-kill");
-    jsc = new JavaSparkContext(FaultCluster.localClusterConf("executor-kill",
+    jsc = FaultCluster.newContext(FaultCluster.localClusterConf("executor-kill",
         directory.resolve("local"), 768));
     listener = FaultListener.register(jsc);
   }
 
   @AfterAll
   static void stopCluster() {
-    if (jsc != null) {
-      jsc.close();
-    }
+    FaultCluster.stop(jsc);
   }
 
   @BeforeEach

@@ -16,6 +16,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.TestUtils$;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.Utils;
+import org.apache.spark.util.Utils$;
 
 /**
  * The setup the fault tests share: a {@code local-cluster} with the manager under test, a
@@ -81,6 +82,28 @@ final class FaultCluster {
         .set("spark.shuffle.readHostLocalDisk", "false")
         .set("spark.shuffle.io.maxRetries", "1")
         .set("spark.shuffle.io.retryWait", "1s");
+  }
+
+  /**
+   * A SparkContext that really uses the {@code spark.local.dir} of {@code conf}. Spark caches the
+   * local root directories per JVM on first use ({@code Utils.getOrCreateLocalRootDirs}), and a
+   * local-cluster's Workers run in the driver's JVM: without clearing that cache, the executors
+   * would put their files where the first SparkContext of the test JVM put its own.
+   */
+  static JavaSparkContext newContext(SparkConf conf) {
+    Utils$.MODULE$.clearLocalRootDirs();
+    return new JavaSparkContext(conf);
+  }
+
+  /** Stops {@code jsc} (if any) and forgets its local directories for the next SparkContext. */
+  static void stop(JavaSparkContext jsc) {
+    try {
+      if (jsc != null) {
+        jsc.close();
+      }
+    } finally {
+      Utils$.MODULE$.clearLocalRootDirs();
+    }
   }
 
   /** Waits until two executors are registered (after a kill, the Worker launches a new one). */

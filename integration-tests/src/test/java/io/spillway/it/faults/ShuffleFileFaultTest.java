@@ -39,15 +39,14 @@ class ShuffleFileFaultTest {
   @BeforeAll
   static void startCluster() {
     localDir = FaultCluster.freshDirectory("shuffle-file-fault").resolve("local");
-    jsc = new JavaSparkContext(FaultCluster.localClusterConf("shuffle-file-fault", localDir, 768));
+    jsc = FaultCluster.newContext(
+        FaultCluster.localClusterConf("shuffle-file-fault", localDir, 768));
     listener = FaultListener.register(jsc);
   }
 
   @AfterAll
   static void stopCluster() {
-    if (jsc != null) {
-      jsc.close();
-    }
+    FaultCluster.stop(jsc);
   }
 
   @BeforeEach
