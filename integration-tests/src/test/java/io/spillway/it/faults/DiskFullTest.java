@@ -3,6 +3,7 @@ package io.spillway.it.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.spillway.it.ItConfig;
 import java.io.IOException;
@@ -39,7 +40,9 @@ import scala.Tuple2;
  * (object buffer).
  *
  * <p>Runs on {@code local[2]}: one JVM, so the task can report its memory to the test. Skipped
- * when the machine does not allow mounting a tmpfs.
+ * when the machine does not allow mounting a tmpfs, and with {@code -Dit.shuffle.manager=sort}:
+ * Spark's own writers report a bare "No space left on device", and its bypass-merge writer gets
+ * by with less disk, so this checks Spillway's behaviour, not Spark's.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DiskFullTest {
@@ -74,6 +77,8 @@ class DiskFullTest {
   @MethodSource("cases")
   void aFullDiskFailsTheTaskCleanly(String serializer, String when, int records,
       String failedFile) throws IOException {
+    assumeFalse(ItConfig.managerUnderTestIsSparkSort(),
+        "skipped: the disk-full contract is Spillway's; Spark's sort shuffle does not name files");
     String name = serializer.substring(serializer.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
         + "-" + when.replace(' ', '-');
     Path localDir = Files.createDirectories(
