@@ -15,11 +15,11 @@ import scala.Tuple2;
  * Seeded random key-value data, generated inside the job (each map partition draws its own
  * records from {@code seed} and its index), and the same records on the driver for oracles.
  */
-final class Data {
+public final class Data {
   private Data() {}
 
   /** The records of one partition: {@code count} pairs, keys in [0, keys), values in [0, 1e6). */
-  static List<Tuple2<Integer, Integer>> partition(long seed, int partition, int count, int keys) {
+  public static List<Tuple2<Integer, Integer>> partition(long seed, int partition, int count, int keys) {
     SplittableRandom random = new SplittableRandom(seed * 1_000_003L + partition);
     List<Tuple2<Integer, Integer>> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -29,7 +29,7 @@ final class Data {
   }
 
   /** {@code partitions} × {@code perPartition} pairs, generated on the executors. */
-  static JavaPairRDD<Integer, Integer> pairs(JavaSparkContext jsc, long seed, int partitions,
+  public static JavaPairRDD<Integer, Integer> pairs(JavaSparkContext jsc, long seed, int partitions,
       int perPartition, int keys) {
     List<Integer> indexes = IntStream.range(0, partitions).boxed().collect(Collectors.toList());
     return jsc.parallelize(indexes, partitions)
@@ -37,7 +37,7 @@ final class Data {
   }
 
   /** The same records as {@link #pairs}, on the driver. */
-  static Iterator<Tuple2<Integer, Integer>> local(long seed, int partitions, int perPartition,
+  public static Iterator<Tuple2<Integer, Integer>> local(long seed, int partitions, int perPartition,
       int keys) {
     List<Tuple2<Integer, Integer>> all = new ArrayList<>(partitions * perPartition);
     for (int p = 0; p < partitions; p++) {

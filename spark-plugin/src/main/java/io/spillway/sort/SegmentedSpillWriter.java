@@ -1,11 +1,11 @@
 package io.spillway.sort;
 
 import io.spillway.io.CountingOutputStream;
+import io.spillway.io.NamedFileOutputStream;
 import io.spillway.io.NonClosingOutputStream;
 
 import io.spillway.io.Closeables;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -22,7 +22,8 @@ import scala.reflect.ClassTag$;
  *
  * <p>Usage: {@code beginSegment(); write(k, v)...; endSegment();} once per segment (an empty
  * segment costs no bytes), then {@link #finish()}. On failure call {@link #abort(Throwable)}; the
- * file itself stays tracked by the {@link io.spillway.io.TempFileTracker} that created it.
+ * file itself stays tracked by the {@link io.spillway.io.TempFileTracker} that created it. A
+ * failure to write (a full disk) names the file ({@link NamedFileOutputStream}).
  */
 public final class SegmentedSpillWriter {
 
@@ -55,7 +56,7 @@ public final class SegmentedSpillWriter {
     this.serializer = serializer;
     this.startOffset = append ? spillFile.file().length() : 0L;
     this.fileStream = new CountingOutputStream(
-        new BufferedOutputStream(new FileOutputStream(spillFile.file(), append), fileBufferBytes),
+        new BufferedOutputStream(new NamedFileOutputStream(spillFile.file(), append), fileBufferBytes),
         startOffset);
   }
 

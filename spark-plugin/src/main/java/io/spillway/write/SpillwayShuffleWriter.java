@@ -1,5 +1,6 @@
 package io.spillway.write;
 
+import io.spillway.io.WriteFailures;
 import io.spillway.write.spill.SpillFile;
 import java.io.IOException;
 import java.util.List;
@@ -30,7 +31,9 @@ import scala.Product2;
  *
  * and commit the {@code .data}/{@code .index}/{@code .checksum} files with the partition lengths
  * that go into the {@link MapStatus}. Every page is freed and every temp file deleted in {@link
- * #stop}, whether the task succeeded or not.
+ * #stop}, whether the task succeeded or not. A failure to write (a full disk) names the file:
+ * spill files name themselves, the map output is named here, and what Spark's local-disk writer
+ * leaves of a failed map output is deleted here ({@link LocalDiskMapOutput}).
  */
 public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
   private final Partitioner partitioner;
@@ -95,7 +98,14 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
       if (mover.isPresent()) {
         SpillFile spill = spills.get(0);
         partitionLengths = spill.partitionLengths().clone();
-        mover.get().transferMapSpillFile(spill.file(), partitionLengths, buffer.spillChecksums());
+        try {
+          mover.get().transferMapSpillFile(spill.file(), partitionLengths, buffer.spillChecksums());
+        } catch (IOException e) {
+          throw failedMapOutput(e);
+        } catch (RuntimeException | Error e) {
+          deleteLeftoversOfMapOutput(e);
+          throw e;
+        }
         task.spillFiles().release(spill.file());
       } else {
         ShuffleMapOutputWriter output = newMapOutputWriter();
@@ -119,20 +129,56 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
         task.numPartitions());
   }
 
-  /** Writes the output and commits it, or aborts it with the first failure kept. */
+  /**
+   * Writes the output and commits it, or aborts it with the first failure kept. A failed commit
+   * is aborted too, as the shuffle IO API asks; what Spark's local-disk writer still leaves after
+   * its abort is deleted ({@link LocalDiskMapOutput}).
+   */
   private long[] commitOrAbort(ShuffleMapOutputWriter output, OutputBody body) throws IOException {
-    long[] checksums;
     try {
-      checksums = body.write();
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        output.abort(e);
-      } catch (Exception abortFailure) {
-        e.addSuppressed(abortFailure);
-      }
+      long[] checksums = body.write();
+      return output.commitAllPartitions(checksums).getPartitionLengths();
+    } catch (IOException e) {
+      abortKeeping(output, e);
+      throw failedMapOutput(e);
+    } catch (RuntimeException | Error e) {
+      abortKeeping(output, e);
+      deleteLeftoversOfMapOutput(e);
       throw e;
     }
-    return output.commitAllPartitions(checksums).getPartitionLengths();
+  }
+
+  private static void abortKeeping(ShuffleMapOutputWriter output, Throwable failure) {
+    try {
+      output.abort(failure);
+    } catch (Exception abortFailure) {
+      failure.addSuppressed(abortFailure);
+    }
+  }
+
+  /**
+   * After an I/O error writing the map output: deletes what Spark's local-disk writer left of it
+   * and returns the error to throw, naming the map output and its file.
+   */
+  private IOException failedMapOutput(IOException failure) {
+    String output = "the map output of map " + task.mapId() + " of shuffle " + task.shuffleId();
+    LocalDiskMapOutput files =
+        LocalDiskMapOutput.find(executorComponents, task.shuffleId(), task.mapId());
+    IOException named = WriteFailures.naming(failure, files != null
+        ? output + " (" + files.dataFile().getPath() + ")"
+        : output + " (through " + executorComponents.getClass().getName() + ")");
+    if (files != null) {
+      files.deleteTempFiles(named);
+    }
+    return named;
+  }
+
+  private void deleteLeftoversOfMapOutput(Throwable failure) {
+    LocalDiskMapOutput files =
+        LocalDiskMapOutput.find(executorComponents, task.shuffleId(), task.mapId());
+    if (files != null) {
+      files.deleteTempFiles(failure);
+    }
   }
 
   @FunctionalInterface

@@ -42,6 +42,10 @@ final class InMemoryShuffleOutput implements ShuffleExecutorComponents {
   final Map<Long, MapOutput> committed = new HashMap<>();
   int aborted;
   boolean offerSingleSpillMove = true;
+  /** When set, every write to a partition's stream or channel fails with this message. */
+  String failWritesWith;
+  /** When set, committing a map output fails with this message. */
+  String failCommitWith;
 
   @Override
   public void initializeExecutor(String appId, String execId, Map<String, String> extraConfigs) {}
@@ -100,13 +104,14 @@ final class InMemoryShuffleOutput implements ShuffleExecutorComponents {
         @Override
         public OutputStream openStream() {
           markOpened();
-          return bytes;
+          return failWritesWith == null ? bytes : failingStream();
         }
 
         @Override
         public Optional<WritableByteChannelWrapper> openChannelWrapper() {
           markOpened();
-          WritableByteChannel channel = Channels.newChannel(bytes);
+          WritableByteChannel channel =
+              Channels.newChannel(failWritesWith == null ? bytes : failingStream());
           return Optional.of(new WritableByteChannelWrapper() {
             @Override
             public WritableByteChannel channel() {
@@ -135,9 +140,12 @@ final class InMemoryShuffleOutput implements ShuffleExecutorComponents {
     }
 
     @Override
-    public MapOutputCommitMessage commitAllPartitions(long[] checksums) {
+    public MapOutputCommitMessage commitAllPartitions(long[] checksums) throws IOException {
       if (done) {
         throw new IllegalStateException("committed twice");
+      }
+      if (failCommitWith != null) {
+        throw new IOException(failCommitWith);
       }
       done = true;
       byte[][] bytes = new byte[partitions.length][];
@@ -155,5 +163,19 @@ final class InMemoryShuffleOutput implements ShuffleExecutorComponents {
       done = true;
       aborted++;
     }
+  }
+
+  private OutputStream failingStream() {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException(failWritesWith);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        throw new IOException(failWritesWith);
+      }
+    };
   }
 }

@@ -5,16 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.write.spill.SpillFile;
 import io.spillway.write.merge.MergeStrategy;
+import io.spillway.write.spill.SpillLocation;
+import io.spillway.write.spill.SpillLocationSource;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.scheduler.MapStatus;
+import org.apache.spark.storage.TempShuffleBlockId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,6 +199,84 @@ class SpillwayShuffleWriterTest {
         new SparkConf(false).set("spark.shuffle.unsafe.fastMergeEnabled", "false"));
     harnesses.add(noFastMerge);
     assertEquals(MergeStrategy.SLOW, MergeStrategy.choose(noFastMerge.settings, false));
+  }
+
+  /**
+   * A disk that fills up while spilling: from the third spill on, the spill "file" is a symlink
+   * to Linux's {@code /dev/full}, where every write fails with ENOSPC. The error must say so and
+   * name the spill file; no memory and no file (the symlinks included) may remain.
+   */
+  @Test
+  void fullDiskWhileSpillingNamesTheSpillFileAndLeavesNothing() {
+    Path devFull = Path.of("/dev/full");
+    assumeTrue(Files.isWritable(devFull), "needs Linux's /dev/full");
+    for (boolean kryo : new boolean[] {true, false}) {
+      AtomicInteger spillsCreated = new AtomicInteger();
+      SpillLocationSource healthy = SpillLocationSource.directory(spillDirectory);
+      SpillLocationSource fillsUp = () -> {
+        if (spillsCreated.incrementAndGet() < 3) {
+          return healthy.create();
+        }
+        TempShuffleBlockId blockId = new TempShuffleBlockId(UUID.randomUUID());
+        File link = new File(spillDirectory, blockId.name());
+        Files.createSymbolicLink(link.toPath(), devFull);
+        return new SpillLocation(blockId, link);
+      };
+      WriterHarness harness = new WriterHarness(fillsUp, "lz4", false, kryo,
+          MergeStrategyOption.AUTO, 7, 64,
+          new SparkConf(false).set("spark.shuffle.spill.numElementsForceSpillThreshold", "100"));
+      harnesses.add(harness);
+      List<Tuple2<Object, Object>> records = WriterHarness.randomRecords(5, 1000);
+
+      IOException e = assertThrows(IOException.class,
+          () -> harness.writer.write(harness.feed(records, 0, false)));
+      assertTrue(e.getMessage().contains("No space left on device")
+              && e.getMessage().contains(spillDirectory.getPath() + File.separator + "temp_shuffle_"),
+          () -> "the error must say the disk is full and name the spill file: " + e);
+      assertEquals(2, harness.buffer.spillCount(), "spills written before the disk filled up");
+      assertFalse(harness.writer.stop(false).isDefined());
+      assertTrue(harness.output.committed.isEmpty());
+    }
+  }
+
+  /** A disk that fills up while the map output is written, with and without spills to merge. */
+  @Test
+  void fullDiskWhileWritingTheMapOutputNamesItAndAbortsIt() throws Exception {
+    for (boolean kryo : new boolean[] {true, false}) {
+      for (int spillEvery : new int[] {0, 100}) {
+        WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, kryo,
+            MergeStrategyOption.AUTO, 7, 64, new SparkConf(false));
+        harnesses.add(harness);
+        harness.output.failWritesWith = "No space left on device";
+        List<Tuple2<Object, Object>> records = WriterHarness.randomRecords(6, 1000);
+
+        IOException e = assertThrows(IOException.class,
+            () -> harness.writer.write(harness.feed(records, spillEvery, false)));
+        assertTrue(e.getMessage().contains("No space left on device")
+                && e.getMessage().contains("the map output of map " + WriterHarness.MAP_ID
+                    + " of shuffle " + WriterHarness.SHUFFLE_ID),
+            () -> "the error must say the disk is full and name the map output: " + e);
+        assertEquals(1, harness.output.aborted, "the map output must be aborted");
+        assertFalse(harness.writer.stop(false).isDefined());
+        assertTrue(harness.output.committed.isEmpty());
+      }
+    }
+  }
+
+  /** The shuffle IO API: a map output whose commit fails is aborted before the error goes on. */
+  @Test
+  void failedCommitIsAborted() {
+    WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, true,
+        MergeStrategyOption.AUTO, 7, 64, new SparkConf(false));
+    harnesses.add(harness);
+    harness.output.failCommitWith = "No space left on device";
+    List<Tuple2<Object, Object>> records = WriterHarness.randomRecords(7, 1000);
+
+    IOException e = assertThrows(IOException.class,
+        () -> harness.writer.write(harness.feed(records, 100, false)));
+    assertTrue(e.getMessage().contains("the map output of map " + WriterHarness.MAP_ID), e::toString);
+    assertEquals(1, harness.output.aborted, "the failed commit must be aborted");
+    assertFalse(harness.writer.stop(false).isDefined());
   }
 
   private WriterHarness roundTrip(boolean kryo, MergeStrategyOption strategy, String codec,

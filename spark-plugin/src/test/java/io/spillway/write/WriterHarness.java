@@ -57,6 +57,13 @@ final class WriterHarness {
    */
   WriterHarness(File spillDirectory, String codec, boolean encryption, boolean kryo,
       MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
+    this(SpillLocationSource.directory(spillDirectory), codec, encryption, kryo, strategy,
+        numPartitions, maxOpenFiles, extraConf);
+  }
+
+  /** A harness whose spill files come from {@code spillSource}. */
+  WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption, boolean kryo,
+      MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
     conf = new SparkConf(false)
         .set("spark.shuffle.compress", String.valueOf(!codec.equals("none")))
         .set("spark.io.compression.codec", codec.equals("none") ? "lz4" : codec)
@@ -68,7 +75,7 @@ final class WriterHarness {
     serializerManager = new SerializerManager(serializer, conf, key);
     memoryManager = new TestMemoryManager(conf);
     taskMemoryManager = new TaskMemoryManager(memoryManager, 0);
-    tracker = new TempFileTracker<>(SpillLocationSource.directory(spillDirectory));
+    tracker = new TempFileTracker<>(spillSource);
     this.numPartitions = numPartitions;
     settings = WriteSettings.fromSparkConf(conf).withMergeStrategy(strategy)
         .withMaxOpenFiles(maxOpenFiles);

@@ -6,8 +6,10 @@ import io.spillway.io.Channels;
 import io.spillway.io.Closeables;
 import io.spillway.io.CountingOutputStream;
 import io.spillway.io.ChannelWriteBuffer;
+import io.spillway.io.NamedFileOutputStream;
 import io.spillway.io.SequentialSegmentReader;
 import io.spillway.io.NonClosingOutputStream;
+import io.spillway.io.WriteFailures;
 import io.spillway.write.spill.PartitionChecksums;
 import io.spillway.write.spill.SpillFile;
 import io.spillway.write.spill.SpillLocation;
@@ -179,7 +181,12 @@ public final class SpillMerger {
         mergeRound(run, target, partitionId -> location.blockId(), true);
         long records = run.stream().mapToLong(SpillFile::records).sum();
         merged.add(target.finish(records, run.get(0).format()));
-      } catch (IOException | RuntimeException | Error e) {
+      } catch (IOException e) {
+        // transferTo writes through the channel, which NamedFileOutputStream does not cover
+        IOException named = WriteFailures.naming(e, location.file());
+        Closeables.closeWhileFailing(target, named);
+        throw named;
+      } catch (RuntimeException | Error e) {
         Closeables.closeWhileFailing(target, e);
         throw e;
       }
@@ -405,7 +412,7 @@ public final class SpillMerger {
 
     IntermediateSpillTarget(SpillLocation location, int numPartitions) throws IOException {
       this.location = location;
-      this.file = new FileOutputStream(location.file());
+      this.file = new NamedFileOutputStream(location.file(), false);
       this.channel = file.getChannel();
       this.partitionLengths = new long[numPartitions];
     }

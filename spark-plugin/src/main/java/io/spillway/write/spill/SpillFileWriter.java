@@ -1,9 +1,9 @@
 package io.spillway.write.spill;
 
 import io.spillway.io.CountingOutputStream;
+import io.spillway.io.NamedFileOutputStream;
 import io.spillway.io.NonClosingOutputStream;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.CheckedOutputStream;
@@ -18,6 +18,8 @@ import org.apache.spark.serializer.SerializerManager;
  * OUTPUT:      record bytes -> compress -> encrypt -> [partition checksum] -> count -> buffer -> file
  * SERIALIZED:  record bytes --------------------------------------------> count -> buffer -> file
  * </pre>
+ *
+ * A failure to write (a full disk) names the spill file ({@link NamedFileOutputStream}).
  *
  * The checksum sees the bytes as stored, like Spark's {@code .checksum} files: updating the same
  * per-partition {@link Checksum} across all of a task's spills, in spill order, yields the
@@ -47,7 +49,7 @@ public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
     this.serializerManager = serializerManager;
     this.format = format;
     this.partitionChecksums = partitionChecksums;
-    this.fileStream = new FileOutputStream(location.file());
+    this.fileStream = new NamedFileOutputStream(location.file(), false);
     this.fileBytes = new CountingOutputStream(new BufferedOutputStream(fileStream, bufferSizeBytes));
     this.partitionLengths = new long[numPartitions];
   }

@@ -1,0 +1,62 @@
+package io.spillway.io;
+
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.IOException;
+
+/**
+ * A {@link FileOutputStream} whose write and close failures name the file
+ * ({@link WriteFailures}): a full disk is reported with the path that could not be written,
+ * also when the failure travels up through a compression codec or a serializer that wraps it.
+ * Opening failures already name the file ({@link FileNotFoundException}). Writes through
+ * {@link #getChannel()} are not covered.
+ */
+public final class NamedFileOutputStream extends FileOutputStream {
+  private final File file;
+
+  public NamedFileOutputStream(File file, boolean append) throws FileNotFoundException {
+    super(file, append);
+    this.file = file;
+  }
+
+  public File file() {
+    return file;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    try {
+      super.write(b);
+    } catch (IOException e) {
+      throw WriteFailures.naming(e, file);
+    }
+  }
+
+  @Override
+  public void write(byte[] bytes) throws IOException {
+    try {
+      super.write(bytes);
+    } catch (IOException e) {
+      throw WriteFailures.naming(e, file);
+    }
+  }
+
+  @Override
+  public void write(byte[] bytes, int offset, int length) throws IOException {
+    try {
+      super.write(bytes, offset, length);
+    } catch (IOException e) {
+      throw WriteFailures.naming(e, file);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      super.close();
+    } catch (IOException e) {
+      throw WriteFailures.naming(e, file);
+    }
+  }
+}
