@@ -10,6 +10,9 @@ import java.nio.file.Paths;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.spillway.it.ItConfig;
 import org.apache.spark.SparkConf;
@@ -28,14 +31,27 @@ final class EdgeSupport {
 
   private EdgeSupport() {}
 
-  /** A new, empty directory under {@code target/edge} for one test or one SparkContext. */
+  /**
+   * A new, empty directory under {@code target/edge} for one test or one SparkContext. Directories
+   * of the same name left by earlier test JVMs are deleted first, so they do not pile up; those of
+   * this JVM stay until it ends, for a look after a failure.
+   */
   static Path freshDirectory(String name) {
-    Path directory = TARGET.resolve("edge").resolve(
-        name + "-" + ProcessHandle.current().pid() + "-" + DIRECTORIES.incrementAndGet());
+    Path parent = TARGET.resolve("edge");
+    String thisJvm = name + "-" + ProcessHandle.current().pid() + "-";
+    Path directory = parent.resolve(thisJvm + DIRECTORIES.incrementAndGet());
     try {
-      if (Files.exists(directory)) {
-        FileCensus.deleteRecursively(directory);
+      Files.createDirectories(parent);
+      try (Stream<Path> earlier = Files.list(parent)) {
+        for (Path old : earlier.collect(Collectors.toList())) {
+          String oldName = old.getFileName().toString();
+          if (oldName.matches(Pattern.quote(name) + "-\\d+-\\d+")
+              && !oldName.startsWith(thisJvm)) {
+            FileCensus.deleteRecursively(old);
+          }
+        }
       }
+      FileCensus.deleteRecursively(directory);
       Files.createDirectories(directory);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
