@@ -13,6 +13,10 @@ import org.apache.spark.io.CompressionCodec$;
  * so that defaults and units are exactly Spark's, and the combiners' settings from Spillway's
  * entries.
  */
+/**
+ * @param blocksDecoded whether fetched shuffle blocks pass a decompressing or decrypting stream
+ *     ({@code spark.shuffle.compress} or {@code spark.io.encryption.enabled})
+ */
 record ReadSettings(
     long maxBytesInFlight,
     int maxRequestsInFlight,
@@ -24,6 +28,7 @@ record ReadSettings(
     boolean checksumEnabled,
     String checksumAlgorithm,
     boolean batchFetchPossible,
+    boolean blocksDecoded,
     MergerSettings mergerSettings) {
 
   /** Fewest open files an external sort works with: two runs in, one out. */
@@ -49,6 +54,7 @@ record ReadSettings(
         get(conf, keys.SHUFFLE_CHECKSUM_ENABLED()),
         get(conf, keys.SHUFFLE_CHECKSUM_ALGORITHM()),
         batchFetchPossible,
+        compressed || (Boolean) get(conf, keys.IO_ENCRYPTION_ENABLED()),
         mergerSettings(conf));
   }
 

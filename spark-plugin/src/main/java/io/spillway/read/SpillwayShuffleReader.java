@@ -90,6 +90,28 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
         env.serializerManager(), env.blockManager(), tracker, env.conf(), batchFetchRequested);
   }
 
+  /**
+   * The fetched block's stream, decompressed and decrypted. A local block's stream is an
+   * unbuffered file read, and a codec reads each frame's small header and body separately: with
+   * many spills a block holds hundreds of tiny frames (one per spill), a system call each. A
+   * buffer below the codec turns them into a few large reads; it is added only when a codec or
+   * cipher is there, so the fetcher still sees an unwrapped stream as unwrapped (it decides its
+   * corruption checks on that).
+   */
+  private java.io.InputStream decodingStream(BlockId blockId, java.io.InputStream stream) {
+    if (!settings.blocksDecoded()) {
+      return serializerManager.wrapStream(blockId, stream);
+    }
+    return serializerManager.wrapStream(blockId,
+        new java.io.BufferedInputStream(stream, DECODE_BUFFER_BYTES));
+  }
+
+  /**
+   * Read buffer under a block's codec: a codec's block reads (LZ4's 32 KiB blocks, for one) at
+   * least this large skip it, so it only gathers the small reads.
+   */
+  private static final int DECODE_BUFFER_BYTES = 16 * 1024;
+
   @Override
   @SuppressWarnings("unchecked")
   public Iterator<Product2<K, C>> read() {
@@ -102,7 +124,7 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
         blockManager,
         mapOutputTracker,
         blocksByAddress,
-        (blockId, stream) -> serializerManager.wrapStream(blockId, stream),
+        this::decodingStream,
         settings.maxBytesInFlight(),
         settings.maxRequestsInFlight(),
         settings.maxBlocksInFlightPerAddress(),

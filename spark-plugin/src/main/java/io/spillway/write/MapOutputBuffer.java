@@ -56,6 +56,9 @@ public interface MapOutputBuffer<K, V> {
   /** The most spill files the last merge had open at once. */
   int mostSpillFilesOpen();
 
+  /** The format of this task's spills; null before the first spill. */
+  io.spillway.write.spill.SpillFile.SegmentFormat spillFormat();
+
   /** Forces the records in memory into a spill file now (tests and benchmarks). */
   void forceSpill() throws IOException;
 

@@ -96,6 +96,11 @@ public final class ObjectMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K
   }
 
   @Override
+  long bytesInMemory() {
+    return estimatedBytes();
+  }
+
+  @Override
   int recordsInMemory() {
     return size;
   }

@@ -2,7 +2,9 @@ package io.spillway.write;
 
 import io.spillway.io.ExposedByteArrayOutputStream;
 import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.config.MergeStrategyOption;
 import io.spillway.write.merge.SpillMerger;
+import io.spillway.write.spill.SpillFile;
 import io.spillway.write.sort.PackedRecordPointer;
 import io.spillway.write.sort.PageSorter;
 import io.spillway.write.spill.PartitionSink;
@@ -58,6 +60,26 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   @Override
   int recordsInMemory() {
     return sorter.numRecords();
+  }
+
+  @Override
+  long bytesInMemory() {
+    return sorter.dataBytes();
+  }
+
+  /**
+   * SERIALIZED when the merge is Spillway's to choose ({@code spark.spillway.merge.strategy=auto}),
+   * the output is compressed and not encrypted (a cipher stream per segment would be needed
+   * anyway), and the average segment, bytes over min(partitions, records), is small.
+   */
+  @Override
+  SpillFile.SegmentFormat chooseSegmentFormat(long bytesInMemory, int recordsInMemory) {
+    boolean allowed = task.settings().mergeStrategy() == MergeStrategyOption.AUTO
+        && task.settings().compressShuffle()
+        && !task.serializerManager().encryptionEnabled();
+    long segments = Math.max(1, Math.min(task.numPartitions(), recordsInMemory));
+    return allowed && bytesInMemory / segments < SERIALIZED_SEGMENT_BYTES
+        ? SpillFile.SegmentFormat.SERIALIZED : SpillFile.SegmentFormat.OUTPUT;
   }
 
   @Override

@@ -23,8 +23,9 @@ import scala.Product2;
  *
  * <pre>
  *   nothing spilled  -> write the in-memory records straight to the map output
- *   one spill        -> move the spill file into place (SingleSpillShuffleMapOutputWriter)
- *   several spills   -> merge them (transferTo | fileStream | slow, bounded open files)
+ *   one spill        -> move the spill file into place (SingleSpillShuffleMapOutputWriter),
+ *                       unless its segments are SERIALIZED: then merge it (one compressing pass)
+ *   several spills   -> merge them (transferTo | fileStream | slow | compress, bounded open files)
  * </pre>
  *
  * and commit the {@code .data}/{@code .index}/{@code .checksum} files with the partition lengths
@@ -86,7 +87,9 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     } else {
       buffer.spillRemaining();
       spills = buffer.spills();
+      // a SERIALIZED spill still needs its compressing pass: only an OUTPUT spill can be moved
       Optional<SingleSpillShuffleMapOutputWriter> mover = spills.size() == 1
+          && spills.get(0).format() == SpillFile.SegmentFormat.OUTPUT
           ? executorComponents.createSingleFileMapOutputWriter(task.shuffleId(), task.mapId())
           : Optional.empty();
       if (mover.isPresent()) {

@@ -49,6 +49,9 @@ public final class BenchmarkRun {
     try {
       spark = SparkSession.builder().config(conf).getOrCreate();
       spark.sparkContext().setLogLevel("WARN");
+      // Spillway's merge summary lines ("Merged N spills ... ms"), parsed from the run log
+      org.apache.logging.log4j.core.config.Configurator.setLevel(
+          "io.spillway.write.SpillingMapOutputBuffer", org.apache.logging.log4j.Level.INFO);
       result.setProperty("sparkVersion", spark.version());
       result.setProperty("executionMemoryBytes", Long.toString(executionPoolBytes(spark)));
       if (jvmWarmupFraction > 0) {
@@ -60,14 +63,20 @@ public final class BenchmarkRun {
       RunMetrics metrics = new RunMetrics();
       spark.sparkContext().addSparkListener(metrics);
 
+      System.err.println(MEASURED_MARKER);
+      System.err.flush();
+      long cpuStart = processCpuNanos();
       long start = System.nanoTime();
       String checksum = workload.job().run(spark, records);
       long wallNanos = System.nanoTime() - start;
+      long cpuNanos = processCpuNanos() - cpuStart;
       spark.sparkContext().listenerBus().waitUntilEmpty();
 
       result.setProperty("status", "OK");
       result.setProperty("checksum", checksum);
       result.setProperty("wallMs", Double.toString(wallNanos / 1e6));
+      // all threads of this JVM (tasks, GC, JIT; in local-cluster mode only the driver's)
+      result.setProperty("processCpuMs", Double.toString(cpuNanos / 1e6));
       synchronized (metrics) {
         result.setProperty("tasks", Long.toString(metrics.tasks));
         result.setProperty("failedTasks", Long.toString(metrics.failedTasks));
@@ -78,6 +87,11 @@ public final class BenchmarkRun {
         result.setProperty("spillTasks", Long.toString(metrics.spillTasks));
         result.setProperty("peakExecutionMemory", Long.toString(metrics.peakExecutionMemory));
         result.setProperty("jvmGcTimeMs", Long.toString(metrics.jvmGcTimeMs));
+        result.setProperty("taskCpuMs", Long.toString(metrics.taskCpuNanos / 1_000_000));
+        result.setProperty("mapTaskMs", Long.toString(metrics.mapTaskMs));
+        result.setProperty("otherTaskMs", Long.toString(metrics.otherTaskMs));
+        result.setProperty("shuffleWriteMs", Long.toString(metrics.shuffleWriteNanos / 1_000_000));
+        result.setProperty("fetchWaitMs", Long.toString(metrics.fetchWaitMs));
       }
     } catch (Throwable t) {
       result.setProperty("status", "FAILED");
@@ -96,6 +110,17 @@ public final class BenchmarkRun {
       }
     }
     System.exit(0);
+  }
+
+  /** Printed to the run log before the measured job: log lines after it belong to that job. */
+  static final String MEASURED_MARKER = "=== spillway-benchmark: measured job starts ===";
+
+  /** CPU time of every thread of this JVM so far. */
+  static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime() : 0L;
   }
 
   static SparkConf sparkConf(String master, String manager, long systemMemoryMiB) {

@@ -198,6 +198,28 @@ final class Report {
           .append(" | ").append(pair(r, "jvmGcTimeMs", false)).append(" |\n");
     }
 
+    md.append("\nWhere the time goes (medians; built-in / Spillway). Process CPU is every thread of "
+        + "the run's JVM during the measured job (tasks, GC, JIT; the driver only, on a "
+        + "local-cluster), a steadier measure than wall time on a loaded machine; CPU ratio = "
+        + "built-in / Spillway. Task times are sums of executorRunTime over map tasks and over the "
+        + "other (reduce/result) tasks; shuffle write time is Spark's writeTime metric; fetch wait "
+        + "is the reducers' fetchWaitTime. Merges: Spillway's map-side spill merges in the measured "
+        + "job (from its log; local mode): merges (spills merged), total merge time, the most "
+        + "spill files one merge had open.\n\n");
+    md.append("| workload | process CPU s | CPU ratio | map task s | reduce task s "
+        + "| shuffle write s | fetch wait s | Spillway merges (spills), time, most files open |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
+    for (WorkloadResult r : results) {
+      md.append("| ").append(r.workload.name())
+          .append(" | ").append(secondsPair(r, "processCpuMs"))
+          .append(" | ").append(cpuRatio(r))
+          .append(" | ").append(secondsPair(r, "mapTaskMs"))
+          .append(" | ").append(secondsPair(r, "otherTaskMs"))
+          .append(" | ").append(secondsPair(r, "shuffleWriteMs"))
+          .append(" | ").append(secondsPair(r, "fetchWaitMs"))
+          .append(" | ").append(merges(r)).append(" |\n");
+    }
+
     md.append("\nWorkloads (sizes at this scale):\n\n");
     for (WorkloadResult r : results) {
       md.append("- `").append(r.workload.name()).append("`: ").append(r.workload.description())
@@ -269,6 +291,37 @@ final class Report {
     return bytes ? mib((long) v) : String.format(Locale.ROOT, "%,.0f ms", v);
   }
 
+  static String secondsPair(WorkloadResult r, String key) {
+    return secondsOf(r, r.builtIn, key) + " / " + secondsOf(r, r.spillway, key);
+  }
+
+  static String secondsOf(WorkloadResult r, List<Run> runs, String key) {
+    if (runs.stream().noneMatch(x -> x.ok() && x.get(key) != null)) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f", r.median(runs, x -> x.number(key)) / 1000);
+  }
+
+  static String cpuRatio(WorkloadResult r) {
+    if (r.mismatch != null || !WorkloadResult.allOk(r.builtIn) || !WorkloadResult.allOk(r.spillway)
+        || r.builtIn.stream().anyMatch(x -> x.get("processCpuMs") == null)
+        || r.spillway.stream().anyMatch(x -> x.get("processCpuMs") == null)) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, "%.2f", r.median(r.builtIn, x -> x.number("processCpuMs"))
+        / r.median(r.spillway, x -> x.number("processCpuMs")));
+  }
+
+  static String merges(WorkloadResult r) {
+    List<Run> runs = r.spillway.stream().filter(x -> x.ok() && x.get("merges") != null).toList();
+    if (runs.isEmpty()) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.0f (%.0f), %.2f s, %.0f",
+        r.median(runs, x -> x.number("merges")), r.median(runs, x -> x.number("mergedSpills")),
+        r.median(runs, x -> x.number("mergeMs")) / 1000, r.median(runs, x -> x.number("mostFilesOpen")));
+  }
+
   static String spillTasks(WorkloadResult r, List<Run> runs) {
     if (runs.stream().noneMatch(Run::ok)) {
       return "-";
@@ -320,7 +373,9 @@ final class Report {
   static String csv(List<WorkloadResult> results) {
     String[] columns = {"workload", "manager", "status", "records", "wallMs", "checksum", "tasks",
         "failedTasks", "shuffleBytesWritten", "shuffleRecordsWritten", "memoryBytesSpilled",
-        "diskBytesSpilled", "spillTasks", "peakExecutionMemory", "jvmGcTimeMs", "error"};
+        "diskBytesSpilled", "spillTasks", "peakExecutionMemory", "jvmGcTimeMs", "processCpuMs",
+        "taskCpuMs", "mapTaskMs", "otherTaskMs", "shuffleWriteMs", "fetchWaitMs", "merges",
+        "mergedSpills", "mergeMs", "mostFilesOpen", "error"};
     StringBuilder csv = new StringBuilder(String.join(",", columns)).append('\n');
     for (WorkloadResult r : results) {
       for (Run run : concat(r.builtIn, r.spillway)) {

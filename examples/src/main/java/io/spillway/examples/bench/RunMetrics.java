@@ -25,6 +25,14 @@ public final class RunMetrics extends SparkListener {
   public long spillTasks;
   public long peakExecutionMemory;
   public long jvmGcTimeMs;
+  /** Sum of the tasks' executorCpuTime. */
+  public long taskCpuNanos;
+  /** Sum of executorRunTime of shuffle map tasks and of all other tasks. */
+  public long mapTaskMs;
+  public long otherTaskMs;
+  /** Sums of the shuffle write time (spills not included: Spark counts them elsewhere) and fetch wait. */
+  public long shuffleWriteNanos;
+  public long fetchWaitMs;
 
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
@@ -45,5 +53,13 @@ public final class RunMetrics extends SparkListener {
     }
     peakExecutionMemory = Math.max(peakExecutionMemory, metrics.peakExecutionMemory());
     jvmGcTimeMs += metrics.jvmGCTime();
+    taskCpuNanos += metrics.executorCpuTime();
+    if ("ShuffleMapTask".equals(taskEnd.taskType())) {
+      mapTaskMs += metrics.executorRunTime();
+    } else {
+      otherTaskMs += metrics.executorRunTime();
+    }
+    shuffleWriteNanos += metrics.shuffleWriteMetrics().writeTime();
+    fetchWaitMs += metrics.shuffleReadMetrics().fetchWaitTime();
   }
 }

@@ -118,6 +118,42 @@ public final class SpillwayBenchmark {
     System.out.println("Wrote " + out.resolve("latest.md") + ", latest.png, latest.csv; run logs in " + logs);
   }
 
+  private static final java.util.regex.Pattern MERGED = java.util.regex.Pattern.compile(
+      "Merged (\\d+) spills .* in (\\d+) round\\(s\\), at most (\\d+) files open, (\\d+) ms");
+
+  /**
+   * Spillway's merge summaries of the measured job, from the run log (lines logged by
+   * {@code SpillingMapOutputBuffer} after {@link BenchmarkRun#MEASURED_MARKER}): number of merges,
+   * total merge time and the most spill files one merge had open. Local mode only: executors of
+   * a local-cluster log elsewhere. Spark's built-in writers log no such summary.
+   */
+  static void mergeStats(Path log, Properties p) throws IOException {
+    long merges = 0;
+    long mergeMs = 0;
+    long mostOpen = 0;
+    long spills = 0;
+    boolean measured = false;
+    for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+      if (line.contains(BenchmarkRun.MEASURED_MARKER)) {
+        measured = true;
+        continue;
+      }
+      java.util.regex.Matcher m = measured ? MERGED.matcher(line) : null;
+      if (m != null && m.find()) {
+        merges++;
+        spills += Long.parseLong(m.group(1));
+        mostOpen = Math.max(mostOpen, Long.parseLong(m.group(3)));
+        mergeMs += Long.parseLong(m.group(4));
+      }
+    }
+    if (measured && !p.getProperty("manager", "").equals(BUILT_IN)) {
+      p.setProperty("merges", Long.toString(merges));
+      p.setProperty("mergedSpills", Long.toString(spills));
+      p.setProperty("mergeMs", Long.toString(mergeMs));
+      p.setProperty("mostFilesOpen", Long.toString(mostOpen));
+    }
+  }
+
   static String label(String manager) {
     return manager.equals(BUILT_IN) ? "built-in" : "Spillway";
   }
@@ -135,6 +171,16 @@ public final class SpillwayBenchmark {
     // (the JVM prints "Terminating due to java.lang.OutOfMemoryError: ...", reported as the error).
     command.add("-XX:+ExitOnOutOfMemoryError");
     command.addAll(moduleFlags());
+    // extra options for the run JVMs, e.g. a profiler:
+    // SPILLWAY_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/{run}.jfr"; {run} becomes
+    // the run's log name (workload, manager and run number), one recording per run
+    String extra = System.getenv("SPILLWAY_BENCH_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      String run = log.getFileName().toString().replaceFirst("\\.log$", "");
+      for (String option : extra.trim().split("\\s+")) {
+        command.add(option.replace("{run}", run));
+      }
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(BenchmarkRun.class.getName());
@@ -170,6 +216,9 @@ public final class SpillwayBenchmark {
       }
     }
     p.setProperty("log", log.toString());
+    if ("OK".equals(p.getProperty("status"))) {
+      mergeStats(log, p);
+    }
     return new Report.Run(BenchmarkRun.asMap(p));
   }
 

@@ -15,7 +15,20 @@ public enum MergeStrategy {
    */
   FILE_STREAM,
   /** Decrypt, decompress, recompress and re-encrypt: for codecs that cannot concatenate. */
-  SLOW;
+  SLOW,
+  /**
+   * For SERIALIZED spills (uncompressed segments): each partition's segments are concatenated
+   * and compressed (and encrypted) once, as one stream. Never chosen by {@link #choose}: the
+   * spills' format decides, see {@link #forSpills}.
+   */
+  COMPRESS;
+
+  /** The strategy for a task's spills: COMPRESS for SERIALIZED ones, {@link #choose} otherwise. */
+  public static MergeStrategy forSpills(io.spillway.write.spill.SpillFile.SegmentFormat format,
+      WriteSettings settings, boolean encryptionEnabled) {
+    return format == io.spillway.write.spill.SpillFile.SegmentFormat.SERIALIZED
+        ? COMPRESS : choose(settings, encryptionEnabled);
+  }
 
   /**
    * Spark's conditions ({@code UnsafeShuffleWriter.mergeSpillsUsingStandardWriter}):

@@ -5,7 +5,8 @@ import io.spillway.config.WriteSettings;
 import io.spillway.io.Channels;
 import io.spillway.io.Closeables;
 import io.spillway.io.CountingOutputStream;
-import io.spillway.io.FileSegmentInputStream;
+import io.spillway.io.ChannelWriteBuffer;
+import io.spillway.io.SequentialSegmentReader;
 import io.spillway.io.NonClosingOutputStream;
 import io.spillway.write.spill.PartitionChecksums;
 import io.spillway.write.spill.SpillFile;
@@ -49,9 +50,20 @@ public final class SpillMerger {
   private final SerializerManager serializerManager;
   private final TempFileTracker<SpillLocation> tracker;
   private final int numPartitions;
-  private final MergeStrategy strategy;
+  /** The strategy of the current merge; set by {@link #merge} from the spills' format. */
+  private MergeStrategy strategy;
   private final SerializerInstance reserializer;
   private final boolean encryptionEnabled;
+  /**
+   * Segments at least this long are copied with transferTo; shorter ones through the buffers.
+   * Below a few hundred KiB the system call (and, when the kernel refuses file-to-file sendfile,
+   * the JDK's mmap/munmap fallback) costs more than a copy through the heap.
+   */
+  static final long DIRECT_TRANSFER_BYTES = 256 * 1024;
+  /** Output buffer of size-preserving merges; one per merger, retargeted per partition. */
+  private final ChannelWriteBuffer writeBuffer;
+  /** Copy buffer of the decoding merges. */
+  private final byte[] copyBuffer;
   private int mostFilesOpen;
   private int rounds;
 
@@ -81,6 +93,8 @@ public final class SpillMerger {
     this.numPartitions = numPartitions;
     this.encryptionEnabled = serializerManager.encryptionEnabled();
     this.reserializer = reserializer;
+    this.writeBuffer = new ChannelWriteBuffer(Math.max(64 * 1024, settings.fileBufferSizeBytes()));
+    this.copyBuffer = new byte[Math.max(8192, settings.fileBufferSizeBytes())];
     this.strategy = reserializer != null ? MergeStrategy.SLOW
         : MergeStrategy.choose(settings, encryptionEnabled);
   }
@@ -117,18 +131,30 @@ public final class SpillMerger {
    */
   public long[] merge(List<SpillFile> spills, ShuffleMapOutputWriter output, int shuffleId,
       long mapId, Checksum[] accumulatedChecksums) throws IOException {
+    SpillFile.SegmentFormat format = spills.isEmpty() ? SpillFile.SegmentFormat.OUTPUT
+        : spills.get(0).format();
+    for (SpillFile spill : spills) {
+      if (spill.format() != format) {
+        throw new IllegalArgumentException("Spills of one task must share a segment format: "
+            + format + " and " + spill.format());
+      }
+    }
+    if (reserializer == null) {
+      strategy = MergeStrategy.forSpills(format, settings, encryptionEnabled);
+    }
     List<SpillFile> remaining = new ArrayList<>(spills);
     while (remaining.size() > settings.maxOpenFiles()) {
       remaining = mergeIntermediateRound(remaining);
     }
-    boolean checksumsOn = accumulatedChecksums.length > 0;
+    boolean checksumsOn = settings.checksumEnabled();
     boolean freshChecksums = checksumsOn
         && (reserializer != null || !strategy.preservesBytes(encryptionEnabled));
     Checksum[] outputChecksums = freshChecksums
         ? PartitionChecksums.create(true, settings.checksumAlgorithm(), numPartitions)
         : new Checksum[0];
     MergeTarget target = mapOutputTarget(output, outputChecksums);
-    mergeRound(remaining, target, partitionId -> new ShuffleBlockId(shuffleId, mapId, partitionId));
+    mergeRound(remaining, target, partitionId -> new ShuffleBlockId(shuffleId, mapId, partitionId),
+        false);
     for (SpillFile spill : remaining) {
       tracker.delete(spill.file());
     }
@@ -150,9 +176,9 @@ public final class SpillMerger {
       SpillLocation location = tracker.create();
       IntermediateSpillTarget target = new IntermediateSpillTarget(location, numPartitions);
       try {
-        mergeRound(run, target, partitionId -> location.blockId());
+        mergeRound(run, target, partitionId -> location.blockId(), true);
         long records = run.stream().mapToLong(SpillFile::records).sum();
-        merged.add(target.finish(records));
+        merged.add(target.finish(records, run.get(0).format()));
       } catch (IOException | RuntimeException | Error e) {
         Closeables.closeWhileFailing(target, e);
         throw e;
@@ -166,14 +192,17 @@ public final class SpillMerger {
 
   /** One round: every partition of every spill in {@code spills}, in order, into {@code target}. */
   private void mergeRound(List<SpillFile> spills, MergeTarget target,
-      java.util.function.IntFunction<BlockId> outputBlockIds) throws IOException {
+      java.util.function.IntFunction<BlockId> outputBlockIds, boolean intermediate)
+      throws IOException {
     rounds++;
-    List<FileChannel> channels = new ArrayList<>(spills.size());
+    List<SequentialSegmentReader> readers = new ArrayList<>(spills.size());
     try {
       for (SpillFile spill : spills) {
-        channels.add(FileChannel.open(spill.file().toPath(), StandardOpenOption.READ));
+        readers.add(new SequentialSegmentReader(
+            FileChannel.open(spill.file().toPath(), StandardOpenOption.READ),
+            settings.fileBufferSizeBytes()));
       }
-      mostFilesOpen = Math.max(mostFilesOpen, channels.size());
+      mostFilesOpen = Math.max(mostFilesOpen, readers.size());
       long[][] offsets = new long[spills.size()][];
       for (int s = 0; s < spills.size(); s++) {
         offsets[s] = spills.get(s).partitionOffsets();
@@ -188,36 +217,57 @@ public final class SpillMerger {
         }
         try (MergeTarget.PartitionOutput out = target.openPartition(p)) {
           if (reserializer != null) {
-            reserialize(spills, channels, offsets, p, out, outputBlockIds.apply(p));
+            reserialize(spills, readers, offsets, p, out, outputBlockIds.apply(p));
             continue;
           }
           switch (strategy) {
-            case TRANSFER_TO -> copyWithTransferTo(spills, channels, offsets, p, out);
-            case FILE_STREAM -> copyWithStreams(spills, channels, offsets, p, out, false,
+            case TRANSFER_TO -> copyWithTransferTo(spills, readers, offsets, p, out);
+            case FILE_STREAM -> copyWithStreams(spills, readers, offsets, p, out, false,
                 outputBlockIds.apply(p));
-            case SLOW -> copyWithStreams(spills, channels, offsets, p, out, true,
+            case SLOW -> copyWithStreams(spills, readers, offsets, p, out, true,
                 outputBlockIds.apply(p));
+            case COMPRESS -> {
+              if (intermediate) {
+                // SERIALIZED segments concatenate as they are; compression waits for the output
+                copyWithTransferTo(spills, readers, offsets, p, out);
+              } else {
+                compressOnce(spills, readers, offsets, p, out, outputBlockIds.apply(p));
+              }
+            }
             default -> throw new IllegalStateException("Unknown strategy " + strategy);
           }
         }
       }
     } finally {
-      Closeables.closeAll(channels);
+      Closeables.closeAll(readers);
     }
   }
 
-  private void copyWithTransferTo(List<SpillFile> spills, List<FileChannel> channels,
+  /**
+   * Byte-for-byte concatenation. Segments of at least {@link #DIRECT_TRANSFER_BYTES} go through
+   * {@code FileChannel.transferTo} (no copy through the heap); smaller ones, the common case with
+   * many spills, are gathered through the spill's read buffer and {@link #writeBuffer} and written
+   * in large calls: a system call (or an mmap/munmap pair, see {@link SequentialSegmentReader})
+   * per tiny segment costs more than copying it.
+   */
+  private void copyWithTransferTo(List<SpillFile> spills, List<SequentialSegmentReader> readers,
       long[][] offsets, int partitionId, MergeTarget.PartitionOutput out) throws IOException {
     WritableByteChannel channel = out.channel();
-    if (channel == null) {
-      channel = java.nio.channels.Channels.newChannel(out.stream());
-    }
+    OutputStream small = channel != null ? writeBuffer.target(channel) : out.stream();
     for (int s = 0; s < spills.size(); s++) {
       long length = spills.get(s).partitionLengths()[partitionId];
-      if (length > 0) {
-        Channels.transferFully(channels.get(s), offsets[s][partitionId], length, channel);
+      if (length == 0) {
+        continue;
+      }
+      long position = offsets[s][partitionId];
+      if (channel != null && length >= DIRECT_TRANSFER_BYTES) {
+        small.flush();
+        Channels.transferFully(readers.get(s).channel(), position, length, channel);
+      } else {
+        readers.get(s).copyTo(position, length, small);
       }
     }
+    small.flush();
   }
 
   /**
@@ -225,14 +275,13 @@ public final class SpillMerger {
    * are (decrypting each segment and re-encrypting the partition when encryption is on); with
    * it, each segment is fully unwrapped and the partition wrapped again as one stream.
    */
-  private void copyWithStreams(List<SpillFile> spills, List<FileChannel> channels,
+  private void copyWithStreams(List<SpillFile> spills, List<SequentialSegmentReader> readers,
       long[][] offsets, int partitionId, MergeTarget.PartitionOutput out, boolean decode,
       BlockId outputBlockId) throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
     OutputStream partitionStream = decode
         ? serializerManager.wrapStream(outputBlockId, raw)
         : (encryptionEnabled ? serializerManager.wrapForEncryption(raw) : raw);
-    byte[] buffer = new byte[Math.max(8192, settings.fileBufferSizeBytes())];
     try {
       for (int s = 0; s < spills.size(); s++) {
         SpillFile spill = spills.get(s);
@@ -240,17 +289,17 @@ public final class SpillMerger {
         if (length == 0) {
           continue;
         }
-        InputStream segment = new FileSegmentInputStream(channels.get(s), offsets[s][partitionId],
-            length, settings.fileBufferSizeBytes());
-        if (decode) {
-          segment = serializerManager.wrapStream(spill.blockId(), segment);
-        } else if (encryptionEnabled) {
-          segment = serializerManager.wrapForEncryption(segment);
+        if (!decode && !encryptionEnabled) {
+          readers.get(s).copyTo(offsets[s][partitionId], length, partitionStream);
+          continue;
         }
+        InputStream segment = readers.get(s).open(offsets[s][partitionId], length);
+        segment = decode ? serializerManager.wrapStream(spill.blockId(), segment)
+            : serializerManager.wrapForEncryption(segment);
         try (InputStream in = segment) {
           int n;
-          while ((n = in.read(buffer)) > 0) {
-            partitionStream.write(buffer, 0, n);
+          while ((n = in.read(copyBuffer)) > 0) {
+            partitionStream.write(copyBuffer, 0, n);
           }
         }
       }
@@ -259,8 +308,30 @@ public final class SpillMerger {
     }
   }
 
+  /**
+   * SERIALIZED segments of one partition, concatenated through one codec (and cipher) stream:
+   * the partition is compressed once, however many spills it came from.
+   */
+  private void compressOnce(List<SpillFile> spills, List<SequentialSegmentReader> readers,
+      long[][] offsets, int partitionId, MergeTarget.PartitionOutput out, BlockId outputBlockId)
+      throws IOException {
+    OutputStream partitionStream =
+        serializerManager.wrapStream(outputBlockId, new NonClosingOutputStream(out.stream()));
+    try {
+      for (int s = 0; s < spills.size(); s++) {
+        long length = spills.get(s).partitionLengths()[partitionId];
+        if (length > 0) {
+          readers.get(s).copyTo(offsets[s][partitionId], length, partitionStream);
+        }
+      }
+    } finally {
+      partitionStream.close();
+    }
+  }
+
   /** Decodes every segment of one partition into records and writes them as one stream. */
-  private void reserialize(List<SpillFile> spills, List<FileChannel> channels, long[][] offsets,
+  private void reserialize(List<SpillFile> spills, List<SequentialSegmentReader> readers,
+      long[][] offsets,
       int partitionId, MergeTarget.PartitionOutput out, BlockId outputBlockId) throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
     SerializationStream records =
@@ -273,8 +344,7 @@ public final class SpillMerger {
           continue;
         }
         InputStream segment = serializerManager.wrapStream(spill.blockId(),
-            new FileSegmentInputStream(channels.get(s), offsets[s][partitionId], length,
-                settings.fileBufferSizeBytes()));
+            readers.get(s).open(offsets[s][partitionId], length));
         DeserializationStream decoded = reserializer.deserializeStream(segment);
         try {
           scala.collection.Iterator<scala.Tuple2<Object, Object>> pairs =
@@ -370,9 +440,9 @@ public final class SpillMerger {
       };
     }
 
-    SpillFile finish(long records) throws IOException {
+    SpillFile finish(long records, SpillFile.SegmentFormat format) throws IOException {
       file.close();
-      return new SpillFile(location.file(), location.blockId(), partitionLengths, records);
+      return new SpillFile(location.file(), location.blockId(), partitionLengths, records, format);
     }
 
     @Override

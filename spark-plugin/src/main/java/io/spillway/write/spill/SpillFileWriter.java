@@ -11,11 +11,12 @@ import java.util.zip.Checksum;
 import org.apache.spark.serializer.SerializerManager;
 
 /**
- * Writes one {@link SpillFile}: a segment per partition, each an independent stream wrapped by
- * {@link SerializerManager#wrapStream} with the spill's temp block id.
+ * Writes one {@link SpillFile}: a segment per partition, in format OUTPUT each an independent
+ * stream wrapped by {@link SerializerManager#wrapStream} with the spill's temp block id.
  *
  * <pre>
- * record bytes -> compress -> encrypt -> [partition checksum] -> count -> buffer -> file
+ * OUTPUT:      record bytes -> compress -> encrypt -> [partition checksum] -> count -> buffer -> file
+ * SERIALIZED:  record bytes --------------------------------------------> count -> buffer -> file
  * </pre>
  *
  * The checksum sees the bytes as stored, like Spark's {@code .checksum} files: updating the same
@@ -25,6 +26,7 @@ import org.apache.spark.serializer.SerializerManager;
 public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
   private final SpillLocation location;
   private final SerializerManager serializerManager;
+  private final SpillFile.SegmentFormat format;
   private final Checksum[] partitionChecksums;
   private final CountingOutputStream fileBytes;
   private final OutputStream fileStream;
@@ -34,14 +36,16 @@ public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
   private boolean closed;
 
   /**
+   * @param format OUTPUT: each segment wrapped like a shuffle block; SERIALIZED: bytes as given
    * @param partitionChecksums one per partition, updated with the bytes written; an empty array
    *     when checksums are off
    */
   public SpillFileWriter(SpillLocation location, int numPartitions,
-      SerializerManager serializerManager, Checksum[] partitionChecksums, int bufferSizeBytes)
-      throws IOException {
+      SerializerManager serializerManager, SpillFile.SegmentFormat format,
+      Checksum[] partitionChecksums, int bufferSizeBytes) throws IOException {
     this.location = location;
     this.serializerManager = serializerManager;
+    this.format = format;
     this.partitionChecksums = partitionChecksums;
     this.fileStream = new FileOutputStream(location.file());
     this.fileBytes = new CountingOutputStream(new BufferedOutputStream(fileStream, bufferSizeBytes));
@@ -61,7 +65,9 @@ public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
         ? new NonClosingOutputStream(fileBytes)
         : new CheckedOutputStream(new NonClosingOutputStream(fileBytes),
             partitionChecksums[partitionId]);
-    return serializerManager.wrapStream(location.blockId(), belowCodec);
+    return format == SpillFile.SegmentFormat.OUTPUT
+        ? serializerManager.wrapStream(location.blockId(), belowCodec)
+        : belowCodec;
   }
 
   /** Flushes the file and returns what was written; the writer is closed afterwards. */
@@ -71,7 +77,7 @@ public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
     try (OutputStream toClose = fileBytes) {
       fileBytes.flush();
     }
-    return new SpillFile(location.file(), location.blockId(), partitionLengths, records);
+    return new SpillFile(location.file(), location.blockId(), partitionLengths, records, format);
   }
 
   /** Closes the file without finishing it (on failure; the tracker deletes it). */

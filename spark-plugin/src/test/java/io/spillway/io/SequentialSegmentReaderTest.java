@@ -1,0 +1,128 @@
+package io.spillway.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link SequentialSegmentReader} and {@link ChannelWriteBuffer} against the file's own bytes:
+ * segments of random lengths (empty, inside one buffer window, spanning several windows), with
+ * buffers from 1 byte up, read both by copy and by stream.
+ */
+class SequentialSegmentReaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void segmentsReadInFileOrderEqualTheFileBytes() throws IOException {
+    Random random = new Random(7);
+    byte[] content = new byte[200_000];
+    random.nextBytes(content);
+    Path file = dir.resolve("spill");
+    Files.write(file, content);
+    for (int bufferSize : new int[] {1, 7, 1024, 32 * 1024, 1 << 20}) {
+      for (boolean byStream : new boolean[] {false, true}) {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        ByteArrayOutputStream actual = new ByteArrayOutputStream();
+        try (SequentialSegmentReader reader = new SequentialSegmentReader(
+            FileChannel.open(file, StandardOpenOption.READ), bufferSize)) {
+          int position = 0;
+          while (position < content.length) {
+            // mostly tiny segments, some gaps (segments of other spills' partitions are skipped
+            // in a real merge only between files, but a reader must not care), some large ones
+            int gap = random.nextInt(10) == 0 ? random.nextInt(100) : 0;
+            position = Math.min(content.length, position + gap);
+            int length = Math.min(content.length - position,
+                random.nextInt(20) == 0 ? random.nextInt(50_000) : random.nextInt(64));
+            expected.write(content, position, length);
+            if (byStream) {
+              try (InputStream in = reader.open(position, length)) {
+                byte[] chunk = new byte[1 + random.nextInt(100)];
+                int n;
+                while ((n = random.nextBoolean() ? in.read(chunk) : single(in, chunk)) > 0) {
+                  actual.write(chunk, 0, n);
+                }
+                assertEquals(-1, in.read(), "end of segment");
+              }
+            } else {
+              reader.copyTo(position, length, actual);
+            }
+            position += length;
+          }
+        }
+        assertArrayEquals(expected.toByteArray(), actual.toByteArray(),
+            "buffer " + bufferSize + (byStream ? ", by stream" : ", by copy"));
+      }
+    }
+  }
+
+  private static int single(InputStream in, byte[] chunk) throws IOException {
+    int b = in.read();
+    if (b < 0) {
+      return -1;
+    }
+    chunk[0] = (byte) b;
+    return 1;
+  }
+
+  @Test
+  void segmentPastTheEndOfTheFileFailsLoudly() throws IOException {
+    Path file = dir.resolve("short");
+    Files.write(file, new byte[100]);
+    try (SequentialSegmentReader reader = new SequentialSegmentReader(
+        FileChannel.open(file, StandardOpenOption.READ), 16)) {
+      EOFException e = assertThrows(EOFException.class,
+          () -> reader.copyTo(90, 20, new ByteArrayOutputStream()));
+      assertEquals(true, e.getMessage().contains("100 bytes"), e.getMessage());
+    }
+  }
+
+  @Test
+  void writeBufferKeepsOrderAcrossTargetsAndDirectWrites() throws IOException {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    Random random = new Random(11);
+    ByteArrayOutputStream expectedA = new ByteArrayOutputStream();
+    ByteArrayOutputStream expectedB = new ByteArrayOutputStream();
+    ChannelWriteBuffer buffer = new ChannelWriteBuffer(100);
+    try (FileChannel channelA = FileChannel.open(a, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channelB = FileChannel.open(b, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      for (int i = 0; i < 500; i++) {
+        boolean toA = i % 3 != 0;
+        buffer.target(toA ? channelA : channelB);
+        byte[] bytes = new byte[random.nextInt(10) == 0 ? 150 + random.nextInt(200) : random.nextInt(40)];
+        random.nextBytes(bytes);
+        if (bytes.length > 0 && random.nextBoolean()) {
+          buffer.write(bytes[0]);
+          buffer.write(bytes, 1, bytes.length - 1);
+        } else {
+          buffer.write(bytes);
+        }
+        (toA ? expectedA : expectedB).write(bytes);
+        if (random.nextInt(7) == 0) {
+          // a direct channel write, as a transferTo would do, after a flush
+          buffer.flush();
+          byte[] direct = {(byte) i, (byte) (i >> 8)};
+          (toA ? channelA : channelB).write(java.nio.ByteBuffer.wrap(direct));
+          (toA ? expectedA : expectedB).write(direct);
+        }
+      }
+      buffer.close();
+    }
+    assertArrayEquals(expectedA.toByteArray(), Files.readAllBytes(a));
+    assertArrayEquals(expectedB.toByteArray(), Files.readAllBytes(b));
+    assertEquals(false, Arrays.equals(expectedA.toByteArray(), expectedB.toByteArray()));
+  }
+}
