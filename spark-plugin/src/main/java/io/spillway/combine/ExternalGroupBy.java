@@ -4,7 +4,6 @@ import io.spillway.io.TempFileTracker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -115,7 +114,8 @@ public final class ExternalGroupBy<K, V> implements Closeable {
     }
     iterating = true;
     if (buffer.allInMemory()) {
-      activeIterator = new MapIterator<>(buffer.inMemoryMap(), this::newList, buffer::releaseMemory);
+      activeIterator = new MapIterator<K, ArrayList<V>, ExternalList<V>>(buffer.inMemoryMap(), this::newList,
+          buffer::releaseMemory);
     } else {
       spills = buffer.finishSpilling();
       activeIterator = new PartitionByPartitionIterator<>(
@@ -133,9 +133,9 @@ public final class ExternalGroupBy<K, V> implements Closeable {
     if (PartitionLoader.recordCount(spills, partition) == 0) {
       return null;
     }
-    HashMap<Object, Object> map = PartitionLoader.loadOrNull(context, spills, partition, concatenateChunks, memory);
+    CombinerMap map = PartitionLoader.loadOrNull(context, spills, partition, concatenateChunks, memory);
     if (map != null) {
-      return new MapIterator<>((HashMap<K, ArrayList<V>>) (HashMap<?, ?>) map, this::newList, memory::releaseAll);
+      return new MapIterator<K, ArrayList<V>, ExternalList<V>>(map, this::newList, memory::releaseAll);
     }
     return groupBySort(partition);
   }

@@ -3,7 +3,6 @@ package io.spillway.combine;
 import io.spillway.io.TempFileTracker;
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -117,7 +116,8 @@ public final class ExternalMerger<K, V, C> implements Closeable {
     }
     iterating = true;
     if (buffer.allInMemory()) {
-      activeIterator = new MapIterator<>(buffer.inMemoryMap(), Function.identity(), buffer::releaseMemory);
+      activeIterator = new MapIterator<K, C, C>(buffer.inMemoryMap(), Function.identity(),
+          buffer::releaseMemory);
     } else {
       spills = buffer.finishSpilling();
       activeIterator = new PartitionByPartitionIterator<>(
@@ -131,10 +131,10 @@ public final class ExternalMerger<K, V, C> implements Closeable {
     if (PartitionLoader.recordCount(spills, partition) == 0) {
       return null;
     }
-    HashMap<Object, Object> map =
+    CombinerMap map =
         PartitionLoader.loadOrNull(context, spills, partition, mergeCombinersFunction, memory);
     if (map != null) {
-      return new MapIterator<>((HashMap<K, C>) (HashMap<?, ?>) map, Function.identity(), memory::releaseAll);
+      return new MapIterator<K, C, C>(map, Function.identity(), memory::releaseAll);
     }
     return canRepartition() ? repartition(partition) : mergeBySort(partition);
   }

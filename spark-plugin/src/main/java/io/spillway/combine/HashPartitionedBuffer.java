@@ -2,16 +2,14 @@ package io.spillway.combine;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 
 import io.spillway.io.Closeables;
 import io.spillway.io.TempFileTracker;
 import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.SegmentedSpillWriter;
-import io.spillway.memory.SizeTracker;
+import io.spillway.memory.EntrySizeSampler;
 import io.spillway.sort.SpillFile;
 import io.spillway.sort.SpilledSegments;
 
@@ -35,8 +33,8 @@ final class HashPartitionedBuffer<K, V, C> {
 
   /** The maps; a holder so the size tracker always measures the current ones. */
   private static final class Maps {
-    HashMap<Object, Object> unpartitioned;
-    HashMap<Object, Object>[] partitions;
+    CombinerMap unpartitioned;
+    CombinerMap[] partitions;
   }
 
   private final MergerContext context;
@@ -47,10 +45,12 @@ final class HashPartitionedBuffer<K, V, C> {
   private final int level;
   private final int seed;
   private final int numPartitions;
-  private final SizeTracker sizeTracker = new SizeTracker();
+  private final EntrySizeSampler sizes = new EntrySizeSampler();
   private final Maps maps = new Maps();
   private final List<SpilledSegments> spills = new ArrayList<>();
   private long recordsSinceSpill;
+  /** {@link #tableBytes()}, kept current: it only changes when a map grows or is replaced. */
+  private long tableBytes;
 
   /**
    * @param level recursion level of these spills (1 for the input, 2 for a re-partitioned
@@ -72,40 +72,80 @@ final class HashPartitionedBuffer<K, V, C> {
     this.seed = KeyHashing.seedForLevel(context.settings.hashSeed(), level);
     this.numPartitions = context.settings.numSpillPartitions();
     if (level == 1) {
-      maps.unpartitioned = new HashMap<>();
+      maps.unpartitioned = new CombinerMap(1024);
     } else {
       maps.partitions = newPartitionMaps();
     }
-    sizeTracker.reset(maps);
+    tableBytes = tableBytes();
   }
 
-  @SuppressWarnings("unchecked")
-  private HashMap<Object, Object>[] newPartitionMaps() {
-    HashMap<Object, Object>[] partitionMaps = new HashMap[numPartitions];
+  private CombinerMap[] newPartitionMaps() {
+    CombinerMap[] partitionMaps = new CombinerMap[numPartitions];
     for (int i = 0; i < numPartitions; i++) {
-      // An empty HashMap allocates its table on the first put, so unused partitions cost ~48 bytes.
-      partitionMaps[i] = new HashMap<>();
+      partitionMaps[i] = new CombinerMap();
     }
     return partitionMaps;
   }
 
-  private HashMap<Object, Object> mapFor(Object key) {
+  private CombinerMap mapFor(Object key) {
     return maps.partitions == null
         ? maps.unpartitioned
         : maps.partitions[KeyHashing.partition(key, seed, numPartitions)];
   }
 
+  /** Bytes of the maps' tables: recomputed when one grows, which is rare. */
+  private long tableBytes() {
+    if (maps.partitions == null) {
+      return maps.unpartitioned == null ? 0 : maps.unpartitioned.tableBytes();
+    }
+    long bytes = 16L + 4L * maps.partitions.length;
+    for (CombinerMap map : maps.partitions) {
+      bytes += map.tableBytes();
+    }
+    return bytes;
+  }
+
   @SuppressWarnings("unchecked")
   void insertValue(K key, V value) throws IOException {
-    HashMap<Object, Object> map = mapFor(key);
-    C combiner = (C) map.get(key);
-    // Combiners are never null (CombineFunctions checks), so null means "absent".
-    map.put(key, combiner == null ? functions.createCombiner(value) : functions.mergeValue(combiner, value));
+    CombinerMap map = mapFor(key);
+    int slot = map.find(key);
+    if (slot < 0) {
+      C created = functions.createCombiner(value);
+      if (map.insertAt(slot, key, created)) {
+        tableBytes = tableBytes();
+      }
+      sizes.inserted(key, created);
+    } else if (sizes.measureUpdate()) {
+      C combiner = (C) map.valueAt(slot);
+      long before = sizes.sizeOf(combiner);
+      C merged = functions.mergeValue(combiner, value);
+      map.setValueAt(slot, merged);
+      sizes.updated(before, merged, value);
+    } else {
+      map.setValueAt(slot, functions.mergeValue((C) map.valueAt(slot), value));
+      sizes.updated();
+    }
     afterUpdate();
   }
 
   void insertCombiner(Object key, Object combiner) throws IOException {
-    mapFor(key).merge(key, combiner, mergeCombinersFunction);
+    CombinerMap map = mapFor(key);
+    int slot = map.find(key);
+    if (slot < 0) {
+      if (map.insertAt(slot, key, combiner)) {
+        tableBytes = tableBytes();
+      }
+      sizes.inserted(key, combiner);
+    } else if (sizes.measureUpdate()) {
+      Object existing = map.valueAt(slot);
+      long before = sizes.sizeOf(existing);
+      Object merged = mergeCombinersFunction.apply(existing, combiner);
+      map.setValueAt(slot, merged);
+      sizes.updated(before, merged, combiner);
+    } else {
+      map.setValueAt(slot, mergeCombinersFunction.apply(map.valueAt(slot), combiner));
+      sizes.updated();
+    }
     afterUpdate();
   }
 
@@ -114,8 +154,7 @@ final class HashPartitionedBuffer<K, V, C> {
       spill();
       return;
     }
-    sizeTracker.afterUpdate();
-    long estimatedBytes = sizeTracker.estimatedBytes();
+    long estimatedBytes = sizes.estimatedBytes() + tableBytes;
     if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {
       spill();
     }
@@ -131,16 +170,15 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   /** The in-memory map; only while {@link #allInMemory()}. */
-  @SuppressWarnings("unchecked")
-  Map<K, C> inMemoryMap() {
+  CombinerMap inMemoryMap() {
     assert allInMemory();
-    return (Map<K, C>) (Map<?, ?>) maps.unpartitioned;
+    return maps.unpartitioned;
   }
 
   /** Spills what is still in memory (partitioned mode) and returns all spills, oldest first. */
   List<SpilledSegments> finishSpilling() throws IOException {
     assert !allInMemory();
-    for (HashMap<Object, Object> map : maps.partitions) {
+    for (CombinerMap map : maps.partitions) {
       if (!map.isEmpty()) {
         spill();
         break;
@@ -180,7 +218,7 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   private void spill() throws IOException {
-    long inMemoryBytes = sizeTracker.estimatedBytes();
+    long inMemoryBytes = sizes.estimatedBytes() + tableBytes;
     SpillFile file = context.files.create();
     SegmentedSpillWriter writer = new SegmentedSpillWriter(
         file, context.serializerManager, context.serializer, context.settings.fileBufferBytes(), false, true);
@@ -189,10 +227,10 @@ final class HashPartitionedBuffer<K, V, C> {
       if (maps.partitions == null) {
         writeUnpartitioned(writer, maps.unpartitioned);
       } else {
-        for (HashMap<Object, Object> map : maps.partitions) {
+        for (CombinerMap map : maps.partitions) {
           writer.beginSegment();
-          for (Map.Entry<Object, Object> entry : map.entrySet()) {
-            writeRecord(writer, entry);
+          for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
+            writeRecord(writer, map.keyAt(slot), map.valueAt(slot));
           }
           writer.endSegment();
         }
@@ -209,41 +247,43 @@ final class HashPartitionedBuffer<K, V, C> {
     maps.unpartitioned = null;
     maps.partitions = newPartitionMaps();
     memory.releaseAll();
-    sizeTracker.reset(maps);
+    sizes.reset();
+    tableBytes = tableBytes();
     recordsSinceSpill = 0;
   }
 
   @SuppressWarnings("unchecked")
-  private void writeRecord(SegmentedSpillWriter writer, Map.Entry<Object, Object> entry) throws IOException {
-    recordWriter.write(writer, entry.getKey(), (C) entry.getValue());
+  private void writeRecord(SegmentedSpillWriter writer, Object key, Object combiner) throws IOException {
+    recordWriter.write(writer, key, (C) combiner);
   }
 
   /**
-   * The first spill: orders the map's entries by partition with a counting sort (two reference
-   * arrays and an int array, a fraction of the map's own size) and writes them as segments.
+   * The first spill: orders the map's slots by partition with a counting sort (three int arrays,
+   * a fraction of the map's own size) and writes them as segments.
    */
-  @SuppressWarnings("unchecked")
-  private void writeUnpartitioned(SegmentedSpillWriter writer, HashMap<Object, Object> map) throws IOException {
-    Object[] entries = map.entrySet().toArray();
-    int[] partitionOfEntry = new int[entries.length];
+  private void writeUnpartitioned(SegmentedSpillWriter writer, CombinerMap map) throws IOException {
+    int[] slots = new int[map.size()];
+    int[] partitionOfEntry = new int[slots.length];
     int[] partitionStarts = new int[numPartitions + 1];
-    for (int i = 0; i < entries.length; i++) {
-      int partition = KeyHashing.partition(((Map.Entry<Object, Object>) entries[i]).getKey(), seed, numPartitions);
-      partitionOfEntry[i] = partition;
+    int n = 0;
+    for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
+      int partition = KeyHashing.partition(map.keyAt(slot), seed, numPartitions);
+      slots[n] = slot;
+      partitionOfEntry[n++] = partition;
       partitionStarts[partition + 1]++;
     }
     for (int partition = 0; partition < numPartitions; partition++) {
       partitionStarts[partition + 1] += partitionStarts[partition];
     }
     int[] nextSlot = partitionStarts.clone();
-    Object[] ordered = new Object[entries.length];
-    for (int i = 0; i < entries.length; i++) {
-      ordered[nextSlot[partitionOfEntry[i]]++] = entries[i];
+    int[] ordered = new int[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      ordered[nextSlot[partitionOfEntry[i]]++] = slots[i];
     }
     for (int partition = 0; partition < numPartitions; partition++) {
       writer.beginSegment();
       for (int i = partitionStarts[partition]; i < partitionStarts[partition + 1]; i++) {
-        writeRecord(writer, (Map.Entry<Object, Object>) ordered[i]);
+        writeRecord(writer, map.keyAt(ordered[i]), map.valueAt(ordered[i]));
       }
       writer.endSegment();
     }

@@ -1,7 +1,5 @@
 package io.spillway.combine;
 
-import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
 
@@ -9,25 +7,30 @@ import io.spillway.sort.CloseableIterator;
 import io.spillway.io.Closeables;
 import scala.Tuple2;
 
-/** Yields an in-memory map's entries as pairs and runs {@code onFinish} once at the end or on close. */
+/**
+ * Yields an in-memory {@link CombinerMap}'s entries as pairs, slot by slot, and runs {@code
+ * onFinish} once at the end or on close.
+ */
 final class MapIterator<K, C, R> implements CloseableIterator<Tuple2<K, R>> {
 
-  private Iterator<Map.Entry<K, C>> entries;
+  private CombinerMap map;
+  private int slot;
   private final Function<C, R> convert;
   private final Closeables.Cleanup onFinish;
 
-  MapIterator(Map<K, C> map, Function<C, R> convert, Closeables.Cleanup onFinish) {
-    this.entries = map.entrySet().iterator();
+  MapIterator(CombinerMap map, Function<C, R> convert, Closeables.Cleanup onFinish) {
+    this.map = map;
+    this.slot = map.nextSlot(0);
     this.convert = convert;
     this.onFinish = onFinish;
   }
 
   @Override
   public boolean hasNext() {
-    if (entries == null) {
+    if (map == null) {
       return false;
     }
-    if (entries.hasNext()) {
+    if (slot >= 0) {
       return true;
     }
     close();
@@ -35,18 +38,20 @@ final class MapIterator<K, C, R> implements CloseableIterator<Tuple2<K, R>> {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public Tuple2<K, R> next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Map.Entry<K, C> entry = entries.next();
-    return new Tuple2<>(entry.getKey(), convert.apply(entry.getValue()));
+    int current = slot;
+    slot = map.nextSlot(current + 1);
+    return new Tuple2<>((K) map.keyAt(current), convert.apply((C) map.valueAt(current)));
   }
 
   @Override
   public void close() {
-    if (entries != null) {
-      entries = null;
+    if (map != null) {
+      map = null;
       Closeables.runAll(null, onFinish);
     }
   }

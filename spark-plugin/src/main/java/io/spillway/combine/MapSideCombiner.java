@@ -1,15 +1,13 @@
 package io.spillway.combine;
 
 import java.io.Closeable;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 
 import io.spillway.config.MapSideCombineOption;
 import io.spillway.config.MapSideCombineSettings;
-import io.spillway.memory.SizeTracker;
+import io.spillway.memory.EntrySizeSampler;
 import io.spillway.memory.TaskMemoryConsumer;
 import scala.Product2;
 import scala.Tuple2;
@@ -56,9 +54,11 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   private final MapSideCombineSettings settings;
   private final TaskMemoryConsumer memory;
   private final Iterator<? extends Product2<? extends K, ? extends V>> input;
-  private final SizeTracker sizeTracker = new SizeTracker();
-  private HashMap<Object, Object> map = new HashMap<>();
-  private Iterator<Map.Entry<Object, Object>> flushing;
+  private final EntrySizeSampler sizes = new EntrySizeSampler();
+  private CombinerMap map = new CombinerMap();
+  /** The detached map being emitted, and the next slot of it to emit (-1: done). */
+  private CombinerMap flushing;
+  private int flushSlot;
   private Tuple2<K, C> pending;
   private boolean passThrough;
   private boolean closed;
@@ -78,7 +78,6 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
     this.memory = Objects.requireNonNull(memory, "memory is null");
     this.input = Objects.requireNonNull(input, "input is null");
     this.passThrough = settings.mode() == MapSideCombineOption.NEVER;
-    sizeTracker.reset(map);
   }
 
   @Override
@@ -88,7 +87,7 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
     }
     while (pending == null) {
       if (flushing != null) {
-        if (flushing.hasNext()) {
+        if (flushSlot >= 0) {
           pending = takeFlushed();
           break;
         }
@@ -135,15 +134,22 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
 
   @SuppressWarnings("unchecked")
   private void combine(K key, V value) {
-    C combiner = (C) map.get(key);
-    // Combiners are never null (CombineFunctions checks), so null means "absent".
-    if (combiner == null) {
+    int slot = map.find(key);
+    if (slot < 0) {
       combinersCreated++;
-      map.put(key, functions.createCombiner(value));
+      C created = functions.createCombiner(value);
+      map.insertAt(slot, key, created);
+      sizes.inserted(key, created);
+    } else if (sizes.measureUpdate()) {
+      C combiner = (C) map.valueAt(slot);
+      long before = sizes.sizeOf(combiner);
+      C merged = functions.mergeValue(combiner, value);
+      map.setValueAt(slot, merged);
+      sizes.updated(before, merged, value);
     } else {
-      map.put(key, functions.mergeValue(combiner, value));
+      map.setValueAt(slot, functions.mergeValue((C) map.valueAt(slot), value));
+      sizes.updated();
     }
-    sizeTracker.afterUpdate();
   }
 
   private boolean shouldStopCombining() {
@@ -157,7 +163,7 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
     if (map.size() >= settings.forceFlushRecords()) {
       return true;
     }
-    long estimatedBytes = sizeTracker.estimatedBytes();
+    long estimatedBytes = sizes.estimatedBytes() + map.tableBytes();
     long used = memory.getUsed();
     if (estimatedBytes <= used) {
       return false;
@@ -172,17 +178,18 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
    * buffer, which accounts for them from now on; each one is dropped here as it is emitted.
    */
   private void startFlush() {
-    flushing = map.entrySet().iterator();
-    map = new HashMap<>();
-    sizeTracker.reset(map);
+    flushing = map;
+    flushSlot = map.nextSlot(0);
+    map = new CombinerMap();
+    sizes.reset();
     memory.releaseBytes(memory.getUsed());
   }
 
   @SuppressWarnings("unchecked")
   private Tuple2<K, C> takeFlushed() {
-    Map.Entry<Object, Object> entry = flushing.next();
-    flushing.remove();
-    return new Tuple2<>((K) entry.getKey(), (C) entry.getValue());
+    int slot = flushSlot;
+    flushSlot = flushing.nextSlot(slot + 1);
+    return new Tuple2<>((K) flushing.keyAt(slot), (C) flushing.valueAt(slot));
   }
 
   /** Drops the map and releases its memory; idempotent. */
@@ -192,7 +199,7 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
       return;
     }
     closed = true;
-    map = new HashMap<>();
+    map = new CombinerMap();
     flushing = null;
     pending = null;
     memory.releaseBytes(memory.getUsed());

@@ -1,13 +1,12 @@
 package io.spillway.combine;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.BiFunction;
 
 import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.SegmentReader;
-import io.spillway.memory.SizeTracker;
+import io.spillway.memory.EntrySizeSampler;
 import io.spillway.sort.SpilledSegments;
 
 /**
@@ -19,16 +18,15 @@ final class PartitionLoader {
 
   private PartitionLoader() {}
 
-  static HashMap<Object, Object> loadOrNull(
+  static CombinerMap loadOrNull(
       MergerContext context,
       List<SpilledSegments> spills,
       int partition,
       BiFunction<Object, Object, Object> mergeCombiners,
       MemoryReservation memory)
       throws IOException {
-    HashMap<Object, Object> map = new HashMap<>();
-    SizeTracker sizeTracker = new SizeTracker();
-    sizeTracker.reset(map);
+    CombinerMap map = new CombinerMap();
+    EntrySizeSampler sizes = new EntrySizeSampler();
     for (SpilledSegments spill : spills) {
       if (spill.recordCount(partition) == 0) {
         continue;
@@ -36,9 +34,23 @@ final class PartitionLoader {
       try (SegmentReader reader = spill.openSegment(
           partition, context.serializerManager, context.serializer, context.settings.fileBufferBytes())) {
         while (reader.advance()) {
-          map.merge(reader.key(), reader.value(), mergeCombiners);
-          sizeTracker.afterUpdate();
-          long estimatedBytes = sizeTracker.estimatedBytes();
+          Object key = reader.key();
+          Object combiner = reader.value();
+          int slot = map.find(key);
+          if (slot < 0) {
+            map.insertAt(slot, key, combiner);
+            sizes.inserted(key, combiner);
+          } else if (sizes.measureUpdate()) {
+            Object existing = map.valueAt(slot);
+            long before = sizes.sizeOf(existing);
+            Object merged = mergeCombiners.apply(existing, combiner);
+            map.setValueAt(slot, merged);
+            sizes.updated(before, merged, combiner);
+          } else {
+            map.setValueAt(slot, mergeCombiners.apply(map.valueAt(slot), combiner));
+            sizes.updated();
+          }
+          long estimatedBytes = sizes.estimatedBytes() + map.tableBytes();
           if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {
             context.metrics.recordMemory(memory.peakReservedBytes());
             memory.releaseAll();

@@ -64,8 +64,11 @@ public final class Workloads {
               "spark.sql.adaptive.coalescePartitions.enabled", "true"),
           (spark, n) -> sqlRepartition(spark, n, -1)),
       new Workload("rdd-reducebykey-1m-keys",
-          "RDD reduceByKey(Long::sum) of (long, long) pairs, keys uniform over 1,000,000 (~865,000 distinct at scale 1)",
-          2_000_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 1_000_000L)),
+          "RDD reduceByKey(Long::sum) of (long, long) pairs, keys uniform over 1,000,000 (~865,000 "
+              + "distinct at scale 1), under memory pressure: spark.memory.fraction=0.08 leaves a "
+              + "~17 MiB pool for 2 tasks, less than either side's hash map needs, so both managers spill",
+          2_000_000L, Map.of("spark.memory.fraction", "0.08"),
+          (spark, n) -> reduceByKey(spark, n, 1_000_000L)),
       new Workload("rdd-reducebykey-distinct",
           "RDD reduceByKey of (long, long) pairs, keys random 64-bit (nearly all distinct)",
           1_200_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 0L)),

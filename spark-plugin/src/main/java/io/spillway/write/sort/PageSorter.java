@@ -254,7 +254,22 @@ public final class PageSorter {
       return;
     }
     // may call back into a spill of this sorter, which frees every page
-    MemoryBlock page = memory.allocateDataPage(Math.max(requiredBytes, pageSizeBytes));
+    long wanted = Math.max(requiredBytes, pageSizeBytes);
+    MemoryBlock page;
+    while (true) {
+      try {
+        page = memory.allocateDataPage(wanted);
+        break;
+      } catch (SparkOutOfMemoryError e) {
+        // Another consumer of this task may hold memory it cannot give back now (a combiner
+        // whose output this task is writing): a smaller page still takes this record and more.
+        // Halve down to the record's own size before giving up.
+        if (wanted <= requiredBytes) {
+          throw e;
+        }
+        wanted = Math.max(requiredBytes, wanted / 2);
+      }
+    }
     pages.add(page);
     currentPage = page;
     currentPageCursor = page.getBaseOffset();

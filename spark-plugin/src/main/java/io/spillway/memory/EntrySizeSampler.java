@@ -1,0 +1,116 @@
+package io.spillway.memory;
+
+import org.apache.spark.util.SizeEstimator;
+
+/**
+ * Estimates the heap size of a hash map of combiners from samples of the entries that change,
+ * instead of walking the map. Spark's {@code SizeTracker} idea ({@link SizeTracker}) measures
+ * the whole structure at exponentially spaced updates; for a map that is emptied on every spill
+ * or flush the schedule restarts each time, and every measurement of a partitioned map visits
+ * hundreds of nodes: measured, a fifth of a reduceByKey under memory pressure went there. Here
+ * each update costs a counter, and one insert in {@link #SAMPLE_EVERY} (one merge in
+ * {@link #SAMPLE_UPDATE_EVERY}) measures one entry:
+ *
+ * <pre>
+ *   estimate = entries * mean(size(key) + size(new combiner))
+ *            + updates * mean(size(combiner after merge) - size(combiner before merge))
+ * </pre>
+ *
+ * The map's own table is not included: its owner adds it (a {@code CombinerMap} knows it
+ * exactly).
+ *
+ * The second term follows combiners that grow as values are merged in (lists, sets); for
+ * combiners replaced by one of the same size (sums) it is zero. Means are over all samples since
+ * construction, so a map emptied by a spill starts again with what was learned. Shared objects
+ * are counted once per entry that refers to them: an over-estimate, the safe side.
+ *
+ * <p>Usage: {@link #inserted} after putting a new key; for a merge into an existing combiner,
+ * {@link #measureUpdate()} says whether to measure, then {@link #sizeOf} before the merge and
+ * {@link #updated(long, Object)} after (or {@link #updated()} when not measuring). Not
+ * thread-safe.
+ */
+public final class EntrySizeSampler {
+  /** After the first {@link #ALWAYS_SAMPLED} inserts, one in this many is measured. */
+  static final int SAMPLE_EVERY = 32;
+  /**
+   * After the first {@link #ALWAYS_SAMPLED} merges, one in this many is measured. Rarer than
+   * inserts: a merge is measured twice (before and after), and a grown combiner (a hot key's
+   * list) costs up to a few hundred object visits to measure.
+   */
+  static final int SAMPLE_UPDATE_EVERY = 256;
+  static final int ALWAYS_SAMPLED = 16;
+
+  private long entries;
+  private long updates;
+  private long insertEvents;
+  private long updateEvents;
+  private long insertSamples;
+  private double insertBytesSum;
+  private long updateSamples;
+  private double updateBytesSum;
+
+  /** The map was emptied: entries and updates are forgotten, the learned sizes are kept. */
+  public void reset() {
+    entries = 0;
+    updates = 0;
+  }
+
+  /** A new key and its first combiner were put into the map. */
+  public void inserted(Object key, Object combiner) {
+    entries++;
+    if (insertEvents++ < ALWAYS_SAMPLED || insertEvents % SAMPLE_EVERY == 0) {
+      insertBytesSum += sizeOf(key) + sizeOf(combiner);
+      insertSamples++;
+    }
+  }
+
+  /** Whether the coming merge into an existing combiner should be measured. */
+  public boolean measureUpdate() {
+    return updateEvents < ALWAYS_SAMPLED || (updateEvents + 1) % SAMPLE_UPDATE_EVERY == 0;
+  }
+
+  /**
+   * A merge into an existing combiner, measured: its size before, the combiner after, and what
+   * was merged in (a value or another combiner). A combiner of up to {@link #EXACT_BYTES} is
+   * measured again, exactly. A larger one is not: {@code SizeEstimator} samples large arrays, so
+   * two measurements of a big list differ by more than one append (measured: the average growth
+   * came out zero and a hot key's list was never counted); its growth is taken to be what was
+   * merged in plus a reference, as for a collection that keeps it.
+   */
+  public void updated(long bytesBefore, Object combinerAfter, Object mergedIn) {
+    updates++;
+    updateEvents++;
+    updateBytesSum += bytesBefore <= EXACT_BYTES
+        ? sizeOf(combinerAfter) - bytesBefore
+        : sizeOf(mergedIn) + REFERENCE_BYTES;
+    updateSamples++;
+  }
+
+  /** Combiners up to this size are measured exactly before and after a merge. */
+  static final long EXACT_BYTES = 4 * 1024;
+  /** A reference in a collection's array, with the array's growth slack. */
+  static final long REFERENCE_BYTES = 8;
+
+  /** A merge into an existing combiner, not measured. */
+  public void updated() {
+    updates++;
+    updateEvents++;
+  }
+
+  /** Heap bytes of {@code value} and what it references (0 for null). */
+  public long sizeOf(Object value) {
+    return value == null ? 0 : SizeEstimator.estimate(value);
+  }
+
+  public long entries() {
+    return entries;
+  }
+
+  /** Bytes of the keys and combiners (not of the table that holds them). */
+  public long estimatedBytes() {
+    double perEntry = insertSamples == 0 ? 0 : insertBytesSum / insertSamples;
+    // growth can be negative in a sample (a merge that shrinks a combiner); never in total
+    double perUpdate = updateSamples == 0 ? 0 : Math.max(0, updateBytesSum / updateSamples);
+    return (long) (entries * perEntry + updates * perUpdate);
+  }
+}

@@ -1,0 +1,63 @@
+package io.spillway.combine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** {@link CombinerMap} against {@code java.util.HashMap} on seeded random updates. */
+class CombinerMapTest {
+
+  @Test
+  void sumsEqualHashMapsIncludingNullAndCollidingKeys() {
+    Random random = new Random(2024);
+    CombinerMap map = new CombinerMap();
+    Map<Object, Object> oracle = new HashMap<>();
+    int grown = 0;
+    for (int i = 0; i < 300_000; i++) {
+      Object key = switch (random.nextInt(4)) {
+        case 0 -> null;
+        case 1 -> new CollidingKey(random.nextInt(300));           // every hash code equal
+        default -> (long) random.nextInt(50_000);
+      };
+      long value = random.nextInt(100);
+      int slot = map.find(key);
+      if (slot >= 0) {
+        map.setValueAt(slot, (Long) map.valueAt(slot) + value);
+      } else if (map.insertAt(slot, key, value)) {
+        grown++;
+      }
+      oracle.merge(key, value, (a, b) -> (Long) a + (Long) b);
+    }
+    assertEquals(oracle.size(), map.size());
+    assertTrue(grown > 5, "the table grew " + grown + " times");
+    Map<Object, Object> iterated = new HashMap<>();
+    int count = 0;
+    for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
+      iterated.put(map.keyAt(slot), map.valueAt(slot));
+      count++;
+    }
+    assertEquals(oracle.size(), count, "each key once");
+    assertEquals(oracle, iterated);
+    assertEquals(oracle, new HashMap<>(map), "the Map view");
+    assertTrue(map.containsKey(null));
+    assertEquals(oracle.get(null), map.get(null));
+  }
+
+  @Test
+  void emptyAndMissing() {
+    CombinerMap map = new CombinerMap(1);
+    assertTrue(map.isEmpty());
+    assertEquals(-1, map.nextSlot(0));
+    assertNull(map.get("absent"));
+    assertFalse(map.containsKey(null));
+    assertNull(map.put("k", 1L));
+    assertEquals(1L, map.put("k", 2L));
+    assertEquals(Map.of("k", 2L), new HashMap<>(map));
+  }
+}

@@ -1,0 +1,100 @@
+package io.spillway.combine;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import io.spillway.memory.EntrySizeSampler;
+import org.apache.spark.util.SizeEstimator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link EntrySizeSampler}'s estimate plus {@link CombinerMap#tableBytes()} against
+ * {@link SizeEstimator} walking the whole map, for
+ * combiners that keep their size (sums), that grow with every merge (lists, skewed keys) and
+ * keys of varying size; and after the map is emptied, as a spill does.
+ */
+class EntrySizeSamplerTest {
+
+  @Test
+  void sumsOfLongs() {
+    check(i -> (long) (i % 150_000), value -> value, (a, b) -> (Long) a + (Long) b, 500_000, 200_000);
+  }
+
+  @Test
+  void listsGrowingUnderSkewedKeys() {
+    // a few hot keys get most values: their lists grow large while most lists stay tiny
+    check(i -> (long) (i % 10 == 0 ? i % 7 : i % 50_000), value -> {
+      ArrayList<Object> list = new ArrayList<>();
+      list.add(value);
+      return list;
+    }, (list, value) -> {
+      @SuppressWarnings("unchecked")
+      ArrayList<Object> l = (ArrayList<Object>) list;
+      l.add(value);
+      return l;
+    }, 400_000, 200_000);
+  }
+
+  @Test
+  void oneKeyWhoseListHoldsEveryValue() {
+    // a list past SizeEstimator's exact range: its growth must still be counted
+    check(i -> 7L, value -> {
+      ArrayList<Object> list = new ArrayList<>();
+      list.add(value);
+      return list;
+    }, (list, value) -> {
+      @SuppressWarnings("unchecked")
+      ArrayList<Object> l = (ArrayList<Object>) list;
+      l.add(value);
+      return l;
+    }, 300_000, 1_000_000);
+  }
+
+  @Test
+  void stringKeysOfVaryingLength() {
+    Random random = new Random(3);
+    check(i -> "key-" + "x".repeat(random.nextInt(40)) + (i % 100_000), value -> value,
+        (left, right) -> left, 300_000, 100_000);
+  }
+
+  /**
+   * Fills a map twice (emptying it in between, as a spill does) and checks the estimate is
+   * within a factor of 2 of the measured size, after each fill.
+   */
+  private static void check(IntFunction<Object> keys, Function<Object, Object> create,
+      BiFunction<Object, Object, Object> merge, int records, int valueRange) {
+    EntrySizeSampler sizes = new EntrySizeSampler();
+    Random random = new Random(42);
+    for (int round = 0; round < 2; round++) {
+      CombinerMap map = new CombinerMap();
+      sizes.reset();
+      for (int i = 0; i < records; i++) {
+        Object key = keys.apply(i);
+        Object value = (long) random.nextInt(valueRange);
+        int slot = map.find(key);
+        if (slot < 0) {
+          Object created = create.apply(value);
+          map.insertAt(slot, key, created);
+          sizes.inserted(key, created);
+        } else if (sizes.measureUpdate()) {
+          Object existing = map.valueAt(slot);
+          long before = sizes.sizeOf(existing);
+          Object merged = merge.apply(existing, value);
+          map.setValueAt(slot, merged);
+          sizes.updated(before, merged, value);
+        } else {
+          map.setValueAt(slot, merge.apply(map.valueAt(slot), value));
+          sizes.updated();
+        }
+      }
+      long actual = SizeEstimator.estimate(map);
+      long estimate = sizes.estimatedBytes() + map.tableBytes();
+      assertTrue(estimate > actual / 2 && estimate < actual * 2,
+          "round " + round + ": estimate " + estimate + " vs measured " + actual);
+    }
+  }
+}
