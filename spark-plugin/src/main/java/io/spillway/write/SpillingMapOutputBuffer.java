@@ -98,7 +98,12 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   @Override
   public long[] writeInMemoryTo(ShuffleMapOutputWriter output) throws IOException {
     finishing = true;
-    Checksum[] checksums = newChecksums();
+    if (!spills.isEmpty()) {
+      throw new IllegalStateException("writeInMemoryTo after " + spills.size() + " spills");
+    }
+    // Nothing was spilled, so the spill checksums are untouched: use them rather than allocate a
+    // second set (one object per partition: 2^24 partitions make that hundreds of MiB).
+    Checksum[] checksums = spillChecksums;
     writeRecordsInPartitionOrder(partitionId -> {
       OutputStream raw = output.getPartitionWriter(partitionId).openStream();
       if (checksums.length > 0) {

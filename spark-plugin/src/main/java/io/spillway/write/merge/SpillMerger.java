@@ -11,6 +11,7 @@ import io.spillway.io.SequentialSegmentReader;
 import io.spillway.io.NonClosingOutputStream;
 import io.spillway.io.WriteFailures;
 import io.spillway.write.spill.PartitionChecksums;
+import io.spillway.write.spill.SegmentLengths;
 import io.spillway.write.spill.SpillFile;
 import io.spillway.write.spill.SpillLocation;
 import java.io.BufferedOutputStream;
@@ -127,7 +128,8 @@ public final class SpillMerger {
    * @param shuffleId the shuffle, for the block ids the slow path recompresses with
    * @param mapId the map task
    * @param accumulatedChecksums per-partition checksums updated in spill order while the spills
-   *     were written (empty array when checksums are off)
+   *     were written (empty array when checksums are off); reset and reused for the output's
+   *     checksums when the strategy changes the bytes
    * @return the checksums of the bytes as written: {@code accumulatedChecksums}' values when the
    *     strategy copies bytes unchanged, fresh ones otherwise (empty when checksums are off)
    */
@@ -151,9 +153,9 @@ public final class SpillMerger {
     boolean checksumsOn = settings.checksumEnabled();
     boolean freshChecksums = checksumsOn
         && (reserializer != null || !strategy.preservesBytes(encryptionEnabled));
-    Checksum[] outputChecksums = freshChecksums
-        ? PartitionChecksums.create(true, settings.checksumAlgorithm(), numPartitions)
-        : new Checksum[0];
+    // Fresh checksums replace the accumulated ones, which are not needed any more: reset and
+    // reuse them rather than allocate a second object per partition.
+    Checksum[] outputChecksums = freshChecksums ? reset(accumulatedChecksums) : new Checksum[0];
     MergeTarget target = mapOutputTarget(output, outputChecksums);
     mergeRound(remaining, target, partitionId -> new ShuffleBlockId(shuffleId, mapId, partitionId),
         false);
@@ -165,6 +167,16 @@ public final class SpillMerger {
     }
     return PartitionChecksums.values(
         freshChecksums ? outputChecksums : accumulatedChecksums);
+  }
+
+  private Checksum[] reset(Checksum[] checksums) {
+    if (checksums.length != numPartitions) {
+      return PartitionChecksums.create(true, settings.checksumAlgorithm(), numPartitions);
+    }
+    for (Checksum checksum : checksums) {
+      checksum.reset();
+    }
+    return checksums;
   }
 
   private List<SpillFile> mergeIntermediateRound(List<SpillFile> spills) throws IOException {
@@ -210,35 +222,41 @@ public final class SpillMerger {
             settings.fileBufferSizeBytes()));
       }
       mostFilesOpen = Math.max(mostFilesOpen, readers.size());
-      long[][] offsets = new long[spills.size()][];
+      // Visit only the partitions some spill has bytes for, in increasing order: a cursor per
+      // spill walks its non-empty segments, so the round costs the segments, not the partitions.
+      SegmentLengths.Cursor[] cursors = new SegmentLengths.Cursor[spills.size()];
       for (int s = 0; s < spills.size(); s++) {
-        offsets[s] = spills.get(s).partitionOffsets();
+        cursors[s] = spills.get(s).segments().cursor();
       }
-      for (int p = 0; p < numPartitions; p++) {
-        long partitionBytes = 0;
-        for (SpillFile spill : spills) {
-          partitionBytes += spill.partitionLengths()[p];
-        }
-        if (partitionBytes == 0) {
-          continue;
+      long[] positions = new long[spills.size()];
+      long[] lengths = new long[spills.size()];
+      for (int p = nextPartition(cursors); p >= 0; p = nextPartition(cursors)) {
+        for (int s = 0; s < cursors.length; s++) {
+          if (cursors[s].partition() == p) {
+            positions[s] = cursors[s].offset();
+            lengths[s] = cursors[s].length();
+            cursors[s].advance();
+          } else {
+            lengths[s] = 0;
+          }
         }
         try (MergeTarget.PartitionOutput out = target.openPartition(p)) {
           if (reserializer != null) {
-            reserialize(spills, readers, offsets, p, out, outputBlockIds.apply(p));
+            reserialize(spills, readers, positions, lengths, out, outputBlockIds.apply(p));
             continue;
           }
           switch (strategy) {
-            case TRANSFER_TO -> copyWithTransferTo(spills, readers, offsets, p, out);
-            case FILE_STREAM -> copyWithStreams(spills, readers, offsets, p, out, false,
+            case TRANSFER_TO -> copyWithTransferTo(readers, positions, lengths, out);
+            case FILE_STREAM -> copyWithStreams(spills, readers, positions, lengths, out, false,
                 outputBlockIds.apply(p));
-            case SLOW -> copyWithStreams(spills, readers, offsets, p, out, true,
+            case SLOW -> copyWithStreams(spills, readers, positions, lengths, out, true,
                 outputBlockIds.apply(p));
             case COMPRESS -> {
               if (intermediate) {
                 // SERIALIZED segments concatenate as they are; compression waits for the output
-                copyWithTransferTo(spills, readers, offsets, p, out);
+                copyWithTransferTo(readers, positions, lengths, out);
               } else {
-                compressOnce(spills, readers, offsets, p, out, outputBlockIds.apply(p));
+                compressOnce(readers, positions, lengths, out, outputBlockIds.apply(p));
               }
             }
             default -> throw new IllegalStateException("Unknown strategy " + strategy);
@@ -250,6 +268,18 @@ public final class SpillMerger {
     }
   }
 
+  /** The smallest partition a cursor is at, or -1 when all are past their last segment. */
+  private static int nextPartition(SegmentLengths.Cursor[] cursors) {
+    int next = -1;
+    for (SegmentLengths.Cursor cursor : cursors) {
+      int p = cursor.partition();
+      if (p >= 0 && (next < 0 || p < next)) {
+        next = p;
+      }
+    }
+    return next;
+  }
+
   /**
    * Byte-for-byte concatenation. Segments of at least {@link #DIRECT_TRANSFER_BYTES} go through
    * {@code FileChannel.transferTo} (no copy through the heap); smaller ones, the common case with
@@ -257,16 +287,16 @@ public final class SpillMerger {
    * in large calls: a system call (or an mmap/munmap pair, see {@link SequentialSegmentReader})
    * per tiny segment costs more than copying it.
    */
-  private void copyWithTransferTo(List<SpillFile> spills, List<SequentialSegmentReader> readers,
-      long[][] offsets, int partitionId, MergeTarget.PartitionOutput out) throws IOException {
+  private void copyWithTransferTo(List<SequentialSegmentReader> readers, long[] positions,
+      long[] lengths, MergeTarget.PartitionOutput out) throws IOException {
     WritableByteChannel channel = out.channel();
     OutputStream small = channel != null ? writeBuffer.target(channel) : out.stream();
-    for (int s = 0; s < spills.size(); s++) {
-      long length = spills.get(s).partitionLengths()[partitionId];
+    for (int s = 0; s < readers.size(); s++) {
+      long length = lengths[s];
       if (length == 0) {
         continue;
       }
-      long position = offsets[s][partitionId];
+      long position = positions[s];
       if (channel != null && length >= DIRECT_TRANSFER_BYTES) {
         small.flush();
         Channels.transferFully(readers.get(s).channel(), position, length, channel);
@@ -283,7 +313,7 @@ public final class SpillMerger {
    * it, each segment is fully unwrapped and the partition wrapped again as one stream.
    */
   private void copyWithStreams(List<SpillFile> spills, List<SequentialSegmentReader> readers,
-      long[][] offsets, int partitionId, MergeTarget.PartitionOutput out, boolean decode,
+      long[] positions, long[] lengths, MergeTarget.PartitionOutput out, boolean decode,
       BlockId outputBlockId) throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
     OutputStream partitionStream = decode
@@ -292,15 +322,15 @@ public final class SpillMerger {
     try {
       for (int s = 0; s < spills.size(); s++) {
         SpillFile spill = spills.get(s);
-        long length = spill.partitionLengths()[partitionId];
+        long length = lengths[s];
         if (length == 0) {
           continue;
         }
         if (!decode && !encryptionEnabled) {
-          readers.get(s).copyTo(offsets[s][partitionId], length, partitionStream);
+          readers.get(s).copyTo(positions[s], length, partitionStream);
           continue;
         }
-        InputStream segment = readers.get(s).open(offsets[s][partitionId], length);
+        InputStream segment = readers.get(s).open(positions[s], length);
         segment = decode ? serializerManager.wrapStream(spill.blockId(), segment)
             : serializerManager.wrapForEncryption(segment);
         try (InputStream in = segment) {
@@ -319,16 +349,14 @@ public final class SpillMerger {
    * SERIALIZED segments of one partition, concatenated through one codec (and cipher) stream:
    * the partition is compressed once, however many spills it came from.
    */
-  private void compressOnce(List<SpillFile> spills, List<SequentialSegmentReader> readers,
-      long[][] offsets, int partitionId, MergeTarget.PartitionOutput out, BlockId outputBlockId)
-      throws IOException {
+  private void compressOnce(List<SequentialSegmentReader> readers, long[] positions,
+      long[] lengths, MergeTarget.PartitionOutput out, BlockId outputBlockId) throws IOException {
     OutputStream partitionStream =
         serializerManager.wrapStream(outputBlockId, new NonClosingOutputStream(out.stream()));
     try {
-      for (int s = 0; s < spills.size(); s++) {
-        long length = spills.get(s).partitionLengths()[partitionId];
-        if (length > 0) {
-          readers.get(s).copyTo(offsets[s][partitionId], length, partitionStream);
+      for (int s = 0; s < readers.size(); s++) {
+        if (lengths[s] > 0) {
+          readers.get(s).copyTo(positions[s], lengths[s], partitionStream);
         }
       }
     } finally {
@@ -338,20 +366,20 @@ public final class SpillMerger {
 
   /** Decodes every segment of one partition into records and writes them as one stream. */
   private void reserialize(List<SpillFile> spills, List<SequentialSegmentReader> readers,
-      long[][] offsets,
-      int partitionId, MergeTarget.PartitionOutput out, BlockId outputBlockId) throws IOException {
+      long[] positions, long[] lengths, MergeTarget.PartitionOutput out, BlockId outputBlockId)
+      throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
     SerializationStream records =
         reserializer.serializeStream(serializerManager.wrapStream(outputBlockId, raw));
     try {
       for (int s = 0; s < spills.size(); s++) {
         SpillFile spill = spills.get(s);
-        long length = spill.partitionLengths()[partitionId];
+        long length = lengths[s];
         if (length == 0) {
           continue;
         }
         InputStream segment = serializerManager.wrapStream(spill.blockId(),
-            readers.get(s).open(offsets[s][partitionId], length));
+            readers.get(s).open(positions[s], length));
         DeserializationStream decoded = reserializer.deserializeStream(segment);
         try {
           scala.collection.Iterator<scala.Tuple2<Object, Object>> pairs =
@@ -408,13 +436,13 @@ public final class SpillMerger {
     private final SpillLocation location;
     private final FileOutputStream file;
     private final FileChannel channel;
-    private final long[] partitionLengths;
+    private final SegmentLengths segments;
 
     IntermediateSpillTarget(SpillLocation location, int numPartitions) throws IOException {
       this.location = location;
       this.file = new NamedFileOutputStream(location.file(), false);
       this.channel = file.getChannel();
-      this.partitionLengths = new long[numPartitions];
+      this.segments = new SegmentLengths(numPartitions);
     }
 
     @Override
@@ -439,9 +467,9 @@ public final class SpillMerger {
         public void close() throws IOException {
           if (stream != null) {
             stream.flush();
-            partitionLengths[partitionId] = stream.bytesWritten();
+            segments.add(partitionId, stream.bytesWritten());
           } else {
-            partitionLengths[partitionId] = channel.position() - start;
+            segments.add(partitionId, channel.position() - start);
           }
         }
       };
@@ -449,7 +477,7 @@ public final class SpillMerger {
 
     SpillFile finish(long records, SpillFile.SegmentFormat format) throws IOException {
       file.close();
-      return new SpillFile(location.file(), location.blockId(), partitionLengths, records, format);
+      return new SpillFile(location.file(), location.blockId(), segments, records, format);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.spillway.write.spill;
 
 import java.io.File;
-import java.util.Arrays;
 import org.apache.spark.storage.BlockId;
 
 /**
@@ -20,15 +19,16 @@ import org.apache.spark.storage.BlockId;
  * file, which is what lets a single spill be moved into place and several be concatenated
  * partition by partition. SERIALIZED spills concatenate too (the serialized path's serializers
  * are relocatable), and need one compressing pass to become a map output. Lengths and offsets
- * are kept here in memory, not in the file.
+ * are kept here in memory, not in the file, for the non-empty segments only ({@link
+ * SegmentLengths}): a spill's memory follows its records, not the shuffle's partition count.
  *
  * @param file the file
  * @param blockId the temp block id the file's streams were wrapped with
- * @param partitionLengths bytes of each partition's segment
+ * @param segments bytes of each non-empty partition's segment, in partition order
  * @param records records in the file
  * @param format how the segments are encoded
  */
-public record SpillFile(File file, BlockId blockId, long[] partitionLengths, long records,
+public record SpillFile(File file, BlockId blockId, SegmentLengths segments, long records,
     SegmentFormat format) {
 
   /** How a spill's segments are encoded. */
@@ -43,25 +43,15 @@ public record SpillFile(File file, BlockId blockId, long[] partitionLengths, lon
     SERIALIZED
   }
 
-  /** Byte offset of partition {@code p}'s segment. */
-  public long offsetOf(int partitionId) {
-    long offset = 0;
-    for (int p = 0; p < partitionId; p++) {
-      offset += partitionLengths[p];
-    }
-    return offset;
-  }
-
-  /** Segment start offsets for every partition, plus the file length at the end. */
-  public long[] partitionOffsets() {
-    long[] offsets = new long[partitionLengths.length + 1];
-    for (int p = 0; p < partitionLengths.length; p++) {
-      offsets[p + 1] = offsets[p] + partitionLengths[p];
-    }
-    return offsets;
+  /**
+   * Bytes of every partition's segment, empty ones included: a new array of {@code
+   * numPartitions} longs, for moving a single spill into place as the map output.
+   */
+  public long[] partitionLengths() {
+    return segments.toArray();
   }
 
   public long totalBytes() {
-    return Arrays.stream(partitionLengths).sum();
+    return segments.totalBytes();
   }
 }

@@ -32,7 +32,7 @@ public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
   private final Checksum[] partitionChecksums;
   private final CountingOutputStream fileBytes;
   private final OutputStream fileStream;
-  private final long[] partitionLengths;
+  private final SegmentLengths segments;
   private int openPartition = -1;
   private long openPartitionStart;
   private boolean closed;
@@ -51,7 +51,7 @@ public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
     this.partitionChecksums = partitionChecksums;
     this.fileStream = new NamedFileOutputStream(location.file(), false);
     this.fileBytes = new CountingOutputStream(new BufferedOutputStream(fileStream, bufferSizeBytes));
-    this.partitionLengths = new long[numPartitions];
+    this.segments = new SegmentLengths(numPartitions);
   }
 
   @Override
@@ -79,7 +79,7 @@ public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
     try (OutputStream toClose = fileBytes) {
       fileBytes.flush();
     }
-    return new SpillFile(location.file(), location.blockId(), partitionLengths, records, format);
+    return new SpillFile(location.file(), location.blockId(), segments, records, format);
   }
 
   /** Closes the file without finishing it (on failure; the tracker deletes it). */
@@ -93,7 +93,7 @@ public final class SpillFileWriter implements PartitionSink, java.io.Closeable {
 
   private void endOpenPartition() {
     if (openPartition >= 0) {
-      partitionLengths[openPartition] = fileBytes.bytesWritten() - openPartitionStart;
+      segments.add(openPartition, fileBytes.bytesWritten() - openPartitionStart);
     }
   }
 }

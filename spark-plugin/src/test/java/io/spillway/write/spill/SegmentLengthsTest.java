@@ -1,0 +1,82 @@
+package io.spillway.write.spill;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class SegmentLengthsTest {
+
+  @Test
+  void keepsOnlyNonEmptySegmentsAndTheirOffsets() {
+    SegmentLengths segments = new SegmentLengths(10);
+    segments.add(0, 0);
+    segments.add(2, 5);
+    segments.add(3, 0);
+    segments.add(7, 11);
+    segments.add(9, 1);
+    assertEquals(3, segments.segmentCount());
+    assertEquals(17, segments.totalBytes());
+    assertArrayEquals(new long[] {0, 0, 5, 0, 0, 0, 0, 11, 0, 1}, segments.toArray());
+
+    SegmentLengths.Cursor cursor = segments.cursor();
+    assertEquals(2, cursor.partition());
+    assertEquals(0, cursor.offset());
+    assertEquals(5, cursor.length());
+    cursor.advance();
+    assertEquals(7, cursor.partition());
+    assertEquals(5, cursor.offset());
+    cursor.advance();
+    assertEquals(9, cursor.partition());
+    assertEquals(16, cursor.offset());
+    cursor.advance();
+    assertEquals(-1, cursor.partition());
+  }
+
+  @Test
+  void matchesADenseArrayOnRandomData() {
+    SplittableRandom random = new SplittableRandom(42);
+    int numPartitions = 100_000;
+    long[] dense = new long[numPartitions];
+    SegmentLengths segments = new SegmentLengths(numPartitions);
+    for (int p = 0; p < numPartitions; p++) {
+      long length = random.nextInt(10) < 8 ? 0 : 1 + random.nextInt(1_000);
+      dense[p] = length;
+      segments.add(p, length);
+    }
+    assertArrayEquals(dense, segments.toArray());
+    long offset = 0;
+    SegmentLengths.Cursor cursor = segments.cursor();
+    for (int p = 0; p < numPartitions; p++) {
+      if (dense[p] > 0) {
+        assertEquals(p, cursor.partition());
+        assertEquals(offset, cursor.offset());
+        assertEquals(dense[p], cursor.length());
+        cursor.advance();
+      }
+      offset += dense[p];
+    }
+    assertEquals(-1, cursor.partition());
+  }
+
+  @Test
+  void theLargestShuffleNeedsNoPerPartitionArray() {
+    SegmentLengths segments = new SegmentLengths(Integer.MAX_VALUE);
+    segments.add(0, 3);
+    segments.add(Integer.MAX_VALUE - 1, 4);
+    assertEquals(2, segments.segmentCount());
+    assertEquals(7, segments.totalBytes());
+  }
+
+  @Test
+  void rejectsOutOfOrderAndOutOfRangePartitions() {
+    SegmentLengths segments = new SegmentLengths(4);
+    segments.add(2, 1);
+    assertThrows(IllegalStateException.class, () -> segments.add(2, 1));
+    assertThrows(IllegalStateException.class, () -> segments.add(1, 1));
+    assertThrows(IllegalArgumentException.class, () -> segments.add(4, 1));
+    assertThrows(IllegalArgumentException.class, () -> segments.add(3, -1));
+  }
+}
