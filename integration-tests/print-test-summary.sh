@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prints one plain line "N passed, N failed, N skipped" for the whole build, counted from the JUnit
-# XML reports of surefire (target/surefire-reports/TEST-*.xml) and ScalaTest
-# (target/scalatest-reports/TEST-*.xml) in every module under ROOT, and before it one line per
-# suite with its counts and time. ScalaTest's own "Tests: succeeded N" is not a format CI reads.
+# XML reports of surefire (target/surefire-reports/TEST-*.xml), failsafe's integration tests
+# (target/failsafe-reports/TEST-*.xml) and ScalaTest (target/scalatest-reports/TEST-*.xml) in
+# every module under ROOT, and before it one line per suite with its counts and time. ScalaTest's own "Tests: succeeded N" is not a format CI reads.
 #
 #   integration-tests/print-test-summary.sh [ROOT]      # ROOT defaults to the repository root
 #
@@ -12,7 +12,8 @@ set -euo pipefail
 root="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 
 mapfile -t reports < <(find "$root" -type f -name 'TEST-*.xml' \
-  \( -path '*/target/surefire-reports/*' -o -path '*/target/scalatest-reports/*' \) | sort)
+  \( -path '*/target/surefire-reports/*' -o -path '*/target/failsafe-reports/*' \
+     -o -path '*/target/scalatest-reports/*' \) | sort)
 
 if [ "${#reports[@]}" -eq 0 ]; then
   echo "0 passed, 0 failed (no test reports under $root)"
@@ -49,7 +50,8 @@ for path in paths:
         passed, failed, skipped = passed + p, failed + f, skipped + s
         if p + f + s == 0:
             continue  # ScalaTest's DiscoverySuite wrapper report holds no test cases
-        kind = "scalatest" if "scalatest-reports" in path else "junit"
+        kind = ("scalatest" if "scalatest-reports" in path
+                else "failsafe" if "failsafe-reports" in path else "junit")
         time = float(suite.get("time") or 0)
         print(f"  {suite.get('name')} [{kind}]: {p} passed, {f} failed, {s} skipped, {time:.1f} s")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,19 +29,26 @@ import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
 
 /**
- * A word-count-style job on an embedded {@code local[*]} Spark with Spillway as the shuffle
- * manager: reduceByKey, groupByKey, sortByKey and a small SQL groupBy + join, on about 2 million
- * generated records, with memory settings that make the shuffles spill. Prints the results and the
- * shuffle metrics, and checks every result against an oracle computed on the driver.
+ * A word-count-style job with Spillway as the shuffle manager: reduceByKey, groupByKey, sortByKey
+ * and a small SQL groupBy + join, on about 2 million generated records, with memory settings that
+ * make the shuffles spill. Prints the results and the shuffle metrics, and checks every result
+ * against an oracle computed on the driver.
+ *
+ * <p>Started with plain {@code java} it runs on an embedded {@code local[*]} Spark; submitted with
+ * spark-submit, the master and any setting given there win over the example's own defaults:
  *
  * <pre>
  *   mvn -B -Prun-example -pl examples -am package -DskipTests
  *   mvn -B -Prun-example -pl examples -am package -DskipTests -Dexample.args=sort
+ *   spark-submit --master spark://host:7077 --jars spillway-spark-&lt;version&gt;.jar \
+ *     --conf spark.shuffle.manager=io.spillway.SpillwayShuffleManager \
+ *     --class io.spillway.examples.ShuffleExample spillway-examples-&lt;version&gt;.jar
  * </pre>
  *
  * <p>The shuffle manager is, in order: the first argument, the system property
- * {@value #MANAGER_PROPERTY}, else {@value #SPILLWAY_MANAGER}. "sort" runs Spark's own shuffle.
- * Exit code 0 when every check passes, 1 when a result differs from the oracle.
+ * {@value #MANAGER_PROPERTY}, {@code spark.shuffle.manager} given to spark-submit, else
+ * {@value #SPILLWAY_MANAGER}. "sort" runs Spark's own shuffle. Exit code 0 when every check
+ * passes, 1 when a result differs from the oracle.
  */
 public final class ShuffleExample {
 
@@ -121,21 +130,32 @@ public final class ShuffleExample {
   }
 
   public static void main(String[] args) throws Exception {
+    // What spark-submit passed (it hands its settings to the driver as system properties); empty
+    // when the example is started with plain `java`.
+    SparkConf submitted = new SparkConf();
     String manager = args.length > 0 && !args[0].isBlank() ? args[0]
-        : System.getProperty(MANAGER_PROPERTY, SPILLWAY_MANAGER);
+        : System.getProperty(MANAGER_PROPERTY,
+            submitted.get("spark.shuffle.manager", SPILLWAY_MANAGER));
 
-    SparkSession spark = SparkSession.builder()
-        .master("local[*]")
-        .appName("spillway-shuffle-example")
-        .config("spark.shuffle.manager", manager)
-        .config("spark.ui.enabled", "false")
-        // modest memory: shuffles spill
-        .config("spark.shuffle.spill.numElementsForceSpillThreshold", "50000")
-        .config("spark.memory.fraction", "0.2")
-        .config("spark.sql.shuffle.partitions", "8")
-        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
-        .config("spark.sql.adaptive.enabled", "true")
-        .getOrCreate();
+    // The example's own settings are defaults: a value given to spark-submit wins, so the same
+    // jar runs on local[*] (no master given) and on a cluster (--master spark://...).
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("spark.master", "local[*]");
+    defaults.put("spark.app.name", "spillway-shuffle-example");
+    defaults.put("spark.ui.enabled", "false");
+    // modest memory: shuffles spill
+    defaults.put("spark.shuffle.spill.numElementsForceSpillThreshold", "50000");
+    defaults.put("spark.memory.fraction", "0.2");
+    defaults.put("spark.sql.shuffle.partitions", "8");
+    defaults.put("spark.sql.autoBroadcastJoinThreshold", "-1");
+    defaults.put("spark.sql.adaptive.enabled", "true");
+    SparkSession.Builder builder = SparkSession.builder().config("spark.shuffle.manager", manager);
+    defaults.forEach((key, value) -> {
+      if (!submitted.contains(key)) {
+        builder.config(key, value);
+      }
+    });
+    SparkSession spark = builder.getOrCreate();
     ShuffleMetrics metrics = new ShuffleMetrics();
     long startNanos = System.nanoTime();
     try {
@@ -143,6 +163,7 @@ public final class ShuffleExample {
       jsc.sc().addSparkListener(metrics);
       String managerClass = SparkEnv.get().shuffleManager().getClass().getName();
       System.out.println("spark.shuffle.manager = " + manager + " (" + managerClass + ")");
+      System.out.println("master " + jsc.master() + ", application " + jsc.sc().applicationId());
 
       // The oracle: the same records, counted on the driver.
       Map<String, Long> expectedCounts = new HashMap<>();

@@ -1,0 +1,70 @@
+package io.spillway.it.cluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The Spark home the build assembled under integration-tests/target/spark-home: {@code jars/}
+ * holds Spark and its runtime dependency tree, as in a Spark distribution.
+ *
+ * <p>Why a Spark home at all: a Worker launches each executor with a command Spark's launcher
+ * builds from {@code SPARK_HOME} ({@code WorkerCommandBuilder}: class path
+ * {@code SPARK_HOME/conf} + {@code SPARK_HOME/jars/*}); without it there is no standalone cluster
+ * that works as in production. The plugin jar must not be in it: on a real cluster Spillway
+ * reaches the executors only through spark-submit's {@code --jars}, and that is what the tests
+ * prove ({@link #checkAssembled} fails when a Spillway jar is there).
+ */
+public final class SparkHome {
+  private final Path root;
+
+  SparkHome(Path root) {
+    this.root = root.toAbsolutePath();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path jarsDirectory() {
+    return root.resolve("jars");
+  }
+
+  /** The class path of every Spark JVM: the jars directory as a wildcard, as spark-class uses. */
+  public String classPath() {
+    return jarsDirectory() + "/*";
+  }
+
+  /** Jars in jars/ whose name says Spillway: must be none. */
+  public List<Path> spillwayJars() {
+    return jars().stream()
+        .filter(p -> p.getFileName().toString().toLowerCase().contains("spillway")).toList();
+  }
+
+  /** Fails unless jars/ holds spark-core and no Spillway jar. */
+  public SparkHome checkAssembled() {
+    if (!Files.isDirectory(jarsDirectory())) {
+      throw new IllegalStateException("No Spark home at " + root + " (missing " + jarsDirectory()
+          + "); it is assembled by maven-dependency-plugin in integration-tests' "
+          + "pre-integration-test phase: mvn -B -pl integration-tests -am verify");
+    }
+    if (jars().stream().noneMatch(p -> p.getFileName().toString().startsWith("spark-core_"))) {
+      throw new IllegalStateException("The Spark home " + root + " has no spark-core jar in jars/");
+    }
+    if (!spillwayJars().isEmpty()) {
+      throw new IllegalStateException("The Spark home must not contain the plugin (it reaches "
+          + "the cluster through --jars only), but jars/ has " + spillwayJars());
+    }
+    return this;
+  }
+
+  private List<Path> jars() {
+    try (Stream<Path> files = Files.list(jarsDirectory())) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list " + jarsDirectory(), e);
+    }
+  }
+}
