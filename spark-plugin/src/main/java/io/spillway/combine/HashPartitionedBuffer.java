@@ -117,7 +117,7 @@ final class HashPartitionedBuffer<K, V, C> {
       sizes.inserted(key, created);
     } else if (sizes.measureUpdate()) {
       C combiner = (C) map.valueAt(slot);
-      long before = sizes.sizeOf(combiner);
+      long before = sizes.sizeBeforeMerge(combiner);
       C merged = functions.mergeValue(combiner, value);
       map.setValueAt(slot, merged);
       sizes.updated(before, merged, value);
@@ -138,7 +138,7 @@ final class HashPartitionedBuffer<K, V, C> {
       sizes.inserted(key, combiner);
     } else if (sizes.measureUpdate()) {
       Object existing = map.valueAt(slot);
-      long before = sizes.sizeOf(existing);
+      long before = sizes.sizeBeforeMerge(existing);
       Object merged = mergeCombinersFunction.apply(existing, combiner);
       map.setValueAt(slot, merged);
       sizes.updated(before, merged, combiner);

@@ -142,7 +142,7 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
       sizes.inserted(key, created);
     } else if (sizes.measureUpdate()) {
       C combiner = (C) map.valueAt(slot);
-      long before = sizes.sizeOf(combiner);
+      long before = sizes.sizeBeforeMerge(combiner);
       C merged = functions.mergeValue(combiner, value);
       map.setValueAt(slot, merged);
       sizes.updated(before, merged, value);

@@ -42,7 +42,7 @@ final class PartitionLoader {
             sizes.inserted(key, combiner);
           } else if (sizes.measureUpdate()) {
             Object existing = map.valueAt(slot);
-            long before = sizes.sizeOf(existing);
+            long before = sizes.sizeBeforeMerge(existing);
             Object merged = mergeCombiners.apply(existing, combiner);
             map.setValueAt(slot, merged);
             sizes.updated(before, merged, combiner);

@@ -24,6 +24,8 @@ import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
 import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.util.collection.CompactBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Product2;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
@@ -54,6 +56,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * task's metrics once per structure.
  */
 final class AggregateAndSort {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AggregateAndSort.class);
   /**
    * How Spark's {@code groupByKey} is recognised, without calling anything a user wrote: its
    * {@code createCombiner} is the lambda {@code (v: V) => CompactBuffer(v)} defined in {@code
@@ -272,6 +276,12 @@ final class AggregateAndSort {
   }
 
   private void recordMetrics(MergerMetrics merged) {
+    if (merged.spillCount() > 0) {
+      LOG.info("Reduce-side combine of task {} spilled {} time(s): {} bytes estimated in memory,"
+          + " {} bytes on disk, recursion depth {}, peak memory {} bytes", context.taskAttemptId(),
+          merged.spillCount(), merged.memoryBytesSpilled(), merged.bytesSpilled(),
+          merged.recursionDepth(), merged.peakMemoryBytes());
+    }
     TaskMetrics metrics = context.taskMetrics();
     metrics.incMemoryBytesSpilled(merged.memoryBytesSpilled());
     metrics.incDiskBytesSpilled(merged.bytesSpilled());

@@ -1,5 +1,6 @@
 package io.spillway.combine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -61,6 +62,17 @@ class EntrySizeSamplerTest {
         (left, right) -> left, 300_000, 100_000);
   }
 
+  @Test
+  void collectionsAreNotMeasuredBeforeAMerge() {
+    EntrySizeSampler sizes = new EntrySizeSampler();
+    ArrayList<Object> list = new ArrayList<>(java.util.List.of(1L, 2L));
+    assertEquals(EntrySizeSampler.UNMEASURED, sizes.sizeBeforeMerge(list));
+    assertEquals(EntrySizeSampler.UNMEASURED,
+        sizes.sizeBeforeMerge(new org.apache.spark.util.collection.CompactBuffer<Object>(
+            scala.reflect.ClassTag$.MODULE$.Any())));
+    assertEquals(SizeEstimator.estimate(12345L), sizes.sizeBeforeMerge(12345L));
+  }
+
   /**
    * Fills a map twice (emptying it in between, as a spill does) and checks the estimate is
    * within a factor of 2 of the measured size, after each fill.
@@ -82,7 +94,7 @@ class EntrySizeSamplerTest {
           sizes.inserted(key, created);
         } else if (sizes.measureUpdate()) {
           Object existing = map.valueAt(slot);
-          long before = sizes.sizeOf(existing);
+          long before = sizes.sizeBeforeMerge(existing);
           Object merged = merge.apply(existing, value);
           map.setValueAt(slot, merged);
           sizes.updated(before, merged, value);
