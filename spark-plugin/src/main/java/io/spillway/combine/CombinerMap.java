@@ -6,6 +6,9 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.BiFunction;
+
+import io.spillway.memory.EntrySizeSampler;
 
 /**
  * The combiners' hash map: open addressing, keys and values interleaved in one array, no entry
@@ -94,6 +97,24 @@ final class CombinerMap extends AbstractMap<Object, Object> {
 
   void setValueAt(int slot, Object value) {
     data[2 * slot + 1] = value;
+  }
+
+  /**
+   * Merges {@code mergedIn} (a value or another combiner) into the combiner at an occupied slot,
+   * and tells {@code sizes}, which now and then measures the merge (see {@link EntrySizeSampler}).
+   */
+  void mergeAt(int slot, Object mergedIn, BiFunction<Object, Object, Object> merge,
+      EntrySizeSampler sizes) {
+    Object combiner = data[2 * slot + 1];
+    if (sizes.measureUpdate()) {
+      long before = sizes.sizeBeforeMerge(combiner);
+      Object merged = merge.apply(combiner, mergedIn);
+      data[2 * slot + 1] = merged;
+      sizes.updated(before, merged, mergedIn);
+    } else {
+      data[2 * slot + 1] = merge.apply(combiner, mergedIn);
+      sizes.updated();
+    }
   }
 
   /** The key at an occupied slot. */

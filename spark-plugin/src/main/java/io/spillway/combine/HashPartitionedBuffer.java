@@ -40,6 +40,7 @@ final class HashPartitionedBuffer<K, V, C> {
   private final MergerContext context;
   private final CombineFunctions<V, C> functions;
   private final BiFunction<Object, Object, Object> mergeCombinersFunction;
+  private final BiFunction<Object, Object, Object> mergeValueFunction;
   private final SpillRecordWriter<C> recordWriter;
   private final MemoryReservation memory;
   private final int level;
@@ -66,6 +67,7 @@ final class HashPartitionedBuffer<K, V, C> {
     this.context = context;
     this.functions = functions;
     this.mergeCombinersFunction = (left, right) -> functions.mergeCombiners((C) left, (C) right);
+    this.mergeValueFunction = (combiner, value) -> functions.mergeValue((C) combiner, (V) value);
     this.recordWriter = recordWriter;
     this.memory = memory;
     this.level = level;
@@ -115,15 +117,8 @@ final class HashPartitionedBuffer<K, V, C> {
         tableBytes = tableBytes();
       }
       sizes.inserted(key, created);
-    } else if (sizes.measureUpdate()) {
-      C combiner = (C) map.valueAt(slot);
-      long before = sizes.sizeBeforeMerge(combiner);
-      C merged = functions.mergeValue(combiner, value);
-      map.setValueAt(slot, merged);
-      sizes.updated(before, merged, value);
     } else {
-      map.setValueAt(slot, functions.mergeValue((C) map.valueAt(slot), value));
-      sizes.updated();
+      map.mergeAt(slot, value, mergeValueFunction, sizes);
     }
     afterUpdate();
   }
@@ -136,15 +131,8 @@ final class HashPartitionedBuffer<K, V, C> {
         tableBytes = tableBytes();
       }
       sizes.inserted(key, combiner);
-    } else if (sizes.measureUpdate()) {
-      Object existing = map.valueAt(slot);
-      long before = sizes.sizeBeforeMerge(existing);
-      Object merged = mergeCombinersFunction.apply(existing, combiner);
-      map.setValueAt(slot, merged);
-      sizes.updated(before, merged, combiner);
     } else {
-      map.setValueAt(slot, mergeCombinersFunction.apply(map.valueAt(slot), combiner));
-      sizes.updated();
+      map.mergeAt(slot, combiner, mergeCombinersFunction, sizes);
     }
     afterUpdate();
   }

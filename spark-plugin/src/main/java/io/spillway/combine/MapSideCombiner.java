@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 import io.spillway.config.MapSideCombineOption;
 import io.spillway.config.MapSideCombineSettings;
@@ -55,6 +56,8 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   private final TaskMemoryConsumer memory;
   private final Iterator<? extends Product2<? extends K, ? extends V>> input;
   private final EntrySizeSampler sizes = new EntrySizeSampler();
+  /** {@code functions.mergeValue}, untyped for {@link CombinerMap#mergeAt}. */
+  private final BiFunction<Object, Object, Object> mergeValue;
   private CombinerMap map = new CombinerMap();
   /** The detached map being emitted, and the next slot of it to emit (-1: done). */
   private CombinerMap flushing;
@@ -68,12 +71,14 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   private long memoryFlushes;
   private boolean combiningStopped;
 
+  @SuppressWarnings("unchecked")
   public MapSideCombiner(
       CombineFunctions<V, C> functions,
       MapSideCombineSettings settings,
       TaskMemoryConsumer memory,
       Iterator<? extends Product2<? extends K, ? extends V>> input) {
     this.functions = Objects.requireNonNull(functions, "functions is null");
+    this.mergeValue = (combiner, value) -> functions.mergeValue((C) combiner, (V) value);
     this.settings = Objects.requireNonNull(settings, "settings is null");
     this.memory = Objects.requireNonNull(memory, "memory is null");
     this.input = Objects.requireNonNull(input, "input is null");
@@ -140,15 +145,8 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
       C created = functions.createCombiner(value);
       map.insertAt(slot, key, created);
       sizes.inserted(key, created);
-    } else if (sizes.measureUpdate()) {
-      C combiner = (C) map.valueAt(slot);
-      long before = sizes.sizeBeforeMerge(combiner);
-      C merged = functions.mergeValue(combiner, value);
-      map.setValueAt(slot, merged);
-      sizes.updated(before, merged, value);
     } else {
-      map.setValueAt(slot, functions.mergeValue((C) map.valueAt(slot), value));
-      sizes.updated();
+      map.mergeAt(slot, value, mergeValue, sizes);
     }
   }
 

@@ -40,15 +40,8 @@ final class PartitionLoader {
           if (slot < 0) {
             map.insertAt(slot, key, combiner);
             sizes.inserted(key, combiner);
-          } else if (sizes.measureUpdate()) {
-            Object existing = map.valueAt(slot);
-            long before = sizes.sizeBeforeMerge(existing);
-            Object merged = mergeCombiners.apply(existing, combiner);
-            map.setValueAt(slot, merged);
-            sizes.updated(before, merged, combiner);
           } else {
-            map.setValueAt(slot, mergeCombiners.apply(map.valueAt(slot), combiner));
-            sizes.updated();
+            map.mergeAt(slot, combiner, mergeCombiners, sizes);
           }
           long estimatedBytes = sizes.estimatedBytes() + map.tableBytes();
           if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {

@@ -27,7 +27,7 @@ import org.apache.spark.util.SizeEstimator;
  * <p>Usage: {@link #inserted} after putting a new key; for a merge into an existing combiner,
  * {@link #measureUpdate()} says whether to measure, then {@link #sizeBeforeMerge} before the
  * merge and {@link #updated(long, Object, Object)} after (or {@link #updated()} when not
- * measuring). Not thread-safe.
+ * measuring); {@code CombinerMap.mergeAt} does the merge part. Not thread-safe.
  */
 public final class EntrySizeSampler {
   /** After the first {@link #ALWAYS_SAMPLED} inserts, one in this many is measured. */

@@ -92,15 +92,8 @@ class EntrySizeSamplerTest {
           Object created = create.apply(value);
           map.insertAt(slot, key, created);
           sizes.inserted(key, created);
-        } else if (sizes.measureUpdate()) {
-          Object existing = map.valueAt(slot);
-          long before = sizes.sizeBeforeMerge(existing);
-          Object merged = merge.apply(existing, value);
-          map.setValueAt(slot, merged);
-          sizes.updated(before, merged, value);
         } else {
-          map.setValueAt(slot, merge.apply(map.valueAt(slot), value));
-          sizes.updated();
+          map.mergeAt(slot, value, merge, sizes);
         }
       }
       long actual = SizeEstimator.estimate(map);
