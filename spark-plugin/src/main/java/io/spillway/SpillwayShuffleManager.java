@@ -5,6 +5,7 @@ import io.spillway.io.TempFileTracker;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.config.SpillwayConfig;
 import io.spillway.config.WriteSettings;
+import io.spillway.read.IndexCachingBlockResolver;
 import io.spillway.read.SpillwayShuffleReader;
 import io.spillway.write.MapOutputBuffer;
 import io.spillway.write.MapTaskContext;
@@ -52,7 +53,8 @@ import scala.reflect.ClassTag$;
  * ({@code ShuffleExchangeExec.needToCopyObjectsBeforeShuffle}). In exchange Spillway's writers
  * never keep a reference to a record once the next one arrives on the serialized path, which is
  * the only path SQL rows take. The on-disk format is Spark's {@code .data}/{@code .index}/{@code
- * .checksum}, so the block resolver is Spark's {@link IndexShuffleBlockResolver} and the external
+ * .checksum}, so the block resolver is Spark's {@link IndexShuffleBlockResolver} (extended to cache
+ * index files: {@link IndexCachingBlockResolver}) and the external
  * shuffle service, host-local reads and decommission migration work unchanged.
  */
 public class SpillwayShuffleManager extends SortShuffleManager {
@@ -71,7 +73,9 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     SpillwayConfig.validate(conf);
     this.writeSettings = WriteSettings.fromSparkConf(conf);
     this.mapSideCombineSettings = MapSideCombineSettings.fromSparkConf(conf);
-    this.blockResolver = new IndexShuffleBlockResolver(conf);
+    // Spark's resolver and file layout, with index files cached (see IndexCachingBlockResolver)
+    this.blockResolver = new IndexCachingBlockResolver(
+        conf, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(conf));
     LOG.info("Spillway shuffle manager started: {}", writeSettings);
   }
 

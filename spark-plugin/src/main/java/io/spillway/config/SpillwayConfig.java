@@ -68,9 +68,18 @@ public final class SpillwayConfig {
           + " records uncombined. 1 never stops combining.",
       raw -> doubleInRange(raw, 0.0, 1.0));
 
+  public static final ConfigEntry<Long> READ_INDEX_CACHE_SIZE = new ConfigEntry<>(
+      "spark.spillway.read.indexCacheSize", "32m", "bytes",
+      "a size from 0 to 1g (0 turns the cache off)",
+      "Index files of local map outputs an executor keeps in memory (8 bytes per reduce"
+          + " partition of each map output), so serving a block does not open and read the index"
+          + " file again. Least recently used outputs are dropped first; an output's entry goes"
+          + " when the output is removed.",
+      raw -> sizeInRange(raw, 0, 1L << 30));
+
   public static final List<ConfigEntry<?>> ALL_ENTRIES = List.of(MERGE_STRATEGY,
       MERGE_MAX_OPEN_FILES, MERGER_PARTITIONS, MERGER_MAX_TOTAL_PARTITIONS, COMBINE_MAP_SIDE,
-      COMBINE_PROBE_RECORDS, COMBINE_SKIP_RATIO);
+      COMBINE_PROBE_RECORDS, COMBINE_SKIP_RATIO, READ_INDEX_CACHE_SIZE);
 
   /**
    * Reads every entry once, and checks the entries that constrain each other, so that a bad value
@@ -93,6 +102,14 @@ public final class SpillwayConfig {
     double value = Double.parseDouble(raw);
     if (!(value >= min && value <= max)) {
       throw new IllegalArgumentException(value + " is outside [" + min + ", " + max + "]");
+    }
+    return value;
+  }
+
+  static long sizeInRange(String raw, long min, long max) {
+    long value = org.apache.spark.network.util.JavaUtils.byteStringAsBytes(raw);
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(value + " bytes is outside [" + min + ", " + max + "]");
     }
     return value;
   }

@@ -37,6 +37,23 @@ class SpillwayConfigTest {
   }
 
   @Test
+  void indexCacheSizeTakesSizesAndRejectsTheRest() {
+    assertEquals(32L << 20, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(new SparkConf(false)));
+    assertEquals(0L, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(
+        new SparkConf(false).set("spark.spillway.read.indexCacheSize", "0")));
+    assertEquals(512L << 10, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(
+        new SparkConf(false).set("spark.spillway.read.indexCacheSize", "512k")));
+    for (String bad : new String[] {"-1", "2g", "lots"}) {
+      SparkConf conf = new SparkConf(false).set("spark.spillway.read.indexCacheSize", bad);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> SpillwayConfig.validate(conf));
+      assertTrue(e.getMessage().contains("'" + bad + "' for spark.spillway.read.indexCacheSize"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("from 0 to 1g"), e.getMessage());
+    }
+  }
+
+  @Test
   void maxOpenFilesOutOfRangeOrNotANumberIsRejected() {
     for (String bad : new String[] {"1", "0", "-3", "65537", "many"}) {
       SparkConf conf = new SparkConf(false).set("spark.spillway.merge.maxOpenFiles", bad);
