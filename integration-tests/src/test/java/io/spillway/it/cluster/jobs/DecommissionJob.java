@@ -64,16 +64,9 @@ public final class DecommissionJob {
           .forEach(t -> executorsOnHost.add(t.executorId()));
 
       Facts.print("ready-for-decommission", decommissionedHost);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(removalTimeoutSeconds);
-      while (!evidence.removedExecutors().containsAll(executorsOnHost)
-          && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
-      Set<String> removed = new TreeSet<>(evidence.removedExecutors());
-      removed.retainAll(executorsOnHost);
+      Set<String> removed = evidence.awaitRemoved(executorsOnHost, removalTimeoutSeconds);
       Facts.print("decommissioned-executors-removed-before-reduce", removed);
-      Facts.print("removal-reasons",
-          removed.stream().map(id -> id + ": " + evidence.removalReason(id)).toList());
+      Facts.print("removal-reasons", evidence.removalReasons(removed));
       Facts.print("map-output-locations-after", locations(shuffleId, mapTasks));
 
       Map<Integer, GroupedRecords.Stats> actual = job.collectStats();

@@ -3,8 +3,6 @@ package io.spillway.it.cluster.jobs;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.ShuffleDependency;
@@ -53,16 +51,9 @@ public final class DynamicAllocationJob {
       Facts.print("map-executors",
           JobEvidence.executorsOf(evidence.successfulTasksOfStage(mapStageId)));
 
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(removalTimeoutSeconds);
-      while (!evidence.removedExecutors().containsAll(mapExecutors)
-          && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
-      Set<String> removedBeforeReduce = new TreeSet<>(evidence.removedExecutors());
-      removedBeforeReduce.retainAll(mapExecutors);
+      Set<String> removedBeforeReduce = evidence.awaitRemoved(mapExecutors, removalTimeoutSeconds);
       Facts.print("map-executors-removed-before-reduce", removedBeforeReduce);
-      Facts.print("removal-reasons", removedBeforeReduce.stream()
-          .map(id -> id + ": " + evidence.removalReason(id)).toList());
+      Facts.print("removal-reasons", evidence.removalReasons(removedBeforeReduce));
 
       Map<Integer, GroupedRecords.Stats> actual = job.collectStats();
       JobEvidence.drain(jsc.sc());

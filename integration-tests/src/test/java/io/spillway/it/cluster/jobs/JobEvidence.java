@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -107,6 +108,26 @@ public final class JobEvidence extends SparkListener {
 
   public String removalReason(String executorId) {
     return removedExecutors.get(executorId);
+  }
+
+  /**
+   * Waits until every one of {@code executorIds} has been removed, or {@code timeoutSeconds}
+   * passed; returns those of them that were removed (the caller asserts on it).
+   */
+  public Set<String> awaitRemoved(Set<String> executorIds, long timeoutSeconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (!removedExecutors().containsAll(executorIds) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    Set<String> removed = removedExecutors();
+    removed.retainAll(executorIds);
+    return removed;
+  }
+
+  /** "id: reason" of each removed executor, for the facts a job prints. */
+  public List<String> removalReasons(Set<String> executorIds) {
+    return executorIds.stream().map(id -> id + ": " + removalReason(id)).toList();
   }
 
   /** Executor ids that ran the given tasks, "id@host". */
