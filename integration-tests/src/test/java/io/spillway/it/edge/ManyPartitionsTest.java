@@ -123,6 +123,9 @@ class ManyPartitionsTest {
             "index file size of " + index);
       }
       System.out.println("2^24+1 partitions: " + heap.report() + "; " + census.counts());
+      // The shuffle must stay registered until the census: once its RDD is garbage, Spark's
+      // ContextCleaner unregisters it and the map outputs are deleted.
+      java.lang.ref.Reference.reachabilityFence(partitioned);
     }
   }
 

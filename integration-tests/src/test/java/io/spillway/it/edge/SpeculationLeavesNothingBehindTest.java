@@ -23,6 +23,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TestUtils$;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -81,11 +82,10 @@ class SpeculationLeavesNothingBehindTest {
         TestUtils$.MODULE$.waitUntilExecutorsUp(jsc.sc(), 2, WAIT_MILLIS);
         TaskLog tasks = TaskLog.register(jsc.sc());
 
-        Map<Integer, Long> sums = new TreeMap<>(
-            jsc.parallelize(range(MAP_PARTITIONS), MAP_PARTITIONS)
-                .flatMapToPair(p -> new FirstAttemptOfPartitionZeroStalls(p))
-                .reduceByKey(Long::sum, 2)
-                .collectAsMap());
+        JavaPairRDD<Integer, Long> reduced = jsc.parallelize(range(MAP_PARTITIONS), MAP_PARTITIONS)
+            .flatMapToPair(p -> new FirstAttemptOfPartitionZeroStalls(p))
+            .reduceByKey(Long::sum, 2);
+        Map<Integer, Long> sums = new TreeMap<>(reduced.collectAsMap());
         Map<Integer, Long> expected = new TreeMap<>();
         for (int p = 0; p < MAP_PARTITIONS; p++) {
           CancelLeavesNothingBehindTest.records(p, PER_PARTITION)
@@ -136,6 +136,10 @@ class SpeculationLeavesNothingBehindTest {
             "every successful map task's index file is in the listing (else it lists the wrong"
                 + " place)");
         System.out.println("speculation: executors " + memory + "; files " + census.counts());
+        // The shuffle must stay registered until the census: once its RDD is garbage, Spark's
+        // ContextCleaner unregisters it and the map outputs are deleted (seen once in CI, after
+        // the heap-heavy ManyPartitionsTest: an empty listing).
+        java.lang.ref.Reference.reachabilityFence(reduced);
       }
     }
   }
