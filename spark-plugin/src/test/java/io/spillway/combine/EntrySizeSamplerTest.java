@@ -28,31 +28,13 @@ class EntrySizeSamplerTest {
   @Test
   void listsGrowingUnderSkewedKeys() {
     // a few hot keys get most values: their lists grow large while most lists stay tiny
-    check(i -> (long) (i % 10 == 0 ? i % 7 : i % 50_000), value -> {
-      ArrayList<Object> list = new ArrayList<>();
-      list.add(value);
-      return list;
-    }, (list, value) -> {
-      @SuppressWarnings("unchecked")
-      ArrayList<Object> l = (ArrayList<Object>) list;
-      l.add(value);
-      return l;
-    }, 400_000, 200_000);
+    check(i -> (long) (i % 10 == 0 ? i % 7 : i % 50_000), EntrySizeSamplerTest::newList, EntrySizeSamplerTest::append, 400_000, 200_000);
   }
 
   @Test
   void oneKeyWhoseListHoldsEveryValue() {
     // a list past SizeEstimator's exact range: its growth must still be counted
-    check(i -> 7L, value -> {
-      ArrayList<Object> list = new ArrayList<>();
-      list.add(value);
-      return list;
-    }, (list, value) -> {
-      @SuppressWarnings("unchecked")
-      ArrayList<Object> l = (ArrayList<Object>) list;
-      l.add(value);
-      return l;
-    }, 300_000, 1_000_000);
+    check(i -> 7L, EntrySizeSamplerTest::newList, EntrySizeSamplerTest::append, 300_000, 1_000_000);
   }
 
   @Test
@@ -71,6 +53,18 @@ class EntrySizeSamplerTest {
         sizes.sizeBeforeMerge(new org.apache.spark.util.collection.CompactBuffer<Object>(
             scala.reflect.ClassTag$.MODULE$.Any())));
     assertEquals(SizeEstimator.estimate(12345L), sizes.sizeBeforeMerge(12345L));
+  }
+
+  private static Object newList(Object value) {
+    ArrayList<Object> list = new ArrayList<>();
+    list.add(value);
+    return list;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object append(Object list, Object value) {
+    ((ArrayList<Object>) list).add(value);
+    return list;
   }
 
   /**

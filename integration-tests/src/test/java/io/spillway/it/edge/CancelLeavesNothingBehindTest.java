@@ -243,16 +243,7 @@ class CancelLeavesNothingBehindTest {
     TaskContext context = TaskContext.get();
     if (records.hasNext()) {
       signal(signals, kind, context);
-      long giveUpNanos = System.nanoTime() + GIVE_UP_MILLIS * 1_000_000L;
-      while (System.nanoTime() - giveUpNanos < 0) {
-        context.killTaskIfInterrupted();
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          context.killTaskIfInterrupted(); // throws TaskKilledException when killed
-          throw new IllegalStateException("interrupted but not killed", e);
-        }
-      }
+      EdgeSupport.waitToBeKilled(context, GIVE_UP_MILLIS);
     }
     return records;
   }

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import io.spillway.it.ItConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 
 /** Settings and small helpers the edge-case tests share. */
 final class EdgeSupport {
@@ -74,6 +75,23 @@ final class EdgeSupport {
         .set("spark.local.dir", localDir.toString())
         .set("spark.serializer", serializer)
         .set("spark.shuffle.sort.bypassMergeThreshold", "0");
+  }
+
+  /**
+   * Inside a task: returns only by throwing {@code TaskKilledException} once Spark kills the task;
+   * a task that is never killed fails after {@code giveUpMillis} (the test then fails too).
+   */
+  static void waitToBeKilled(TaskContext context, long giveUpMillis) {
+    long giveUpNanos = System.nanoTime() + giveUpMillis * 1_000_000L;
+    while (System.nanoTime() - giveUpNanos < 0) {
+      context.killTaskIfInterrupted();
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        context.killTaskIfInterrupted(); // throws TaskKilledException when killed
+        throw new IllegalStateException("interrupted but not killed", e);
+      }
+    }
   }
 
   /** Execution memory (on- and off-heap) in use in this JVM's executor: local mode only. */

@@ -163,7 +163,7 @@ class SpeculationLeavesNothingBehindTest {
     @Override
     public boolean hasNext() {
       if (stall && produced == STALL_AFTER_RECORDS) {
-        waitToBeKilled();
+        EdgeSupport.waitToBeKilled(context, GIVE_UP_MILLIS);
       }
       return records.hasNext();
     }
@@ -177,18 +177,6 @@ class SpeculationLeavesNothingBehindTest {
       return records.next();
     }
 
-    private void waitToBeKilled() {
-      long giveUpNanos = System.nanoTime() + GIVE_UP_MILLIS * 1_000_000L;
-      while (System.nanoTime() - giveUpNanos < 0) {
-        context.killTaskIfInterrupted();
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          context.killTaskIfInterrupted(); // throws TaskKilledException when killed
-          throw new IllegalStateException("interrupted but not killed", e);
-        }
-      }
-    }
   }
 
   /** "executorId executionMemoryUsed" from one barrier task on each of the two executors. */

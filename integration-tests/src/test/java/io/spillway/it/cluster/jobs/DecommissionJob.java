@@ -74,13 +74,7 @@ public final class DecommissionJob {
       List<JobEvidence.TaskEnd> reduceTasks =
           evidence.tasks(t -> t.stageId() > mapStageId && t.successful());
       Facts.print("reduce-executors", JobEvidence.executorsOf(reduceTasks));
-      Facts.print("map-stage-attempts", evidence.mapStageAttempts(shuffleId));
-      Facts.print("fetch-failures", evidence.tasks(JobEvidence.TaskEnd::fetchFailed).size());
-      Facts.print("failed-tasks", evidence.tasks(t -> !t.successful()).stream()
-          .map(t -> t.stageId() + "/" + t.executorId() + ": " + t.reason()).toList());
-      Facts.print("map-side-managers", job.mapSideManagers());
-      Facts.print("reduce-side-managers", job.reduceSideManagers());
-      Facts.print("result-vs-oracle", GroupedRecords.compare(actual, GroupedRecords.oracle()));
+      evidence.printOutcome(shuffleId, job, actual);
     }
   }
 

@@ -125,6 +125,20 @@ public final class JobEvidence extends SparkListener {
     return removed;
   }
 
+  /**
+   * The facts every cluster job ends with: map stage attempts, fetch failures, failed tasks, the
+   * shuffle manager each side ran with, and the result against the oracle.
+   */
+  void printOutcome(int shuffleId, GroupedRecords job, Map<Integer, GroupedRecords.Stats> actual) {
+    Facts.print("map-stage-attempts", mapStageAttempts(shuffleId));
+    Facts.print("fetch-failures", tasks(TaskEnd::fetchFailed).size());
+    Facts.print("failed-tasks", tasks(t -> !t.successful()).stream()
+        .map(t -> t.stageId() + "/" + t.executorId() + ": " + t.reason()).toList());
+    Facts.print("map-side-managers", job.mapSideManagers());
+    Facts.print("reduce-side-managers", job.reduceSideManagers());
+    Facts.print("result-vs-oracle", GroupedRecords.compare(actual, GroupedRecords.oracle()));
+  }
+
   /** "id: reason" of each removed executor, for the facts a job prints. */
   public List<String> removalReasons(Set<String> executorIds) {
     return executorIds.stream().map(id -> id + ": " + removalReason(id)).toList();
