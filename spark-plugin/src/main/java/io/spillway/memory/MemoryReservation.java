@@ -49,6 +49,29 @@ public final class MemoryReservation extends MemoryConsumer {
     return getUsed() >= neededBytes;
   }
 
+  /**
+   * Makes sure at least {@code neededBytes} are reserved, asking for exactly the shortfall: for a
+   * one-off need that will not grow, such as scratch space that {@link #releaseDownTo} returns
+   * right after. A partial grant is kept.
+   *
+   * @return true when the reservation now covers {@code neededBytes}
+   */
+  public boolean tryGrowExactly(long neededBytes) {
+    if (neededBytes <= getUsed()) {
+      return true;
+    }
+    acquireMemory(neededBytes - getUsed());
+    peakReservedBytes = Math.max(peakReservedBytes, getUsed());
+    return getUsed() >= neededBytes;
+  }
+
+  /** Returns reserved bytes above {@code bytes} to the task memory manager. */
+  public void releaseDownTo(long bytes) {
+    if (getUsed() > bytes) {
+      freeMemory(getUsed() - Math.max(0, bytes));
+    }
+  }
+
   /** Returns every reserved byte to the task memory manager; idempotent. */
   public void releaseAll() {
     if (getUsed() > 0) {

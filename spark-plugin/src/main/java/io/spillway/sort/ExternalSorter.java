@@ -28,6 +28,10 @@ import scala.Tuple2;
  * {@link SortSettings#mergeFanIn()} runs are read at once; with more runs, intermediate passes
  * merge groups of runs into longer runs first (each pass also opens one output file).
  *
+ * <p>A buffer is sorted by 64-bit key prefixes ({@link KeyPrefixSort}) when the ordering is a
+ * natural order of String, Long or Integer keys ({@link KeyPrefix} lists the ones recognized),
+ * otherwise with the ordering; both give the same key order.
+ *
  * <p>The sort is not stable for records with equal keys in the same run; across runs, earlier
  * runs come first. A {@code scala.math.Ordering} is a {@link Comparator} and can be passed
  * directly. Not thread-safe; see {@link MemoryReservation} for how spill requests are handled.
@@ -42,6 +46,7 @@ public final class ExternalSorter<K, V> implements Closeable {
 
   private final Comparator<Object> keyOrder;
   private final Comparator<Tuple2<?, ?>> recordOrder;
+  private final KeyPrefix keyPrefix;
   private final SortSettings settings;
   private final SerializerManager serializerManager;
   private final SerializerInstance serializer;
@@ -74,6 +79,7 @@ public final class ExternalSorter<K, V> implements Closeable {
       TempFileTracker<SpillFile> files) {
     this.keyOrder = (Comparator<Object>) Objects.requireNonNull(keyOrder, "keyOrder is null");
     this.recordOrder = (left, right) -> this.keyOrder.compare(left._1(), right._1());
+    this.keyPrefix = KeyPrefix.forOrdering(keyOrder);
     this.settings = Objects.requireNonNull(settings, "settings is null");
     this.serializerManager = Objects.requireNonNull(serializerManager, "serializerManager is null");
     this.serializer = Objects.requireNonNull(serializer, "serializer is null");
@@ -112,7 +118,7 @@ public final class ExternalSorter<K, V> implements Closeable {
 
   /** Sorts the buffer, writes it as a run and frees its memory. */
   private void spillBuffer() throws IOException {
-    Arrays.sort(buffer.records, 0, buffer.size, recordOrder);
+    sortBuffer();
     SpilledSegments run = writeRun(new BufferSource(buffer.records, buffer.size));
     runs.add(run);
     memoryBytesSpilled += sizeTracker.estimatedBytes();
@@ -123,6 +129,26 @@ public final class ExternalSorter<K, V> implements Closeable {
     buffer.size = 0;
     memory.releaseAll();
     sizeTracker.reset(buffer);
+  }
+
+  /**
+   * Sorts the buffer by key prefix when the ordering has one and its scratch memory is granted
+   * (see {@link KeyPrefixSort}), otherwise with the ordering.
+   */
+  private void sortBuffer() {
+    boolean sorted = false;
+    if (keyPrefix != null && buffer.size >= KeyPrefixSort.MIN_RECORDS) {
+      long reservedBefore = memory.reservedBytes();
+      long scratch = KeyPrefixSort.scratchBytes(buffer.size);
+      // The scratch arrays are garbage once the sort returns: reserve them for its duration only.
+      if (memory.tryGrowExactly(Math.max(reservedBefore, sizeTracker.estimatedBytes()) + scratch)) {
+        sorted = KeyPrefixSort.sort(buffer.records, buffer.size, keyPrefix, recordOrder);
+      }
+      memory.releaseDownTo(reservedBefore);
+    }
+    if (!sorted) {
+      Arrays.sort(buffer.records, 0, buffer.size, recordOrder);
+    }
   }
 
   private SpilledSegments writeRun(MergeHeap.Source source) throws IOException {
@@ -152,7 +178,7 @@ public final class ExternalSorter<K, V> implements Closeable {
       throw new IllegalStateException("sortedIterator() can be called once, before close()");
     }
     iterating = true;
-    Arrays.sort(buffer.records, 0, buffer.size, recordOrder);
+    sortBuffer();
     if (runs.isEmpty()) {
       return new SortedIterator(new BufferSource(buffer.records, buffer.size));
     }
