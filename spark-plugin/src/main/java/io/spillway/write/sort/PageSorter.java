@@ -46,6 +46,7 @@ public final class PageSorter {
   private final byte[] copyBuffer;
 
   private final List<MemoryBlock> pages = new ArrayList<>();
+  private long pageBytes;
   private MemoryBlock currentPage;
   private long currentPageCursor;
   private long dataBytes;
@@ -181,6 +182,7 @@ public final class PageSorter {
       memory.freeDataPage(page);
     }
     pages.clear();
+    pageBytes = 0;
     currentPage = null;
     currentPageCursor = 0;
     if (pointers != null) {
@@ -197,13 +199,9 @@ public final class PageSorter {
     return numRecords;
   }
 
-  /** Bytes held in pages and the pointer array. */
+  /** Bytes held in pages and the pointer array; constant time (asked before every insert). */
   public long memoryBytes() {
-    long bytes = 0;
-    for (MemoryBlock page : pages) {
-      bytes += page.size();
-    }
-    return bytes + (pointers == null ? 0 : pointers.memoryBlock().size());
+    return pageBytes + (pointers == null ? 0 : pointers.memoryBlock().size());
   }
 
   /** Record bytes stored (length prefixes included). */
@@ -271,6 +269,7 @@ public final class PageSorter {
       }
     }
     pages.add(page);
+    pageBytes += page.size();
     currentPage = page;
     currentPageCursor = page.getBaseOffset();
   }
