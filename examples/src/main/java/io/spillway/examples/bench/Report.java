@@ -130,6 +130,8 @@ final class Report {
     md.append("Command:\n\n    ").append(s.command).append("\n\n");
     md.append("| | |\n|---|---|\n");
     md.append("| started | ").append(s.startedAt).append(" |\n");
+    md.append("| whole run took | ").append(String.format("%d min %02d s", s.elapsedSeconds / 60, s.elapsedSeconds % 60))
+        .append(" (every run's JVM start-up and in-JVM warm-up included) |\n");
     md.append("| Spark | ").append(s.sparkVersion).append(" |\n");
     md.append("| JVM | ").append(System.getProperty("java.vm.name")).append(' ')
         .append(System.getProperty("java.runtime.version")).append(" (")

@@ -113,6 +113,7 @@ public final class SpillwayBenchmark {
       results.add(result);
     }
     settings.loadAverageAfter = loadAverage();
+    settings.elapsedSeconds = java.time.Duration.between(Instant.parse(settings.startedAt), Instant.now()).toSeconds();
     Report.write(out, settings, results);
     System.out.println(Files.readString(out.resolve("latest.md")));
     System.out.println("Wrote " + out.resolve("latest.md") + ", latest.png, latest.csv; run logs in " + logs);
@@ -277,6 +278,8 @@ public final class SpillwayBenchmark {
     final String startedAt;
     final String loadAverageBefore;
     String loadAverageAfter;
+    /** Wall time of the whole benchmark, every run's JVM start-up included. */
+    long elapsedSeconds;
     String sparkVersion = "unknown";
     long unifiedPoolBytes = -1;
     double jvmWarmup;

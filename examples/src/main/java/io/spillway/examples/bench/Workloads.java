@@ -95,7 +95,7 @@ public final class Workloads {
           "SQL under AQE, broadcast joins off: TPC-H-like lineitem (n rows) and orders (n/4 rows) "
               + "generated with hash(); Q1-like aggregation, Q3-like join+aggregation+top-10, "
               + "Q18-like aggregation+having+join",
-          1_000_000L, Map.of("spark.sql.autoBroadcastJoinThreshold", "-1",
+          500_000L, Map.of("spark.sql.autoBroadcastJoinThreshold", "-1",
               "spark.sql.adaptive.enabled", "true"), Workloads::tpchSuite));
 
   public static Workload byName(String name) {
