@@ -83,11 +83,36 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
           endMapIndex, startPartition, endPartition);
       batchFetchAllowed = true;
     }
-    // Spark's rule: several contiguous partitions, and SQL asked for it (a task local property)
-    boolean batchFetchRequested = batchFetchAllowed
-        && SortShuffleManager.canUseBatchFetch(startPartition, endPartition, context);
+    boolean batchFetchRequested = batchFetchAllowed && endPartition - startPartition > 1
+        && batchFetchAsked(context, env.conf());
     return new SpillwayShuffleReader<>(handle, blocksByAddress, context, metrics,
         env.serializerManager(), env.blockManager(), tracker, env.conf(), batchFetchRequested);
+  }
+
+  /** Spark SQL's session key for batch fetch, default true. */
+  static final String SQL_BATCH_FETCH_KEY = "spark.sql.adaptive.fetchShuffleBlocksInBatch";
+
+  /**
+   * Whether the job wants contiguous partitions of one map output fetched as one block. Spark's
+   * own rule is "only if the task's local property {@code __fetch_continuous_blocks_in_batch_enabled}
+   * says true", a property {@code ShuffledRowRDD}'s constructor sets on the thread that builds it
+   * from {@value #SQL_BATCH_FETCH_KEY}. That thread is not always the one that submits the job:
+   * under AQE, {@code Dataset.foreachPartition} reads its coalesced partition ranges with the
+   * property missing, so Spark's shuffle fetches 20,000 partitions as 20,000 blocks per map
+   * output. Spillway follows the property when it is there; when it is missing it asks the SQL
+   * setting itself (propagated to tasks as a local property when the session set it, else
+   * the application's configuration, default true). Whether batch fetch is possible at all
+   * (relocatable serializer, concatenating codec, no encryption) is checked in {@link #read()}.
+   */
+  static boolean batchFetchAsked(TaskContext context, org.apache.spark.SparkConf conf) {
+    String asked = context.getLocalProperty(SortShuffleManager.FETCH_SHUFFLE_BLOCKS_IN_BATCH_ENABLED_KEY());
+    if (asked == null) {
+      asked = context.getLocalProperty(SQL_BATCH_FETCH_KEY);
+    }
+    if (asked == null) {
+      asked = conf.get(SQL_BATCH_FETCH_KEY, "true");
+    }
+    return Boolean.parseBoolean(asked.trim());
   }
 
   /**
