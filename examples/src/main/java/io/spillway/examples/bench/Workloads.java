@@ -88,8 +88,8 @@ public final class Workloads {
       new Workload("rdd-spill-stress",
           "RDD partitionBy(HashPartitioner(400)) of (long, long) pairs with "
               + "spark.shuffle.spill.numElementsForceSpillThreshold=500: 8 map tasks, so "
-              + "records/8/500 forced spills per map task (250 at scale 1)",
-          1_000_000L, Map.of("spark.shuffle.spill.numElementsForceSpillThreshold", "500"),
+              + "records/8/500 forced spills per map task (200 at scale 1)",
+          800_000L, Map.of("spark.shuffle.spill.numElementsForceSpillThreshold", "500"),
           Workloads::spillStress),
       new Workload("sql-tpch-aqe",
           "SQL under AQE, broadcast joins off: TPC-H-like lineitem (n rows) and orders (n/4 rows) "
