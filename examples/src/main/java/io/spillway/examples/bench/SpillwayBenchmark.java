@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  *          --out DIR         where latest.md/.png/.csv go (default docs/benchmarks)
  *          --timeout SECONDS per run (default 600)
  *          --jvm-warmup F    in each run's JVM, run the workload on this fraction of the records
- *                            first, unmeasured (default 0.1; 0 = off)
+ *                            first, unmeasured (default 0.2; 0 = off)
  *          --command TEXT    the command line to print in the report
  * </pre>
  */
@@ -56,7 +56,7 @@ public final class SpillwayBenchmark {
     long memoryMiB = Long.parseLong(options.getOrDefault("memory", "512"));
     long heapMiB = Long.parseLong(options.getOrDefault("heap", "1024"));
     Path out = Path.of(options.getOrDefault("out", "docs/benchmarks")).toAbsolutePath().normalize();
-    double jvmWarmup = Double.parseDouble(options.getOrDefault("jvm-warmup", "0.1"));
+    double jvmWarmup = Double.parseDouble(options.getOrDefault("jvm-warmup", "0.2"));
     long timeoutSeconds = Long.parseLong(options.getOrDefault("timeout", "600"));
     String command = options.getOrDefault("command", System.getenv("SPILLWAY_BENCH_COMMAND") != null
         ? System.getenv("SPILLWAY_BENCH_COMMAND") : "SpillwayBenchmark " + String.join(" ", args));
