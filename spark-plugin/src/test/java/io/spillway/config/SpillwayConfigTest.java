@@ -44,25 +44,24 @@ class SpillwayConfigTest {
     assertEquals(512L << 10, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(
         new SparkConf(false).set("spark.spillway.read.indexCacheSize", "512k")));
     for (String bad : new String[] {"-1", "2g", "lots"}) {
-      SparkConf conf = new SparkConf(false).set("spark.spillway.read.indexCacheSize", bad);
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> SpillwayConfig.validate(conf));
-      assertTrue(e.getMessage().contains("'" + bad + "' for spark.spillway.read.indexCacheSize"),
-          e.getMessage());
-      assertTrue(e.getMessage().contains("from 0 to 1g"), e.getMessage());
+      assertRejected("spark.spillway.read.indexCacheSize", bad, "from 0 to 1g");
     }
   }
 
   @Test
   void maxOpenFilesOutOfRangeOrNotANumberIsRejected() {
     for (String bad : new String[] {"1", "0", "-3", "65537", "many"}) {
-      SparkConf conf = new SparkConf(false).set("spark.spillway.merge.maxOpenFiles", bad);
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> SpillwayConfig.validate(conf));
-      assertTrue(e.getMessage().contains("'" + bad + "' for spark.spillway.merge.maxOpenFiles"),
-          e.getMessage());
-      assertTrue(e.getMessage().contains("from 2 to 65536"), e.getMessage());
+      assertRejected("spark.spillway.merge.maxOpenFiles", bad, "from 2 to 65536");
     }
+  }
+
+  /** Validation fails with a message naming the value, the key and what is allowed. */
+  private static void assertRejected(String key, String bad, String allowed) {
+    SparkConf conf = new SparkConf(false).set(key, bad);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SpillwayConfig.validate(conf));
+    assertTrue(e.getMessage().contains("'" + bad + "' for " + key), e.getMessage());
+    assertTrue(e.getMessage().contains(allowed), e.getMessage());
   }
 
   @Test
