@@ -38,15 +38,8 @@ public final class MemoryReservation extends MemoryConsumer {
    * @return true when the reservation now covers {@code neededBytes}
    */
   public boolean tryGrow(long neededBytes) {
-    // getUsed(), never the inherited field: MemoryConsumer.used is a long up to Spark 4.1 and an
-    // AtomicLong from 4.2 on, so touching it breaks binary compatibility across versions.
-    if (neededBytes <= getUsed()) {
-      return true;
-    }
-    // Ask for twice the need so the number of requests grows with log(data); keep a partial grant.
-    acquireMemory(2 * neededBytes - getUsed());
-    peakReservedBytes = Math.max(peakReservedBytes, getUsed());
-    return getUsed() >= neededBytes;
+    // Ask for twice the need so the number of requests grows with log(data).
+    return growTo(neededBytes, 2 * neededBytes);
   }
 
   /**
@@ -57,10 +50,17 @@ public final class MemoryReservation extends MemoryConsumer {
    * @return true when the reservation now covers {@code neededBytes}
    */
   public boolean tryGrowExactly(long neededBytes) {
+    return growTo(neededBytes, neededBytes);
+  }
+
+  /** Unless {@code neededBytes} are reserved, asks for enough to hold {@code wantedBytes}; keeps a partial grant. */
+  private boolean growTo(long neededBytes, long wantedBytes) {
+    // getUsed(), never the inherited field: MemoryConsumer.used is a long up to Spark 4.1 and an
+    // AtomicLong from 4.2 on, so touching it breaks binary compatibility across versions.
     if (neededBytes <= getUsed()) {
       return true;
     }
-    acquireMemory(neededBytes - getUsed());
+    acquireMemory(wantedBytes - getUsed());
     peakReservedBytes = Math.max(peakReservedBytes, getUsed());
     return getUsed() >= neededBytes;
   }
