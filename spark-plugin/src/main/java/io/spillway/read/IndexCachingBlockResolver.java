@@ -8,12 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.network.buffer.FileSegmentManagedBuffer;
 import org.apache.spark.network.buffer.ManagedBuffer;
-import org.apache.spark.network.util.ConfigProvider;
+import org.apache.spark.network.netty.SparkTransportConf;
 import org.apache.spark.network.util.TransportConf;
 import org.apache.spark.serializer.SerializerManager;
 import org.apache.spark.shuffle.IndexShuffleBlockResolver;
@@ -22,7 +21,6 @@ import org.apache.spark.storage.ShuffleBlockBatchId;
 import org.apache.spark.storage.ShuffleBlockId;
 import org.apache.spark.network.client.StreamCallbackWithID;
 import scala.Option;
-import scala.Tuple2;
 
 /**
  * Spark's {@link IndexShuffleBlockResolver} (same files, same layout, same migration and
@@ -54,7 +52,9 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver {
 
   public IndexCachingBlockResolver(SparkConf conf, long cacheBytes) {
     super(conf);
-    this.transportConf = new TransportConf("shuffle", new SparkConfProvider(conf));
+    // the parent's own TransportConf is private; this is how Spark builds it (the buffers served
+    // read spark.storage.memoryMapThreshold and spark.shuffle.io.lazyFD from it)
+    this.transportConf = SparkTransportConf.fromSparkConf(conf, "shuffle", 0, Option.empty(), Option.empty());
     this.cache = new OffsetsCache(cacheBytes);
   }
 
@@ -131,6 +131,7 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver {
   @Override
   public void writeMetadataFileAndCommit(int shuffleId, long mapId, long[] lengths,
       long[] checksums, File dataTmp) {
+    // Before and after: a block served while Spark swaps the files in may cache the old index.
     cache.remove(new Key(shuffleId, mapId));
     super.writeMetadataFileAndCommit(shuffleId, mapId, lengths, checksums, dataTmp);
     cache.remove(new Key(shuffleId, mapId));
@@ -198,33 +199,6 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver {
 
     private static long sizeOf(long[] offsets) {
       return 16L + 8L * offsets.length;
-    }
-  }
-
-  /** Spark's settings as the network layer reads them ({@code spark.storage.memoryMapThreshold}...). */
-  private static final class SparkConfProvider extends ConfigProvider {
-    private final SparkConf conf;
-
-    SparkConfProvider(SparkConf conf) {
-      this.conf = conf;
-    }
-
-    @Override
-    public String get(String name) {
-      Option<String> value = conf.getOption(name);
-      if (value.isEmpty()) {
-        throw new NoSuchElementException(name);
-      }
-      return value.get();
-    }
-
-    @Override
-    public Iterable<Map.Entry<String, String>> getAll() {
-      Map<String, String> all = new LinkedHashMap<>();
-      for (Tuple2<String, String> entry : conf.getAll()) {
-        all.put(entry._1(), entry._2());
-      }
-      return all.entrySet();
     }
   }
 }
