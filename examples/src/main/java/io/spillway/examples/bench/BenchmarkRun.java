@@ -1,7 +1,8 @@
 package io.spillway.examples.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.io.InputStreamReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,14 +14,25 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One benchmark run in its own JVM: a fresh SparkSession with the given shuffle manager, one
- * workload, the task metrics, written as a properties file for {@link SpillwayBenchmark}.
+ * The worker JVM of one (workload, shuffle manager): it serves that manager's runs of the workload,
+ * each in a fresh SparkSession, and writes each run's result and task metrics as a properties file
+ * for {@link SpillwayBenchmark}.
  *
  * <p>Arguments: {@code <workload> <manager class> <master> <records> <system memory MiB>
- * <result file> <JVM warm-up fraction>}. Before the measured job, the same workload runs once on
- * that fraction of the records in the same SparkSession (not measured, metrics not counted), so the
- * measured job does not pay for class loading, JIT and SQL code generation alone. A run in its own JVM is the only way to report a failed run: in local mode an
- * {@code OutOfMemoryError} in a task makes Spark's uncaught-exception handler halt the JVM.
+ * <JVM warm-up fraction>}. At start the worker runs the workload once on that fraction of the
+ * records in a SparkSession of its own (not measured), so the measured runs do not pay for class
+ * loading, JIT and SQL code generation. Then it reads commands from stdin, one per line:
+ * {@code run <result file> <rep>} runs the workload on all records in a new SparkSession, stops
+ * the session and writes the result file; {@code quit} (or end of input) exits.
+ *
+ * <p>Why one JVM per manager and workload, reused across its repetitions, rather than one per
+ * run: a Spark executor is a long-lived JVM, so a warm JIT is what users run on; per-run JVMs cost
+ * a start-up and a warm-up each (most of a full benchmark's time) and still measured C2 compiling
+ * on one of the two cores. Why a JVM per manager at all: in local mode an
+ * {@code OutOfMemoryError} in a task makes Spark's uncaught-exception handler halt the JVM, and the
+ * run must be reported, not lost. Before each measured job, and after it before reporting, the
+ * worker collects garbage and waits for its JIT compilers to go quiet, so that neither manager's
+ * run pays for the other JVM's leftovers.
  */
 public final class BenchmarkRun {
   private BenchmarkRun() {}
@@ -31,39 +43,70 @@ public final class BenchmarkRun {
     String master = args[2];
     long records = Long.parseLong(args[3]);
     long systemMemoryMiB = Long.parseLong(args[4]);
-    Path resultFile = Path.of(args[5]);
-    double jvmWarmupFraction = Double.parseDouble(args[6]);
+    double jvmWarmupFraction = Double.parseDouble(args[5]);
     Workloads.Workload workload = Workloads.byName(workloadName);
 
     SparkConf conf = sparkConf(master, manager, systemMemoryMiB);
     workload.conf().forEach(conf::set);
 
-    Properties result = new Properties();
-    result.setProperty("workload", workloadName);
-    result.setProperty("manager", manager);
-    result.setProperty("records", Long.toString(records));
-    result.setProperty("status", "FAILED");
-    // written first, so a JVM that dies mid-run still leaves the settings behind
-    write(result, resultFile);
+    String warmupFailure = null;
+    double warmupMs = 0;
+    if (jvmWarmupFraction > 0) {
+      long warmupStart = System.nanoTime();
+      SparkSession spark = null;
+      try {
+        spark = newSession(conf);
+        workload.job().run(spark, Math.max(1, Math.round(records * jvmWarmupFraction)));
+      } catch (Throwable t) {
+        warmupFailure = "in the unmeasured warm-up: " + firstLine(rootCause(t));
+        t.printStackTrace();
+      } finally {
+        stopQuietly(spark);
+      }
+      warmupMs = (System.nanoTime() - warmupStart) / 1e6;
+    }
+
+    BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+      String[] command = line.trim().split(" ");
+      if (command[0].equals("quit")) {
+        break;
+      }
+      if (!command[0].equals("run") || command.length != 3) {
+        System.err.println("unknown command: " + line);
+        continue;
+      }
+      Path resultFile = Path.of(command[1]);
+      int rep = Integer.parseInt(command[2]);
+      Properties result = new Properties();
+      result.setProperty("workload", workloadName);
+      result.setProperty("manager", manager);
+      result.setProperty("records", Long.toString(records));
+      result.setProperty("status", "FAILED");
+      result.setProperty("jvmWarmupMs", Double.toString(warmupMs));
+      if (warmupFailure != null) {
+        result.setProperty("error", warmupFailure);
+      } else {
+        runMeasured(workload, conf, records, rep, result);
+      }
+      write(result, resultFile);
+    }
+    System.exit(0);
+  }
+
+  /** One measured run in a fresh SparkSession; fills {@code result}. */
+  static void runMeasured(Workloads.Workload workload, SparkConf conf, long records, int rep,
+      Properties result) {
     SparkSession spark = null;
     try {
-      spark = SparkSession.builder().config(conf).getOrCreate();
-      spark.sparkContext().setLogLevel("WARN");
-      // Spillway's merge summary lines ("Merged N spills ... ms"), parsed from the run log
-      org.apache.logging.log4j.core.config.Configurator.setLevel(
-          "io.spillway.write.SpillingMapOutputBuffer", org.apache.logging.log4j.Level.INFO);
+      spark = newSession(conf);
+      settle();
       result.setProperty("sparkVersion", spark.version());
       result.setProperty("executionMemoryBytes", Long.toString(executionPoolBytes(spark)));
-      if (jvmWarmupFraction > 0) {
-        long warmupStart = System.nanoTime();
-        workload.job().run(spark, Math.max(1, Math.round(records * jvmWarmupFraction)));
-        result.setProperty("jvmWarmupMs", Double.toString((System.nanoTime() - warmupStart) / 1e6));
-        spark.sparkContext().listenerBus().waitUntilEmpty();
-      }
       RunMetrics metrics = new RunMetrics();
       spark.sparkContext().addSparkListener(metrics);
 
-      System.err.println(MEASURED_MARKER);
+      System.err.println(measuredMarker(rep));
       System.err.flush();
       long cpuStart = processCpuNanos();
       long start = System.nanoTime();
@@ -71,6 +114,8 @@ public final class BenchmarkRun {
       long wallNanos = System.nanoTime() - start;
       long cpuNanos = processCpuNanos() - cpuStart;
       spark.sparkContext().listenerBus().waitUntilEmpty();
+      System.err.println(endMarker(rep));
+      System.err.flush();
 
       result.setProperty("status", "OK");
       result.setProperty("checksum", checksum);
@@ -96,24 +141,70 @@ public final class BenchmarkRun {
     } catch (Throwable t) {
       result.setProperty("status", "FAILED");
       result.setProperty("error", firstLine(rootCause(t)));
-      StringWriter trace = new StringWriter();
-      t.printStackTrace(new PrintWriter(trace));
-      System.err.println(trace);
+      t.printStackTrace();
     } finally {
-      write(result, resultFile);
-      if (spark != null) {
-        try {
-          spark.stop();
-        } catch (Throwable ignored) {
-          // the result is already written
-        }
-      }
+      stopQuietly(spark);
     }
-    System.exit(0);
+    try {
+      settle(); // before the result is written, so the other manager's next run starts on a quiet machine
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
-  /** Printed to the run log before the measured job: log lines after it belong to that job. */
-  static final String MEASURED_MARKER = "=== spillway-benchmark: measured job starts ===";
+  static SparkSession newSession(SparkConf conf) {
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    // Spillway's merge summary lines ("Merged N spills ... ms"), parsed from the run log
+    org.apache.logging.log4j.core.config.Configurator.setLevel(
+        "io.spillway.write.SpillingMapOutputBuffer", org.apache.logging.log4j.Level.INFO);
+    return spark;
+  }
+
+  static void stopQuietly(SparkSession spark) {
+    if (spark != null) {
+      try {
+        spark.stop();
+      } catch (Throwable t) {
+        System.err.println("stopping the SparkSession failed: " + t);
+      }
+    }
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
+
+  /**
+   * Collects garbage and waits (at most 10 s) until the JIT compilers have been idle for 300 ms:
+   * the measured job then starts on a clean heap and is not competing with compilations queued by
+   * whatever ran before it.
+   */
+  static void settle() throws InterruptedException {
+    System.gc();
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      Thread.sleep(1000);
+      return;
+    }
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long last = jit.getTotalCompilationTime();
+    int quietRounds = 0;
+    while (quietRounds < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      long now = jit.getTotalCompilationTime();
+      quietRounds = now == last ? quietRounds + 1 : 0;
+      last = now;
+    }
+  }
+
+  /** Printed to the run log before a measured job: log lines up to its end marker belong to it. */
+  static String measuredMarker(int rep) {
+    return "=== spillway-benchmark: measured job starts: rep " + rep + " ===";
+  }
+
+  static String endMarker(int rep) {
+    return "=== spillway-benchmark: measured job ends: rep " + rep + " ===";
+  }
 
   /** CPU time of every thread of this JVM so far. */
   static long processCpuNanos() {

@@ -142,7 +142,7 @@ final class Report {
     md.append("| load average (1/5/15 min) | before: ").append(s.loadAverageBefore)
         .append("; after: ").append(s.loadAverageAfter).append(" |\n");
     md.append("| master | `").append(s.master).append("` |\n");
-    md.append("| memory | each run is a fresh JVM with `-Xmx").append(s.heapMiB).append("m`");
+    md.append("| memory | each worker JVM has `-Xmx").append(s.heapMiB).append("m`");
     if (s.master.startsWith("local-cluster")) {
       md.append("; executor memory from the master URL");
     } else {
@@ -154,12 +154,14 @@ final class Report {
     md.append("| serializer | Kryo (`spark.serializer=org.apache.spark.serializer.KryoSerializer`), "
         + "codec lz4 (default) |\n");
     md.append("| repetitions | ").append(s.warmup).append(" warm-up pair(s), then ").append(s.reps)
-        .append(" measured pair(s) per workload, alternating built-in, Spillway, built-in, ...; in each run's JVM the "
-            + "workload first runs unmeasured on ").append(s.jvmWarmup).append(" of its records (JIT, codegen) |\n");
+        .append(" measured pair(s) per workload, alternating built-in, Spillway, built-in, ...; one worker JVM "
+            + "per manager and workload serves its runs, each in a fresh SparkSession, after running the workload "
+            + "once unmeasured on ").append(s.jvmWarmup).append(" of its records (JIT, codegen); before each "
+            + "measured job the worker collects garbage and waits for its JIT compilers to go quiet |\n");
     md.append("| scale | ").append(s.scale).append(" |\n\n");
 
     md.append("Wall time is the job(s) of the workload only (SparkSession start-up and the in-JVM warm-up "
-        + "excluded), in a fresh JVM per run. Ratio = median built-in time / "
+        + "excluded). Ratio = median built-in time / "
         + "median Spillway time (> 1: Spillway faster), with the min-max of the per-pair ratios. "
         + "records/s = input records / median wall time.\n\n");
     md.append("| workload | input records | built-in median s | Spillway median s | ratio (min-max) "

@@ -61,5 +61,11 @@ public final class RunMetrics extends SparkListener {
     }
     shuffleWriteNanos += metrics.shuffleWriteMetrics().writeTime();
     fetchWaitMs += metrics.shuffleReadMetrics().fetchWaitTime();
+    // one line per task in the run log, for finding where a run's time went
+    System.err.printf("task-end stage %d %s run %d ms cpu %d ms gc %d ms records read %d written %d"
+            + " spilled %d B (disk %d B) peak %d B%n", taskEnd.stageId(), taskEnd.taskType(),
+        metrics.executorRunTime(), metrics.executorCpuTime() / 1_000_000, metrics.jvmGCTime(),
+        metrics.shuffleReadMetrics().recordsRead(), metrics.shuffleWriteMetrics().recordsWritten(),
+        metrics.memoryBytesSpilled(), metrics.diskBytesSpilled(), metrics.peakExecutionMemory());
   }
 }

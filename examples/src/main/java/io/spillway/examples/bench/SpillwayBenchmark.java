@@ -20,22 +20,23 @@ import java.util.stream.Collectors;
  * Spillway against Spark's built-in sort shuffle, side by side, in one run.
  *
  * <p>For each workload: {@code --warmup} pairs of runs that are not measured, then {@code --reps}
- * pairs, alternating built-in and Spillway (A B A B ...). Every run is a fresh JVM with a fresh
- * SparkSession and identical settings (see {@link BenchmarkRun}); only
- * {@code spark.shuffle.manager} differs. A manager whose run fails is reported FAILED with the
- * error's first line and is not run again for that workload. Results whose checksums differ
- * between runs are reported as a MISMATCH instead of a time.
+ * pairs, alternating built-in and Spillway (A B A B ...). Each manager's runs of a workload are
+ * served by one worker JVM of its own ({@link BenchmarkRun}: warmed up once, then a fresh
+ * SparkSession with identical settings per run); only {@code spark.shuffle.manager} differs. A
+ * manager whose run fails is reported FAILED with the error's first line, its worker is killed,
+ * and it is not run again for that workload. Results whose checksums differ between runs are
+ * reported as a MISMATCH instead of a time.
  *
  * <pre>
  * options: --workloads a,b   (default: all)     --reps N        (default 3)
- *          --warmup N        (default 0 pairs)   --scale X       (default 1.0)
+ *          --warmup N        (default 1 pair)    --scale X       (default 1.0)
  *          --master M        (default local[2]; local-cluster[2,1,MiB] for executor JVMs)
  *          --memory MiB      spark.testing.memory of a local-mode run (default 512)
- *          --heap MiB        -Xmx of each run's JVM (default 1024)
+ *          --heap MiB        -Xmx of each worker JVM (default 1024)
  *          --out DIR         where latest.md/.png/.csv go (default docs/benchmarks)
  *          --timeout SECONDS per run (default 600)
- *          --jvm-warmup F    in each run's JVM, run the workload on this fraction of the records
- *                            first, unmeasured (default 0.2; 0 = off)
+ *          --jvm-warmup F    in each worker JVM, run the workload on this fraction of the records
+ *                            first, unmeasured (default 0 = off)
  *          --command TEXT    the command line to print in the report
  * </pre>
  */
@@ -50,13 +51,13 @@ public final class SpillwayBenchmark {
             .filter(s -> !s.isEmpty()).map(Workloads::byName).collect(Collectors.toList())
         : Workloads.ALL;
     int reps = Integer.parseInt(options.getOrDefault("reps", "3"));
-    int warmup = Integer.parseInt(options.getOrDefault("warmup", "0"));
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", "1"));
     double scale = Double.parseDouble(options.getOrDefault("scale", "1.0"));
     String master = options.getOrDefault("master", "local[2]");
     long memoryMiB = Long.parseLong(options.getOrDefault("memory", "512"));
     long heapMiB = Long.parseLong(options.getOrDefault("heap", "1024"));
     Path out = Path.of(options.getOrDefault("out", "docs/benchmarks")).toAbsolutePath().normalize();
-    double jvmWarmup = Double.parseDouble(options.getOrDefault("jvm-warmup", "0.2"));
+    double jvmWarmup = Double.parseDouble(options.getOrDefault("jvm-warmup", "0"));
     long timeoutSeconds = Long.parseLong(options.getOrDefault("timeout", "600"));
     String command = options.getOrDefault("command", System.getenv("SPILLWAY_BENCH_COMMAND") != null
         ? System.getenv("SPILLWAY_BENCH_COMMAND") : "SpillwayBenchmark " + String.join(" ", args));
@@ -75,35 +76,49 @@ public final class SpillwayBenchmark {
         reps, master, scale, heapMiB, memoryMiB);
 
     List<Report.WorkloadResult> results = new ArrayList<>();
-    int runNumber = 0;
+    int workerNumber = 0;
     for (Workloads.Workload workload : workloads) {
       long records = workload.records(scale);
       Report.WorkloadResult result = new Report.WorkloadResult(workload, records);
-      for (int round = 0; round < warmup + reps; round++) {
-        boolean measured = round >= warmup;
-        for (String manager : List.of(BUILT_IN, SPILLWAY)) {
-          List<Report.Run> previous = manager.equals(BUILT_IN) ? result.builtIn : result.spillway;
-          if (previous.stream().anyMatch(r -> !r.ok())) {
-            continue; // failed once: report that, don't repeat it
+      Map<String, Worker> workers = new LinkedHashMap<>();
+      try {
+        for (int round = 0; round < warmup + reps; round++) {
+          boolean measured = round >= warmup;
+          for (String manager : List.of(BUILT_IN, SPILLWAY)) {
+            List<Report.Run> previous = manager.equals(BUILT_IN) ? result.builtIn : result.spillway;
+            if (previous.stream().anyMatch(r -> !r.ok())) {
+              continue; // failed once: report that, don't repeat it
+            }
+            Worker worker = workers.get(manager);
+            if (worker == null) {
+              workerNumber++;
+              Path log = logs.resolve(String.format("%03d-%s-%s.log", workerNumber, workload.name(),
+                  manager.equals(BUILT_IN) ? "sort" : "spillway"));
+              worker = Worker.start(workload, manager, master, records, memoryMiB, heapMiB, jvmWarmup, log);
+              workers.put(manager, worker);
+            }
+            Report.Run run = worker.run(round + 1, timeoutSeconds);
+            System.out.printf("  %-26s %-9s %-8s %s%n", workload.name(), label(manager),
+                measured ? "rep " + (round - warmup + 1) : "warm-up",
+                run.ok() ? String.format("%8.2f s  %s", run.wallMs() / 1000, run.get("checksum"))
+                    : "FAILED: " + run.error());
+            if (run.sparkVersion() != null) {
+              settings.sparkVersion = run.sparkVersion();
+            }
+            if (run.get("executionMemoryBytes") != null) {
+              settings.unifiedPoolBytes = Long.parseLong(run.get("executionMemoryBytes"));
+            }
+            if (!run.ok()) {
+              worker.kill(); // a failed run may leave the SparkContext or the JVM half-dead
+            }
+            if (measured || !run.ok()) {
+              previous.add(run);
+            }
           }
-          runNumber++;
-          Path log = logs.resolve(String.format("%03d-%s-%s.log", runNumber, workload.name(),
-              manager.equals(BUILT_IN) ? "sort" : "spillway"));
-          Report.Run run = runOnce(workload, manager, master, records, memoryMiB, heapMiB,
-              timeoutSeconds, jvmWarmup, log);
-          System.out.printf("  %-26s %-9s %-8s %s%n", workload.name(), label(manager),
-              measured ? "rep " + (round - warmup + 1) : "warm-up",
-              run.ok() ? String.format("%8.2f s  %s", run.wallMs() / 1000, run.get("checksum"))
-                  : "FAILED: " + run.error());
-          if (run.sparkVersion() != null) {
-            settings.sparkVersion = run.sparkVersion();
-          }
-          if (run.get("executionMemoryBytes") != null) {
-            settings.unifiedPoolBytes = Long.parseLong(run.get("executionMemoryBytes"));
-          }
-          if (measured || !run.ok()) {
-            previous.add(run);
-          }
+        }
+      } finally {
+        for (Worker worker : workers.values()) {
+          worker.quit();
         }
       }
       result.checkChecksums();
@@ -123,21 +138,25 @@ public final class SpillwayBenchmark {
       "Merged (\\d+) spills .* in (\\d+) round\\(s\\), at most (\\d+) files open, (\\d+) ms");
 
   /**
-   * Spillway's merge summaries of the measured job, from the run log (lines logged by
-   * {@code SpillingMapOutputBuffer} after {@link BenchmarkRun#MEASURED_MARKER}): number of merges,
-   * total merge time and the most spill files one merge had open. Local mode only: executors of
-   * a local-cluster log elsewhere. Spark's built-in writers log no such summary.
+   * Spillway's merge summaries of one measured job, from its worker's log (lines logged by
+   * {@code SpillingMapOutputBuffer} between {@link BenchmarkRun#measuredMarker} and
+   * {@link BenchmarkRun#endMarker} of that rep): number of merges, total merge time and the most
+   * spill files one merge had open. Local mode only: executors of a local-cluster log elsewhere.
+   * Spark's built-in writers log no such summary.
    */
-  static void mergeStats(Path log, Properties p) throws IOException {
+  static void mergeStats(Path log, int rep, Properties p) throws IOException {
     long merges = 0;
     long mergeMs = 0;
     long mostOpen = 0;
     long spills = 0;
     boolean measured = false;
     for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-      if (line.contains(BenchmarkRun.MEASURED_MARKER)) {
+      if (line.contains(BenchmarkRun.measuredMarker(rep))) {
         measured = true;
         continue;
+      }
+      if (line.contains(BenchmarkRun.endMarker(rep))) {
+        break;
       }
       java.util.regex.Matcher m = measured ? MERGED.matcher(line) : null;
       if (m != null && m.find()) {
@@ -159,73 +178,131 @@ public final class SpillwayBenchmark {
     return manager.equals(BUILT_IN) ? "built-in" : "Spillway";
   }
 
-  static Report.Run runOnce(Workloads.Workload workload, String manager, String master, long records,
-      long memoryMiB, long heapMiB, long timeoutSeconds, double jvmWarmup, Path log)
-      throws IOException, InterruptedException {
-    Path resultFile = Files.createTempFile("spillway-bench-", ".properties");
-    Files.deleteIfExists(resultFile);
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx" + heapMiB + "m");
-    command.add("-Xms" + heapMiB + "m");
-    // An OutOfMemoryError leaves a local-mode JVM thrashing in GC or half-dead; end it at once
-    // (the JVM prints "Terminating due to java.lang.OutOfMemoryError: ...", reported as the error).
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    command.addAll(moduleFlags());
-    // extra options for the run JVMs, e.g. a profiler:
-    // SPILLWAY_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/{run}.jfr"; {run} becomes
-    // the run's log name (workload, manager and run number), one recording per run
-    String extra = System.getenv("SPILLWAY_BENCH_JVM_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      String run = log.getFileName().toString().replaceFirst("\\.log$", "");
-      for (String option : extra.trim().split("\\s+")) {
-        command.add(option.replace("{run}", run));
+  /**
+   * A {@link BenchmarkRun} JVM serving one manager's runs of one workload, driven through its
+   * stdin; its stdout and stderr go to the log.
+   */
+  static final class Worker {
+    private final Process process;
+    private final java.io.Writer commands;
+    private final Path log;
+
+    private Worker(Process process, Path log) {
+      this.process = process;
+      this.commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      this.log = log;
+    }
+
+    static Worker start(Workloads.Workload workload, String manager, String master, long records,
+        long memoryMiB, long heapMiB, double jvmWarmup, Path log) throws IOException {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx" + heapMiB + "m");
+      command.add("-Xms" + heapMiB + "m");
+      // An OutOfMemoryError leaves a local-mode JVM thrashing in GC or half-dead; end it at once
+      // (the JVM prints "Terminating due to java.lang.OutOfMemoryError: ...", reported as the error).
+      command.add("-XX:+ExitOnOutOfMemoryError");
+      command.addAll(moduleFlags());
+      // extra options for the worker JVMs, e.g. a profiler:
+      // SPILLWAY_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/{run}.jfr"; {run} becomes
+      // the worker's log name (number, workload and manager), one recording per worker
+      String extra = System.getenv("SPILLWAY_BENCH_JVM_OPTS");
+      if (extra != null && !extra.isBlank()) {
+        String run = log.getFileName().toString().replaceFirst("\\.log$", "");
+        for (String option : extra.trim().split("\\s+")) {
+          command.add(option.replace("{run}", run));
+        }
       }
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(BenchmarkRun.class.getName());
+      command.addAll(List.of(workload.name(), manager, master, Long.toString(records),
+          Long.toString(memoryMiB), Double.toString(jvmWarmup)));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      if (master.startsWith("local-cluster")) {
+        builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+        builder.environment().put("SPARK_TESTING", "1");
+      }
+      return new Worker(builder.start(), log);
     }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(BenchmarkRun.class.getName());
-    command.addAll(List.of(workload.name(), manager, master, Long.toString(records),
-        Long.toString(memoryMiB), resultFile.toString(), Double.toString(jvmWarmup)));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    if (master.startsWith("local-cluster")) {
-      builder.environment().put("SPARK_SCALA_VERSION", "2.13");
-      builder.environment().put("SPARK_TESTING", "1");
+
+    /**
+     * Asks for one measured run and waits for its result; a worker that dies or times out yields
+     * a FAILED run. The first run's wait includes the worker's start-up and warm-up.
+     */
+    Report.Run run(int rep, long timeoutSeconds) throws IOException, InterruptedException {
+      Path resultFile = Files.createTempFile("spillway-bench-", ".properties");
+      Files.delete(resultFile);
+      Properties p = new Properties();
+      boolean alive = process.isAlive();
+      if (alive) {
+        try {
+          commands.write("run " + resultFile + " " + rep + "\n");
+          commands.flush();
+        } catch (IOException e) {
+          alive = false; // the worker's stdin is closed: it died
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      while (alive && !Files.exists(resultFile) && System.nanoTime() < deadline) {
+        alive = !process.waitFor(100, TimeUnit.MILLISECONDS);
+      }
+      if (Files.exists(resultFile)) {
+        try (Reader reader = Files.newBufferedReader(resultFile, StandardCharsets.UTF_8)) {
+          p.load(reader);
+        }
+        Files.delete(resultFile);
+      } else if (alive) {
+        kill();
+        p.setProperty("status", "FAILED");
+        p.setProperty("error", "timed out after " + timeoutSeconds + " s");
+      } else {
+        p.setProperty("status", "FAILED");
+        p.setProperty("error", "JVM exited with code " + process.exitValue() + ": " + firstError(log, rep));
+      }
+      p.setProperty("log", log.toString());
+      if ("OK".equals(p.getProperty("status"))) {
+        mergeStats(log, rep, p);
+      }
+      return new Report.Run(BenchmarkRun.asMap(p));
     }
-    Process process = builder.start();
-    boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-    if (!finished) {
+
+    void kill() throws InterruptedException {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       process.waitFor();
     }
-    Properties p = new Properties();
-    if (Files.exists(resultFile)) {
-      try (Reader reader = Files.newBufferedReader(resultFile, StandardCharsets.UTF_8)) {
-        p.load(reader);
+
+    /** Asks the worker to exit; kills it if it has not within 60 s. */
+    void quit() throws InterruptedException {
+      if (process.isAlive()) {
+        try {
+          commands.write("quit\n");
+          commands.close();
+        } catch (IOException e) {
+          // already gone
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+          kill();
+        }
       }
-      Files.delete(resultFile);
     }
-    if (!finished) {
-      p.setProperty("status", "FAILED");
-      p.setProperty("error", "timed out after " + timeoutSeconds + " s");
-    } else if (!"OK".equals(p.getProperty("status"))) {
-      p.setProperty("status", "FAILED");
-      if (p.getProperty("error") == null) {
-        p.setProperty("error", "JVM exited with code " + process.exitValue() + ": " + firstError(log));
-      }
-    }
-    p.setProperty("log", log.toString());
-    if ("OK".equals(p.getProperty("status"))) {
-      mergeStats(log, p);
-    }
-    return new Report.Run(BenchmarkRun.asMap(p));
   }
 
-  /** The first line of the log that names an error (the JVM died before writing its result). */
-  static String firstError(Path log) throws IOException {
-    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+  /**
+   * The first line of the log that names an error (the JVM died before writing its result),
+   * looked for after the start of the given rep's job, or anywhere if the worker died before it.
+   */
+  static String firstError(Path log, int rep) throws IOException {
+    List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+    int from = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(BenchmarkRun.measuredMarker(rep))) {
+        from = i;
+      }
+    }
+    for (String line : lines.subList(from, lines.size())) {
       if (line.contains("OutOfMemoryError") || line.matches(".*(Exception|Error)(:.*)?$")) {
         return line.replaceFirst("^.*?(ERROR|WARN) [^:]*: ", "").trim();
       }
