@@ -106,7 +106,7 @@ public final class BenchmarkRun {
       RunMetrics metrics = new RunMetrics();
       spark.sparkContext().addSparkListener(metrics);
 
-      System.err.println(measuredMarker(rep));
+      System.err.println(measuredMarker(rep) + " at " + java.time.LocalTime.now());
       System.err.flush();
       long cpuStart = processCpuNanos();
       long start = System.nanoTime();
@@ -114,7 +114,7 @@ public final class BenchmarkRun {
       long wallNanos = System.nanoTime() - start;
       long cpuNanos = processCpuNanos() - cpuStart;
       spark.sparkContext().listenerBus().waitUntilEmpty();
-      System.err.println(endMarker(rep));
+      System.err.println(endMarker(rep) + " at " + java.time.LocalTime.now());
       System.err.flush();
 
       result.setProperty("status", "OK");

@@ -66,6 +66,12 @@ public final class SpillwayBenchmark {
     }
     Path logs = Path.of("target", "benchmark-logs").toAbsolutePath();
     Files.createDirectories(logs);
+    // worker logs are numbered per run: an earlier run's would be mistaken for this one's
+    try (java.util.stream.Stream<Path> old = Files.list(logs)) {
+      for (Path log : old.filter(f -> f.toString().endsWith(".log")).collect(Collectors.toList())) {
+        Files.delete(log);
+      }
+    }
     Files.createDirectories(out);
 
     Settings settings = new Settings(master, memoryMiB, heapMiB, scale, reps, warmup, command,
