@@ -55,7 +55,10 @@ public final class EntrySizeSampler {
     updates = 0;
   }
 
-  /** A new key and its first combiner were put into the map. */
+  /**
+   * A new key and its first combiner were put into the map; for a buffer of records (a sorter's),
+   * {@code inserted(record, null)} after each record.
+   */
   public void inserted(Object key, Object combiner) {
     entries++;
     if (insertEvents++ < ALWAYS_SAMPLED || insertEvents % SAMPLE_EVERY == 0) {

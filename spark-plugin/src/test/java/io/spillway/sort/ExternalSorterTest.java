@@ -75,6 +75,30 @@ class ExternalSorterTest {
   }
 
   @Test
+  void spillsAboutOnceEachTimeItsRecordsFillTheMemory() throws IOException {
+    // 2,000 records of about 1.1 KB of heap each (Tuple2, Integer, a String of 1,000 Latin-1
+    // chars): ~2.2 MB through 256 KiB. The estimate (sampled record sizes plus the array) must see
+    // that: about one run per 256 KiB. Too low and the records stay on the heap unaccounted; too
+    // high and the sorter spills on every few records.
+    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 256 * 1024);
+    ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 64);
+    String filler = "x".repeat(1000);
+    for (int i = 1999; i >= 0; i--) {
+      sorter.insert(i, filler);
+    }
+    int expectedKey = 0;
+    try (CloseableIterator<Tuple2<Integer, String>> sorted = sorter.sortedIterator()) {
+      while (sorted.hasNext()) {
+        assertEquals(expectedKey++, sorted.next()._1());
+      }
+    }
+    assertEquals(2000, expectedKey);
+    assertTrue(sorter.spillCount() >= 4 && sorter.spillCount() <= 20,
+        "expected about 2.2 MB / 256 KiB = 9 runs, got " + sorter.spillCount());
+    support.assertNoLeaks();
+  }
+
+  @Test
   void acceptsScalaOrderingAndEncryptedSpills() throws IOException {
     long seed = new Random().nextLong();
     SpillTestSupport support = new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, true);
