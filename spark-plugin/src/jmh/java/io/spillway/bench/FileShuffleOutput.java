@@ -1,0 +1,126 @@
+package io.spillway.bench;
+
+import java.io.BufferedOutputStream;
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.spark.shuffle.api.ShuffleExecutorComponents;
+import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
+import org.apache.spark.shuffle.api.ShufflePartitionWriter;
+import org.apache.spark.shuffle.api.SingleSpillShuffleMapOutputWriter;
+import org.apache.spark.shuffle.api.WritableByteChannelWrapper;
+import org.apache.spark.shuffle.api.metadata.MapOutputCommitMessage;
+
+/**
+ * Spark's shuffle IO API over one real file per map output, for micro benchmarks of the write
+ * path without a BlockManager: partitions are appended to {@code <directory>/map-<id>.data}
+ * through a buffered stream, or through the file's channel when the writer asks for one (so the
+ * transferTo merge really does file-to-file transfers). No index file, no single-spill move: every
+ * map output goes through the merge. {@link #lastOutputBytes} is the size of the last commit.
+ */
+final class FileShuffleOutput implements ShuffleExecutorComponents {
+  private final File directory;
+  long lastOutputBytes;
+
+  FileShuffleOutput(File directory) {
+    this.directory = directory;
+  }
+
+  @Override
+  public void initializeExecutor(String appId, String execId, Map<String, String> extraConfigs) {}
+
+  @Override
+  public Optional<SingleSpillShuffleMapOutputWriter> createSingleFileMapOutputWriter(
+      int shuffleId, long mapId) {
+    return Optional.empty();
+  }
+
+  @Override
+  public ShuffleMapOutputWriter createMapOutputWriter(int shuffleId, long mapTaskId,
+      int numPartitions) throws IOException {
+    File file = new File(directory, "map-" + mapTaskId + ".data");
+    FileOutputStream fileStream = new FileOutputStream(file);
+    FileChannel channel = fileStream.getChannel();
+    OutputStream buffered = new BufferedOutputStream(fileStream, 64 * 1024);
+    long[] lengths = new long[numPartitions];
+    return new ShuffleMapOutputWriter() {
+      @Override
+      public ShufflePartitionWriter getPartitionWriter(int partitionId) {
+        return new ShufflePartitionWriter() {
+          private long start = -1;
+
+          @Override
+          public OutputStream openStream() throws IOException {
+            start = position();
+            return new OutputStream() {
+              @Override
+              public void write(int b) throws IOException {
+                buffered.write(b);
+              }
+
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                buffered.write(b, off, len);
+              }
+
+              @Override
+              public void close() throws IOException {
+                buffered.flush();
+                lengths[partitionId] = channel.position() - start;
+              }
+            };
+          }
+
+          @Override
+          public Optional<WritableByteChannelWrapper> openChannelWrapper() throws IOException {
+            start = position();
+            return Optional.of(new WritableByteChannelWrapper() {
+              @Override
+              public WritableByteChannel channel() {
+                return channel;
+              }
+
+              @Override
+              public void close() throws IOException {
+                lengths[partitionId] = channel.position() - start;
+              }
+            });
+          }
+
+          @Override
+          public long getNumBytesWritten() {
+            return lengths[partitionId];
+          }
+
+          private long position() throws IOException {
+            buffered.flush();
+            return channel.position();
+          }
+        };
+      }
+
+      @Override
+      public MapOutputCommitMessage commitAllPartitions(long[] checksums) throws IOException {
+        buffered.flush();
+        lastOutputBytes = channel.position();
+        fileStream.close();
+        if (!file.delete()) {
+          throw new IOException("Could not delete " + file);
+        }
+        return MapOutputCommitMessage.of(lengths);
+      }
+
+      @Override
+      public void abort(Throwable error) throws IOException {
+        fileStream.close();
+        file.delete();
+      }
+    };
+  }
+}
