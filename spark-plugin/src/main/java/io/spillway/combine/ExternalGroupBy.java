@@ -32,9 +32,12 @@ import scala.Tuple2;
  *       ({@code [key][chunk]}), so no single record read back is large.
  *   <li>Output, partition by partition: if the partition's chunks fit in memory they are grouped
  *       in a hash map; otherwise the partition is grouped by sort (as PySpark does, without
- *       recursion, since one big key never splits): an {@link ExternalSorter} orders its chunk
- *       records by (hash, class, key) and each run of equal keys is appended to an
- *       {@link ExternalList}, which spills past {@code listSpillThresholdBytes}.
+ *       recursion, since one big key never splits). Spills write each segment's keys in
+ *       (hash, class, key) order already, so an {@link ExternalSorter} merges the partition's
+ *       segments in place ({@link ExternalSorter#addSortedRun}) and each run of equal keys is
+ *       appended to an {@link ExternalList}, which spills past {@code listSpillThresholdBytes}.
+ *       Sorting at spill time costs a sort of each spilled map's keys; it saves writing and
+ *       reading every value of the partition once more (a hot key's, most of all).
  * </ol>
  *
  * <p>The lists handed out stay readable until {@link #close()}, which deletes every file (the
@@ -49,6 +52,8 @@ public final class ExternalGroupBy<K, V> implements Closeable {
   private final MemoryReservation memory;
   private final HashPartitionedBuffer<K, V, ArrayList<V>> buffer;
   private final BiFunction<Object, Object, Object> concatenateChunks;
+  /** The order of the keys in every spilled segment, and of a partition grouped by sort. */
+  private final KeyHashing.HashThenKeyOrder keyOrder;
   private List<SpilledSegments> spills = List.of();
   private CloseableIterator<Tuple2<K, ExternalList<V>>> activeIterator;
   private boolean iterating;
@@ -82,7 +87,9 @@ public final class ExternalGroupBy<K, V> implements Closeable {
       ((ArrayList<V>) left).addAll((ArrayList<V>) right);
       return left;
     };
-    this.buffer = new HashPartitionedBuffer<>(context, chunks, ExternalGroupBy::writeChunk, memory, 1);
+    this.keyOrder = new KeyHashing.HashThenKeyOrder(KeyHashing.seedForLevel(settings.hashSeed(), 2));
+    this.buffer = new HashPartitionedBuffer<>(
+        context, chunks, ExternalGroupBy::writeChunk, memory, 1, keyOrder);
   }
 
   /** Splits a chunk into records of at most {@link #VALUES_PER_SPILL_RECORD} values. */
@@ -143,12 +150,13 @@ public final class ExternalGroupBy<K, V> implements Closeable {
   @SuppressWarnings("unchecked")
   private CloseableIterator<Tuple2<K, ExternalList<V>>> groupBySort(int partition) throws IOException {
     context.metrics.recordSortMerge();
-    KeyHashing.HashThenKeyOrder keyOrder =
-        new KeyHashing.HashThenKeyOrder(KeyHashing.seedForLevel(context.settings.hashSeed(), 2));
     ExternalSorter<Object, Object> sorter = new ExternalSorter<>(keyOrder, context.settings.sortSettings(),
         context.taskMemoryManager, context.serializerManager, context.serializer, context.files);
     try {
-      PartitionLoader.forEachRecord(context, spills, partition, sorter::insert);
+      // Every spill wrote its segments in keyOrder: merge them where they are, no second sort.
+      for (SpilledSegments spill : spills) {
+        sorter.addSortedRun(spill, partition);
+      }
       CloseableIterator<Tuple2<Object, Object>> sorted = sorter.sortedIterator();
       context.metrics.recordUnleveledSpills(
           sorter.spillCount(), sorter.bytesSpilled(), sorter.memoryBytesSpilled());

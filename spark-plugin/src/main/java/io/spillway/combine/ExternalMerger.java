@@ -79,7 +79,8 @@ public final class ExternalMerger<K, V, C> implements Closeable {
     this.level = level;
     this.memory = new MemoryReservation(context.taskMemoryManager, "ExternalMerger level " + level);
     this.buffer = new HashPartitionedBuffer<>(
-        context, functions, (writer, key, combiner) -> writer.write(key, combiner), memory, level);
+        context, functions, (writer, key, combiner) -> writer.write(key, combiner), memory, level,
+        null);
   }
 
   /** Combines raw values: {@code createCombiner} for a new key, {@code mergeValue} otherwise. */

@@ -2,6 +2,8 @@ package io.spillway.combine;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -22,6 +24,10 @@ import io.spillway.sort.SpilledSegments;
  *
  * <p>Why one file with N segments rather than N files (as PySpark does): it keeps one file open
  * per spill whatever N is, and a partition is read back one segment at a time.
+ *
+ * <p>With a {@code segmentOrder}, each segment is written in that order of its keys, so a
+ * partition too large to load can be grouped by merging its segments (see
+ * {@link io.spillway.sort.ExternalSorter#addSortedRun}) instead of sorting its records again.
  */
 final class HashPartitionedBuffer<K, V, C> {
 
@@ -46,6 +52,8 @@ final class HashPartitionedBuffer<K, V, C> {
   private final int level;
   private final int seed;
   private final int numPartitions;
+  /** The order of the keys inside each written segment; null: map order. */
+  private final Comparator<Object> segmentOrder;
   private final EntrySizeSampler sizes = new EntrySizeSampler();
   private final Maps maps = new Maps();
   private final List<SpilledSegments> spills = new ArrayList<>();
@@ -56,6 +64,8 @@ final class HashPartitionedBuffer<K, V, C> {
   /**
    * @param level recursion level of these spills (1 for the input, 2 for a re-partitioned
    *     partition, ...); levels above 1 partition from the first record
+   * @param segmentOrder the order of the keys in each written segment, or null for map order
+   *     (cheaper: no sort per spill)
    */
   @SuppressWarnings("unchecked")
   HashPartitionedBuffer(
@@ -63,7 +73,8 @@ final class HashPartitionedBuffer<K, V, C> {
       CombineFunctions<V, C> functions,
       SpillRecordWriter<C> recordWriter,
       MemoryReservation memory,
-      int level) {
+      int level,
+      Comparator<Object> segmentOrder) {
     this.context = context;
     this.functions = functions;
     this.mergeCombinersFunction = (left, right) -> functions.mergeCombiners((C) left, (C) right);
@@ -71,6 +82,7 @@ final class HashPartitionedBuffer<K, V, C> {
     this.recordWriter = recordWriter;
     this.memory = memory;
     this.level = level;
+    this.segmentOrder = segmentOrder;
     this.seed = KeyHashing.seedForLevel(context.settings.hashSeed(), level);
     this.numPartitions = context.settings.numSpillPartitions();
     if (level == 1) {
@@ -216,8 +228,14 @@ final class HashPartitionedBuffer<K, V, C> {
         writeUnpartitioned(writer, maps.unpartitioned);
       } else {
         for (CombinerMap map : maps.partitions) {
-          writer.beginSegment();
+          int[] slots = new int[map.size()];
+          int n = 0;
           for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
+            slots[n++] = slot;
+          }
+          sortByKey(map, slots, 0, n);
+          writer.beginSegment();
+          for (int slot : slots) {
             writeRecord(writer, map.keyAt(slot), map.valueAt(slot));
           }
           writer.endSegment();
@@ -269,11 +287,27 @@ final class HashPartitionedBuffer<K, V, C> {
       ordered[nextSlot[partitionOfEntry[i]]++] = slots[i];
     }
     for (int partition = 0; partition < numPartitions; partition++) {
+      sortByKey(map, ordered, partitionStarts[partition], partitionStarts[partition + 1]);
       writer.beginSegment();
       for (int i = partitionStarts[partition]; i < partitionStarts[partition + 1]; i++) {
         writeRecord(writer, map.keyAt(ordered[i]), map.valueAt(ordered[i]));
       }
       writer.endSegment();
+    }
+  }
+
+  /** Orders {@code slots[from, to)} by {@link #segmentOrder} of their keys; no-op without one. */
+  private void sortByKey(CombinerMap map, int[] slots, int from, int to) {
+    if (segmentOrder == null || to - from < 2) {
+      return;
+    }
+    Integer[] boxed = new Integer[to - from];
+    for (int i = from; i < to; i++) {
+      boxed[i - from] = slots[i];
+    }
+    Arrays.sort(boxed, (left, right) -> segmentOrder.compare(map.keyAt(left), map.keyAt(right)));
+    for (int i = from; i < to; i++) {
+      slots[i] = boxed[i - from];
     }
   }
 }

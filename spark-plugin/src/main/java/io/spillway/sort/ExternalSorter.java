@@ -36,6 +36,10 @@ import scala.Tuple2;
  * runs come first. A {@code scala.math.Ordering} is a {@link Comparator} and can be passed
  * directly. Not thread-safe; see {@link MemoryReservation} for how spill requests are handled.
  *
+ * <p>Runs that are already sorted by the same order (segments of another component's spill file)
+ * can be added with {@link #addSortedRun}: they are merged like the sorter's own runs, without
+ * being read into memory and written again, and stay the other component's to delete.
+ *
  * <p>Lifecycle: insert, then iterate once. Exhausting the iterator deletes the runs and releases
  * the memory; {@link #close()} does the same at any time and is idempotent (register it with the
  * task completion listener).
@@ -60,7 +64,7 @@ public final class ExternalSorter<K, V> implements Closeable {
    */
   private final EntrySizeSampler recordSizes = new EntrySizeSampler();
   private final Buffer buffer = new Buffer();
-  private final List<SpilledSegments> runs = new ArrayList<>();
+  private final List<Run> runs = new ArrayList<>();
   private final List<SegmentReader> openReaders = new ArrayList<>();
   private long spillCount;
   private long bytesSpilled;
@@ -125,7 +129,7 @@ public final class ExternalSorter<K, V> implements Closeable {
   private void spillBuffer() throws IOException {
     sortBuffer();
     SpilledSegments run = writeRun(new BufferSource(buffer.records, buffer.size));
-    runs.add(run);
+    runs.add(Run.owned(run));
     memoryBytesSpilled += estimatedBytes();
     spillCount++;
     bytesSpilled += run.lengthBytes();
@@ -185,6 +189,23 @@ public final class ExternalSorter<K, V> implements Closeable {
   }
 
   /**
+   * Adds a run that is sorted by this sorter's key order already: segment {@code segment} of a
+   * spill written by someone else, who keeps it (this sorter never deletes its file). It merges
+   * after the runs added or spilled before it. Call before {@link #sortedIterator()}.
+   */
+  public void addSortedRun(SpilledSegments spill, int segment) {
+    if (iterating || closed) {
+      throw new IllegalStateException("ExternalSorter does not accept runs after sortedIterator() or close()");
+    }
+    if (!spill.pairs()) {
+      throw new IllegalArgumentException("a run must hold key/value pairs");
+    }
+    if (spill.recordCount(segment) > 0) {
+      runs.add(new Run(spill, segment, false));
+    }
+  }
+
+  /**
    * Returns all records in key order. Call once, after the last insert. With spills, this first
    * runs the intermediate merge passes that bring the number of runs down to the fan-in.
    */
@@ -216,15 +237,15 @@ public final class ExternalSorter<K, V> implements Closeable {
   private void reduceRunsToFanIn() throws IOException {
     int fanIn = settings.mergeFanIn();
     while (runs.size() > fanIn) {
-      List<SpilledSegments> merged = new ArrayList<>();
+      List<Run> merged = new ArrayList<>();
       try {
         for (int from = 0; from < runs.size(); from += fanIn) {
-          List<SpilledSegments> group = runs.subList(from, Math.min(runs.size(), from + fanIn));
-          merged.add(group.size() == 1 ? group.get(0) : mergeIntoRun(group));
+          List<Run> group = runs.subList(from, Math.min(runs.size(), from + fanIn));
+          merged.add(group.size() == 1 ? group.get(0) : Run.owned(mergeIntoRun(group)));
         }
       } finally {
         // Keep every run file of this pass where close() can see it, finished or failed.
-        for (SpilledSegments run : merged) {
+        for (Run run : merged) {
           if (!runs.contains(run)) {
             runs.add(run);
           }
@@ -235,21 +256,25 @@ public final class ExternalSorter<K, V> implements Closeable {
     }
   }
 
-  private SpilledSegments mergeIntoRun(List<SpilledSegments> group) throws IOException {
+  private SpilledSegments mergeIntoRun(List<Run> group) throws IOException {
     MergeHeap.Source[] sources = new MergeHeap.Source[group.size()];
     for (int i = 0; i < group.size(); i++) {
       sources[i] = openRun(group.get(i));
     }
     SpilledSegments mergedRun = writeRun(new HeapSource(new MergeHeap(sources, keyOrder)));
-    for (SpilledSegments run : group) {
-      files.delete(run.spillFile());
+    for (Run run : group) {
+      if (run.owned()) {
+        files.delete(run.spill().spillFile());
+      }
     }
     openReaders.subList(openReaders.size() - group.size(), openReaders.size()).clear();
     return mergedRun;
   }
 
-  private MergeHeap.Source openRun(SpilledSegments run) throws IOException {
-    SegmentReader reader = run.openAll(serializerManager, serializer, settings.fileBufferBytes());
+  private MergeHeap.Source openRun(Run run) throws IOException {
+    SegmentReader reader = run.segment() < 0
+        ? run.spill().openAll(serializerManager, serializer, settings.fileBufferBytes())
+        : run.spill().openSegment(run.segment(), serializerManager, serializer, settings.fileBufferBytes());
     openReaders.add(reader);
     return new MergeHeap.Source() {
       @Override
@@ -280,8 +305,10 @@ public final class ExternalSorter<K, V> implements Closeable {
     for (SegmentReader reader : openReaders) {
       steps.add(reader::close);
     }
-    for (SpilledSegments run : runs) {
-      steps.add(() -> files.delete(run.spillFile()));
+    for (Run run : runs) {
+      if (run.owned()) {
+        steps.add(() -> files.delete(run.spill().spillFile()));
+      }
     }
     steps.add(() -> {
       buffer.records = new Tuple2<?, ?>[0];
@@ -318,6 +345,16 @@ public final class ExternalSorter<K, V> implements Closeable {
   /** Bytes currently reserved from the task memory manager. */
   public long memoryUsedBytes() {
     return memory.getUsed();
+  }
+
+  /**
+   * A sorted run: a whole spill write of this sorter's ({@code segment} -1, owned: the sorter
+   * deletes its file), or one segment of a spill another component owns.
+   */
+  private record Run(SpilledSegments spill, int segment, boolean owned) {
+    static Run owned(SpilledSegments spill) {
+      return new Run(spill, -1, true);
+    }
   }
 
   private static final class BufferSource implements MergeHeap.Source {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,6 +96,59 @@ class ExternalSorterTest {
     assertEquals(2000, expectedKey);
     assertTrue(sorter.spillCount() >= 4 && sorter.spillCount() <= 20,
         "expected about 2.2 MB / 256 KiB = 9 runs, got " + sorter.spillCount());
+    support.assertNoLeaks();
+  }
+
+  @Test
+  void mergesBorrowedSortedSegmentsWithItsOwnRunsAndLeavesTheirFiles() throws IOException {
+    long seed = new Random().nextLong();
+    Random random = new Random(seed);
+    SpillTestSupport support = new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, false);
+    // Ten spill files of someone else's, three segments each; segment 1 of each is sorted and is
+    // the run handed over, segments 0 and 2 (unsorted, "v" + key too) must never be read.
+    List<Integer> expected = new ArrayList<>();
+    List<SpilledSegments> borrowed = new ArrayList<>();
+    for (int f = 0; f < 10; f++) {
+      SegmentedSpillWriter writer = new SegmentedSpillWriter(support.fileFactory.create(),
+          support.serializerManager, support.serializer, 4096, false, true);
+      List<Integer> sortedKeys = new ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        sortedKeys.add(random.nextInt(100_000));
+      }
+      sortedKeys.sort(Comparator.naturalOrder());
+      writer.beginSegment();
+      writer.write(-1, "not part of the run");
+      writer.endSegment();
+      writer.beginSegment();
+      for (int key : sortedKeys) {
+        writer.write(key, "v" + key);
+      }
+      writer.endSegment();
+      writer.beginSegment();
+      writer.write(-2, "not part of the run");
+      writer.endSegment();
+      borrowed.add(writer.finish());
+      expected.addAll(sortedKeys);
+    }
+    // fan-in 4 over ten borrowed runs and the sorter's own spills: intermediate passes merge both
+    ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
+    for (SpilledSegments spill : borrowed) {
+      sorter.addSortedRun(spill, 1);
+    }
+    List<Tuple2<Integer, String>> inserted = randomRecords(seed, 20_000, 100_000);
+    sorter.insertAll(inserted.iterator());
+    inserted.forEach(record -> expected.add(record._1()));
+    expected.sort(Comparator.naturalOrder());
+
+    List<Integer> actual = drainKeys(sorter.sortedIterator());
+    sorter.close();
+
+    assertEquals(expected, actual, "seed " + seed);
+    assertTrue(sorter.spillCount() > 0 && sorter.mergePasses() > 1, "seed " + seed);
+    for (SpilledSegments spill : borrowed) {
+      assertTrue(spill.spillFile().file().exists(), "a borrowed run's file is its owner's to delete");
+      Files.delete(spill.spillFile().file().toPath());
+    }
     support.assertNoLeaks();
   }
 
