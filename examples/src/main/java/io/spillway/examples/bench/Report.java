@@ -155,9 +155,11 @@ final class Report {
         + "codec lz4 (default) |\n");
     md.append("| repetitions | ").append(s.warmup).append(" warm-up pair(s), then ").append(s.reps)
         .append(" measured pair(s) per workload, alternating built-in, Spillway, built-in, ...; one worker JVM "
-            + "per manager and workload serves its runs, each in a fresh SparkSession, after running the workload "
-            + "once unmeasured on ").append(s.jvmWarmup).append(" of its records (JIT, codegen); before each "
-            + "measured job the worker collects garbage and waits for its JIT compilers to go quiet |\n");
+            + "per manager and workload serves its runs, each in a fresh SparkSession")
+        .append(s.jvmWarmup > 0 ? ", after running the workload once unmeasured on " + s.jvmWarmup
+            + " of its records (JIT, codegen)" : "")
+        .append("; before each measured job the worker collects garbage and waits for its JIT compilers "
+            + "to go quiet |\n");
     md.append("| scale | ").append(s.scale).append(" |\n\n");
 
     md.append("Wall time is the job(s) of the workload only (SparkSession start-up and the in-JVM warm-up "
