@@ -228,15 +228,21 @@ final class HashPartitionedBuffer<K, V, C> {
         writeUnpartitioned(writer, maps.unpartitioned);
       } else {
         for (CombinerMap map : maps.partitions) {
-          int[] slots = new int[map.size()];
-          int n = 0;
-          for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
-            slots[n++] = slot;
-          }
-          sortByKey(map, slots, 0, n);
           writer.beginSegment();
-          for (int slot : slots) {
-            writeRecord(writer, map.keyAt(slot), map.valueAt(slot));
+          if (segmentOrder == null) {
+            for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
+              writeRecord(writer, map.keyAt(slot), map.valueAt(slot));
+            }
+          } else {
+            int[] slots = new int[map.size()];
+            int n = 0;
+            for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
+              slots[n++] = slot;
+            }
+            sortByKey(map, slots, 0, n);
+            for (int slot : slots) {
+              writeRecord(writer, map.keyAt(slot), map.valueAt(slot));
+            }
           }
           writer.endSegment();
         }

@@ -3,8 +3,8 @@ package io.spillway.memory;
 import org.apache.spark.util.SizeEstimator;
 
 /**
- * Estimates the heap size of a hash map of combiners from samples of the entries that change,
- * instead of walking the map. Spark's {@code SizeTracker} idea ({@link SizeTracker}) measures
+ * Estimates the heap size of a hash map of combiners (or of a sorter's record buffer) from samples
+ * of the entries that change, instead of walking the structure. Spark's {@code SizeTracker} idea ({@link SizeTracker}) measures
  * the whole structure at exponentially spaced updates; for a map that is emptied on every spill
  * or flush the schedule restarts each time, and every measurement of a partitioned map visits
  * hundreds of nodes: measured, a fifth of a reduceByKey under memory pressure went there. Here

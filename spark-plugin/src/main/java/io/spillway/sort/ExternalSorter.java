@@ -17,6 +17,7 @@ import java.util.Objects;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
+import org.apache.spark.util.SizeEstimator;
 import scala.Product2;
 import scala.Tuple2;
 
@@ -47,6 +48,10 @@ import scala.Tuple2;
 public final class ExternalSorter<K, V> implements Closeable {
 
   private static final int INITIAL_BUFFER_CAPACITY = 1024;
+  private static final long ARRAY_HEADER_BYTES = SizeEstimator.estimate(new Object[0]);
+  /** Bytes per slot of a reference array in this JVM (4 with compressed oops, else 8). */
+  private static final long REFERENCE_BYTES =
+      (SizeEstimator.estimate(new Object[64]) - ARRAY_HEADER_BYTES) / 64;
 
   private final Comparator<Object> keyOrder;
   private final Comparator<Tuple2<?, ?>> recordOrder;
@@ -144,11 +149,6 @@ public final class ExternalSorter<K, V> implements Closeable {
   private long estimatedBytes() {
     return recordSizes.estimatedBytes() + ARRAY_HEADER_BYTES + REFERENCE_BYTES * buffer.records.length;
   }
-
-  private static final long ARRAY_HEADER_BYTES = org.apache.spark.util.SizeEstimator.estimate(new Object[0]);
-  /** Bytes per slot of a reference array in this JVM (4 with compressed oops, else 8). */
-  private static final long REFERENCE_BYTES =
-      (org.apache.spark.util.SizeEstimator.estimate(new Object[64]) - ARRAY_HEADER_BYTES) / 64;
 
   /**
    * Sorts the buffer by key prefix when the ordering has one and its scratch memory is granted
