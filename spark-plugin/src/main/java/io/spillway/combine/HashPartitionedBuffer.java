@@ -228,23 +228,7 @@ final class HashPartitionedBuffer<K, V, C> {
         writeUnpartitioned(writer, maps.unpartitioned);
       } else {
         for (CombinerMap map : maps.partitions) {
-          writer.beginSegment();
-          if (segmentOrder == null) {
-            for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
-              writeRecord(writer, map.keyAt(slot), map.valueAt(slot));
-            }
-          } else {
-            int[] slots = new int[map.size()];
-            int n = 0;
-            for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
-              slots[n++] = slot;
-            }
-            sortByKey(map, slots, 0, n);
-            for (int slot : slots) {
-              writeRecord(writer, map.keyAt(slot), map.valueAt(slot));
-            }
-          }
-          writer.endSegment();
+          writeSegment(writer, map);
         }
       }
       spilled = writer.finish();
@@ -300,6 +284,27 @@ final class HashPartitionedBuffer<K, V, C> {
       }
       writer.endSegment();
     }
+  }
+
+  /** One partition's map as one segment, in {@link #segmentOrder} when there is one. */
+  private void writeSegment(SegmentedSpillWriter writer, CombinerMap map) throws IOException {
+    writer.beginSegment();
+    if (segmentOrder == null) {
+      for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
+        writeRecord(writer, map.keyAt(slot), map.valueAt(slot));
+      }
+    } else {
+      int[] slots = new int[map.size()];
+      int n = 0;
+      for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {
+        slots[n++] = slot;
+      }
+      sortByKey(map, slots, 0, n);
+      for (int slot : slots) {
+        writeRecord(writer, map.keyAt(slot), map.valueAt(slot));
+      }
+    }
+    writer.endSegment();
   }
 
   /** Orders {@code slots[from, to)} by {@link #segmentOrder} of their keys; no-op without one. */

@@ -131,7 +131,7 @@ final class Report {
     md.append("| | |\n|---|---|\n");
     md.append("| started | ").append(s.startedAt).append(" |\n");
     md.append("| whole run took | ").append(String.format("%d min %02d s", s.elapsedSeconds / 60, s.elapsedSeconds % 60))
-        .append(" (every run's JVM start-up and in-JVM warm-up included) |\n");
+        .append(" (worker JVM start-ups, SparkSession start-ups and warm-up runs included) |\n");
     md.append("| Spark | ").append(s.sparkVersion).append(" |\n");
     md.append("| JVM | ").append(System.getProperty("java.vm.name")).append(' ')
         .append(System.getProperty("java.runtime.version")).append(" (")
