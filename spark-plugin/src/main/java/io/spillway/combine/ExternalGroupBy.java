@@ -108,9 +108,9 @@ public final class ExternalGroupBy<K, V> implements Closeable {
     if (iterating || closed) {
       throw new IllegalStateException("ExternalGroupBy does not accept records after items() or close()");
     }
-    while (records.hasNext()) {
-      Product2<? extends K, ? extends V> record = records.next();
-      buffer.insertValue(record._1(), record._2());
+    RecordBatch batch = new RecordBatch();
+    while (batch.fill(records, null)) {
+      buffer.insertValues(batch);
     }
   }
 

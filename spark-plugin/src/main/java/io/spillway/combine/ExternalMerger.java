@@ -86,18 +86,18 @@ public final class ExternalMerger<K, V, C> implements Closeable {
   /** Combines raw values: {@code createCombiner} for a new key, {@code mergeValue} otherwise. */
   public void mergeValues(Iterator<? extends Product2<? extends K, ? extends V>> records) throws IOException {
     checkAcceptingInput();
-    while (records.hasNext()) {
-      Product2<? extends K, ? extends V> record = records.next();
-      buffer.insertValue(record._1(), record._2());
+    RecordBatch batch = new RecordBatch();
+    while (batch.fill(records, null)) {
+      buffer.insertValues(batch);
     }
   }
 
   /** Combines combiners produced elsewhere (map-side combine) with {@code mergeCombiners}. */
   public void mergeCombiners(Iterator<? extends Product2<? extends K, ? extends C>> records) throws IOException {
     checkAcceptingInput();
-    while (records.hasNext()) {
-      Product2<? extends K, ? extends C> record = records.next();
-      buffer.insertCombiner(record._1(), java.util.Objects.requireNonNull(record._2(), "combiner is null"));
+    RecordBatch batch = new RecordBatch();
+    while (batch.fill(records, "combiner is null")) {
+      buffer.insertCombiners(batch);
     }
   }
 

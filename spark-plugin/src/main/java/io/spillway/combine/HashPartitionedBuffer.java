@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import io.spillway.io.Closeables;
 import io.spillway.io.TempFileTracker;
@@ -56,6 +57,7 @@ final class HashPartitionedBuffer<K, V, C> {
   private final Comparator<Object> segmentOrder;
   private final EntrySizeSampler sizes = new EntrySizeSampler();
   private final Maps maps = new Maps();
+  private final Function<Object, CombinerMap> mapForKey = this::mapFor;
   private final List<SpilledSegments> spills = new ArrayList<>();
   private long recordsSinceSpill;
   /** {@link #tableBytes()}, kept current: it only changes when a map grows or is replaced. */
@@ -119,10 +121,35 @@ final class HashPartitionedBuffer<K, V, C> {
     return bytes;
   }
 
+  /**
+   * Combines a batch of raw values, prefetching their slots first (see {@link CombinerMap}). A
+   * spill in the middle of the batch replaces the maps; the later records are then looked up
+   * without the prefetch's help, and with the same result.
+   */
   @SuppressWarnings("unchecked")
-  void insertValue(K key, V value) throws IOException {
+  void insertValues(RecordBatch batch) throws IOException {
+    batch.hashAndPrefetch(mapForKey);
+    for (int i = 0; i < batch.size; i++) {
+      insertValue((K) batch.keys[i], (V) batch.values[i], batch.hashes[i]);
+    }
+  }
+
+  /** Combines a batch of combiners, as {@link #insertValues} does values. */
+  void insertCombiners(RecordBatch batch) throws IOException {
+    batch.hashAndPrefetch(mapForKey);
+    for (int i = 0; i < batch.size; i++) {
+      insertCombiner(batch.keys[i], batch.values[i], batch.hashes[i]);
+    }
+  }
+
+  void insertCombiner(Object key, Object combiner) throws IOException {
+    insertCombiner(key, combiner, CombinerMap.hashOf(key));
+  }
+
+  @SuppressWarnings("unchecked")
+  private void insertValue(K key, V value, int hash) throws IOException {
     CombinerMap map = mapFor(key);
-    int slot = map.find(key);
+    int slot = map.find(key, hash);
     if (slot < 0) {
       C created = functions.createCombiner(value);
       if (map.insertAt(slot, key, created)) {
@@ -135,9 +162,9 @@ final class HashPartitionedBuffer<K, V, C> {
     afterUpdate();
   }
 
-  void insertCombiner(Object key, Object combiner) throws IOException {
+  private void insertCombiner(Object key, Object combiner, int hash) throws IOException {
     CombinerMap map = mapFor(key);
-    int slot = map.find(key);
+    int slot = map.find(key, hash);
     if (slot < 0) {
       if (map.insertAt(slot, key, combiner)) {
         tableBytes = tableBytes();

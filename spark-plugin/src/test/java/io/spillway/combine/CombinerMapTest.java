@@ -60,4 +60,29 @@ class CombinerMapTest {
     assertEquals(1L, map.put("k", 2L));
     assertEquals(Map.of("k", 2L), new HashMap<>(map));
   }
+
+  @Test
+  void ensureCapacityRehashesOnceAndKeepsEveryKey() {
+    CombinerMap map = new CombinerMap();
+    for (long key = 0; key < 1_000; key++) {
+      map.insertAt(map.find(key), key, key * 10);
+    }
+    map.insertAt(map.find(null), null, -1L);
+    map.ensureCapacity(50_000);
+    long tableBytes = map.tableBytes();
+    assertTrue(tableBytes >= 4L * 2 * (50_000 / 0.7), "table for 50,000 keys: " + tableBytes);
+    for (long key = 1_000; key < 50_000; key++) {
+      int slot = map.find(key, CombinerMap.hashOf(key));
+      assertTrue(slot < 0, "absent key " + key);
+      assertFalse(map.insertAt(slot, key, key * 10), "grew at key " + key);
+    }
+    assertEquals(tableBytes, map.tableBytes());
+    assertEquals(50_001, map.size());
+    for (long key = 0; key < 50_000; key++) {
+      assertEquals(key * 10, map.get(key));
+    }
+    assertEquals(-1L, map.get(null));
+    map.ensureCapacity(10);
+    assertEquals(tableBytes, map.tableBytes(), "never shrinks");
+  }
 }

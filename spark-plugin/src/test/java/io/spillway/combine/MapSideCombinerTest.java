@@ -125,6 +125,20 @@ class MapSideCombinerTest {
   }
 
   @Test
+  void aProbeOverManyKeysIsSizedOnceAndLosesNoKey() {
+    // ~7,950 keys: the probing map is resized for the probe at 4,096 keys, mid-batch
+    List<Product2<Integer, Long>> input = records(40_000, 8_000, 6);
+    MapSideCombiner<Integer, Long, Long> combiner = combiner(
+        new MapSideCombineSettings(MapSideCombineOption.AUTO, 50_000, 0.8, Long.MAX_VALUE), input);
+    long[] out = new long[1];
+    Map<Integer, Long> expected = oracle(input);
+    assertEquals(expected, reduce(combiner, out));
+    assertFalse(combiner.combiningStopped());
+    assertEquals(0, combiner.memoryFlushes());
+    assertEquals(expected.size(), out[0], "each key once");
+  }
+
+  @Test
   void fewKeysKeepCombiningAfterTheProbe() {
     List<Product2<Integer, Long>> input = records(30_000, 10, 4);
     MapSideCombiner<Integer, Long, Long> combiner = combiner(
