@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
 import scala.Product2;
-import scala.Tuple2;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -50,7 +49,7 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
     combiner = new MapSideCombiner<>(functions, settings,
         TaskMemoryConsumer.onHeap(context.taskMemoryManager()), CollectionConverters.asJava(records));
     Iterator combined = CollectionConverters.asScala(combiner)
-        .map(record -> new Tuple2<>(record._1(), CombineFunctions.unmaskNull(record._2())));
+        .map(CombineFunctions::withUnmaskedCombiner);
     combinedWriter.write((Iterator<Product2<K, C>>) combined);
   }
 

@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.Objects;
 
 import org.apache.spark.Aggregator;
+import scala.Product2;
+import scala.Tuple2;
 
 /**
  * The three functions that combine values into combiners, as in Spark's {@link Aggregator}:
@@ -60,6 +62,27 @@ public final class CombineFunctions<V, C> implements Serializable {
   @SuppressWarnings("unchecked")
   public static <C> C unmaskNull(Object stored) {
     return stored == NullCombiner.INSTANCE ? null : (C) stored;
+  }
+
+  /**
+   * {@code record} with its combiner masked ({@link #maskNull}): the record itself unless its
+   * combiner is null or it is not a {@code Tuple2}. Once per shuffled record, so it does not
+   * allocate a copy for the records that need none.
+   */
+  @SuppressWarnings("unchecked")
+  public static <K> Tuple2<K, Object> withMaskedCombiner(Product2<K, ?> record) {
+    Object combiner = record._2();
+    return combiner != null && record instanceof Tuple2
+        ? (Tuple2<K, Object>) record
+        : new Tuple2<>(record._1(), maskNull(combiner));
+  }
+
+  /** The reverse of {@link #withMaskedCombiner}: a copy only for a masked null combiner. */
+  @SuppressWarnings("unchecked")
+  public static <K, C> Tuple2<K, C> withUnmaskedCombiner(Tuple2<K, ?> record) {
+    return record._2() == NullCombiner.INSTANCE
+        ? new Tuple2<>(record._1(), null)
+        : (Tuple2<K, C>) record;
   }
 
   /**

@@ -118,8 +118,7 @@ final class AggregateAndSort {
 
       @Override
       public Tuple2<K, Object> next() {
-        Product2<K, Object> record = records.next();
-        return new Tuple2<>(record._1(), CombineFunctions.maskNull(record._2()));
+        return CombineFunctions.withMaskedCombiner(records.next());
       }
     };
     return run(merger, () -> merger.mergeCombiners(masked));
@@ -239,8 +238,7 @@ final class AggregateAndSort {
 
       @Override
       public Tuple2<K, Object> next() {
-        Tuple2<K, Object> item = items.next();
-        return new Tuple2<>(item._1(), CombineFunctions.unmaskNull(item._2()));
+        return CombineFunctions.withUnmaskedCombiner(items.next());
       }
     };
     return new FinishingIterator<>(unmasked, finish, context);
