@@ -29,9 +29,10 @@ import scala.Tuple2;
  *
  *   mode auto: after probeRecords records, if combinersCreated / recordsRead > skipRatio the
  *              map is flushed and every later record passes as (key, createCombiner(value)).
- *              Once the probing map holds PRESIZE_AT_KEYS keys it is sized for probeRecords
- *              keys at once: the probe is what decides for mostly distinct keys, and the
- *              doublings up to 100k keys were a sixth of such a map task's time.
+ *              Once the probing map holds PRESIZE_AT_KEYS keys it is sized at once for the
+ *              keys the probe can still bring (see expectedProbeKeys): with mostly distinct
+ *              keys the probe is what decides, and its doublings up to 100k keys were a sixth
+ *              of such a map task's time.
  * </pre>
  *
  * <p>While combining, records are taken from the input in {@link RecordBatch}es and their slots
@@ -195,11 +196,25 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
       map.insertAt(slot, key, created);
       sizes.inserted(key, created);
       if (map.size() == PRESIZE_AT_KEYS && isProbing()) {
-        map.ensureCapacity((int) Math.min(settings.probeRecords(), settings.forceFlushRecords()));
+        map.ensureCapacity(expectedProbeKeys(map.size(), recordsRead,
+            Math.min(settings.probeRecords(), settings.forceFlushRecords())));
       }
     } else {
       map.mergeAt(slot, value, mergeValue, sizes);
     }
+  }
+
+  /**
+   * The keys the probing map would hold at the end of the probe if new keys kept coming at the
+   * rate so far: an upper bound, as repeats only become more frequent. Mostly distinct keys get
+   * the whole probe's table at once; keys that already repeat get a smaller one.
+   *
+   * @param keys keys in the map now
+   * @param recordsRead records combined into it so far
+   * @param probeLimit the most keys it can reach during the probe (probe length or forced flush)
+   */
+  static int expectedProbeKeys(int keys, long recordsRead, long probeLimit) {
+    return (int) Math.min(probeLimit, keys * probeLimit / Math.max(1, recordsRead));
   }
 
   private boolean isProbing() {

@@ -139,6 +139,17 @@ class MapSideCombinerTest {
   }
 
   @Test
+  void theProbingMapIsSizedForTheKeysTheProbeCanStillBring() {
+    // all distinct so far: the whole probe
+    assertEquals(100_000, MapSideCombiner.expectedProbeKeys(4_096, 4_096, 100_000));
+    // one new key in three records: a third of the probe
+    assertEquals(33_333, MapSideCombiner.expectedProbeKeys(4_096, 12_288, 100_000));
+    // never past the probe or the forced flush, whatever the rate
+    assertEquals(500, MapSideCombiner.expectedProbeKeys(4_096, 4_096, 500));
+    assertEquals(0, MapSideCombiner.expectedProbeKeys(0, 0, 100_000));
+  }
+
+  @Test
   void fewKeysKeepCombiningAfterTheProbe() {
     List<Product2<Integer, Long>> input = records(30_000, 10, 4);
     MapSideCombiner<Integer, Long, Long> combiner = combiner(
