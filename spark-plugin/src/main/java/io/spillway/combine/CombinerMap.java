@@ -124,9 +124,12 @@ final class CombinerMap extends AbstractMap<Object, Object> {
     }
   }
 
-  /** The hash code the table uses for {@code key} (null keys included). */
+  /**
+   * The hash code the table uses for {@code key}: its {@code hashCode()}, 0 for null (the
+   * convention of {@link KeyHashing}, so a batch's hash codes serve both).
+   */
   static int hashOf(Object key) {
-    return key == null ? NULL_KEY.hashCode() : key.hashCode();
+    return key == null ? 0 : key.hashCode();
   }
 
   /**
@@ -232,7 +235,7 @@ final class CombinerMap extends AbstractMap<Object, Object> {
       int end = Math.min(old.length, start + 2 * REHASH_BATCH);
       for (int i = start, j = 0; i < end; i += 2, j++) {
         Object k = old[i];
-        hashes[j] = k == null ? 0 : k.hashCode();
+        hashes[j] = k == null || k == NULL_KEY ? 0 : k.hashCode();
       }
       for (int i = start, j = 0; i < end; i += 2, j++) {
         Object k = old[i];

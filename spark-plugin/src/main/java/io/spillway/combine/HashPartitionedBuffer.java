@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiFunction;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import io.spillway.io.Closeables;
 import io.spillway.io.TempFileTracker;
@@ -57,7 +57,7 @@ final class HashPartitionedBuffer<K, V, C> {
   private final Comparator<Object> segmentOrder;
   private final EntrySizeSampler sizes = new EntrySizeSampler();
   private final Maps maps = new Maps();
-  private final Function<Object, CombinerMap> mapForKey = this::mapFor;
+  private final IntFunction<CombinerMap> mapOfHash = this::mapFor;
   private final List<SpilledSegments> spills = new ArrayList<>();
   private long recordsSinceSpill;
   /** {@link #tableBytes()}, kept current: it only changes when a map grows or is replaced. */
@@ -103,10 +103,11 @@ final class HashPartitionedBuffer<K, V, C> {
     return partitionMaps;
   }
 
-  private CombinerMap mapFor(Object key) {
+  /** The map of the keys whose {@link CombinerMap#hashOf} is {@code hash}. */
+  private CombinerMap mapFor(int hash) {
     return maps.partitions == null
         ? maps.unpartitioned
-        : maps.partitions[KeyHashing.partition(key, seed, numPartitions)];
+        : maps.partitions[KeyHashing.partitionOfHashCode(hash, seed, numPartitions)];
   }
 
   /** Bytes of the maps' tables: recomputed when one grows, which is rare. */
@@ -128,7 +129,7 @@ final class HashPartitionedBuffer<K, V, C> {
    */
   @SuppressWarnings("unchecked")
   void insertValues(RecordBatch batch) throws IOException {
-    batch.hashAndPrefetch(mapForKey);
+    batch.hashAndPrefetch(mapOfHash);
     for (int i = 0; i < batch.size; i++) {
       insertValue((K) batch.keys[i], (V) batch.values[i], batch.hashes[i]);
     }
@@ -136,7 +137,7 @@ final class HashPartitionedBuffer<K, V, C> {
 
   /** Combines a batch of combiners, as {@link #insertValues} does values. */
   void insertCombiners(RecordBatch batch) throws IOException {
-    batch.hashAndPrefetch(mapForKey);
+    batch.hashAndPrefetch(mapOfHash);
     for (int i = 0; i < batch.size; i++) {
       insertCombiner(batch.keys[i], batch.values[i], batch.hashes[i]);
     }
@@ -148,7 +149,7 @@ final class HashPartitionedBuffer<K, V, C> {
 
   @SuppressWarnings("unchecked")
   private void insertValue(K key, V value, int hash) throws IOException {
-    CombinerMap map = mapFor(key);
+    CombinerMap map = mapFor(hash);
     int slot = map.find(key, hash);
     if (slot < 0) {
       C created = functions.createCombiner(value);
@@ -163,7 +164,7 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   private void insertCombiner(Object key, Object combiner, int hash) throws IOException {
-    CombinerMap map = mapFor(key);
+    CombinerMap map = mapFor(hash);
     int slot = map.find(key, hash);
     if (slot < 0) {
       if (map.insertAt(slot, key, combiner)) {

@@ -23,7 +23,12 @@ final class KeyHashing {
   }
 
   static int partition(Object key, int seed, int numPartitions) {
-    return (int) ((hash(key, seed) & 0xFFFF_FFFFL) % numPartitions);
+    return partitionOfHashCode(key == null ? 0 : key.hashCode(), seed, numPartitions);
+  }
+
+  /** {@link #partition} from the key's {@code hashCode()} (0 for null), computed by the caller. */
+  static int partitionOfHashCode(int keyHashCode, int seed, int numPartitions) {
+    return (int) ((mix(keyHashCode ^ seed) & 0xFFFF_FFFFL) % numPartitions);
   }
 
   /** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */

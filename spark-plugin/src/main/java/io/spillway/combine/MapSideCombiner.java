@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.BiFunction;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import io.spillway.config.MapSideCombineOption;
 import io.spillway.config.MapSideCombineSettings;
@@ -71,8 +71,8 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   private final BiFunction<Object, Object, Object> mergeValue;
   private CombinerMap map = new CombinerMap();
   private final RecordBatch batch = new RecordBatch();
-  /** Whatever the key, the current {@link #map}: the batch prefetches into it. */
-  private final Function<Object, CombinerMap> currentMap = key -> map;
+  /** Whatever the hash code, the current {@link #map}: the batch prefetches into it. */
+  private final IntFunction<CombinerMap> currentMap = hash -> map;
   /** The next record of {@link #batch} to take. */
   private int batchPosition;
   /** The record {@link #advance()} moved to; its hash code only while combining. */

@@ -3,7 +3,7 @@ package io.spillway.combine;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import scala.Product2;
 
@@ -61,16 +61,15 @@ final class RecordBatch {
   }
 
   /**
-   * Sets {@link #hashes} and prefetches the slot each key leads to in the map {@code mapFor}
-   * gives for it (see {@link CombinerMap#prefetch}).
+   * Sets {@link #hashes} and prefetches the slot each key leads to in the map {@code mapOfHash}
+   * gives for its hash code (see {@link CombinerMap#prefetch}).
    */
-  void hashAndPrefetch(Function<Object, CombinerMap> mapFor) {
+  void hashAndPrefetch(IntFunction<CombinerMap> mapOfHash) {
     int sum = 0;
     for (int i = 0; i < size; i++) {
-      Object key = keys[i];
-      int hash = CombinerMap.hashOf(key);
+      int hash = CombinerMap.hashOf(keys[i]);
       hashes[i] = hash;
-      sum += mapFor.apply(key).prefetch(hash);
+      sum += mapOfHash.apply(hash).prefetch(hash);
     }
     prefetched += sum;
   }
