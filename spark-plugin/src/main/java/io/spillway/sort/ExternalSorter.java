@@ -201,7 +201,7 @@ public final class ExternalSorter<K, V> implements Closeable {
       throw new IllegalArgumentException("a run must hold key/value pairs");
     }
     if (spill.recordCount(segment) > 0) {
-      runs.add(new Run(spill, segment, false));
+      runs.add(new Run(spill, segment));
     }
   }
 
@@ -272,7 +272,7 @@ public final class ExternalSorter<K, V> implements Closeable {
   }
 
   private MergeHeap.Source openRun(Run run) throws IOException {
-    SegmentReader reader = run.segment() < 0
+    SegmentReader reader = run.owned()
         ? run.spill().openAll(serializerManager, serializer, settings.fileBufferBytes())
         : run.spill().openSegment(run.segment(), serializerManager, serializer, settings.fileBufferBytes());
     openReaders.add(reader);
@@ -351,9 +351,13 @@ public final class ExternalSorter<K, V> implements Closeable {
    * A sorted run: a whole spill write of this sorter's ({@code segment} -1, owned: the sorter
    * deletes its file), or one segment of a spill another component owns.
    */
-  private record Run(SpilledSegments spill, int segment, boolean owned) {
+  private record Run(SpilledSegments spill, int segment) {
     static Run owned(SpilledSegments spill) {
-      return new Run(spill, -1, true);
+      return new Run(spill, -1);
+    }
+
+    boolean owned() {
+      return segment < 0;
     }
   }
 
