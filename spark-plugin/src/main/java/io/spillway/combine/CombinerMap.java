@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.BiFunction;
 
 import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.ReferenceArrays;
 
 /**
  * The combiners' hash map: open addressing, keys and values interleaved in one array, no entry
@@ -211,7 +212,7 @@ final class CombinerMap extends AbstractMap<Object, Object> {
 
   /** Bytes of the table itself (references only; keys and values are counted by their owner). */
   long tableBytes() {
-    return 16L + 4L * data.length;
+    return ReferenceArrays.bytes(data.length);
   }
 
   private void grow() {

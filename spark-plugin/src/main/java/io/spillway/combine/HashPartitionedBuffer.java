@@ -13,6 +13,7 @@ import io.spillway.io.TempFileTracker;
 import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.SegmentedSpillWriter;
 import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.ReferenceArrays;
 import io.spillway.sort.SpillFile;
 import io.spillway.sort.SpilledSegments;
 
@@ -115,7 +116,7 @@ final class HashPartitionedBuffer<K, V, C> {
     if (maps.partitions == null) {
       return maps.unpartitioned == null ? 0 : maps.unpartitioned.tableBytes();
     }
-    long bytes = 16L + 4L * maps.partitions.length;
+    long bytes = ReferenceArrays.bytes(maps.partitions.length);
     for (CombinerMap map : maps.partitions) {
       bytes += map.tableBytes();
     }

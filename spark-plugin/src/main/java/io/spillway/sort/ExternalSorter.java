@@ -3,6 +3,7 @@ package io.spillway.sort;
 import io.spillway.io.TempFileTracker;
 import io.spillway.memory.MemoryReservation;
 import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.ReferenceArrays;
 import io.spillway.io.Closeables;
 import java.io.Closeable;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.Objects;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
-import org.apache.spark.util.SizeEstimator;
 import scala.Product2;
 import scala.Tuple2;
 
@@ -48,10 +48,6 @@ import scala.Tuple2;
 public final class ExternalSorter<K, V> implements Closeable {
 
   private static final int INITIAL_BUFFER_CAPACITY = 1024;
-  private static final long ARRAY_HEADER_BYTES = SizeEstimator.estimate(new Object[0]);
-  /** Bytes per slot of a reference array in this JVM (4 with compressed oops, else 8). */
-  private static final long REFERENCE_BYTES =
-      (SizeEstimator.estimate(new Object[64]) - ARRAY_HEADER_BYTES) / 64;
 
   private final Comparator<Object> keyOrder;
   private final Comparator<Tuple2<?, ?>> recordOrder;
@@ -147,7 +143,7 @@ public final class ExternalSorter<K, V> implements Closeable {
 
   /** The buffered records' estimated heap bytes, their array included. */
   private long estimatedBytes() {
-    return recordSizes.estimatedBytes() + ARRAY_HEADER_BYTES + REFERENCE_BYTES * buffer.records.length;
+    return recordSizes.estimatedBytes() + ReferenceArrays.bytes(buffer.records.length);
   }
 
   /**

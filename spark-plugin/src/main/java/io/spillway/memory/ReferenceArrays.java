@@ -1,0 +1,23 @@
+package io.spillway.memory;
+
+import org.apache.spark.util.SizeEstimator;
+
+/**
+ * Heap bytes of an {@code Object[]} in this JVM, measured once with Spark's {@link SizeEstimator}:
+ * a reference is 4 bytes with compressed oops (heaps under 32 GiB) and 8 without, so it is
+ * measured, not assumed. For structures that know their arrays' lengths exactly (hash tables,
+ * record buffers) and add them to sampled estimates of what the arrays point to.
+ */
+public final class ReferenceArrays {
+  private static final long HEADER_BYTES = SizeEstimator.estimate(new Object[0]);
+  /** Bytes per slot (4 with compressed oops, else 8). */
+  private static final long REFERENCE_BYTES =
+      (SizeEstimator.estimate(new Object[64]) - HEADER_BYTES) / 64;
+
+  private ReferenceArrays() {}
+
+  /** Bytes of a reference array of {@code length} slots. */
+  public static long bytes(long length) {
+    return HEADER_BYTES + REFERENCE_BYTES * length;
+  }
+}
