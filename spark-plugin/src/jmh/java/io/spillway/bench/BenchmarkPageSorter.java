@@ -70,7 +70,7 @@ public class BenchmarkPageSorter {
   public long insertRecords() {
     TaskMemoryConsumer memory = TaskMemoryConsumer.tungsten(support.taskMemoryManager,
         support.taskMemoryManager.pageSizeBytes());
-    PageSorter sorter = new PageSorter(memory, 4096, 32 * 1024);
+    PageSorter sorter = new PageSorter(memory, partitions, 4096, 32 * 1024);
     long offset = Platform.BYTE_ARRAY_OFFSET;
     for (int i = 0; i < RECORDS; i++) {
       sorter.insertRecord(records, offset, recordBytes, partitionIds[i]);

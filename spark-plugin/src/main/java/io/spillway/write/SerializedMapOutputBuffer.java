@@ -7,6 +7,9 @@ import io.spillway.write.merge.SpillMerger;
 import io.spillway.write.spill.SpillFile;
 import io.spillway.write.sort.PackedRecordPointer;
 import io.spillway.write.sort.PageSorter;
+import io.spillway.write.sort.PartitionSlabs;
+import io.spillway.write.sort.SerializedRecordStore;
+import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
 import io.spillway.write.spill.PartitionSink;
 import java.io.IOException;
 import org.apache.spark.serializer.SerializationStream;
@@ -16,31 +19,41 @@ import scala.reflect.ClassTag$;
 
 /**
  * The serialized path: each record is serialized at once (so the caller may reuse its objects,
- * as Spark SQL does) and its bytes copied into a {@link PageSorter}. A spill sorts the pointers
- * by partition and writes one spill file; because the serializer is relocatable and the codec
- * concatenates, spills merge by copying bytes.
+ * as Spark SQL does) and its bytes copied into a {@link SerializedRecordStore}: per-partition
+ * slabs ({@link PartitionSlabs}) when the shuffle's partitions fit a page with a slab each,
+ * otherwise a {@link PageSorter}. A spill writes the records in partition order into one spill
+ * file; because the serializer is relocatable and the codec concatenates, spills merge by
+ * copying bytes.
  */
 public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K, V> {
   private static final ClassTag<Object> OBJECT_TAG = ClassTag$.MODULE$.Object();
   private static final int INITIAL_SERIALIZATION_BUFFER_BYTES = 1024 * 1024;
 
-  private final PageSorter sorter;
+  private final SerializedRecordStore records;
   private final ExposedByteArrayOutputStream serializationBuffer;
   private final SerializationStream serializationStream;
 
+  /** A buffer with the layout {@link RecordLayout#choose} picks for the task's shuffle. */
   public SerializedMapOutputBuffer(MapTaskContext task) {
-    super(task, TaskMemoryConsumer.tungsten(task.taskMemoryManager(),
-        Math.min(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES, task.taskMemoryManager().pageSizeBytes())));
-    this.sorter = new PageSorter(memory, task.settings().initialPointerSlots(),
-        task.settings().diskWriteBufferSizeBytes());
+    this(task, RecordLayout.choose(pageSizeBytes(task), task.numPartitions()));
+  }
+
+  /** A buffer with the given layout (tests and benchmarks compare the two). */
+  public SerializedMapOutputBuffer(MapTaskContext task, RecordLayout layout) {
+    super(task, TaskMemoryConsumer.tungsten(task.taskMemoryManager(), pageSizeBytes(task)));
+    this.records = layout == RecordLayout.PARTITION_SLABS
+        ? new PartitionSlabs(memory, pageSizeBytes(task), task.numPartitions(),
+            task.settings().diskWriteBufferSizeBytes())
+        : new PageSorter(memory, task.numPartitions(), task.settings().initialPointerSlots(),
+            task.settings().diskWriteBufferSizeBytes());
     this.serializationBuffer = new ExposedByteArrayOutputStream(INITIAL_SERIALIZATION_BUFFER_BYTES);
     this.serializationStream = task.serializer().serializeStream(serializationBuffer);
   }
 
   @Override
   public void insert(int partitionId, K key, V value) throws IOException {
-    if (sorter.numRecords() >= task.settings().forceSpillRecords()
-        || sorter.memoryBytes() >= task.settings().forceSpillBytes()) {
+    if (records.numRecords() >= task.settings().forceSpillRecords()
+        || records.memoryBytes() >= task.settings().forceSpillBytes()) {
       spill();
     }
     serializationBuffer.reset();
@@ -49,22 +62,27 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
     serializationStream.flush();
     int length = serializationBuffer.size();
     try {
-      sorter.insertRecord(serializationBuffer.buffer(), Platform.BYTE_ARRAY_OFFSET, length, partitionId);
+      records.insertRecord(serializationBuffer.buffer(), Platform.BYTE_ARRAY_OFFSET, length, partitionId);
     } catch (PageSorter.PointerArrayFullException e) {
       spill();
-      sorter.insertRecord(serializationBuffer.buffer(), Platform.BYTE_ARRAY_OFFSET, length, partitionId);
+      records.insertRecord(serializationBuffer.buffer(), Platform.BYTE_ARRAY_OFFSET, length, partitionId);
     }
     recordsInserted++;
   }
 
+  private static long pageSizeBytes(MapTaskContext task) {
+    return Math.min(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES,
+        task.taskMemoryManager().pageSizeBytes());
+  }
+
   @Override
   int recordsInMemory() {
-    return sorter.numRecords();
+    return records.numRecords();
   }
 
   @Override
   long bytesInMemory() {
-    return sorter.dataBytes();
+    return records.dataBytes();
   }
 
   /**
@@ -84,17 +102,17 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
 
   @Override
   boolean insertInProgress() {
-    return sorter.isInsertInProgress();
+    return records.isInsertInProgress();
   }
 
   @Override
   void writeRecordsInPartitionOrder(PartitionSink sink) throws IOException {
-    sorter.writeSortedTo(sink, task.numPartitions());
+    records.writeInPartitionOrder(sink);
   }
 
   @Override
   long releaseRecords() {
-    return sorter.reset();
+    return records.reset();
   }
 
   @Override

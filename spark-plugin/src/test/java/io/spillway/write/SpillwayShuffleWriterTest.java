@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spillway.config.MergeStrategyOption;
+import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
 import io.spillway.write.spill.SpillFile;
 import io.spillway.write.merge.MergeStrategy;
 import io.spillway.write.spill.SpillLocation;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import scala.Option;
 import scala.Tuple2;
@@ -61,12 +63,15 @@ class SpillwayShuffleWriterTest {
 
   static Stream<Arguments> serializedMatrix() {
     List<Arguments> cases = new ArrayList<>();
-    for (MergeStrategyOption strategy : List.of(MergeStrategyOption.AUTO,
-        MergeStrategyOption.TRANSFER_TO, MergeStrategyOption.FILE_STREAM, MergeStrategyOption.SLOW)) {
-      for (String codec : CODECS) {
-        for (boolean encryption : new boolean[] {false, true}) {
-          for (Spills spills : Spills.values()) {
-            cases.add(Arguments.of(strategy, codec, encryption, spills));
+    for (RecordLayout layout : RecordLayout.values()) {
+      for (MergeStrategyOption strategy : List.of(MergeStrategyOption.AUTO,
+          MergeStrategyOption.TRANSFER_TO, MergeStrategyOption.FILE_STREAM,
+          MergeStrategyOption.SLOW)) {
+        for (String codec : CODECS) {
+          for (boolean encryption : new boolean[] {false, true}) {
+            for (Spills spills : Spills.values()) {
+              cases.add(Arguments.of(layout, strategy, codec, encryption, spills));
+            }
           }
         }
       }
@@ -86,24 +91,24 @@ class SpillwayShuffleWriterTest {
     return cases.stream();
   }
 
-  @ParameterizedTest(name = "{0} {1} encryption={2} spills={3}")
+  @ParameterizedTest(name = "{0} {1} {2} encryption={3} spills={4}")
   @MethodSource("serializedMatrix")
-  void serializedPathRoundTrips(MergeStrategyOption strategy, String codec, boolean encryption,
-      Spills spills) throws Exception {
-    roundTrip(true, strategy, codec, encryption, spills, 37, 64);
+  void serializedPathRoundTrips(RecordLayout layout, MergeStrategyOption strategy, String codec,
+      boolean encryption, Spills spills) throws Exception {
+    roundTrip(true, layout, strategy, codec, encryption, spills, 37, 64);
   }
 
   @ParameterizedTest(name = "{0} encryption={1} spills={2}")
   @MethodSource("objectMatrix")
   void objectPathRoundTrips(String codec, boolean encryption, Spills spills) throws Exception {
-    roundTrip(false, MergeStrategyOption.AUTO, codec, encryption, spills, 37, 64);
+    roundTrip(false, null, MergeStrategyOption.AUTO, codec, encryption, spills, 37, 64);
   }
 
   @Test
   void manySpillsMergeInRoundsWithBoundedOpenFiles() throws Exception {
     for (boolean kryo : new boolean[] {true, false}) {
-      WriterHarness harness = roundTrip(kryo, MergeStrategyOption.AUTO, "lz4", false, Spills.MANY,
-          5, 3);
+      WriterHarness harness = roundTrip(kryo, null, MergeStrategyOption.AUTO, "lz4", false,
+          Spills.MANY, 5, 3);
       assertTrue(harness.buffer.spillCount() >= 10, "spills: " + harness.buffer.spillCount());
       assertTrue(harness.buffer.mergeRounds() >= 2, "rounds: " + harness.buffer.mergeRounds());
       assertTrue(harness.buffer.mostSpillFilesOpen() <= 3,
@@ -111,10 +116,11 @@ class SpillwayShuffleWriterTest {
     }
   }
 
-  @Test
-  void memoryPressureSpillsWithoutForcing() throws Exception {
+  @ParameterizedTest
+  @EnumSource(RecordLayout.class)
+  void memoryPressureSpillsWithoutForcing(RecordLayout layout) throws Exception {
     SparkConf extra = new SparkConf(false).set("spark.buffer.pageSize", "64k");
-    WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, true,
+    WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, true, layout,
         MergeStrategyOption.AUTO, 13, 64, extra);
     harnesses.add(harness);
     harness.memoryManager.limit(256 * 1024);
@@ -129,10 +135,11 @@ class SpillwayShuffleWriterTest {
     assertPartitionsEqual(harness, records);
   }
 
-  @Test
-  void recordLargerThanAPageGetsItsOwnPage() throws Exception {
+  @ParameterizedTest
+  @EnumSource(RecordLayout.class)
+  void recordLargerThanAPageGetsItsOwnPage(RecordLayout layout) throws Exception {
     SparkConf extra = new SparkConf(false).set("spark.buffer.pageSize", "64k");
-    WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, true,
+    WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, true, layout,
         MergeStrategyOption.AUTO, 3, 64, extra);
     harnesses.add(harness);
     List<Tuple2<Object, Object>> records = new ArrayList<>(WriterHarness.randomRecords(5, 100));
@@ -279,10 +286,11 @@ class SpillwayShuffleWriterTest {
     assertFalse(harness.writer.stop(false).isDefined());
   }
 
-  private WriterHarness roundTrip(boolean kryo, MergeStrategyOption strategy, String codec,
-      boolean encryption, Spills spills, int numPartitions, int maxOpenFiles) throws Exception {
-    WriterHarness harness = new WriterHarness(spillDirectory, codec, encryption, kryo, strategy,
-        numPartitions, maxOpenFiles, new SparkConf(false));
+  private WriterHarness roundTrip(boolean kryo, RecordLayout layout, MergeStrategyOption strategy,
+      String codec, boolean encryption, Spills spills, int numPartitions, int maxOpenFiles)
+      throws Exception {
+    WriterHarness harness = new WriterHarness(spillDirectory, codec, encryption, kryo, layout,
+        strategy, numPartitions, maxOpenFiles, new SparkConf(false));
     harnesses.add(harness);
     long seed = 1_000L * numPartitions + spills.ordinal() + (kryo ? 7 : 0);
     List<Tuple2<Object, Object>> records = WriterHarness.randomRecords(seed, RECORDS);

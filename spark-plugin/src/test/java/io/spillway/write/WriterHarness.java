@@ -5,6 +5,7 @@ import io.spillway.io.TempFileTracker;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
 import io.spillway.write.spill.SpillLocationSource;
+import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.InputStream;
@@ -64,6 +65,24 @@ final class WriterHarness {
   /** A harness whose spill files come from {@code spillSource}. */
   WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption, boolean kryo,
       MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
+    this(spillSource, codec, encryption, kryo, null, strategy, numPartitions, maxOpenFiles,
+        extraConf);
+  }
+
+  /**
+   * A harness whose serialized path (kryo) keeps its records in {@code layout}; null: the layout
+   * the writer would choose.
+   */
+  WriterHarness(File spillDirectory, String codec, boolean encryption, boolean kryo,
+      RecordLayout layout, MergeStrategyOption strategy, int numPartitions, int maxOpenFiles,
+      SparkConf extraConf) {
+    this(SpillLocationSource.directory(spillDirectory), codec, encryption, kryo, layout, strategy,
+        numPartitions, maxOpenFiles, extraConf);
+  }
+
+  private WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption,
+      boolean kryo, RecordLayout layout, MergeStrategyOption strategy, int numPartitions,
+      int maxOpenFiles, SparkConf extraConf) {
     conf = new SparkConf(false)
         .set("spark.shuffle.compress", String.valueOf(!codec.equals("none")))
         .set("spark.io.compression.codec", codec.equals("none") ? "lz4" : codec)
@@ -81,7 +100,9 @@ final class WriterHarness {
         .withMaxOpenFiles(maxOpenFiles);
     MapTaskContext task = new MapTaskContext(SHUFFLE_ID, MAP_ID, numPartitions, settings,
         taskMemoryManager, serializer.newInstance(), serializerManager, tracker, taskMetrics);
-    buffer = kryo ? new SerializedMapOutputBuffer<>(task) : new ObjectMapOutputBuffer<>(task);
+    buffer = !kryo ? new ObjectMapOutputBuffer<>(task)
+        : layout == null ? new SerializedMapOutputBuffer<>(task)
+        : new SerializedMapOutputBuffer<>(task, layout);
     writer = new SpillwayShuffleWriter<>(new HashPartitioner(numPartitions),
         new RowBasedChecksum[0], task, buffer, writeMetrics, output,
         BlockManagerId.apply("exec-1", "localhost", 7077, Option.empty()));

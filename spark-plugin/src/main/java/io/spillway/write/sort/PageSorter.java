@@ -36,12 +36,13 @@ import org.apache.spark.unsafe.memory.MemoryBlock;
  * thread; see {@link #isInsertInProgress} for how spill requests from other consumers are kept
  * off a half-written record.
  */
-public final class PageSorter {
+public final class PageSorter implements SerializedRecordStore {
   private static final int LENGTH_PREFIX_BYTES = UnsafeAlignedOffset.getUaoSize();
 
   private final TaskMemoryConsumer memory;
   private final TaskMemoryManager taskMemoryManager;
   private final long pageSizeBytes;
+  private final int numPartitions;
   private final int initialPointerSlots;
   private final byte[] copyBuffer;
 
@@ -56,11 +57,14 @@ public final class PageSorter {
 
   /**
    * @param memory the consumer pages and the pointer array are allocated through
+   * @param numPartitions partitions of the shuffle
    * @param initialPointerSlots records the pointer array holds before it first grows
    * @param copyBufferSizeBytes staging buffer for copying records out of pages into streams
    */
-  public PageSorter(TaskMemoryConsumer memory, int initialPointerSlots, int copyBufferSizeBytes) {
+  public PageSorter(TaskMemoryConsumer memory, int numPartitions, int initialPointerSlots,
+      int copyBufferSizeBytes) {
     this.memory = memory;
+    this.numPartitions = numPartitions;
     this.taskMemoryManager = memory.taskMemoryManager();
     this.pageSizeBytes = Math.min(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES,
         taskMemoryManager.pageSizeBytes());
@@ -74,7 +78,11 @@ public final class PageSorter {
   /**
    * Copies one serialized record into memory. May make the memory manager spill this sorter
    * (through the owner's spill handler) while it makes room; the record is inserted afterwards.
+   *
+   * @throws PointerArrayFullException when the pointer array cannot grow: the owner spills and
+   *     inserts again
    */
+  @Override
   public void insertRecord(Object recordBase, long recordOffset, int length, int partitionId) {
     if (partitionId < 0 || partitionId > PackedRecordPointer.MAXIMUM_PARTITION_ID) {
       throw new IllegalArgumentException("Partition id " + partitionId + " is outside [0, "
@@ -108,6 +116,11 @@ public final class PageSorter {
     } finally {
       insertInProgress = false;
     }
+  }
+
+  @Override
+  public void writeInPartitionOrder(PartitionSink sink) throws IOException {
+    writeSortedTo(sink, numPartitions);
   }
 
   /**
@@ -175,6 +188,7 @@ public final class PageSorter {
   }
 
   /** Frees every page and the pointer array. Allocates nothing, so it is safe inside a spill. */
+  @Override
   public long reset() {
     long freed = 0;
     for (MemoryBlock page : pages) {
@@ -195,16 +209,19 @@ public final class PageSorter {
     return freed;
   }
 
+  @Override
   public int numRecords() {
     return numRecords;
   }
 
   /** Bytes held in pages and the pointer array; constant time (asked before every insert). */
+  @Override
   public long memoryBytes() {
     return pageBytes + (pointers == null ? 0 : pointers.memoryBlock().size());
   }
 
   /** Record bytes stored (length prefixes included). */
+  @Override
   public long dataBytes() {
     return dataBytes;
   }
@@ -213,6 +230,7 @@ public final class PageSorter {
    * True while a record is being copied in. A spill request that arrives then (from another
    * consumer on another thread) must be declined: the record's pointer is not in the array yet.
    */
+  @Override
   public boolean isInsertInProgress() {
     return insertInProgress;
   }

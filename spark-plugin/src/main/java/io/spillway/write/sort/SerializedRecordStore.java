@@ -1,0 +1,67 @@
+package io.spillway.write.sort;
+
+import io.spillway.write.spill.PartitionSink;
+import java.io.IOException;
+
+/**
+ * A map task's serialized records in memory pages, written out partition by partition. Two
+ * layouts, chosen per task by {@link RecordLayout#choose}:
+ *
+ * <ul>
+ *   <li>{@link PartitionSlabs}: each partition's bytes appended to its own chain of slabs; no
+ *       per-record pointer and no sort, and a partition is written out with one copy per slab.
+ *       For shuffles whose partitions fit a page with a few KiB each (the common 200).
+ *   <li>{@link PageSorter}: records in insertion order plus an 8-byte pointer each, radix-sorted
+ *       by partition when written out. For any number of partitions (up to 2^24).
+ * </ul>
+ *
+ * <p>Both take their memory from the task's memory manager through one consumer and may spill
+ * their owner while making room for a record (before any of its bytes are stored). One thread
+ * uses a store; {@link #isInsertInProgress} keeps spill requests from other consumers off a
+ * half-stored record.
+ */
+public interface SerializedRecordStore {
+
+  /**
+   * Stores one serialized record of {@code length} bytes at {@code base + offset} in partition
+   * {@code partitionId}. May make the memory manager spill the owner first.
+   */
+  void insertRecord(Object base, long offset, int length, int partitionId);
+
+  /**
+   * Streams every record to {@code sink}, one stream per non-empty partition, in partition order
+   * and, within a partition, in insertion order.
+   */
+  void writeInPartitionOrder(PartitionSink sink) throws IOException;
+
+  /** Frees every page. Allocates nothing, so it is safe inside a spill. Returns bytes freed. */
+  long reset();
+
+  int numRecords();
+
+  /** Bytes held from the memory manager now; constant time (asked before every insert). */
+  long memoryBytes();
+
+  /** Bytes of the records stored (with any per-record overhead of the layout). */
+  long dataBytes();
+
+  /** True while a record is being copied in: no spill may run then. */
+  boolean isInsertInProgress();
+
+  /** How a task's serialized records are laid out in memory. */
+  enum RecordLayout {
+    PARTITION_SLABS,
+    SORTED_POINTERS;
+
+    /**
+     * Slabs when every partition can have a slab of at least {@link
+     * PartitionSlabs#MIN_SLAB_BYTES} within one page: then the slabs being filled waste at most a
+     * page. More partitions than that would spread a task's memory over half-empty slabs, and
+     * take the pointer sort.
+     */
+    public static RecordLayout choose(long pageSizeBytes, int numPartitions) {
+      return PartitionSlabs.slabBytesFor(pageSizeBytes, numPartitions) > 0
+          ? PARTITION_SLABS : SORTED_POINTERS;
+    }
+  }
+}
