@@ -2,6 +2,7 @@ package io.spillway.write;
 
 import io.spillway.io.ExposedByteArrayOutputStream;
 import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.spark.UnsafeRowEncoder;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.write.merge.SpillMerger;
 import io.spillway.write.spill.SpillFile;
@@ -32,6 +33,8 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   private final SerializedRecordStore records;
   private final ExposedByteArrayOutputStream serializationBuffer;
   private final SerializationStream serializationStream;
+  /** Spark SQL's rows, written without the serialization stream; null for other serializers. */
+  private final UnsafeRowEncoder rowEncoder;
 
   /** A buffer with the layout {@link RecordLayout#choose} picks for the task's shuffle. */
   public SerializedMapOutputBuffer(MapTaskContext task) {
@@ -48,6 +51,7 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
             task.settings().diskWriteBufferSizeBytes());
     this.serializationBuffer = new ExposedByteArrayOutputStream(INITIAL_SERIALIZATION_BUFFER_BYTES);
     this.serializationStream = task.serializer().serializeStream(serializationBuffer);
+    this.rowEncoder = UnsafeRowEncoder.forSerializer(task.serializer());
   }
 
   @Override
@@ -56,16 +60,24 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
         || records.memoryBytes() >= task.settings().forceSpillBytes()) {
       spill();
     }
-    serializationBuffer.reset();
-    serializationStream.writeKey(key, OBJECT_TAG);
-    serializationStream.writeValue(value, OBJECT_TAG);
-    serializationStream.flush();
-    int length = serializationBuffer.size();
+    byte[] bytes;
+    int length;
+    if (rowEncoder != null) {
+      length = rowEncoder.encode(value);
+      bytes = rowEncoder.buffer();
+    } else {
+      serializationBuffer.reset();
+      serializationStream.writeKey(key, OBJECT_TAG);
+      serializationStream.writeValue(value, OBJECT_TAG);
+      serializationStream.flush();
+      length = serializationBuffer.size();
+      bytes = serializationBuffer.buffer();
+    }
     try {
-      records.insertRecord(serializationBuffer.buffer(), Platform.BYTE_ARRAY_OFFSET, length, partitionId);
+      records.insertRecord(bytes, Platform.BYTE_ARRAY_OFFSET, length, partitionId);
     } catch (PageSorter.PointerArrayFullException e) {
       spill();
-      records.insertRecord(serializationBuffer.buffer(), Platform.BYTE_ARRAY_OFFSET, length, partitionId);
+      records.insertRecord(bytes, Platform.BYTE_ARRAY_OFFSET, length, partitionId);
     }
     recordsInserted++;
   }

@@ -1,0 +1,72 @@
+package io.spillway.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializationStream;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
+import org.apache.spark.sql.execution.UnsafeRowSerializer;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+import scala.reflect.ClassTag$;
+
+/**
+ * {@link UnsafeRowEncoder} against Spark SQL's own UnsafeRowSerializer: the same bytes for every
+ * row (seeded rows of fixed and variable length) and the same "data size" metric.
+ */
+class UnsafeRowEncoderTest {
+
+  @Test
+  void bytesAndDataSizeMatchSparksSerializer() {
+    long seed = Long.getLong("spillway.test.seed", System.nanoTime());
+    System.out.println("UnsafeRowEncoderTest seed " + seed);
+    SplittableRandom random = new SplittableRandom(seed);
+    SQLMetric sparkMetric = new SQLMetric("size", 0);
+    SQLMetric ourMetric = new SQLMetric("size", 0);
+    SerializerInstance spark = new UnsafeRowSerializer(3, sparkMetric).newInstance();
+    UnsafeRowEncoder encoder =
+        UnsafeRowEncoder.forSerializer(new UnsafeRowSerializer(3, ourMetric).newInstance());
+    assertNotNull(encoder, "Spark SQL's serializer must be recognised");
+
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    SerializationStream stream = spark.serializeStream(expected);
+    ByteArrayOutputStream ours = new ByteArrayOutputStream();
+    UnsafeRowWriter writer = new UnsafeRowWriter(3);
+    for (int i = 0; i < 2_000; i++) {
+      writer.reset();
+      writer.zeroOutNullBytes();
+      writer.write(0, random.nextLong());
+      if (random.nextInt(5) == 0) {
+        writer.setNullAt(1);
+      } else {
+        writer.write(1, random.nextInt());
+      }
+      char[] text = new char[random.nextInt(i % 100 == 0 ? 5_000 : 40)];
+      Arrays.fill(text, (char) ('a' + random.nextInt(26)));
+      writer.write(2, UTF8String.fromString(new String(text)));
+      UnsafeRow row = writer.getRow();
+      stream.writeKey(i % 7, ClassTag$.MODULE$.Object());
+      stream.writeValue(row, ClassTag$.MODULE$.Object());
+      int length = encoder.encode(row);
+      ours.write(encoder.buffer(), 0, length);
+    }
+    stream.close();
+    assertArrayEquals(expected.toByteArray(), ours.toByteArray(), "seed " + seed);
+    assertEquals(sparkMetric.value(), ourMetric.value());
+  }
+
+  @Test
+  void otherSerializersAreNotRecognised() {
+    assertNull(UnsafeRowEncoder.forSerializer(new KryoSerializer(new SparkConf(false)).newInstance()));
+  }
+}
