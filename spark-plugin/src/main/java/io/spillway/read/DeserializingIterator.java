@@ -1,5 +1,6 @@
 package io.spillway.read;
 
+import io.spillway.spark.UnsafeRowDecoder;
 import java.io.InputStream;
 import org.apache.spark.TaskContext;
 import org.apache.spark.serializer.SerializerInstance;
@@ -17,6 +18,8 @@ import scala.collection.Iterator;
 final class DeserializingIterator extends AbstractIterator<Tuple2<Object, Object>> {
   private final Iterator<Tuple2<BlockId, InputStream>> blocks;
   private final SerializerInstance serializer;
+  /** Spark SQL's rows, read without the deserialization stream; null for other serializers. */
+  private final UnsafeRowDecoder rowDecoder;
   private final ShuffleReadMetricsReporter readMetrics;
   private final TaskContext context;
   private Iterator<Tuple2<Object, Object>> currentBlock = scala.collection.Iterator$.MODULE$.empty();
@@ -26,6 +29,7 @@ final class DeserializingIterator extends AbstractIterator<Tuple2<Object, Object
       ShuffleReadMetricsReporter readMetrics, TaskContext context) {
     this.blocks = blocks;
     this.serializer = serializer;
+    this.rowDecoder = UnsafeRowDecoder.forSerializer(serializer);
     this.readMetrics = readMetrics;
     this.context = context;
   }
@@ -40,8 +44,10 @@ final class DeserializingIterator extends AbstractIterator<Tuple2<Object, Object
         }
         return false;
       }
-      // asKeyValueIterator closes the stream once its last record has been read
-      currentBlock = serializer.deserializeStream(blocks.next()._2()).asKeyValueIterator();
+      // both close the stream once its last record has been read
+      InputStream block = blocks.next()._2();
+      currentBlock = rowDecoder != null ? rowDecoder.rows(block)
+          : serializer.deserializeStream(block).asKeyValueIterator();
     }
     return true;
   }
