@@ -2,6 +2,7 @@ package io.spillway;
 
 import io.spillway.write.spill.SpillLocation;
 import io.spillway.io.TempFileTracker;
+import io.spillway.config.ConfigWarnings;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.config.SpillwayConfig;
 import io.spillway.config.WriteSettings;
@@ -15,8 +16,10 @@ import io.spillway.write.SpillwayShuffleWriter;
 import io.spillway.write.spill.SpillLocationSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext$;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.shuffle.BaseShuffleHandle;
@@ -65,6 +68,8 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   private final MapSideCombineSettings mapSideCombineSettings;
   private final IndexShuffleBlockResolver blockResolver;
   private volatile ShuffleExecutorComponents executorComponents;
+  /** Whether a forced merge strategy was reported as not applying to an object-path shuffle. */
+  private final AtomicBoolean objectPathReported = new AtomicBoolean();
 
   public SpillwayShuffleManager(SparkConf conf) {
     super(conf);
@@ -76,12 +81,29 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     // Spark's resolver and file layout, with index files cached (see IndexCachingBlockResolver)
     this.blockResolver = new IndexCachingBlockResolver(
         conf, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(conf));
-    LOG.info("Spillway shuffle manager started: {}", writeSettings);
+    LOG.info("Spillway shuffle manager started: {}", SpillwayConfig.describe(conf));
+    warnSettingsThatCannotApply(conf);
+  }
+
+  /**
+   * One WARN per unknown {@code spark.spillway.*} key and per forced setting that cannot apply,
+   * on the driver only: executors get the same configuration, and the driver's log is where a
+   * user looks first.
+   */
+  private static void warnSettingsThatCannotApply(SparkConf conf) {
+    if (SparkContext$.MODULE$.DRIVER_IDENTIFIER().equals(conf.get("spark.executor.id", null))) {
+      ConfigWarnings.of(conf).forEach(LOG::warn);
+    }
   }
 
   @Override
   public <K, V, C> ShuffleHandle registerShuffle(int shuffleId, ShuffleDependency<K, V, C> dependency) {
     WritePath path = WritePath.choose(dependency);
+    if (path == WritePath.OBJECT && !objectPathReported.get()) {
+      ConfigWarnings.forcedStrategyOnObjectPath(conf, shuffleId, WritePath.whyObject(dependency))
+          .filter(warning -> objectPathReported.compareAndSet(false, true))
+          .ifPresent(LOG::warn);
+    }
     return new SpillwayShuffleHandle<>(shuffleId, dependency, path);
   }
 

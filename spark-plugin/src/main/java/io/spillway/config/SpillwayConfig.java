@@ -4,9 +4,11 @@ import java.util.List;
 import org.apache.spark.SparkConf;
 
 /**
- * Every {@code spark.spillway.*} setting, in one place. The README's configuration table lists
- * exactly {@link #ALL_ENTRIES} (a test keeps the two in step). Spark's own shuffle keys keep
- * their meaning and are read by {@link WriteSettings}.
+ * Every {@code spark.spillway.*} setting, in one place. The configuration tables of
+ * {@code docs/configuration.md} and {@code conf/spark-defaults.conf.template} are generated from
+ * {@link #ALL_ENTRIES} ({@code ConfigDocs}; a test fails when they differ). Spark's own shuffle
+ * keys keep their meaning and are read by {@link WriteSettings}, {@link MapSideCombineSettings}
+ * and the reader's settings.
  */
 public final class SpillwayConfig {
   private SpillwayConfig() {}
@@ -80,6 +82,38 @@ public final class SpillwayConfig {
   public static final List<ConfigEntry<?>> ALL_ENTRIES = List.of(MERGE_STRATEGY,
       MERGE_MAX_OPEN_FILES, MERGER_PARTITIONS, MERGER_MAX_TOTAL_PARTITIONS, COMBINE_MAP_SIDE,
       COMBINE_PROBE_RECORDS, COMBINE_SKIP_RATIO, READ_INDEX_CACHE_SIZE);
+
+  /** The entry with this key, or null. */
+  public static ConfigEntry<?> entry(String key) {
+    for (ConfigEntry<?> entry : ALL_ENTRIES) {
+      if (entry.key().equals(key)) {
+        return entry;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Every Spillway setting in effect, in the configuration's own words, for the start-up line:
+   * {@code spark.spillway.merge.strategy=auto, spark.spillway.merge.maxOpenFiles=8 (set), ...}.
+   * Values are as written (trimmed) or the default; "(set)" marks the ones the application set.
+   * Call after {@link #validate}, so every value shown is one Spillway accepts.
+   */
+  public static String describe(SparkConf conf) {
+    StringBuilder line = new StringBuilder();
+    for (ConfigEntry<?> entry : ALL_ENTRIES) {
+      if (line.length() > 0) {
+        line.append(", ");
+      }
+      boolean set = conf.contains(entry.key());
+      line.append(entry.key()).append('=')
+          .append(set ? conf.get(entry.key()).trim() : entry.defaultValue());
+      if (set) {
+        line.append(" (set)");
+      }
+    }
+    return line.toString();
+  }
 
   /**
    * Reads every entry once, and checks the entries that constrain each other, so that a bad value
