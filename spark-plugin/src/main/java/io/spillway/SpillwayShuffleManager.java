@@ -6,6 +6,7 @@ import io.spillway.config.ConfigWarnings;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.config.SpillwayConfig;
 import io.spillway.config.WriteSettings;
+import io.spillway.metrics.ShuffleCounters;
 import io.spillway.read.IndexCachingBlockResolver;
 import io.spillway.read.SpillwayShuffleReader;
 import io.spillway.write.MapOutputBuffer;
@@ -104,7 +105,8 @@ public class SpillwayShuffleManager extends SortShuffleManager {
           .filter(warning -> objectPathReported.compareAndSet(false, true))
           .ifPresent(LOG::warn);
     }
-    return new SpillwayShuffleHandle<>(shuffleId, dependency, path);
+    return new SpillwayShuffleHandle<>(shuffleId, dependency, path,
+        ShuffleCounters.register(dependency.rdd().sparkContext(), shuffleId));
   }
 
   @Override
@@ -140,12 +142,13 @@ public class SpillwayShuffleManager extends SortShuffleManager {
       MapOutputBuffer<K, C> buffer = newBuffer(handle.writePath(), task);
       ShuffleWriter<K, C> combined = new SpillwayShuffleWriter<>(dependency.partitioner(),
           dependency.rowBasedChecksums(), task, buffer, metrics, executorComponents(),
-          shuffleServerId);
-      return new MapSideCombiningWriter<>(dependency, combined, context, mapSideCombineSettings);
+          shuffleServerId, handle.counters());
+      return new MapSideCombiningWriter<>(dependency, combined, context, mapSideCombineSettings,
+          handle.counters());
     }
     MapOutputBuffer<K, V> buffer = newBuffer(handle.writePath(), task);
     return new SpillwayShuffleWriter<>(dependency.partitioner(), dependency.rowBasedChecksums(),
-        task, buffer, metrics, executorComponents(), shuffleServerId);
+        task, buffer, metrics, executorComponents(), shuffleServerId, handle.counters());
   }
 
   private static <K, V> MapOutputBuffer<K, V> newBuffer(WritePath path, MapTaskContext task) {

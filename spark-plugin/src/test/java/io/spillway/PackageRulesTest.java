@@ -29,7 +29,8 @@ class PackageRulesTest {
       "read", Set.of("write", "rdd"),
       "combine", Set.of("write", "read", "rdd"),
       "sort", Set.of("write", "read", "combine", "rdd"),
-      "config", Set.of("write", "read", "combine", "sort", "memory", "io", "rdd"),
+      "config", Set.of("write", "read", "combine", "sort", "memory", "io", "rdd", "metrics"),
+      "metrics", Set.of("write", "read", "combine", "sort", "config", "memory", "io", "rdd"),
       "memory", Set.of("write", "read", "combine", "sort", "config", "io", "rdd"),
       "io", Set.of("write", "read", "combine", "sort", "config", "memory", "rdd"));
 
