@@ -5,6 +5,7 @@ import io.spillway.combine.MapSideCombiner;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.io.Closeables;
 import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.metrics.ShuffleCounters;
 import java.io.IOException;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.TaskContext;
@@ -31,14 +32,16 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
   private final ShuffleWriter<K, C> combinedWriter;
   private final TaskContext context;
   private final MapSideCombineSettings settings;
+  private final ShuffleCounters counters;
   private MapSideCombiner<K, V, Object> combiner;
 
   MapSideCombiningWriter(ShuffleDependency<K, V, C> dependency, ShuffleWriter<K, C> combinedWriter,
-      TaskContext context, MapSideCombineSettings settings) {
+      TaskContext context, MapSideCombineSettings settings, ShuffleCounters counters) {
     this.dependency = dependency;
     this.combinedWriter = combinedWriter;
     this.context = context;
     this.settings = settings;
+    this.counters = counters;
   }
 
   @Override
@@ -56,6 +59,8 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
   @Override
   public Option<MapStatus> stop(boolean success) {
     MapSideCombiner<K, V, Object> open = combiner;
+    // Spark stops a writer, and the task completion listener stops it again: count once
+    combiner = null;
     Option<MapStatus> status;
     try {
       status = combinedWriter.stop(success);
@@ -68,6 +73,7 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
     if (open != null) {
       open.close();
       context.taskMetrics().incPeakExecutionMemory(open.peakMemoryBytes());
+      counters.mapSideCombined(open.memoryFlushes(), open.combiningStopped());
       LOG.debug("Map-side combine of shuffle {}: {} records in, {} combiners out, {} flushes,"
               + " combining {}", dependency.shuffleId(), open.recordsRead(), open.recordsWritten(),
           open.memoryFlushes(), open.combiningStopped() ? "stopped by the probe" : "kept on");
@@ -78,10 +84,5 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
   @Override
   public long[] getPartitionLengths() {
     return combinedWriter.getPartitionLengths();
-  }
-
-  /** The combiner of this task, once {@link #write} has started (tests). */
-  MapSideCombiner<K, V, Object> combiner() {
-    return combiner;
   }
 }

@@ -2,9 +2,11 @@ package io.spillway;
 
 import io.spillway.write.spill.SpillLocation;
 import io.spillway.io.TempFileTracker;
+import io.spillway.config.ConfigWarnings;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.config.SpillwayConfig;
 import io.spillway.config.WriteSettings;
+import io.spillway.metrics.ShuffleCounters;
 import io.spillway.read.IndexCachingBlockResolver;
 import io.spillway.read.SpillwayShuffleReader;
 import io.spillway.write.MapOutputBuffer;
@@ -15,8 +17,10 @@ import io.spillway.write.SpillwayShuffleWriter;
 import io.spillway.write.spill.SpillLocationSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext$;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.shuffle.BaseShuffleHandle;
@@ -65,6 +69,8 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   private final MapSideCombineSettings mapSideCombineSettings;
   private final IndexShuffleBlockResolver blockResolver;
   private volatile ShuffleExecutorComponents executorComponents;
+  /** Whether a forced merge strategy was reported as not applying to an object-path shuffle. */
+  private final AtomicBoolean objectPathReported = new AtomicBoolean();
 
   public SpillwayShuffleManager(SparkConf conf) {
     super(conf);
@@ -76,13 +82,31 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     // Spark's resolver and file layout, with index files cached (see IndexCachingBlockResolver)
     this.blockResolver = new IndexCachingBlockResolver(
         conf, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(conf));
-    LOG.info("Spillway shuffle manager started: {}", writeSettings);
+    LOG.info("Spillway shuffle manager started: {}", SpillwayConfig.describe(conf));
+    warnSettingsThatCannotApply(conf);
+  }
+
+  /**
+   * One WARN per unknown {@code spark.spillway.*} key and per forced setting that cannot apply,
+   * on the driver only: executors get the same configuration, and the driver's log is where a
+   * user looks first.
+   */
+  private static void warnSettingsThatCannotApply(SparkConf conf) {
+    if (SparkContext$.MODULE$.DRIVER_IDENTIFIER().equals(conf.get("spark.executor.id", null))) {
+      ConfigWarnings.of(conf).forEach(LOG::warn);
+    }
   }
 
   @Override
   public <K, V, C> ShuffleHandle registerShuffle(int shuffleId, ShuffleDependency<K, V, C> dependency) {
     WritePath path = WritePath.choose(dependency);
-    return new SpillwayShuffleHandle<>(shuffleId, dependency, path);
+    if (path == WritePath.OBJECT && !objectPathReported.get()) {
+      ConfigWarnings.forcedStrategyOnObjectPath(conf, shuffleId, WritePath.whyObject(dependency))
+          .filter(warning -> objectPathReported.compareAndSet(false, true))
+          .ifPresent(LOG::warn);
+    }
+    return new SpillwayShuffleHandle<>(shuffleId, dependency, path,
+        ShuffleCounters.register(dependency.rdd().sparkContext(), shuffleId));
   }
 
   @Override
@@ -118,12 +142,13 @@ public class SpillwayShuffleManager extends SortShuffleManager {
       MapOutputBuffer<K, C> buffer = newBuffer(handle.writePath(), task);
       ShuffleWriter<K, C> combined = new SpillwayShuffleWriter<>(dependency.partitioner(),
           dependency.rowBasedChecksums(), task, buffer, metrics, executorComponents(),
-          shuffleServerId);
-      return new MapSideCombiningWriter<>(dependency, combined, context, mapSideCombineSettings);
+          shuffleServerId, handle.counters());
+      return new MapSideCombiningWriter<>(dependency, combined, context, mapSideCombineSettings,
+          handle.counters());
     }
     MapOutputBuffer<K, V> buffer = newBuffer(handle.writePath(), task);
     return new SpillwayShuffleWriter<>(dependency.partitioner(), dependency.rowBasedChecksums(),
-        task, buffer, metrics, executorComponents(), shuffleServerId);
+        task, buffer, metrics, executorComponents(), shuffleServerId, handle.counters());
   }
 
   private static <K, V> MapOutputBuffer<K, V> newBuffer(WritePath path, MapTaskContext task) {

@@ -22,4 +22,14 @@ public enum WritePath {
     boolean addressable = dependency.partitioner().numPartitions() <= MAX_SERIALIZED_PARTITIONS;
     return relocatable && addressable ? SERIALIZED : OBJECT;
   }
+
+  /** Why {@link #choose} picks {@link #OBJECT} for {@code dependency}, in words for a log line. */
+  static String whyObject(ShuffleDependency<?, ?, ?> dependency) {
+    if (!dependency.serializer().supportsRelocationOfSerializedObjects()) {
+      return dependency.serializer().getClass().getSimpleName()
+          + " cannot relocate serialized records";
+    }
+    return dependency.partitioner().numPartitions() + " partitions, more than the "
+        + MAX_SERIALIZED_PARTITIONS + " the serialized path addresses";
+  }
 }

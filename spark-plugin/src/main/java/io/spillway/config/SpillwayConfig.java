@@ -4,21 +4,25 @@ import java.util.List;
 import org.apache.spark.SparkConf;
 
 /**
- * Every {@code spark.spillway.*} setting, in one place. The README's configuration table lists
- * exactly {@link #ALL_ENTRIES} (a test keeps the two in step). Spark's own shuffle keys keep
- * their meaning and are read by {@link WriteSettings}.
+ * Every {@code spark.spillway.*} setting, in one place. The configuration tables of
+ * {@code docs/configuration.md} and {@code conf/spark-defaults.conf.template} are generated from
+ * {@link #ALL_ENTRIES} ({@code ConfigDocs}; a test fails when they differ). Spark's own shuffle
+ * keys keep their meaning and are read by {@link WriteSettings}, {@link MapSideCombineSettings}
+ * and the reader's settings.
  */
 public final class SpillwayConfig {
   private SpillwayConfig() {}
 
   public static final ConfigEntry<MergeStrategyOption> MERGE_STRATEGY = new ConfigEntry<>(
       "spark.spillway.merge.strategy", "auto", "-", MergeStrategyOption.allowedValues(),
-      "How spill files are merged into the map output. 'auto' picks with Spark's conditions:"
-          + " transferTo when fast merge is on, the codec concatenates and IO encryption is off;"
-          + " fileStream when fast merge is possible but transferTo is off or encryption is on;"
-          + " slow (decompress and recompress) otherwise. The others force one, for tests and"
-          + " benchmarks; a forced fast strategy falls back to slow when the codec cannot"
-          + " concatenate streams, and transferTo falls back to fileStream under encryption.",
+      "How spill files are merged into the map output. `auto` picks with Spark's conditions:"
+          + " `transferTo` when fast merge is on, the codec concatenates and IO encryption is off;"
+          + " `fileStream` when fast merge is possible but transferTo is off or encryption is on;"
+          + " `slow` (decompress and recompress) otherwise. The others force one, for tests and"
+          + " benchmarks; a forced fast strategy falls back to `slow` when the codec cannot"
+          + " concatenate streams, and `transferTo` falls back to `fileStream` under encryption"
+          + " (a WARN at start-up says so). Shuffles on the object path (a serializer that cannot"
+          + " relocate records, such as Java serialization) always merge by re-serializing.",
       MergeStrategyOption::fromConfigValue);
 
   public static final ConfigEntry<Integer> MERGE_MAX_OPEN_FILES = new ConfigEntry<>(
@@ -34,7 +38,7 @@ public final class SpillwayConfig {
   public static final ConfigEntry<Integer> MERGER_PARTITIONS = new ConfigEntry<>(
       "spark.spillway.merger.partitions", "64", "partitions",
       "an integer from 2 to " + MAX_MERGER_PARTITIONS,
-      "Hash partitions a reduce-side combiner (aggregation, groupByKey) splits its data into when"
+      "Hash partitions a reduce-side combiner (aggregation, `groupByKey`) splits its data into when"
           + " it first runs out of memory; each partition is later merged on its own, and one that"
           + " still does not fit is split again with a new hash seed.",
       raw -> intInRange(raw, 2, MAX_MERGER_PARTITIONS));
@@ -42,30 +46,32 @@ public final class SpillwayConfig {
   public static final ConfigEntry<Integer> MERGER_MAX_TOTAL_PARTITIONS = new ConfigEntry<>(
       "spark.spillway.merger.maxTotalPartitions", "4096", "partitions",
       "an integer from 2 to 1073741824, at least spark.spillway.merger.partitions",
-      "Cap on the partitions recursive re-splitting may create (partitions, partitions^2, ...)."
+      "Cap on the partitions recursive re-splitting may create (partitions, partitions², ...)."
           + " A partition whose split would pass it is merged by an external sort instead.",
       raw -> intInRange(raw, 2, 1 << 30));
 
   public static final ConfigEntry<MapSideCombineOption> COMBINE_MAP_SIDE = new ConfigEntry<>(
       "spark.spillway.combine.mapSide", "auto", "-", MapSideCombineOption.allowedValues(),
-      "Map-side combine of shuffles that ask for it (reduceByKey, aggregateByKey, combineByKey,"
-          + " foldByKey, distinct). 'auto' combines and stops when a probe shows it does not"
-          + " reduce the records; 'always' combines every record; 'never' sends every record as"
-          + " its own combiner and leaves all combining to the reducer.",
+      "Map-side combine of shuffles that ask for it (`reduceByKey`, `aggregateByKey`,"
+          + " `combineByKey`, `foldByKey`, `distinct`). `auto` combines and stops when a probe"
+          + " shows it does not reduce the records; `always` combines every record; `never` sends"
+          + " every record as its own combiner and leaves all combining to the reducer. When"
+          + " memory runs short, partial combiners are flushed into the map output (the reducer"
+          + " merges them), never spilled.",
       MapSideCombineOption::fromConfigValue);
 
   public static final ConfigEntry<Integer> COMBINE_PROBE_RECORDS = new ConfigEntry<>(
       "spark.spillway.combine.probeRecords", "100000", "records",
       "an integer from 1 to 2147483647",
-      "With spark.spillway.combine.mapSide=auto: records a map task combines before it compares"
+      "With `spark.spillway.combine.mapSide=auto`: records a map task combines before it compares"
           + " the combiners it created with the records it read.",
       raw -> intInRange(raw, 1, Integer.MAX_VALUE));
 
   public static final ConfigEntry<Double> COMBINE_SKIP_RATIO = new ConfigEntry<>(
       "spark.spillway.combine.skipRatio", "0.8", "combiners per record", "a number from 0 to 1",
-      "With spark.spillway.combine.mapSide=auto: when combiners created / records read is above"
-          + " this after the probe, the task flushes what it combined and sends the remaining"
-          + " records uncombined. 1 never stops combining.",
+      "With `spark.spillway.combine.mapSide=auto`: when combiners created / records read is"
+          + " above this after the probe, the task flushes what it combined and sends the"
+          + " remaining records uncombined. 1 never stops combining.",
       raw -> doubleInRange(raw, 0.0, 1.0));
 
   public static final ConfigEntry<Long> READ_INDEX_CACHE_SIZE = new ConfigEntry<>(
@@ -73,13 +79,45 @@ public final class SpillwayConfig {
       "a size from 0 to 1g (0 turns the cache off)",
       "Index files of local map outputs an executor keeps in memory (8 bytes per reduce"
           + " partition of each map output), so serving a block does not open and read the index"
-          + " file again. Least recently used outputs are dropped first; an output's entry goes"
-          + " when the output is removed.",
+          + " file again: with 20,000 partitions that was most of a reducer's time. Least recently"
+          + " used outputs are dropped first; an output's entry goes when the output is removed.",
       raw -> sizeInRange(raw, 0, 1L << 30));
 
   public static final List<ConfigEntry<?>> ALL_ENTRIES = List.of(MERGE_STRATEGY,
       MERGE_MAX_OPEN_FILES, MERGER_PARTITIONS, MERGER_MAX_TOTAL_PARTITIONS, COMBINE_MAP_SIDE,
       COMBINE_PROBE_RECORDS, COMBINE_SKIP_RATIO, READ_INDEX_CACHE_SIZE);
+
+  /** The entry with this key, or null. */
+  public static ConfigEntry<?> entry(String key) {
+    for (ConfigEntry<?> entry : ALL_ENTRIES) {
+      if (entry.key().equals(key)) {
+        return entry;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Every Spillway setting in effect, in the configuration's own words, for the start-up line:
+   * {@code spark.spillway.merge.strategy=auto, spark.spillway.merge.maxOpenFiles=8 (set), ...}.
+   * Values are as written (trimmed) or the default; "(set)" marks the ones the application set.
+   * Call after {@link #validate}, so every value shown is one Spillway accepts.
+   */
+  public static String describe(SparkConf conf) {
+    StringBuilder line = new StringBuilder();
+    for (ConfigEntry<?> entry : ALL_ENTRIES) {
+      if (line.length() > 0) {
+        line.append(", ");
+      }
+      boolean set = conf.contains(entry.key());
+      line.append(entry.key()).append('=')
+          .append(set ? conf.get(entry.key()).trim() : entry.defaultValue());
+      if (set) {
+        line.append(" (set)");
+      }
+    }
+    return line.toString();
+  }
 
   /**
    * Reads every entry once, and checks the entries that constrain each other, so that a bad value

@@ -7,6 +7,7 @@ import io.spillway.combine.ExternalMerger;
 import io.spillway.combine.MergerMetrics;
 import io.spillway.combine.MergerSettings;
 import io.spillway.io.Closeables;
+import io.spillway.metrics.ShuffleCounters;
 import io.spillway.sort.CloseableIterator;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
@@ -76,13 +77,15 @@ final class AggregateAndSort {
   private final MergerSettings mergerSettings;
   private final SerializerManager serializerManager;
   private final SpillFileFactory spillFiles;
+  private final ShuffleCounters counters;
 
   AggregateAndSort(TaskContext context, MergerSettings mergerSettings,
-      SerializerManager serializerManager, SpillFileFactory spillFiles) {
+      SerializerManager serializerManager, SpillFileFactory spillFiles, ShuffleCounters counters) {
     this.context = context;
     this.mergerSettings = mergerSettings;
     this.serializerManager = serializerManager;
     this.spillFiles = spillFiles;
+    this.counters = counters;
   }
 
   /** The records the reader returns: aggregated, grouped and/or sorted, or as they came. */
@@ -280,6 +283,7 @@ final class AggregateAndSort {
           merged.spillCount(), merged.memoryBytesSpilled(), merged.bytesSpilled(),
           merged.recursionDepth(), merged.peakMemoryBytes());
     }
+    counters.reduceSideCombined(merged.spillCount(), merged.recursionDepth());
     TaskMetrics metrics = context.taskMetrics();
     metrics.incMemoryBytesSpilled(merged.memoryBytesSpilled());
     metrics.incDiskBytesSpilled(merged.bytesSpilled());

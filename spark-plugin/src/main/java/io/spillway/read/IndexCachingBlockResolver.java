@@ -1,5 +1,6 @@
 package io.spillway.read;
 
+import io.spillway.metrics.IndexCacheStats;
 import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.network.buffer.FileSegmentManagedBuffer;
@@ -45,10 +47,13 @@ import scala.Option;
  * map id is a task attempt id, so a recomputed output has a new key. Blocks read from another
  * executor's directories ({@code dirs}, host-local reads) go to Spark's code unchanged.
  */
-public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver {
+public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
+    implements IndexCacheStats {
 
   private final TransportConf transportConf;
   private final OffsetsCache cache;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   public IndexCachingBlockResolver(SparkConf conf, long cacheBytes) {
     super(conf);
@@ -96,8 +101,10 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver {
     Key key = new Key(shuffleId, mapId);
     long[] cached = cache.get(key);
     if (cached != null) {
+      hits.increment();
       return cached;
     }
+    misses.increment();
     long[] read = readIndex(getIndexFile(shuffleId, mapId, Option.empty()));
     cache.put(key, read);
     return read;
@@ -145,9 +152,30 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver {
     return super.putShuffleBlockAsStream(blockId, serializerManager);
   }
 
-  /** Bytes the cache holds now (for tests and logs). */
+  /** Bytes the cache holds now. */
+  @Override
   public long cachedBytes() {
     return cache.bytes();
+  }
+
+  @Override
+  public long cachedOutputs() {
+    return cache.size();
+  }
+
+  @Override
+  public long maxBytes() {
+    return cache.maxBytes;
+  }
+
+  @Override
+  public long hits() {
+    return hits.sum();
+  }
+
+  @Override
+  public long misses() {
+    return misses.sum();
   }
 
   private record Key(int shuffleId, long mapId) {}
@@ -195,6 +223,10 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver {
 
     synchronized long bytes() {
       return bytes;
+    }
+
+    synchronized int size() {
+      return entries.size();
     }
 
     private static long sizeOf(long[] offsets) {

@@ -1,5 +1,6 @@
 package io.spillway.read;
 
+import io.spillway.metrics.ShuffleCounters;
 import io.spillway.sort.SpillFileFactory;
 import org.apache.spark.InterruptibleIterator;
 import org.apache.spark.MapOutputTracker;
@@ -168,7 +169,7 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
     Iterator<? extends Product2<K, ?>> result;
     try {
       result = new AggregateAndSort(context, settings.mergerSettings(), serializerManager,
-          SpillFileFactory.fromDiskBlockManager())
+          SpillFileFactory.fromDiskBlockManager(), ShuffleCounters.of(handle))
           .apply(dependency, (Iterator<Product2<K, Object>>) (Iterator<?>) records);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("aggregating or sorting shuffle " + handle.shuffleId()

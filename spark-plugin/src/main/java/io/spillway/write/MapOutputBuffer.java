@@ -53,6 +53,12 @@ public interface MapOutputBuffer<K, V> {
   /** Merge rounds of the last {@link #mergeSpillsTo} (0 when nothing was merged). */
   int mergeRounds();
 
+  /** Strategy of the last {@link #mergeSpillsTo}, in the configuration's words; null if none. */
+  String mergeStrategyName();
+
+  /** Milliseconds the last {@link #mergeSpillsTo} took (0 when nothing was merged). */
+  long mergeMillis();
+
   /** The most spill files the last merge had open at once. */
   int mostSpillFilesOpen();
 

@@ -39,6 +39,8 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   protected long recordsInserted;
   private int spillCount;
   private int mergeRounds;
+  private String mergeStrategyName;
+  private long mergeMillis;
   private int mostSpillFilesOpen;
   private boolean finishing;
   private boolean freed;
@@ -121,11 +123,12 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
     SpillMerger merger = newMerger();
     long start = System.nanoTime();
     long[] checksums = merger.merge(spills, output, task.shuffleId(), task.mapId(), spillChecksums);
-    // the benchmark harness parses this line (SpillwayBenchmark.mergeStats): keep its shape
     LOG.info("Merged {} spills of map {} of shuffle {} with {} in {} round(s), at most {} files"
         + " open, {} ms", spills.size(), task.mapId(), task.shuffleId(), merger.strategyName(),
         merger.rounds(), merger.mostFilesOpen(), (System.nanoTime() - start) / 1_000_000);
     mergeRounds = merger.rounds();
+    mergeStrategyName = merger.strategyName();
+    mergeMillis = (System.nanoTime() - start) / 1_000_000;
     mostSpillFilesOpen = merger.mostFilesOpen();
     spills.clear();
     return checksums;
@@ -149,6 +152,16 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   @Override
   public int mergeRounds() {
     return mergeRounds;
+  }
+
+  @Override
+  public String mergeStrategyName() {
+    return mergeStrategyName;
+  }
+
+  @Override
+  public long mergeMillis() {
+    return mergeMillis;
   }
 
   @Override

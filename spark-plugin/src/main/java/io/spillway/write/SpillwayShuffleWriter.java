@@ -1,6 +1,7 @@
 package io.spillway.write;
 
 import io.spillway.io.WriteFailures;
+import io.spillway.metrics.ShuffleCounters;
 import io.spillway.write.spill.SpillFile;
 import java.io.IOException;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
   private final ShuffleExecutorComponents executorComponents;
   private final BlockManagerId shuffleServerId;
   private final RowBasedChecksum[] rowBasedChecksums;
+  private final ShuffleCounters counters;
   private MapStatus mapStatus;
   private long[] partitionLengths;
   private boolean stopping;
@@ -57,6 +59,16 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
       MapTaskContext task, MapOutputBuffer<K, V> buffer,
       ShuffleWriteMetricsReporter writeMetrics, ShuffleExecutorComponents executorComponents,
       BlockManagerId shuffleServerId) {
+    this(partitioner, rowBasedChecksums, task, buffer, writeMetrics, executorComponents,
+        shuffleServerId, ShuffleCounters.NONE);
+  }
+
+  /** A writer whose task adds its spills and merge to the shuffle's {@code counters}. */
+  public SpillwayShuffleWriter(Partitioner partitioner, RowBasedChecksum[] rowBasedChecksums,
+      MapTaskContext task, MapOutputBuffer<K, V> buffer,
+      ShuffleWriteMetricsReporter writeMetrics, ShuffleExecutorComponents executorComponents,
+      BlockManagerId shuffleServerId, ShuffleCounters counters) {
+    this.counters = counters;
     this.partitioner = partitioner;
     this.task = task;
     this.buffer = buffer;
@@ -120,6 +132,8 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     writeMetrics.incBytesWritten(bytesWritten);
     writeMetrics.incRecordsWritten(buffer.recordsInserted());
     writeMetrics.incWriteTime(System.nanoTime() - startNanos);
+    counters.mapOutputWritten(buffer.spillCount(), buffer.mergeRounds(),
+        buffer.mergeStrategyName(), buffer.mostSpillFilesOpen(), buffer.mergeMillis());
     mapStatus = MapStatus$.MODULE$.apply(shuffleServerId, partitionLengths, task.mapId(),
         RowBasedChecksum.getAggregatedChecksumValue(rowBasedChecksums));
   }

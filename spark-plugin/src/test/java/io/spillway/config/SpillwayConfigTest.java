@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
@@ -62,14 +60,5 @@ class SpillwayConfigTest {
         assertThrows(IllegalArgumentException.class, () -> SpillwayConfig.validate(conf));
     assertTrue(e.getMessage().contains("'" + bad + "' for " + key), e.getMessage());
     assertTrue(e.getMessage().contains(allowed), e.getMessage());
-  }
-
-  @Test
-  void readmeDocumentsEveryKey() throws Exception {
-    Path readme = Path.of(System.getProperty("user.dir")).getParent().resolve("README.md");
-    String text = Files.readString(readme);
-    for (ConfigEntry<?> entry : SpillwayConfig.ALL_ENTRIES) {
-      assertTrue(text.contains("`" + entry.key() + "`"), "README lacks " + entry.key());
-    }
   }
 }

@@ -105,6 +105,8 @@ public final class BenchmarkRun {
       result.setProperty("executionMemoryBytes", Long.toString(executionPoolBytes(spark)));
       RunMetrics metrics = new RunMetrics();
       spark.sparkContext().addSparkListener(metrics);
+      MergeCounters merges = new MergeCounters();
+      spark.sparkContext().addSparkListener(merges);
 
       System.err.println(measuredMarker(rep) + " at " + java.time.LocalTime.now());
       System.err.flush();
@@ -120,6 +122,7 @@ public final class BenchmarkRun {
       result.setProperty("status", "OK");
       result.setProperty("checksum", checksum);
       result.setProperty("wallMs", Double.toString(wallNanos / 1e6));
+      merges.putInto(result);
       // all threads of this JVM (tasks, GC, JIT; in local-cluster mode only the driver's)
       result.setProperty("processCpuMs", Double.toString(cpuNanos / 1e6));
       synchronized (metrics) {
@@ -155,9 +158,6 @@ public final class BenchmarkRun {
   static SparkSession newSession(SparkConf conf) {
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
-    // Spillway's merge summary lines ("Merged N spills ... ms"), parsed from the run log
-    org.apache.logging.log4j.core.config.Configurator.setLevel(
-        "io.spillway.write.SpillingMapOutputBuffer", org.apache.logging.log4j.Level.INFO);
     return spark;
   }
 

@@ -140,46 +140,6 @@ public final class SpillwayBenchmark {
     System.out.println("Wrote " + out.resolve("latest.md") + ", latest.png, latest.csv; run logs in " + logs);
   }
 
-  private static final java.util.regex.Pattern MERGED = java.util.regex.Pattern.compile(
-      "Merged (\\d+) spills .* in (\\d+) round\\(s\\), at most (\\d+) files open, (\\d+) ms");
-
-  /**
-   * Spillway's merge summaries of one measured job, from its worker's log (lines logged by
-   * {@code SpillingMapOutputBuffer} between {@link BenchmarkRun#measuredMarker} and
-   * {@link BenchmarkRun#endMarker} of that rep): number of merges, total merge time and the most
-   * spill files one merge had open. Local mode only: executors of a local-cluster log elsewhere.
-   * Spark's built-in writers log no such summary.
-   */
-  static void mergeStats(Path log, int rep, Properties p) throws IOException {
-    long merges = 0;
-    long mergeMs = 0;
-    long mostOpen = 0;
-    long spills = 0;
-    boolean measured = false;
-    for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-      if (line.contains(BenchmarkRun.measuredMarker(rep))) {
-        measured = true;
-        continue;
-      }
-      if (line.contains(BenchmarkRun.endMarker(rep))) {
-        break;
-      }
-      java.util.regex.Matcher m = measured ? MERGED.matcher(line) : null;
-      if (m != null && m.find()) {
-        merges++;
-        spills += Long.parseLong(m.group(1));
-        mostOpen = Math.max(mostOpen, Long.parseLong(m.group(3)));
-        mergeMs += Long.parseLong(m.group(4));
-      }
-    }
-    if (measured && !p.getProperty("manager", "").equals(BUILT_IN)) {
-      p.setProperty("merges", Long.toString(merges));
-      p.setProperty("mergedSpills", Long.toString(spills));
-      p.setProperty("mergeMs", Long.toString(mergeMs));
-      p.setProperty("mostFilesOpen", Long.toString(mostOpen));
-    }
-  }
-
   static String label(String manager) {
     return manager.equals(BUILT_IN) ? "built-in" : "Spillway";
   }
@@ -268,9 +228,8 @@ public final class SpillwayBenchmark {
         p.setProperty("error", "JVM exited with code " + process.exitValue() + ": " + firstError(log, rep));
       }
       p.setProperty("log", log.toString());
-      if ("OK".equals(p.getProperty("status"))) {
-        mergeStats(log, rep, p);
-      }
+      // merges, mergedSpills, mergeMs, mostFilesOpen: from listener events in the worker
+      // (MergeCounters), not from its log
       return new Report.Run(BenchmarkRun.asMap(p));
     }
 

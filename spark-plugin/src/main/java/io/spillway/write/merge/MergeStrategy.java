@@ -23,6 +23,23 @@ public enum MergeStrategy {
    */
   COMPRESS;
 
+  /**
+   * The strategy's name in {@code spark.spillway.merge.strategy}'s words, for logs and metrics:
+   * transferTo, fileStream, slow; {@code compress} has no setting (the spills' format picks it).
+   */
+  public String configName() {
+    switch (this) {
+      case TRANSFER_TO:
+        return io.spillway.config.MergeStrategyOption.TRANSFER_TO.configValue();
+      case FILE_STREAM:
+        return io.spillway.config.MergeStrategyOption.FILE_STREAM.configValue();
+      case SLOW:
+        return io.spillway.config.MergeStrategyOption.SLOW.configValue();
+      default:
+        return "compress";
+    }
+  }
+
   /** The strategy for a task's spills: COMPRESS for SERIALIZED ones, {@link #choose} otherwise. */
   public static MergeStrategy forSpills(io.spillway.write.spill.SpillFile.SegmentFormat format,
       WriteSettings settings, boolean encryptionEnabled) {

@@ -107,9 +107,12 @@ public final class SpillMerger {
     return strategy;
   }
 
-  /** A name for logs: the strategy, or "reserialize". */
+  /**
+   * A name for logs and metrics in the configuration's words ({@link MergeStrategy#configName});
+   * a re-serializing merger is "slow (re-serialized)".
+   */
   public String strategyName() {
-    return reserializer != null ? "reserialize" : strategy.name();
+    return reserializer != null ? strategy.configName() + " (re-serialized)" : strategy.configName();
   }
 
   /** The most spill files that were open at the same time. */

@@ -1,0 +1,60 @@
+package io.spillway.metrics;
+
+import org.apache.spark.util.AccumulatorV2;
+
+/**
+ * The largest value any task reported: merging keeps the maximum, so a stage's value is the
+ * largest of its tasks' values (a {@code LongAccumulator} would add them up).
+ */
+public final class MaxAccumulator extends AccumulatorV2<Long, Long> {
+  private static final long serialVersionUID = 1L;
+
+  private long max;
+  private boolean set;
+
+  @Override
+  public boolean isZero() {
+    return !set;
+  }
+
+  @Override
+  public MaxAccumulator copy() {
+    MaxAccumulator copy = new MaxAccumulator();
+    copy.max = max;
+    copy.set = set;
+    return copy;
+  }
+
+  @Override
+  public void reset() {
+    max = 0;
+    set = false;
+  }
+
+  @Override
+  public void add(Long value) {
+    add(value.longValue());
+  }
+
+  /** Keeps {@code value} if it is the largest so far. */
+  public void add(long value) {
+    max = set ? Math.max(max, value) : value;
+    set = true;
+  }
+
+  @Override
+  public void merge(org.apache.spark.util.AccumulatorV2<Long, Long> other) {
+    if (!(other instanceof MaxAccumulator that)) {
+      throw new UnsupportedOperationException(
+          "Cannot merge " + getClass().getName() + " with " + other.getClass().getName());
+    }
+    if (that.set) {
+      add(that.max);
+    }
+  }
+
+  @Override
+  public Long value() {
+    return max;
+  }
+}
