@@ -90,13 +90,18 @@ public final class ExternalSorter<K, V> implements Closeable {
       TempFileTracker<SpillFile> files) {
     this.keyOrder = (Comparator<Object>) Objects.requireNonNull(keyOrder, "keyOrder is null");
     this.recordOrder = (left, right) -> this.keyOrder.compare(left._1(), right._1());
-    this.keyPrefix = KeyPrefix.forOrdering(keyOrder);
     this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.keyPrefix = settings.keyPrefixes() ? KeyPrefix.forOrdering(keyOrder) : null;
     this.serializerManager = Objects.requireNonNull(serializerManager, "serializerManager is null");
     this.serializer = Objects.requireNonNull(serializer, "serializer is null");
     this.files = Objects.requireNonNull(files, "files is null");
     this.memory = new MemoryReservation(
         Objects.requireNonNull(taskMemoryManager, "taskMemoryManager is null"), "ExternalSorter");
+  }
+
+  /** Whether in-memory runs are sorted by key prefix ({@link KeyPrefix}); for tests. */
+  boolean sortsByKeyPrefix() {
+    return keyPrefix != null;
   }
 
   public void insertAll(Iterator<? extends Product2<? extends K, ? extends V>> records) throws IOException {

@@ -1,6 +1,7 @@
 package io.spillway.write;
 
 import io.spillway.io.WriteFailures;
+import io.spillway.spark.LocalDiskMapOutput;
 import io.spillway.write.spill.SpillFile;
 import java.io.IOException;
 import java.util.List;

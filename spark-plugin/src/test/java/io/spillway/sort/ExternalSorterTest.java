@@ -221,4 +221,21 @@ class ExternalSorterTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SortSettings(2, 1024));
     assertTrue(e.getMessage().contains("got 2"), e.getMessage());
   }
+
+  @Test
+  void keyPrefixesFollowTheSetting() throws IOException {
+    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 1 << 20);
+    SortSettings on = new SortSettings(64, 4096);
+    try (ExternalSorter<Integer, String> sorter = new ExternalSorter<>(Ordering.Int$.MODULE$, on,
+        support.taskMemoryManager, support.serializerManager, support.serializer,
+        new TempFileTracker<>(support.fileFactory))) {
+      assertTrue(sorter.sortsByKeyPrefix());
+    }
+    try (ExternalSorter<Integer, String> sorter = new ExternalSorter<>(Ordering.Int$.MODULE$,
+        on.withKeyPrefixes(false), support.taskMemoryManager, support.serializerManager,
+        support.serializer, new TempFileTracker<>(support.fileFactory))) {
+      assertFalse(sorter.sortsByKeyPrefix());
+    }
+    support.assertNoLeaks();
+  }
 }
