@@ -23,27 +23,16 @@ import io.spillway.sort.SpillTestSupport;
 import io.spillway.sort.SpillTestSupport.SerializerKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import scala.Tuple2;
 
 class ExternalGroupByTest {
 
   @TempDir Path spillDirectory;
 
-  /** Each test's Spark pieces, checked for leaked memory and files after the test, pass or fail. */
-  private final List<SpillTestSupport> supports = new ArrayList<>();
-
-  private SpillTestSupport track(SpillTestSupport support) {
-    supports.add(support);
-    return support;
-  }
-
-  @AfterEach
-  void nothingLeaked() throws IOException {
-    for (SpillTestSupport support : supports) {
-      support.assertNoLeaks();
-    }
-  }
+  /** Checks each test's Spark pieces for leaked memory and files after the test, pass or fail. */
+  @RegisterExtension
+  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
   private ExternalGroupBy<Object, Integer> groupBy(SpillTestSupport support, MergerSettings settings) {
     return new ExternalGroupBy<>(settings, support.taskMemoryManager, support.serializerManager,
@@ -87,7 +76,7 @@ class ExternalGroupByTest {
     long seed = TestSeed.next();
     String context = "seed " + seed;
     long memoryLimitBytes = 128 * 1024;
-    SpillTestSupport support = track(new SpillTestSupport(spillDirectory, memoryLimitBytes, SerializerKind.KRYO, false));
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, memoryLimitBytes, SerializerKind.KRYO, false));
     MergerSettings settings = MergerSettings.defaults()
         .withNumSpillPartitions(8).withMaxOpenFiles(8).withListSpillThresholdBytes(32 * 1024);
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, settings);
@@ -123,7 +112,7 @@ class ExternalGroupByTest {
   void randomGroupsMatchOracle() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = track(new SpillTestSupport(spillDirectory, 96 * 1024, SerializerKind.JAVA, true));
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 96 * 1024, SerializerKind.JAVA, true));
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, MergerSettings.defaults().withNumSpillPartitions(16));
     Random random = new Random(seed);
     List<Tuple2<Object, Integer>> records = new ArrayList<>();
@@ -152,7 +141,7 @@ class ExternalGroupByTest {
 
   @Test
   void emptyInputYieldsNothing() throws IOException {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, MergerSettings.defaults());
     groupBy.mergeValues(List.<Tuple2<Object, Integer>>of().iterator());
     assertFalse(groupBy.items().hasNext());
@@ -161,7 +150,7 @@ class ExternalGroupByTest {
 
   @Test
   void abandonedIterationsThenCloseLeaveNothing() throws IOException {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
     MergerSettings settings = MergerSettings.defaults().withNumSpillPartitions(4).withListSpillThresholdBytes(16 * 1024);
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, settings);
     groupBy.mergeValues(skewedRecords(9, 100_000, new HashMap<>()));
@@ -175,7 +164,7 @@ class ExternalGroupByTest {
 
   @Test
   void externalListIsSerializableWithAllItsValues() throws Exception {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     MergerContext context = new MergerContext(MergerSettings.defaults().withListSpillThresholdBytes(8 * 1024),
         support.taskMemoryManager, support.serializerManager, support.serializer,
         new io.spillway.io.TempFileTracker<>(support.fileFactory));

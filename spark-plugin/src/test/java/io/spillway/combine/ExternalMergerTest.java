@@ -22,7 +22,7 @@ import io.spillway.sort.SpillTestSupport;
 import io.spillway.sort.SpillTestSupport.SerializerKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import scala.Tuple2;
@@ -33,20 +33,9 @@ class ExternalMergerTest {
 
   @TempDir Path spillDirectory;
 
-  /** Each test's Spark pieces, checked for leaked memory and files after the test, pass or fail. */
-  private final List<SpillTestSupport> supports = new ArrayList<>();
-
-  private SpillTestSupport track(SpillTestSupport support) {
-    supports.add(support);
-    return support;
-  }
-
-  @AfterEach
-  void nothingLeaked() throws IOException {
-    for (SpillTestSupport support : supports) {
-      support.assertNoLeaks();
-    }
-  }
+  /** Checks each test's Spark pieces for leaked memory and files after the test, pass or fail. */
+  @RegisterExtension
+  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
   private <V, C> ExternalMerger<Object, V, C> merger(
       SpillTestSupport support, CombineFunctions<V, C> functions, MergerSettings settings) {
@@ -83,7 +72,7 @@ class ExternalMergerTest {
   void sumsMatchHashMapOracleWithSpills(SerializerKind kind) throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed + ", " + kind;
-    SpillTestSupport support = track(new SpillTestSupport(spillDirectory, 256 * 1024, kind, false));
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 256 * 1024, kind, false));
     Map<Object, Long> oracle = new HashMap<>();
     List<Tuple2<Object, Long>> records = randomRecords(seed, 100_000, 20_000, Integer::valueOf, oracle);
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, MergerSettings.defaults().withNumSpillPartitions(8));
@@ -103,7 +92,7 @@ class ExternalMergerTest {
   void recursesThenMergesBySortWhenPartitionsStayTooLarge() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = track(new SpillTestSupport(spillDirectory, 48 * 1024, SerializerKind.KRYO, false));
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 48 * 1024, SerializerKind.KRYO, false));
     Map<Object, Long> oracle = new HashMap<>();
     List<Tuple2<Object, Long>> records = randomRecords(seed, 150_000, 40_000, Integer::valueOf, oracle);
     // 4 partitions per level and at most 16 in total: level 1 has 4, level 2 has 16, then sort.
@@ -124,7 +113,7 @@ class ExternalMergerTest {
   void keysWhoseHashCodesAllCollideAreMergedBySort() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = track(new SpillTestSupport(spillDirectory, 64 * 1024, SerializerKind.JAVA, true));
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 64 * 1024, SerializerKind.JAVA, true));
     Map<Object, Long> oracle = new HashMap<>();
     List<Tuple2<Object, Long>> records = randomRecords(seed, 60_000, 10_000, CollidingKey::new, oracle);
     MergerSettings settings = MergerSettings.defaults().withNumSpillPartitions(4).withMaxTotalPartitions(16);
@@ -142,7 +131,7 @@ class ExternalMergerTest {
   void listAppendAndNullKeys() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 128 * 1024));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 128 * 1024));
     CombineFunctions<Integer, ArrayList<Integer>> append = new CombineFunctions<>(
         v -> new ArrayList<>(List.of(v)),
         (list, v) -> { list.add(v); return list; },
@@ -175,7 +164,7 @@ class ExternalMergerTest {
   void setUnionOverMergeCombiners() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = track(new SpillTestSupport(spillDirectory, 128 * 1024, SerializerKind.KRYO, false));
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 128 * 1024, SerializerKind.KRYO, false));
     CombineFunctions<Integer, HashSet<Integer>> union = new CombineFunctions<>(
         v -> new HashSet<>(Set.of(v)),
         (set, v) -> { set.add(v); return set; },
@@ -204,7 +193,7 @@ class ExternalMergerTest {
 
   @Test
   void emptyInputYieldsNothing() throws IOException {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, MergerSettings.defaults());
     merger.mergeValues(List.<Tuple2<Object, Long>>of().iterator());
     assertFalse(merger.items().hasNext());
@@ -214,7 +203,7 @@ class ExternalMergerTest {
 
   @Test
   void failureMidIterationThenCloseLeavesNothing() throws IOException {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
     int[] merges = {0};
     boolean[] armed = {false};
     CombineFunctions<Long, Long> failing = new CombineFunctions<>(v -> v, Long::sum, (left, right) -> {
@@ -235,7 +224,7 @@ class ExternalMergerTest {
 
   @Test
   void abandonedIteratorThenCloseLeavesNothing() throws IOException {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 48 * 1024));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 48 * 1024));
     MergerSettings settings = MergerSettings.defaults().withNumSpillPartitions(4).withMaxTotalPartitions(16);
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, settings);
     merger.mergeValues(randomRecords(5, 60_000, 10_000, CollidingKey::new, new HashMap<>()).iterator());

@@ -17,7 +17,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import scala.Tuple2;
@@ -27,20 +27,9 @@ class ExternalSorterTest {
 
   @TempDir Path spillDirectory;
 
-  /** Each test's Spark pieces, checked for leaked memory and files after the test, pass or fail. */
-  private final List<SpillTestSupport> supports = new ArrayList<>();
-
-  private SpillTestSupport track(SpillTestSupport support) {
-    supports.add(support);
-    return support;
-  }
-
-  @AfterEach
-  void nothingLeaked() throws IOException {
-    for (SpillTestSupport support : supports) {
-      support.assertNoLeaks();
-    }
-  }
+  /** Checks each test's Spark pieces for leaked memory and files after the test, pass or fail. */
+  @RegisterExtension
+  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
   private ExternalSorter<Integer, String> sorter(SpillTestSupport support, Comparator<? super Integer> order, int maxOpenFiles) {
     return new ExternalSorter<>(
@@ -76,7 +65,7 @@ class ExternalSorterTest {
   @EnumSource(SpillTestSupport.SerializerKind.class)
   void sortsRandomDataWithMultiPassMergeLikeListSort(SpillTestSupport.SerializerKind kind) throws IOException {
     long seed = TestSeed.next();
-    SpillTestSupport support = track(new SpillTestSupport(spillDirectory, 64 * 1024, kind, false));
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 64 * 1024, kind, false));
     List<Tuple2<Integer, String>> records = randomRecords(seed, 60_000, 1_000_000);
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
 
@@ -97,7 +86,7 @@ class ExternalSorterTest {
     // chars): ~2.2 MB through 256 KiB. The estimate (sampled record sizes plus the array) must see
     // that: about one run per 256 KiB. Too low and the records stay on the heap unaccounted; too
     // high and the sorter spills on every few records.
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 256 * 1024));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 256 * 1024));
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 64);
     String filler = "x".repeat(1000);
     for (int i = 1999; i >= 0; i--) {
@@ -118,7 +107,7 @@ class ExternalSorterTest {
   void mergesBorrowedSortedSegmentsWithItsOwnRunsAndLeavesTheirFiles() throws IOException {
     long seed = TestSeed.next();
     Random random = new Random(seed);
-    SpillTestSupport support = track(new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, false));
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, false));
     // Ten spill files of someone else's, three segments each; segment 1 of each is sorted and is
     // the run handed over, segments 0 and 2 (unsorted, "v" + key too) must never be read.
     List<Integer> expected = new ArrayList<>();
@@ -169,7 +158,7 @@ class ExternalSorterTest {
   @Test
   void acceptsScalaOrderingAndEncryptedSpills() throws IOException {
     long seed = TestSeed.next();
-    SpillTestSupport support = track(new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, true));
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, true));
     @SuppressWarnings("unchecked")
     Ordering<Integer> descending = (Ordering<Integer>) (Ordering<?>) scala.math.Ordering.Int$.MODULE$.reverse();
     List<Tuple2<Integer, String>> records = randomRecords(seed, 20_000, 500);
@@ -187,7 +176,7 @@ class ExternalSorterTest {
 
   @Test
   void emptyInputYieldsNothing() throws IOException {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
     CloseableIterator<Tuple2<Integer, String>> iterator = sorter.sortedIterator();
     assertFalse(iterator.hasNext());
@@ -196,7 +185,7 @@ class ExternalSorterTest {
 
   @Test
   void abandonedIteratorThenCloseLeavesNothing() throws IOException {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
     sorter.insertAll(randomRecords(7, 20_000, 100_000).iterator());
     CloseableIterator<Tuple2<Integer, String>> iterator = sorter.sortedIterator();
@@ -210,7 +199,7 @@ class ExternalSorterTest {
 
   @Test
   void failureInsideTheComparatorMidMergeLeavesNothingAfterClose() throws IOException {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
     int[] comparisons = {0};
     boolean[] armed = {false};
     Comparator<Integer> failing = (left, right) -> {
@@ -234,7 +223,7 @@ class ExternalSorterTest {
 
   @Test
   void keyPrefixesFollowTheSetting() throws IOException {
-    SpillTestSupport support = track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     SortSettings on = new SortSettings(64, 4096);
     try (ExternalSorter<Integer, String> sorter = new ExternalSorter<>(Ordering.Int$.MODULE$, on,
         support.taskMemoryManager, support.serializerManager, support.serializer,
