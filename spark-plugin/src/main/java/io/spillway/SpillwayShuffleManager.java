@@ -1,6 +1,5 @@
 package io.spillway;
 
-import io.spillway.write.spill.SpillLocation;
 import io.spillway.io.TempFileTracker;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.config.SpillwayConfig;
@@ -149,11 +148,6 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   @Override
   public void stop() {
     blockResolver.stop();
-  }
-
-  /** The settings every map task of this executor uses. */
-  public WriteSettings writeSettings() {
-    return writeSettings;
   }
 
   private ShuffleExecutorComponents executorComponents() {
