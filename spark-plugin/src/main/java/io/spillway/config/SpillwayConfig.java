@@ -131,10 +131,11 @@ public final class SpillwayConfig {
     return value;
   }
 
+  /** Like Spark's own boolean settings: true or false, in any case. */
   static boolean bool(String raw) {
-    if (raw.equals("true")) {
+    if (raw.equalsIgnoreCase("true")) {
       return true;
-    } else if (raw.equals("false")) {
+    } else if (raw.equalsIgnoreCase("false")) {
       return false;
     }
     throw new IllegalArgumentException(raw + " is neither true nor false");
