@@ -1,14 +1,14 @@
 package io.spillway;
 
-import io.spillway.write.spill.SpillLocation;
 import io.spillway.io.TempFileTracker;
 import io.spillway.config.ConfigWarnings;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.config.SpillwayConfig;
 import io.spillway.config.WriteSettings;
 import io.spillway.metrics.ShuffleCounters;
-import io.spillway.read.IndexCachingBlockResolver;
 import io.spillway.read.SpillwayShuffleReader;
+import io.spillway.spark.IndexCachingBlockResolver;
+import io.spillway.spark.SparkShuffleIo;
 import io.spillway.write.MapOutputBuffer;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.ObjectMapOutputBuffer;
@@ -24,8 +24,6 @@ import org.apache.spark.SparkContext$;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.shuffle.BaseShuffleHandle;
-import org.apache.spark.shuffle.IndexShuffleBlockResolver;
-import org.apache.spark.shuffle.ShuffleDataIOUtils;
 import org.apache.spark.shuffle.ShuffleHandle;
 import org.apache.spark.shuffle.ShuffleReadMetricsReporter;
 import org.apache.spark.shuffle.ShuffleReader;
@@ -35,11 +33,8 @@ import org.apache.spark.shuffle.api.ShuffleExecutorComponents;
 import org.apache.spark.shuffle.sort.SortShuffleManager;
 import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.util.TaskCompletionListener;
-import org.apache.spark.util.collection.OpenHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.jdk.javaapi.CollectionConverters;
-import scala.reflect.ClassTag$;
 
 /**
  * Spillway's shuffle manager. Enable it with
@@ -57,7 +52,7 @@ import scala.reflect.ClassTag$;
  * ({@code ShuffleExchangeExec.needToCopyObjectsBeforeShuffle}). In exchange Spillway's writers
  * never keep a reference to a record once the next one arrives on the serialized path, which is
  * the only path SQL rows take. The on-disk format is Spark's {@code .data}/{@code .index}/{@code
- * .checksum}, so the block resolver is Spark's {@link IndexShuffleBlockResolver} (extended to cache
+ * .checksum}, so the block resolver is Spark's {@code IndexShuffleBlockResolver} (extended to cache
  * index files: {@link IndexCachingBlockResolver}) and the external
  * shuffle service, host-local reads and decommission migration work unchanged.
  */
@@ -67,7 +62,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   private final SparkConf conf;
   private final WriteSettings writeSettings;
   private final MapSideCombineSettings mapSideCombineSettings;
-  private final IndexShuffleBlockResolver blockResolver;
+  private final IndexCachingBlockResolver blockResolver;
   private volatile ShuffleExecutorComponents executorComponents;
   /** Whether a forced merge strategy was reported as not applying to an object-path shuffle. */
   private final AtomicBoolean objectPathReported = new AtomicBoolean();
@@ -113,7 +108,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   public <K, V> ShuffleWriter<K, V> getWriter(ShuffleHandle handle, long mapId, TaskContext context,
       ShuffleWriteMetricsReporter metrics) {
     SpillwayShuffleHandle<K, V, ?> spillwayHandle = asSpillwayHandle(handle);
-    recordMapTask(handle.shuffleId(), mapId);
+    blockResolver.recordMapOutput(handle.shuffleId(), mapId);
     ShuffleDependency<K, V, ?> dependency = spillwayHandle.dependency();
     SparkEnv env = SparkEnv.get();
     MapTaskContext task = new MapTaskContext(
@@ -168,20 +163,12 @@ public class SpillwayShuffleManager extends SortShuffleManager {
 
   @Override
   public boolean unregisterShuffle(int shuffleId) {
-    OpenHashSet<Object> mapTaskIds = mapTasksByShuffle().remove(shuffleId);
-    if (mapTaskIds != null) {
-      synchronized (mapTaskIds) {
-        scala.collection.Iterator<Object> ids = mapTaskIds.iterator();
-        while (ids.hasNext()) {
-          blockResolver.removeDataByMap(shuffleId, (Long) ids.next());
-        }
-      }
-    }
+    blockResolver.removeShuffle(shuffleId);
     return true;
   }
 
   @Override
-  public IndexShuffleBlockResolver shuffleBlockResolver() {
+  public IndexCachingBlockResolver shuffleBlockResolver() {
     return blockResolver;
   }
 
@@ -190,39 +177,13 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     blockResolver.stop();
   }
 
-  /** The settings every map task of this executor uses. */
-  public WriteSettings writeSettings() {
-    return writeSettings;
-  }
-
-  /**
-   * Map task ids per shuffle, shared with the resolver, which adds the ids of map outputs that
-   * migrate in from a decommissioned executor: unregistering deletes both kinds.
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private ConcurrentMap<Object, OpenHashSet<Object>> mapTasksByShuffle() {
-    return (ConcurrentMap) blockResolver.taskIdMapsForShuffle();
-  }
-
-  private void recordMapTask(int shuffleId, long mapId) {
-    OpenHashSet<Object> ids = mapTasksByShuffle().computeIfAbsent(shuffleId,
-        id -> new OpenHashSet<>(16, ClassTag$.MODULE$.Long()));
-    synchronized (ids) {
-      ids.add(mapId);
-    }
-  }
-
   private ShuffleExecutorComponents executorComponents() {
     ShuffleExecutorComponents components = executorComponents;
     if (components == null) {
       synchronized (this) {
         components = executorComponents;
         if (components == null) {
-          components = ShuffleDataIOUtils.loadShuffleDataIO(conf).executor();
-          Map<String, String> extraConfigs = CollectionConverters.asJava(
-              scala.collection.immutable.Map$.MODULE$.from(scala.Predef.wrapRefArray(
-                  conf.getAllWithPrefix(ShuffleDataIOUtils.SHUFFLE_SPARK_CONF_PREFIX()))));
-          components.initializeExecutor(conf.getAppId(), SparkEnv.get().executorId(), extraConfigs);
+          components = SparkShuffleIo.executorComponents(conf, SparkEnv.get().executorId());
           executorComponents = components;
         }
       }

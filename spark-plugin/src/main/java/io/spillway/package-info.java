@@ -23,6 +23,7 @@
  * (typed settings, read once), {@code memory} (the one memory consumer type), {@code io} (stream
  * and file helpers). {@code write} and {@code read} do not import each other; {@code combine} and
  * {@code sort} import neither. Only the manager, the writer and the reader touch Spark's shuffle
- * interfaces.
+ * interfaces, and only {@code io.spillway.spark} touches Spark internals. The rules, the decisions
+ * behind them and the file formats: {@code docs/architecture.md}.
  */
 package io.spillway;

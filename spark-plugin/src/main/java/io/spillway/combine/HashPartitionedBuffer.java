@@ -189,10 +189,6 @@ final class HashPartitionedBuffer<K, V, C> {
     }
   }
 
-  boolean hasSpilled() {
-    return !spills.isEmpty();
-  }
-
   /** True when nothing was ever spilled and the data is in the single in-memory map. */
   boolean allInMemory() {
     return maps.partitions == null;

@@ -32,7 +32,7 @@ import scala.Tuple2;
  *              Once the probing map holds PRESIZE_AT_KEYS keys it is sized at once for the
  *              keys the probe can still bring (see expectedProbeKeys): with mostly distinct
  *              keys the probe is what decides, and its doublings up to 100k keys were a sixth
- *              of such a map task's time.
+ *              of such a map task's time (rdd-reducebykey-1m-keys, commit a18692e).
  * </pre>
  *
  * <p>While combining, records are taken from the input in {@link RecordBatch}es and their slots

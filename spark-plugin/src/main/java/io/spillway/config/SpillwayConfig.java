@@ -83,9 +83,26 @@ public final class SpillwayConfig {
           + " used outputs are dropped first; an output's entry goes when the output is removed.",
       raw -> sizeInRange(raw, 0, 1L << 30));
 
+  public static final ConfigEntry<Boolean> READ_GROUP_BY_KEY_DETECTION = new ConfigEntry<>(
+      "spark.spillway.read.groupByKeyDetection", "true", "-", "true, false",
+      "Whether the reducer recognises Spark's own groupByKey (its createCombiner is a"
+          + " PairRDDFunctions lambda returning Spark's CompactBuffer) and groups each key's"
+          + " values into a list that spills to disk. false runs groupByKey's functions like any"
+          + " aggregation, as Spark does: one in-memory buffer per key.",
+      SpillwayConfig::bool);
+
+  public static final ConfigEntry<Boolean> SORT_KEY_PREFIXES = new ConfigEntry<>(
+      "spark.spillway.sort.keyPrefixes", "true", "-", "true, false",
+      "Whether the reducer recognises the natural order of String, Long and Integer keys (Scala's"
+          + " Ordering.String/Long/Int, Java's naturalOrder, Spark's shaded Guava natural order"
+          + " inside Scala's comparator wrapper, and their reverses) and sorts by 64-bit key"
+          + " prefixes. false calls the ordering for every comparison.",
+      SpillwayConfig::bool);
+
   public static final List<ConfigEntry<?>> ALL_ENTRIES = List.of(MERGE_STRATEGY,
       MERGE_MAX_OPEN_FILES, MERGER_PARTITIONS, MERGER_MAX_TOTAL_PARTITIONS, COMBINE_MAP_SIDE,
-      COMBINE_PROBE_RECORDS, COMBINE_SKIP_RATIO, READ_INDEX_CACHE_SIZE);
+      COMBINE_PROBE_RECORDS, COMBINE_SKIP_RATIO, READ_INDEX_CACHE_SIZE,
+      READ_GROUP_BY_KEY_DETECTION, SORT_KEY_PREFIXES);
 
   /** The entry with this key, or null. */
   public static ConfigEntry<?> entry(String key) {
@@ -150,6 +167,16 @@ public final class SpillwayConfig {
       throw new IllegalArgumentException(value + " bytes is outside [" + min + ", " + max + "]");
     }
     return value;
+  }
+
+  /** Like Spark's own boolean settings: true or false, in any case. */
+  static boolean bool(String raw) {
+    if (raw.equalsIgnoreCase("true")) {
+      return true;
+    } else if (raw.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException(raw + " is neither true nor false");
   }
 
   static int intInRange(String raw, int min, int max) {

@@ -433,6 +433,8 @@ public final class SpillwayPairRDD<K, V> {
     return rdd.partitioner().isPresent() && rdd.partitioner().get().equals(partitioner);
   }
 
+  // Scala's varargs parameter (others: RDD[_]*) is a raw Seq to javac
+  @SuppressWarnings("unchecked")
   private Partitioner defaultPartitioner() {
     return Partitioner.defaultPartitioner(rdd.rdd(), scala.collection.immutable.Seq$.MODULE$.<RDD<?>>empty());
   }

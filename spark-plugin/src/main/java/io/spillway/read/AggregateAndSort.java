@@ -12,6 +12,7 @@ import io.spillway.sort.CloseableIterator;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
 import io.spillway.sort.SpillFileFactory;
+import io.spillway.spark.SparkGroupByKey;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -24,7 +25,6 @@ import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
 import org.apache.spark.util.TaskCompletionListener;
-import org.apache.spark.util.collection.CompactBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Product2;
@@ -38,7 +38,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * <pre>
  *   aggregator, map-side combined   ExternalMerger.mergeCombiners
  *   aggregator, values              ExternalMerger.mergeValues
- *   Spark's groupByKey              ExternalGroupBy (values as a spillable, re-iterable Iterable)
+ *   Spark's groupByKey              ExternalGroupBy (values as a spillable, re-iterable Iterable;
+ *                                   recognised by SparkGroupByKey, unless switched off)
  *   key ordering                    ExternalSorter, after the aggregation if there is one
  * </pre>
  *
@@ -59,30 +60,20 @@ import scala.jdk.javaapi.CollectionConverters;
 final class AggregateAndSort {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregateAndSort.class);
-  /**
-   * How Spark's {@code groupByKey} is recognised, without calling anything a user wrote: its
-   * {@code createCombiner} is the lambda {@code (v: V) => CompactBuffer(v)} defined in {@code
-   * PairRDDFunctions.groupByKey} (so its class is a lambda class of {@code PairRDDFunctions}),
-   * and applying it to the first value returns a {@code CompactBuffer}. The other lambdas
-   * {@code PairRDDFunctions} defines (aggregateByKey, foldByKey) return the user's zero value;
-   * {@code CompactBuffer} is {@code private[spark]}, so a Scala user cannot construct one, and a
-   * Java user's function would not be a {@code PairRDDFunctions} lambda. When both hold, the
-   * functions are Spark's "append to a buffer", and grouping the values into an {@link
-   * ExternalList} gives the same groups in bounded memory. The probe's result is the first
-   * combiner otherwise, so no user function runs one time more than in Spark.
-   */
-  private static final String GROUP_BY_KEY_LAMBDA_PREFIX = "org.apache.spark.rdd.PairRDDFunctions$$Lambda";
-
   private final TaskContext context;
   private final MergerSettings mergerSettings;
+  private final boolean groupByKeyDetection;
+  private final boolean sortKeyPrefixes;
   private final SerializerManager serializerManager;
   private final SpillFileFactory spillFiles;
   private final ShuffleCounters counters;
 
-  AggregateAndSort(TaskContext context, MergerSettings mergerSettings,
+  AggregateAndSort(TaskContext context, ReadSettings settings,
       SerializerManager serializerManager, SpillFileFactory spillFiles, ShuffleCounters counters) {
     this.context = context;
-    this.mergerSettings = mergerSettings;
+    this.mergerSettings = settings.mergerSettings();
+    this.groupByKeyDetection = settings.groupByKeyDetection();
+    this.sortKeyPrefixes = settings.sortKeyPrefixes();
     this.serializerManager = serializerManager;
     this.spillFiles = spillFiles;
     this.counters = counters;
@@ -135,7 +126,8 @@ final class AggregateAndSort {
     }
     Product2<K, Object> first = records.next();
     Object firstCombiner = aggregator.createCombiner().apply(first._2());
-    if (groupByKeyAllowed && isSparkGroupByKey(aggregator, firstCombiner)) {
+    if (groupByKeyAllowed && groupByKeyDetection
+        && SparkGroupByKey.isSparkGroupByKey(aggregator, firstCombiner)) {
       return groupByKey(first, records);
     }
     ExternalMerger<K, Object, Object> merger = newMerger(aggregator);
@@ -144,11 +136,6 @@ final class AggregateAndSort {
           new Tuple2<>(first._1(), CombineFunctions.maskNull(firstCombiner))).iterator());
       merger.mergeValues(records);
     });
-  }
-
-  static boolean isSparkGroupByKey(Aggregator<?, ?, ?> aggregator, Object firstCombiner) {
-    return firstCombiner instanceof CompactBuffer
-        && aggregator.createCombiner().getClass().getName().startsWith(GROUP_BY_KEY_LAMBDA_PREFIX);
   }
 
   private <K> scala.collection.Iterator<Tuple2<K, scala.collection.Iterable<Object>>> groupByKey(
@@ -252,7 +239,8 @@ final class AggregateAndSort {
       ShuffleDependency<K, ?, ?> dependency, Iterator<Product2<K, Object>> records)
       throws IOException {
     ExternalSorter<K, Object> sorter = new ExternalSorter<>(ordering,
-        new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes()),
+        new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes())
+            .withKeyPrefixes(sortKeyPrefixes),
         context.taskMemoryManager(), serializerManager, dependency.serializer().newInstance(),
         new io.spillway.io.TempFileTracker<>(spillFiles));
     Closeables.Cleanup finish = () -> {

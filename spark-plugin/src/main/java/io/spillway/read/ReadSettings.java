@@ -2,66 +2,57 @@ package io.spillway.read;
 
 import io.spillway.combine.MergerSettings;
 import io.spillway.config.SpillwayConfig;
+import io.spillway.spark.SparkBlockFetch;
 import org.apache.spark.SparkConf;
-import org.apache.spark.internal.config.ConfigEntry;
-import org.apache.spark.internal.config.package$;
 import org.apache.spark.io.CompressionCodec;
 import org.apache.spark.io.CompressionCodec$;
 
 /**
- * The reduce side's settings, read once: Spark's fetch settings with Spark's own config entries,
- * so that defaults and units are exactly Spark's, and the combiners' settings from Spillway's
- * entries.
- */
-/**
+ * The reduce side's settings, read once: Spark's fetch settings (read with Spark's own config
+ * entries, {@link SparkBlockFetch.Settings}), what follows from them for the block format, and
+ * Spillway's combiner and heuristic settings.
+ *
+ * @param fetch Spark's block fetcher settings
+ * @param batchFetchPossible whether contiguous partitions of one map output may be fetched as
+ *     one block (the codec concatenates, no old fetch protocol, no IO encryption)
  * @param blocksDecoded whether fetched shuffle blocks pass a decompressing or decrypting stream
  *     ({@code spark.shuffle.compress} or {@code spark.io.encryption.enabled})
+ * @param groupByKeyDetection {@code spark.spillway.read.groupByKeyDetection}
+ * @param sortKeyPrefixes {@code spark.spillway.sort.keyPrefixes}
+ * @param mergerSettings the combiners' settings
  */
 record ReadSettings(
-    long maxBytesInFlight,
-    int maxRequestsInFlight,
-    int maxBlocksInFlightPerAddress,
-    long maxRequestSizeShuffleToMemory,
-    int maxAttemptsOnNettyOutOfMemory,
-    boolean detectCorrupt,
-    boolean detectCorruptUseExtraMemory,
-    boolean checksumEnabled,
-    String checksumAlgorithm,
+    SparkBlockFetch.Settings fetch,
     boolean batchFetchPossible,
     boolean blocksDecoded,
+    boolean groupByKeyDetection,
+    boolean sortKeyPrefixes,
     MergerSettings mergerSettings) {
 
   /** Fewest open files an external sort works with: two runs in, one out. */
   static final int MIN_SORT_OPEN_FILES = 3;
 
   static ReadSettings fromSparkConf(SparkConf conf) {
-    package$ keys = package$.MODULE$;
-    boolean compressed = get(conf, keys.SHUFFLE_COMPRESS());
-    boolean concatenates = !compressed || CompressionCodec$.MODULE$
+    SparkBlockFetch.Settings fetch = SparkBlockFetch.Settings.fromSparkConf(conf);
+    boolean concatenates = !fetch.compress() || CompressionCodec$.MODULE$
         .supportsConcatenationOfSerializedStreams(CompressionCodec.createCodec(conf));
     // SPARK-34790: batch fetch cannot be combined with IO encryption
-    boolean batchFetchPossible = concatenates
-        && !(Boolean) get(conf, keys.SHUFFLE_USE_OLD_FETCH_PROTOCOL())
-        && !(Boolean) get(conf, keys.IO_ENCRYPTION_ENABLED());
+    boolean batchFetchPossible = concatenates && !fetch.useOldFetchProtocol()
+        && !fetch.ioEncryption();
     return new ReadSettings(
-        (Long) get(conf, keys.REDUCER_MAX_SIZE_IN_FLIGHT()) * 1024 * 1024,
-        get(conf, keys.REDUCER_MAX_REQS_IN_FLIGHT()),
-        get(conf, keys.REDUCER_MAX_BLOCKS_IN_FLIGHT_PER_ADDRESS()),
-        get(conf, keys.MAX_REMOTE_BLOCK_SIZE_FETCH_TO_MEM()),
-        get(conf, keys.SHUFFLE_MAX_ATTEMPTS_ON_NETTY_OOM()),
-        get(conf, keys.SHUFFLE_DETECT_CORRUPT()),
-        get(conf, keys.SHUFFLE_DETECT_CORRUPT_MEMORY()),
-        get(conf, keys.SHUFFLE_CHECKSUM_ENABLED()),
-        get(conf, keys.SHUFFLE_CHECKSUM_ALGORITHM()),
+        fetch,
         batchFetchPossible,
-        compressed || (Boolean) get(conf, keys.IO_ENCRYPTION_ENABLED()),
+        fetch.compress() || fetch.ioEncryption(),
+        SpillwayConfig.READ_GROUP_BY_KEY_DETECTION.read(conf),
+        SpillwayConfig.SORT_KEY_PREFIXES.read(conf),
         mergerSettings(conf));
   }
 
   /**
    * {@code spark.spillway.merger.*}, {@code spark.spillway.merge.maxOpenFiles}, {@code
-   * spark.shuffle.file.buffer} and {@code spark.shuffle.spill.numElementsForceSpillThreshold}. The external sort needs at least 3 open files (two runs merged
-   * into a third), while the map side's merge works with 2, so the shared key is raised to 3
+   * spark.shuffle.file.buffer} and {@code
+   * spark.shuffle.spill.numElementsForceSpillThreshold}. The external sort needs at least 3 open
+   * files (two runs merged into a third), while the map side's merge works with 2, so the shared key is raised to 3
    * here rather than rejected.
    */
   static MergerSettings mergerSettings(SparkConf conf) {
@@ -74,8 +65,4 @@ record ReadSettings(
             conf.getLong("spark.shuffle.spill.numElementsForceSpillThreshold", Integer.MAX_VALUE)));
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T get(SparkConf conf, ConfigEntry<?> entry) {
-    return (T) conf.get(entry);
-  }
 }

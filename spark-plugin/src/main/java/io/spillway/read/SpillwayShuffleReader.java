@@ -2,6 +2,7 @@ package io.spillway.read;
 
 import io.spillway.metrics.ShuffleCounters;
 import io.spillway.sort.SpillFileFactory;
+import io.spillway.spark.SparkBlockFetch;
 import org.apache.spark.InterruptibleIterator;
 import org.apache.spark.MapOutputTracker;
 import org.apache.spark.ShuffleDependency;
@@ -15,8 +16,6 @@ import org.apache.spark.shuffle.sort.SortShuffleManager;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BlockManagerId;
-import org.apache.spark.storage.ShuffleBlockFetcherIterator;
-import org.apache.spark.util.SystemClock;
 import scala.Product2;
 import scala.Tuple2;
 import scala.Tuple3;
@@ -144,31 +143,15 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
     ShuffleDependency<K, ?, C> dependency = handle.dependency();
     boolean batchFetch = batchFetchRequested && settings.batchFetchPossible()
         && dependency.serializer().supportsRelocationOfSerializedObjects();
-    ShuffleBlockFetcherIterator fetcher = new ShuffleBlockFetcherIterator(
-        context,
-        blockManager.blockStoreClient(),
-        blockManager,
-        mapOutputTracker,
-        blocksByAddress,
-        this::decodingStream,
-        settings.maxBytesInFlight(),
-        settings.maxRequestsInFlight(),
-        settings.maxBlocksInFlightPerAddress(),
-        settings.maxRequestSizeShuffleToMemory(),
-        settings.maxAttemptsOnNettyOutOfMemory(),
-        settings.detectCorrupt(),
-        settings.detectCorruptUseExtraMemory(),
-        settings.checksumEnabled(),
-        settings.checksumAlgorithm(),
-        readMetrics,
-        batchFetch,
-        new SystemClock());
+    Iterator<Tuple2<BlockId, java.io.InputStream>> blocks = SparkBlockFetch.open(context,
+        blockManager, mapOutputTracker, blocksByAddress, this::decodingStream, settings.fetch(),
+        readMetrics, batchFetch);
     Iterator<Tuple2<Object, Object>> records = new InterruptibleIterator<>(context,
-        new DeserializingIterator(fetcher.toCompletionIterator(),
+        new DeserializingIterator(blocks,
             dependency.serializer().newInstance(), readMetrics, context));
     Iterator<? extends Product2<K, ?>> result;
     try {
-      result = new AggregateAndSort(context, settings.mergerSettings(), serializerManager,
+      result = new AggregateAndSort(context, settings, serializerManager,
           SpillFileFactory.fromDiskBlockManager(), ShuffleCounters.of(handle))
           .apply(dependency, (Iterator<Product2<K, Object>>) (Iterator<?>) records);
     } catch (java.io.IOException e) {

@@ -61,7 +61,9 @@ public final class ExternalSorter<K, V> implements Closeable {
    * Sizes of sampled records (one in 32 after the first 16). Not a {@code SizeTracker}, which
    * measures the whole buffer at exponentially spaced inserts: its schedule restarts at every
    * spill, and each measurement samples the array deeply; on the hot-key groupByKey (a reducer
-   * sorting millions of byte[200] values in ~100 runs) that took 17% of the job's CPU samples.
+   * sorting millions of byte[200] values in ~100 runs) that took 17% of the job's CPU samples
+   * (profile of the {@code rdd-groupbykey-hotkey} workload of {@code bin/benchmark}, commit
+   * 3b93481).
    */
   private final EntrySizeSampler recordSizes = new EntrySizeSampler();
   private final Buffer buffer = new Buffer();
@@ -90,13 +92,18 @@ public final class ExternalSorter<K, V> implements Closeable {
       TempFileTracker<SpillFile> files) {
     this.keyOrder = (Comparator<Object>) Objects.requireNonNull(keyOrder, "keyOrder is null");
     this.recordOrder = (left, right) -> this.keyOrder.compare(left._1(), right._1());
-    this.keyPrefix = KeyPrefix.forOrdering(keyOrder);
     this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.keyPrefix = settings.keyPrefixes() ? KeyPrefix.forOrdering(keyOrder) : null;
     this.serializerManager = Objects.requireNonNull(serializerManager, "serializerManager is null");
     this.serializer = Objects.requireNonNull(serializer, "serializer is null");
     this.files = Objects.requireNonNull(files, "files is null");
     this.memory = new MemoryReservation(
         Objects.requireNonNull(taskMemoryManager, "taskMemoryManager is null"), "ExternalSorter");
+  }
+
+  /** Whether in-memory runs are sorted by key prefix ({@link KeyPrefix}); for tests. */
+  boolean sortsByKeyPrefix() {
+    return keyPrefix != null;
   }
 
   public void insertAll(Iterator<? extends Product2<? extends K, ? extends V>> records) throws IOException {

@@ -1,7 +1,6 @@
 package io.spillway.sort;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import io.spillway.spark.SparkOrderings;
 import java.util.Comparator;
 import scala.Tuple2;
 import scala.math.Ordering;
@@ -12,7 +11,8 @@ import scala.math.Ordering;
  * unless the prefix is {@linkplain #exactFor exact}; the sort then asks the ordering itself. With
  * prefixes the sort moves 8-byte numbers (see {@link KeyPrefixSort}) instead of calling the
  * comparator O(n log n) times, each call dereferencing two key objects (the reduce side of
- * {@code sortByKey} spent two thirds of its time in such calls).
+ * {@code sortByKey} spent two thirds of its time in such calls: profile of the {@code
+ * rdd-sortbykey-terasort} workload of {@code bin/benchmark}, commit c984848).
  *
  * <p>Prefixes exist only for orderings whose meaning is known for certain, the natural order of
  * {@code String}, {@code Long} and {@code Integer} keys as {@code sortByKey} passes it:
@@ -23,6 +23,8 @@ import scala.math.Ordering;
  *   any of these reversed                                    (sortByKey(ascending = false))
  * </pre>
  * Anything else, a user's comparator included, gets no prefix and is sorted with the ordering.
+ * The natural orders that arrive wrapped are recognised by {@link SparkOrderings}; {@code
+ * spark.spillway.sort.keyPrefixes=false} turns prefixes off ({@link SortSettings#keyPrefixes}).
  *
  * <p>Layouts ({@code ~prefix} when the ordering is reversed):
  * <pre>
@@ -42,10 +44,6 @@ import scala.math.Ordering;
 public final class KeyPrefix {
 
   private enum KeyType { STRING, LONG, INTEGER, ANY_OF_THEM }
-
-  private static final Class<?> COMPARATOR_WRAPPER =
-      scala.math.Ordering$.MODULE$.comparatorToOrdering(Comparator.<String>naturalOrder()).getClass();
-  private static final Object GUAVA_NATURAL = shadedGuavaNatural();
 
   private final KeyType keyType;
   private final boolean descending;
@@ -134,17 +132,10 @@ public final class KeyPrefix {
       return KeyType.LONG;
     } else if (ordering == Ordering.Int$.MODULE$) {
       return KeyType.INTEGER;
-    } else if (isNatural(ordering)) {
+    } else if (SparkOrderings.isNaturalOrder(ordering)) {
       return KeyType.ANY_OF_THEM;
-    } else if (ordering.getClass() == COMPARATOR_WRAPPER) {
-      Comparator<?> wrapped = wrappedComparator(ordering);
-      return wrapped != null && isNatural(wrapped) ? KeyType.ANY_OF_THEM : null;
     }
     return null;
-  }
-
-  private static boolean isNatural(Comparator<?> comparator) {
-    return comparator == Comparator.naturalOrder() || (GUAVA_NATURAL != null && comparator == GUAVA_NATURAL);
   }
 
   /**
@@ -166,42 +157,6 @@ public final class KeyPrefix {
       return Comparator.naturalOrder();
     }
     return null;
-  }
-
-  /**
-   * The comparator inside {@code Ordering.comparatorToOrdering}'s wrapper: its only instance field.
-   * Null if the wrapper does not look like that (another Scala version), which only costs the
-   * prefix.
-   */
-  private static Comparator<?> wrappedComparator(Comparator<?> wrapper) {
-    Field only = null;
-    for (Field field : wrapper.getClass().getDeclaredFields()) {
-      if (Modifier.isStatic(field.getModifiers())) {
-        continue;
-      }
-      if (only != null || !Comparator.class.isAssignableFrom(field.getType())) {
-        return null;
-      }
-      only = field;
-    }
-    if (only == null) {
-      return null;
-    }
-    try {
-      only.setAccessible(true);
-      return (Comparator<?>) only.get(wrapper);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** Spark's shaded Guava {@code Ordering.natural()}, which JavaPairRDD.sortByKey passes; or null. */
-  private static Object shadedGuavaNatural() {
-    try {
-      return Class.forName("org.sparkproject.guava.collect.Ordering").getMethod("natural").invoke(null);
-    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-      return null;
-    }
   }
 
   @Override

@@ -7,8 +7,10 @@ package io.spillway.sort;
  * @param maxOpenFiles how many spill files may be open at once; the merge fan-in is one less,
  *     so that an intermediate merge pass can write its output (at least 3: fan-in of 2)
  * @param fileBufferBytes buffer of each spill file stream, in bytes
+ * @param keyPrefixes whether natural orderings are recognised and sorted by key prefix ({@link
+ *     KeyPrefix}; {@code spark.spillway.sort.keyPrefixes})
  */
-public record SortSettings(int maxOpenFiles, int fileBufferBytes) {
+public record SortSettings(int maxOpenFiles, int fileBufferBytes, boolean keyPrefixes) {
 
   public static final int DEFAULT_MAX_OPEN_FILES = 64;
   public static final int DEFAULT_FILE_BUFFER_BYTES = 32 * 1024;
@@ -20,6 +22,15 @@ public record SortSettings(int maxOpenFiles, int fileBufferBytes) {
     if (fileBufferBytes < 1 || fileBufferBytes > (1 << 30)) {
       throw new IllegalArgumentException("fileBufferBytes must be in [1, 2^30], got " + fileBufferBytes);
     }
+  }
+
+  /** Key prefixes on. */
+  public SortSettings(int maxOpenFiles, int fileBufferBytes) {
+    this(maxOpenFiles, fileBufferBytes, true);
+  }
+
+  public SortSettings withKeyPrefixes(boolean value) {
+    return new SortSettings(maxOpenFiles, fileBufferBytes, value);
   }
 
   public static SortSettings defaults() {

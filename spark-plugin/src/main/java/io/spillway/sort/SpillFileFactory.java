@@ -1,9 +1,8 @@
 package io.spillway.sort;
 
 import io.spillway.io.TempFileFactory;
+import io.spillway.spark.SparkLocalDisk;
 import java.io.File;
-
-import org.apache.spark.SparkEnv;
 import org.apache.spark.storage.TempLocalBlockId;
 import scala.Tuple2;
 
@@ -21,11 +20,7 @@ public interface SpillFileFactory extends TempFileFactory<SpillFile> {
    */
   static SpillFileFactory fromDiskBlockManager() {
     return () -> {
-      SparkEnv env = SparkEnv.get();
-      if (env == null) {
-        throw new IllegalStateException("SparkEnv is not initialised; pass an explicit SpillFileFactory");
-      }
-      Tuple2<TempLocalBlockId, File> block = env.blockManager().diskBlockManager().createTempLocalBlock();
+      Tuple2<TempLocalBlockId, File> block = SparkLocalDisk.newTempLocalBlock();
       return new SpillFile(block._1(), block._2());
     };
   }

@@ -2,6 +2,7 @@ package io.spillway.write;
 
 import io.spillway.io.WriteFailures;
 import io.spillway.metrics.ShuffleCounters;
+import io.spillway.spark.LocalDiskMapOutput;
 import io.spillway.write.spill.SpillFile;
 import java.io.IOException;
 import java.util.List;

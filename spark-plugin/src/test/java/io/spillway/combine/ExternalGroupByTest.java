@@ -1,5 +1,6 @@
 package io.spillway.combine;
 
+import io.spillway.testing.TestSeed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,11 +23,16 @@ import io.spillway.sort.SpillTestSupport;
 import io.spillway.sort.SpillTestSupport.SerializerKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import scala.Tuple2;
 
 class ExternalGroupByTest {
 
   @TempDir Path spillDirectory;
+
+  /** Checks each test's Spark pieces for leaked memory and files after the test, pass or fail. */
+  @RegisterExtension
+  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
   private ExternalGroupBy<Object, Integer> groupBy(SpillTestSupport support, MergerSettings settings) {
     return new ExternalGroupBy<>(settings, support.taskMemoryManager, support.serializerManager,
@@ -67,10 +73,10 @@ class ExternalGroupByTest {
 
   @Test
   void oneKeyFarLargerThanMemoryCompletesWithExactCountAndSum() throws IOException {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     String context = "seed " + seed;
     long memoryLimitBytes = 128 * 1024;
-    SpillTestSupport support = new SpillTestSupport(spillDirectory, memoryLimitBytes, SerializerKind.KRYO, false);
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, memoryLimitBytes, SerializerKind.KRYO, false));
     MergerSettings settings = MergerSettings.defaults()
         .withNumSpillPartitions(8).withMaxOpenFiles(8).withListSpillThresholdBytes(32 * 1024);
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, settings);
@@ -100,14 +106,13 @@ class ExternalGroupByTest {
     assertTrue(groupBy.metrics().sortMergedPartitions() > 0, "expected sort-based grouping, " + context);
     assertEquals(0, groupBy.memoryUsedBytes(), context);
     groupBy.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void randomGroupsMatchOracle() throws IOException {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = new SpillTestSupport(spillDirectory, 96 * 1024, SerializerKind.JAVA, true);
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 96 * 1024, SerializerKind.JAVA, true));
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, MergerSettings.defaults().withNumSpillPartitions(16));
     Random random = new Random(seed);
     List<Tuple2<Object, Integer>> records = new ArrayList<>();
@@ -132,22 +137,20 @@ class ExternalGroupByTest {
     assertEquals(oracle, actual, context);
     assertTrue(groupBy.metrics().spillCount() > 0, context);
     groupBy.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void emptyInputYieldsNothing() throws IOException {
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 1 << 20);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, MergerSettings.defaults());
     groupBy.mergeValues(List.<Tuple2<Object, Integer>>of().iterator());
     assertFalse(groupBy.items().hasNext());
     groupBy.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void abandonedIterationsThenCloseLeaveNothing() throws IOException {
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
     MergerSettings settings = MergerSettings.defaults().withNumSpillPartitions(4).withListSpillThresholdBytes(16 * 1024);
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, settings);
     groupBy.mergeValues(skewedRecords(9, 100_000, new HashMap<>()));
@@ -157,12 +160,11 @@ class ExternalGroupByTest {
     assertTrue(support.spillFilesLeft() > 0);
     groupBy.close();
     groupBy.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void externalListIsSerializableWithAllItsValues() throws Exception {
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 1 << 20);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     MergerContext context = new MergerContext(MergerSettings.defaults().withListSpillThresholdBytes(8 * 1024),
         support.taskMemoryManager, support.serializerManager, support.serializer,
         new io.spillway.io.TempFileTracker<>(support.fileFactory));
@@ -199,6 +201,5 @@ class ExternalGroupByTest {
     }
     assertEquals(19_999L * 20_000 / 2, sum);
     list.close();
-    support.assertNoLeaks();
   }
 }

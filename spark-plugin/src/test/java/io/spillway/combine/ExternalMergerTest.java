@@ -1,5 +1,6 @@
 package io.spillway.combine;
 
+import io.spillway.testing.TestSeed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +22,7 @@ import io.spillway.sort.SpillTestSupport;
 import io.spillway.sort.SpillTestSupport.SerializerKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import scala.Tuple2;
@@ -30,6 +32,10 @@ class ExternalMergerTest {
   private static final CombineFunctions<Long, Long> SUM = new CombineFunctions<>(v -> v, Long::sum, Long::sum);
 
   @TempDir Path spillDirectory;
+
+  /** Checks each test's Spark pieces for leaked memory and files after the test, pass or fail. */
+  @RegisterExtension
+  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
   private <V, C> ExternalMerger<Object, V, C> merger(
       SpillTestSupport support, CombineFunctions<V, C> functions, MergerSettings settings) {
@@ -64,9 +70,9 @@ class ExternalMergerTest {
   @ParameterizedTest
   @EnumSource(SerializerKind.class)
   void sumsMatchHashMapOracleWithSpills(SerializerKind kind) throws IOException {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     String context = "seed " + seed + ", " + kind;
-    SpillTestSupport support = new SpillTestSupport(spillDirectory, 256 * 1024, kind, false);
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 256 * 1024, kind, false));
     Map<Object, Long> oracle = new HashMap<>();
     List<Tuple2<Object, Long>> records = randomRecords(seed, 100_000, 20_000, Integer::valueOf, oracle);
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, MergerSettings.defaults().withNumSpillPartitions(8));
@@ -80,14 +86,13 @@ class ExternalMergerTest {
     assertEquals(0, merger.memoryUsedBytes(), context);
     assertEquals(0, support.spillFilesLeft(), "files left before close, " + context);
     merger.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void recursesThenMergesBySortWhenPartitionsStayTooLarge() throws IOException {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = new SpillTestSupport(spillDirectory, 48 * 1024, SerializerKind.KRYO, false);
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 48 * 1024, SerializerKind.KRYO, false));
     Map<Object, Long> oracle = new HashMap<>();
     List<Tuple2<Object, Long>> records = randomRecords(seed, 150_000, 40_000, Integer::valueOf, oracle);
     // 4 partitions per level and at most 16 in total: level 1 has 4, level 2 has 16, then sort.
@@ -102,14 +107,13 @@ class ExternalMergerTest {
     assertTrue(merger.metrics().repartitionedPartitions() > 0, context);
     assertTrue(merger.metrics().sortMergedPartitions() > 0, "no sort fallback, " + context);
     merger.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void keysWhoseHashCodesAllCollideAreMergedBySort() throws IOException {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = new SpillTestSupport(spillDirectory, 64 * 1024, SerializerKind.JAVA, true);
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 64 * 1024, SerializerKind.JAVA, true));
     Map<Object, Long> oracle = new HashMap<>();
     List<Tuple2<Object, Long>> records = randomRecords(seed, 60_000, 10_000, CollidingKey::new, oracle);
     MergerSettings settings = MergerSettings.defaults().withNumSpillPartitions(4).withMaxTotalPartitions(16);
@@ -121,14 +125,13 @@ class ExternalMergerTest {
     assertEquals(2, merger.metrics().recursionDepth(), context);
     assertTrue(merger.metrics().sortMergedPartitions() > 0, context);
     merger.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void listAppendAndNullKeys() throws IOException {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 128 * 1024);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 128 * 1024));
     CombineFunctions<Integer, ArrayList<Integer>> append = new CombineFunctions<>(
         v -> new ArrayList<>(List.of(v)),
         (list, v) -> { list.add(v); return list; },
@@ -155,14 +158,13 @@ class ExternalMergerTest {
     }
     assertTrue(merger.metrics().spillCount() > 0, context);
     merger.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void setUnionOverMergeCombiners() throws IOException {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = new SpillTestSupport(spillDirectory, 128 * 1024, SerializerKind.KRYO, false);
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 128 * 1024, SerializerKind.KRYO, false));
     CombineFunctions<Integer, HashSet<Integer>> union = new CombineFunctions<>(
         v -> new HashSet<>(Set.of(v)),
         (set, v) -> { set.add(v); return set; },
@@ -187,23 +189,21 @@ class ExternalMergerTest {
     assertEquals(oracle, new HashMap<Object, Set<Integer>>(actual), context);
     assertTrue(merger.metrics().spillCount() > 0, context);
     merger.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void emptyInputYieldsNothing() throws IOException {
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 1 << 20);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, MergerSettings.defaults());
     merger.mergeValues(List.<Tuple2<Object, Long>>of().iterator());
     assertFalse(merger.items().hasNext());
     assertEquals(0, merger.metrics().spillCount());
     merger.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void failureMidIterationThenCloseLeavesNothing() throws IOException {
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
     int[] merges = {0};
     boolean[] armed = {false};
     CombineFunctions<Long, Long> failing = new CombineFunctions<>(v -> v, Long::sum, (left, right) -> {
@@ -220,12 +220,11 @@ class ExternalMergerTest {
     assertEquals("injected mergeCombiners failure", failure.getMessage());
     merger.close();
     merger.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void abandonedIteratorThenCloseLeavesNothing() throws IOException {
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 48 * 1024);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 48 * 1024));
     MergerSettings settings = MergerSettings.defaults().withNumSpillPartitions(4).withMaxTotalPartitions(16);
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, settings);
     merger.mergeValues(randomRecords(5, 60_000, 10_000, CollidingKey::new, new HashMap<>()).iterator());
@@ -235,7 +234,6 @@ class ExternalMergerTest {
     }
     assertTrue(support.spillFilesLeft() > 0);
     merger.close();
-    support.assertNoLeaks();
   }
 
   @Test

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +53,19 @@ class SpillwayConfigTest {
   void maxOpenFilesOutOfRangeOrNotANumberIsRejected() {
     for (String bad : new String[] {"1", "0", "-3", "65537", "many"}) {
       assertRejected("spark.spillway.merge.maxOpenFiles", bad, "from 2 to 65536");
+    }
+  }
+
+  @Test
+  void heuristicSwitchesTakeTrueOrFalseOnly() {
+    for (ConfigEntry<Boolean> entry : List.of(SpillwayConfig.READ_GROUP_BY_KEY_DETECTION,
+        SpillwayConfig.SORT_KEY_PREFIXES)) {
+      assertEquals(true, entry.read(new SparkConf(false)));
+      assertEquals(false, entry.read(new SparkConf(false).set(entry.key(), "false")));
+      assertEquals(true, entry.read(new SparkConf(false).set(entry.key(), " TRUE ")));
+      for (String bad : new String[] {"yes", "0", "off", ""}) {
+        assertRejected(entry.key(), bad, "true, false");
+      }
     }
   }
 

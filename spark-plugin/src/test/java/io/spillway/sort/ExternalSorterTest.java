@@ -1,5 +1,6 @@
 package io.spillway.sort;
 
+import io.spillway.testing.TestSeed;
 import io.spillway.io.TempFileTracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +17,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import scala.Tuple2;
@@ -24,6 +26,10 @@ import scala.math.Ordering;
 class ExternalSorterTest {
 
   @TempDir Path spillDirectory;
+
+  /** Checks each test's Spark pieces for leaked memory and files after the test, pass or fail. */
+  @RegisterExtension
+  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
   private ExternalSorter<Integer, String> sorter(SpillTestSupport support, Comparator<? super Integer> order, int maxOpenFiles) {
     return new ExternalSorter<>(
@@ -58,8 +64,8 @@ class ExternalSorterTest {
   @ParameterizedTest
   @EnumSource(SpillTestSupport.SerializerKind.class)
   void sortsRandomDataWithMultiPassMergeLikeListSort(SpillTestSupport.SerializerKind kind) throws IOException {
-    long seed = new Random().nextLong();
-    SpillTestSupport support = new SpillTestSupport(spillDirectory, 64 * 1024, kind, false);
+    long seed = TestSeed.next();
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 64 * 1024, kind, false));
     List<Tuple2<Integer, String>> records = randomRecords(seed, 60_000, 1_000_000);
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
 
@@ -72,7 +78,6 @@ class ExternalSorterTest {
     assertEquals(expected, actual, "seed " + seed);
     assertTrue(sorter.spillCount() > 3, "expected several runs, seed " + seed);
     assertTrue(sorter.mergePasses() > 1, "expected a multi-pass merge, seed " + seed);
-    support.assertNoLeaks();
   }
 
   @Test
@@ -81,7 +86,7 @@ class ExternalSorterTest {
     // chars): ~2.2 MB through 256 KiB. The estimate (sampled record sizes plus the array) must see
     // that: about one run per 256 KiB. Too low and the records stay on the heap unaccounted; too
     // high and the sorter spills on every few records.
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 256 * 1024);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 256 * 1024));
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 64);
     String filler = "x".repeat(1000);
     for (int i = 1999; i >= 0; i--) {
@@ -96,14 +101,13 @@ class ExternalSorterTest {
     assertEquals(2000, expectedKey);
     assertTrue(sorter.spillCount() >= 4 && sorter.spillCount() <= 20,
         "expected about 2.2 MB / 256 KiB = 9 runs, got " + sorter.spillCount());
-    support.assertNoLeaks();
   }
 
   @Test
   void mergesBorrowedSortedSegmentsWithItsOwnRunsAndLeavesTheirFiles() throws IOException {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     Random random = new Random(seed);
-    SpillTestSupport support = new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, false);
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, false));
     // Ten spill files of someone else's, three segments each; segment 1 of each is sorted and is
     // the run handed over, segments 0 and 2 (unsorted, "v" + key too) must never be read.
     List<Integer> expected = new ArrayList<>();
@@ -149,13 +153,12 @@ class ExternalSorterTest {
       assertTrue(spill.spillFile().file().exists(), "a borrowed run's file is its owner's to delete");
       Files.delete(spill.spillFile().file().toPath());
     }
-    support.assertNoLeaks();
   }
 
   @Test
   void acceptsScalaOrderingAndEncryptedSpills() throws IOException {
-    long seed = new Random().nextLong();
-    SpillTestSupport support = new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, true);
+    long seed = TestSeed.next();
+    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, true));
     @SuppressWarnings("unchecked")
     Ordering<Integer> descending = (Ordering<Integer>) (Ordering<?>) scala.math.Ordering.Int$.MODULE$.reverse();
     List<Tuple2<Integer, String>> records = randomRecords(seed, 20_000, 500);
@@ -169,22 +172,20 @@ class ExternalSorterTest {
     expected.sort(Comparator.reverseOrder());
     assertEquals(expected, actual, "seed " + seed);
     assertTrue(sorter.spillCount() > 0, "seed " + seed);
-    support.assertNoLeaks();
   }
 
   @Test
   void emptyInputYieldsNothing() throws IOException {
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 1 << 20);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
     CloseableIterator<Tuple2<Integer, String>> iterator = sorter.sortedIterator();
     assertFalse(iterator.hasNext());
     assertEquals(0, sorter.mergePasses());
-    support.assertNoLeaks();
   }
 
   @Test
   void abandonedIteratorThenCloseLeavesNothing() throws IOException {
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
     sorter.insertAll(randomRecords(7, 20_000, 100_000).iterator());
     CloseableIterator<Tuple2<Integer, String>> iterator = sorter.sortedIterator();
@@ -194,12 +195,11 @@ class ExternalSorterTest {
     assertTrue(support.spillFilesLeft() > 0);
     iterator.close();
     sorter.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void failureInsideTheComparatorMidMergeLeavesNothingAfterClose() throws IOException {
-    SpillTestSupport support = SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024);
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
     int[] comparisons = {0};
     boolean[] armed = {false};
     Comparator<Integer> failing = (left, right) -> {
@@ -213,12 +213,27 @@ class ExternalSorterTest {
     armed[0] = true;
     assertThrows(IllegalStateException.class, () -> drainKeys(sorter.sortedIterator()));
     sorter.close();
-    support.assertNoLeaks();
   }
 
   @Test
   void rejectsTooFewOpenFiles() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SortSettings(2, 1024));
     assertTrue(e.getMessage().contains("got 2"), e.getMessage());
+  }
+
+  @Test
+  void keyPrefixesFollowTheSetting() throws IOException {
+    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SortSettings on = new SortSettings(64, 4096);
+    try (ExternalSorter<Integer, String> sorter = new ExternalSorter<>(Ordering.Int$.MODULE$, on,
+        support.taskMemoryManager, support.serializerManager, support.serializer,
+        new TempFileTracker<>(support.fileFactory))) {
+      assertTrue(sorter.sortsByKeyPrefix());
+    }
+    try (ExternalSorter<Integer, String> sorter = new ExternalSorter<>(Ordering.Int$.MODULE$,
+        on.withKeyPrefixes(false), support.taskMemoryManager, support.serializerManager,
+        support.serializer, new TempFileTracker<>(support.fileFactory))) {
+      assertFalse(sorter.sortsByKeyPrefix());
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.spillway.sort;
 
+import io.spillway.testing.TestSeed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -81,7 +82,7 @@ class KeyPrefixSortTest {
 
   @Test
   void stringKeysUnderEveryRecognizedOrderingSortLikeTheOrdering() {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     Object[] keys = randomKeys(seed, 20_000, KeyPrefixSortTest::randomString);
     Comparator<?>[] orderings = {
         Ordering.String$.MODULE$,
@@ -98,7 +99,7 @@ class KeyPrefixSortTest {
 
   @Test
   void longAndIntegerKeysIncludingExtremesSortLikeTheOrdering() {
-    long seed = new Random().nextLong();
+    long seed = TestSeed.next();
     Object[] longs = randomKeys(seed, 20_000, random -> switch (random.nextInt(4)) {
       case 0 -> Long.MIN_VALUE + random.nextInt(3);
       case 1 -> Long.MAX_VALUE - random.nextInt(3);

@@ -6,10 +6,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.memory.TestMemoryManager;
 import org.apache.spark.security.CryptoStreamUtils;
@@ -65,6 +69,26 @@ public final class SpillTestSupport {
   public long spillFilesLeft() throws IOException {
     try (Stream<Path> files = Files.list(spillDirectory)) {
       return files.count();
+    }
+  }
+
+  /**
+   * A test's teardown check: every {@link #track tracked} support is checked for leaked memory and
+   * files after the test, also when the test failed (a check at the end of its body would not run).
+   */
+  public static final class LeakCheck implements AfterEachCallback {
+    private final List<SpillTestSupport> supports = new ArrayList<>();
+
+    public SpillTestSupport track(SpillTestSupport support) {
+      supports.add(support);
+      return support;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+      for (SpillTestSupport support : supports) {
+        support.assertNoLeaks();
+      }
     }
   }
 

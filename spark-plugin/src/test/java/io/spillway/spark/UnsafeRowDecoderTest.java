@@ -100,7 +100,7 @@ class UnsafeRowDecoderTest {
       Arrays.fill(text, (char) ('a' + random.nextInt(26)));
       writer.write(2, UTF8String.fromString(new String(text)));
       UnsafeRow row = writer.getRow();
-      rows.add(row.getBytes());
+      rows.add(Arrays.copyOf(row.getBytes(), row.getSizeInBytes()));
       stream.writeValue(row, ClassTag$.MODULE$.Object());
     }
     stream.close();

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.spark.FetchFailed;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -56,7 +57,9 @@ class ShuffleFileFaultTest {
 
   @Test
   void corruptedDataFileIsDetectedAndRecomputed() throws IOException {
-    damageOneMapOutputAndRerun(21L, "corrupted", "corrupt", file -> {
+    damageOneMapOutputAndRerun(21L, "corrupted",
+        (message, file) -> message.toLowerCase(Locale.ROOT).contains("is corrupted"),
+        "'is corrupted' (Spark's corruption check, with the checksum's diagnosis)", file -> {
       // flip bytes all through the file: every reduce partition's block is hit
       try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
         for (long position = 40; position < raf.length(); position += 97) {
@@ -71,8 +74,24 @@ class ShuffleFileFaultTest {
 
   @Test
   void deletedDataFileIsDetectedAndRecomputed() throws IOException {
-    // the message depends on where the reducer ran: the local or remote block's file error
-    damageOneMapOutputAndRerun(22L, "deleted", "", Files::delete);
+    // Which message depends on where the reducer ran: on the executor that wrote the file, its
+    // own read fails; on the other one, the serving executor cannot send the file and closes the
+    // connection (Spark's transport server), so the fetch fails with the connection.
+    damageOneMapOutputAndRerun(22L, "deleted",
+        (message, file) -> message.contains(file.getFileName() + " (No such file or directory)")
+            || CONNECTION_CLOSED.matcher(message).find(),
+        "'<data file> (No such file or directory)' (read on its executor) or 'Connection from"
+            + " <executor> closed' (fetched from it)",
+        Files::delete);
+  }
+
+  private static final Pattern CONNECTION_CLOSED =
+      Pattern.compile("java\\.io\\.IOException: Connection from \\S+ closed");
+
+  /** What the damaged map output's FetchFailed message (with its stack trace) must say. */
+  @FunctionalInterface
+  private interface ExpectedMessage {
+    boolean matches(String message, Path damagedFile);
   }
 
   @FunctionalInterface
@@ -83,15 +102,15 @@ class ShuffleFileFaultTest {
   /**
    * Runs the job, applies {@code damage} to the {@code .data} file of the first map output, runs
    * the job again and checks that a reducer failed to fetch that map output with a message
-   * containing {@code expectedInMessage} (ignoring case), the map stage ran again and the result
-   * is right.
+   * that {@code expected} accepts ({@code expectedDescription} says what it looks for), the map
+   * stage ran again and the result is right.
    */
-  private void damageOneMapOutputAndRerun(long seed, String what, String expectedInMessage,
-      Damage damage) throws IOException {
+  private void damageOneMapOutputAndRerun(long seed, String what, ExpectedMessage expected,
+      String expectedDescription, Damage damage) throws IOException {
     JavaPairRDD<Integer, Long> sums = SumsByKey.rdd(jsc, seed);
     int shuffleId = SumsByKey.shuffleIdOf(sums);
-    Map<Integer, Long> expected = SumsByKey.oracle(seed);
-    assertEquals(expected, SumsByKey.collect(sums), "sums by key, first job");
+    Map<Integer, Long> oracle = SumsByKey.oracle(seed);
+    assertEquals(oracle, SumsByKey.collect(sums), "sums by key, first job");
 
     TreeMap<Long, Path> dataFiles = FaultCluster.dataFilesOfShuffle(localDir, shuffleId);
     assertEquals(SumsByKey.MAP_PARTITIONS, dataFiles.size(),
@@ -103,17 +122,17 @@ class ShuffleFileFaultTest {
     damage.apply(damaged);
 
     listener.clear(jsc);
-    assertEquals(expected, SumsByKey.collect(sums),
+    assertEquals(oracle, SumsByKey.collect(sums),
         "sums by key after the map output " + damaged.getFileName() + " was " + what);
     FaultListener.Events events = listener.events(jsc);
     List<FetchFailed> failures = events.fetchFailures(shuffleId);
     System.out.printf("%s %s (%d bytes, map id %d):%n%s%n", what, damaged, sizeBefore,
         damagedMapId, events.describe());
     assertTrue(failures.stream().anyMatch(f -> f.mapId() == damagedMapId
-            && f.message().toLowerCase(Locale.ROOT).contains(expectedInMessage)),
+            && expected.matches(f.message(), damaged)),
         () -> "a reducer must have failed with FetchFailed for map " + damagedMapId + " of shuffle "
-            + shuffleId + ", whose .data file was " + what + ", with '" + expectedInMessage
-            + "' in its message\n" + events.describe());
+            + shuffleId + ", whose .data file was " + what + ", with " + expectedDescription
+            + " in its message\n" + events.describe());
     assertFalse(events.mapStageRetries(shuffleId).isEmpty(),
         () -> "the map stage of shuffle " + shuffleId + " must have been recomputed\n"
             + events.describe());

@@ -1,10 +1,10 @@
 package io.spillway.write.spill;
 
 import io.spillway.io.TempFileFactory;
+import io.spillway.spark.SparkLocalDisk;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.UUID;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.storage.TempShuffleBlockId;
 import scala.Tuple2;
 
@@ -15,8 +15,7 @@ public interface SpillLocationSource extends TempFileFactory<SpillLocation> {
   /** Temp shuffle blocks of the executor's {@code DiskBlockManager} ({@code spark.local.dir}). */
   static SpillLocationSource sparkLocalDirs() {
     return () -> {
-      Tuple2<TempShuffleBlockId, File> block =
-          SparkEnv.get().blockManager().diskBlockManager().createTempShuffleBlock();
+      Tuple2<TempShuffleBlockId, File> block = SparkLocalDisk.newTempShuffleBlock();
       return new SpillLocation(block._1(), block._2());
     };
   }

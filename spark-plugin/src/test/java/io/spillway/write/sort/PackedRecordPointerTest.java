@@ -2,6 +2,8 @@ package io.spillway.write.sort;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.memory.TaskMemoryConsumer;
 import org.apache.spark.SparkConf;
@@ -44,15 +46,21 @@ class PackedRecordPointerTest {
     assertEquals(1, PackedRecordPointer.partitionId(PackedRecordPointer.pack((8191L << 51), 1)));
   }
 
+  /**
+   * What the asserts in {@code pack} guard: an offset of 128 MiB or more would lose its bit 27
+   * (and land in another record), a partition id out of range would spill into the sign bit or be
+   * cut. Tests run with {@code -ea}, so both must be refused.
+   */
   @Test
-  void offsetsPastTheMaximumOverflowIntoPageZero() {
-    // The unchecked behaviour the assert guards: bit 27 of the offset is dropped.
-    long address = PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES;
-    boolean assertionsOn = false;
-    assert assertionsOn = true;
-    if (!assertionsOn) {
-      assertEquals(0, PackedRecordPointer.recordAddress(PackedRecordPointer.pack(address, 0)));
-    }
+  void offsetsPastTheMaximumAndPartitionIdsOutOfRangeAreRefused() {
+    assertTrue(PackedRecordPointer.class.desiredAssertionStatus(),
+        "assertions are off: the build runs tests with -ea");
+    AssertionError offset = assertThrows(AssertionError.class,
+        () -> PackedRecordPointer.pack(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES, 0));
+    assertTrue(offset.getMessage().contains("needs more than 27 bits"), offset.getMessage());
+    assertThrows(AssertionError.class,
+        () -> PackedRecordPointer.pack(0, PackedRecordPointer.MAXIMUM_PARTITION_ID + 1));
+    assertThrows(AssertionError.class, () -> PackedRecordPointer.pack(0, -1));
   }
 
   @Test

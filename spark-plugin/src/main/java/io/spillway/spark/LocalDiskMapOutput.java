@@ -1,4 +1,4 @@
-package io.spillway.write;
+package io.spillway.spark;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,8 +22,11 @@ import org.apache.spark.shuffle.sort.io.LocalDiskShuffleExecutorComponents;
  * its buffered stream: on a full disk that flush fails again and the file stays. A commit that
  * fails (the index cannot be written) keeps it too, also for a moved single spill. The map id is
  * the task attempt id, so such a file belongs to this task attempt alone.
+ *
+ * <p>Spark internals: the local-disk shuffle IO's class, the resolver's file naming and the
+ * {@code .<uuid>} suffix of its temp files, none of which Spark's shuffle IO API exposes.
  */
-final class LocalDiskMapOutput {
+public final class LocalDiskMapOutput {
   private final File dataFile;
 
   LocalDiskMapOutput(File dataFile) {
@@ -31,7 +34,7 @@ final class LocalDiskMapOutput {
   }
 
   /** The map output's files, or null when another shuffle IO plugin stores it. */
-  static LocalDiskMapOutput find(ShuffleExecutorComponents components, int shuffleId, long mapId) {
+  public static LocalDiskMapOutput find(ShuffleExecutorComponents components, int shuffleId, long mapId) {
     if (!(components instanceof LocalDiskShuffleExecutorComponents)) {
       return null;
     }
@@ -47,7 +50,7 @@ final class LocalDiskMapOutput {
     return null;
   }
 
-  File dataFile() {
+  public File dataFile() {
     return dataFile;
   }
 
@@ -55,7 +58,7 @@ final class LocalDiskMapOutput {
    * Deletes the temp data files ({@code <data file>.<uuid>}) of this map output. A failure to
    * delete one is attached to {@code failure}, the error the task fails with.
    */
-  void deleteTempFiles(Throwable failure) {
+  public void deleteTempFiles(Throwable failure) {
     File directory = dataFile.getParentFile();
     String prefix = dataFile.getName() + ".";
     File[] leftovers = directory == null ? null

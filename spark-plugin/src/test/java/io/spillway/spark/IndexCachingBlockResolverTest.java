@@ -1,4 +1,4 @@
-package io.spillway.read;
+package io.spillway.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.spillway.write;
+package io.spillway.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

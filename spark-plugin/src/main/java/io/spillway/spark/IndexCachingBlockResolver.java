@@ -1,4 +1,4 @@
-package io.spillway.read;
+package io.spillway.spark;
 
 import io.spillway.metrics.IndexCacheStats;
 import java.io.DataInputStream;
@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.ConcurrentMap;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.network.buffer.FileSegmentManagedBuffer;
@@ -21,8 +22,10 @@ import org.apache.spark.shuffle.IndexShuffleBlockResolver;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.ShuffleBlockBatchId;
 import org.apache.spark.storage.ShuffleBlockId;
+import org.apache.spark.util.collection.OpenHashSet;
 import org.apache.spark.network.client.StreamCallbackWithID;
 import scala.Option;
+import scala.reflect.ClassTag$;
 
 /**
  * Spark's {@link IndexShuffleBlockResolver} (same files, same layout, same migration and
@@ -30,9 +33,9 @@ import scala.Option;
  *
  * <p>Why: Spark opens, seeks and reads a map output's index file for every block it serves
  * ({@code getBlockData}: a byte channel, two {@code readLong}s, a close). With many reduce
- * partitions that is most of a reducer's time: profiled on a 20,000-partition SQL repartition
- * whose reducers read partition ranges, {@code getBlockData} was 98 of 256 samples of the
- * reduce tasks (200,000 blocks, 200,000 index file opens). Here the first block of a map output
+ * partitions that is most of a reducer's time: profiled on the {@code sql-repartition-20000}
+ * workload of {@code bin/benchmark} (reducers read partition ranges), {@code getBlockData} was 98
+ * of 256 samples of the reduce tasks (200,000 blocks, 200,000 index file opens; commit c289de7). Here the first block of a map output
  * reads the whole index once:
  *
  * <pre>
@@ -150,6 +153,38 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
     // a migrated map output arriving: whatever was cached under its ids is not it
     cache.clear();
     return super.putShuffleBlockAsStream(blockId, serializerManager);
+  }
+
+  /**
+   * Notes a map output of this executor, so that {@link #removeShuffle} deletes it. The ids go
+   * into the parent's own table ({@code taskIdMapsForShuffle}), to which Spark adds the ids of
+   * map outputs that migrate in from a decommissioned executor: removing a shuffle deletes both
+   * kinds.
+   */
+  public void recordMapOutput(int shuffleId, long mapId) {
+    OpenHashSet<Object> ids = mapOutputsByShuffle().computeIfAbsent(shuffleId,
+        id -> new OpenHashSet<>(16, ClassTag$.MODULE$.Long()));
+    synchronized (ids) {
+      ids.add(mapId);
+    }
+  }
+
+  /** Deletes the files of every map output of the shuffle that this executor holds. */
+  public void removeShuffle(int shuffleId) {
+    OpenHashSet<Object> mapIds = mapOutputsByShuffle().remove(shuffleId);
+    if (mapIds != null) {
+      synchronized (mapIds) {
+        scala.collection.Iterator<Object> ids = mapIds.iterator();
+        while (ids.hasNext()) {
+          removeDataByMap(shuffleId, (Long) ids.next());
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ConcurrentMap<Object, OpenHashSet<Object>> mapOutputsByShuffle() {
+    return (ConcurrentMap) taskIdMapsForShuffle();
   }
 
   /** Bytes the cache holds now. */
