@@ -216,7 +216,7 @@ public final class SpillwayBenchmark {
     command.add(Calibration.class.getName());
     command.add(resultFile.toString());
     // sample: serialized records per workload; file: the sequential file test's size
-    command.add(size.equals("large") ? "48" : "16");
+    command.add(size.equals("large") ? "32" : "16");
     command.add(size.equals("large") ? "1024" : "256");
     command.add(String.join(",", serializers));
     workloads.forEach(w -> command.add(w.name()));
@@ -275,7 +275,7 @@ public final class SpillwayBenchmark {
         mergeMs += Long.parseLong(m.group(4));
       }
     }
-    if (measured && !p.getProperty("manager", "").equals(BUILT_IN)) {
+    if (measured && p.getProperty("manager", "").equals(SPILLWAY)) {
       p.setProperty("merges", Long.toString(merges));
       p.setProperty("mergedSpills", Long.toString(spills));
       p.setProperty("mergeMs", Long.toString(mergeMs));

@@ -123,10 +123,11 @@ public final class Workloads {
   /**
    * The large suite ({@code --size large}): the shapes users run, each job moving at least 1 GiB
    * of serialized shuffle data (before compression) at scale 1 with either serializer. Sizes
-   * were chosen from the rows' serialized sizes: UnsafeRow of n fixed-width fields is 8 + 8n bytes
-   * plus a 4-byte length in the shuffle stream; the RDD records carry ~100-byte values (Kryo:
-   * about 95 bytes a record, Java serialization more), so a run takes tens of seconds, not
-   * minutes, per job.
+   * were chosen from the records' serialized sizes as the calibration measured them: UnsafeRow of
+   * n fixed-width fields is 8 + 8n bytes plus a 4-byte length in the shuffle stream; the RDD
+   * records carry 48- to 90-byte values (Kryo: 60 to 105 bytes a record, Java serialization 10-20%
+   * more), so that a job takes tens of seconds, not minutes: (long, long) pairs would need ~75
+   * million records for 1 GiB.
    */
   public static final List<Workload> LARGE = List.of(
       new Workload("sql-repartition-200-large",
@@ -152,15 +153,15 @@ public final class Workloads {
       new Workload("rdd-reducebykey-large",
           "RDD reduceByKey of (long, long[8]) pairs summed element-wise, keys uniform over "
               + "4,000,000 (map-side combine reduces little)",
-          12_000_000L, Map.of(), false, Workloads::reduceByKeyVectors, Workloads::vectorPairs),
+          15_000_000L, Map.of(), false, Workloads::reduceByKeyVectors, Workloads::vectorPairs),
       new Workload("rdd-groupbykey-zipf-large",
           "RDD groupByKey of (long, byte[64]) pairs, keys Zipf(s=1.1) over 1,000,000 keys "
               + "(the hottest key has ~12% of the records), 32 reduce partitions",
-          12_000_000L, Map.of(), false, Workloads::groupByKeyZipfLarge, Workloads::zipfBytePairs),
+          15_000_000L, Map.of(), false, Workloads::groupByKeyZipfLarge, Workloads::zipfBytePairs),
       new Workload("rdd-join-large",
           "RDD join of (long, byte[48]) pairs: n left records with keys uniform over n/2, n/2 "
               + "right records with keys 0..n/2-1, 32 reduce partitions",
-          12_000_000L, Map.of(), false, Workloads::rddJoin, Workloads::joinLeftPairs),
+          13_000_000L, Map.of(), false, Workloads::rddJoin, Workloads::joinLeftPairs),
       new Workload("rdd-sortbykey-large",
           "RDD sortByKey of TeraSort-style 100-byte records (10-char String key, byte[90] "
               + "value), 32 reduce partitions",
