@@ -44,8 +44,9 @@ enum Contender {
 
   String whyNot(Workloads.Workload workload) {
     return this == COMET && !workload.sql()
-        ? "Comet accelerates Spark SQL plans only; an RDD shuffle under CometShuffleManager is "
-            + "Spark's own sort shuffle code"
+        ? "Comet accelerates Spark SQL (DataFrame) plans only; an RDD shuffle under "
+            + "CometShuffleManager falls back to Spark's sort-shuffle writers and reader, so a Comet "
+            + "run would measure the built-in shuffle again"
         : null;
   }
 
@@ -64,6 +65,8 @@ enum Contender {
       conf.put("spark.comet.shuffle.enabled", "true");
       conf.put("spark.memory.offHeap.enabled", "true");
       conf.put("spark.memory.offHeap.size", "1g");
+      // logging only (at planning): why an operator or exchange stays on Spark, in the worker log
+      conf.put("spark.comet.explainFallback.enabled", "true");
     }
     return conf;
   }
