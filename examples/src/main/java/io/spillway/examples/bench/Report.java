@@ -564,7 +564,8 @@ final class Report {
   static String csv(SpillwayBenchmark.Settings s, List<WorkloadResult> results) {
     List<String> header = new ArrayList<>(Arrays.asList(RUN_COLUMNS));
     header.addAll(List.of("lz4Ratio", "lz4CompressMBps", "lz4DecompressMBps", "writeCeilingMBps",
-        "readCeilingMBps", "writeMBpsPerCore", "writeFraction", "readMBpsPerCore", "readFraction"));
+        "readCeilingMBps", "writeMBpsPerCore", "writeFraction", "readMBpsPerCore", "readFraction",
+        "writeMBpsPerCpuSecond", "readMBpsPerCpuSecond"));
     StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
     for (WorkloadResult r : results) {
       Ceiling ceiling = Ceiling.of(s.calibration, r.workload.name(), r.serializer);
@@ -578,12 +579,17 @@ final class Report {
             row.add(v.contains(",") || v.contains("\"") ? '"' + v.replace("\"", "\"\"") + '"' : v);
           }
           if (ceiling == null || !run.ok()) {
-            row.addAll(java.util.Collections.nCopies(9, ""));
+            row.addAll(java.util.Collections.nCopies(11, ""));
           } else {
             double w = Ceiling.perCore(written, run.number("writerTaskMs"));
             double rd = Ceiling.perCore(read, run.number("readerTaskMs"));
+            // the same over the tasks' CPU time (steadier on a loaded machine; Comet's native
+            // threads outside the task thread are not in it)
+            double wCpu = Ceiling.perCore(written, run.number("writerTaskCpuMs"));
+            double rdCpu = Ceiling.perCore(read, run.number("readerTaskCpuMs"));
             for (double v : new double[] {ceiling.ratio(), ceiling.compressMBps(), ceiling.decompressMBps(),
-                ceiling.writeMBps(), ceiling.readMBps(), w, w / ceiling.writeMBps(), rd, rd / ceiling.readMBps()}) {
+                ceiling.writeMBps(), ceiling.readMBps(), w, w / ceiling.writeMBps(), rd, rd / ceiling.readMBps(),
+                wCpu, rdCpu}) {
               row.add(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v));
             }
           }
