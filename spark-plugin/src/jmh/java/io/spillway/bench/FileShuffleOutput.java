@@ -22,14 +22,24 @@ import org.apache.spark.shuffle.api.metadata.MapOutputCommitMessage;
  * path without a BlockManager: partitions are appended to {@code <directory>/map-<id>.data}
  * through a buffered stream, or through the file's channel when the writer asks for one (so the
  * transferTo merge really does file-to-file transfers). No index file, no single-spill move: every
- * map output goes through the merge. {@link #lastOutputBytes} is the size of the last commit.
+ * map output goes through the merge. {@link #lastOutputBytes} is the size of the last commit; with
+ * {@code keepLastOutput}, {@link #lastOutput} and {@link #lastLengths} are its bytes and partition
+ * lengths (the blocks a reducer would fetch).
  */
 final class FileShuffleOutput implements ShuffleExecutorComponents {
   private final File directory;
   long lastOutputBytes;
+  final boolean keepLastOutput;
+  byte[] lastOutput;
+  long[] lastLengths;
 
   FileShuffleOutput(File directory) {
+    this(directory, false);
+  }
+
+  FileShuffleOutput(File directory, boolean keepLastOutput) {
     this.directory = directory;
+    this.keepLastOutput = keepLastOutput;
   }
 
   @Override
@@ -110,6 +120,10 @@ final class FileShuffleOutput implements ShuffleExecutorComponents {
         buffered.flush();
         lastOutputBytes = channel.position();
         fileStream.close();
+        if (keepLastOutput) {
+          lastOutput = java.nio.file.Files.readAllBytes(file.toPath());
+          lastLengths = lengths.clone();
+        }
         if (!file.delete()) {
           throw new IOException("Could not delete " + file);
         }

@@ -18,8 +18,8 @@ import org.apache.spark.sql.SparkSession;
  * each in a fresh SparkSession, and writes each run's result and task metrics as a properties file
  * for {@link SpillwayBenchmark}.
  *
- * <p>Arguments: {@code <workload> <manager class> <master> <records> <system memory MiB>
- * <JVM warm-up fraction>}. At start the worker runs the workload once on that fraction of the
+ * <p>Arguments: {@code <workload> <contender> <serializer> <master> <records> <system memory MiB>
+ * <JVM warm-up fraction>} (contender: built-in, spillway or comet; serializer: kryo or java). At start the worker runs the workload once on that fraction of the
  * records in a SparkSession of its own (not measured), so the measured runs do not pay for class
  * loading, JIT and SQL code generation. Then it reads commands from stdin, one per line:
  * {@code run <result file> <rep>} runs the workload on all records in a new SparkSession, stops
@@ -39,15 +39,19 @@ public final class BenchmarkRun {
 
   public static void main(String[] args) throws IOException {
     String workloadName = args[0];
-    String manager = args[1];
-    String master = args[2];
-    long records = Long.parseLong(args[3]);
-    long systemMemoryMiB = Long.parseLong(args[4]);
-    double jvmWarmupFraction = Double.parseDouble(args[5]);
+    Contender contender = Contender.byId(args[1]);
+    String manager = contender.shuffleManager;
+    String serializer = args[2];
+    String master = args[3];
+    long records = Long.parseLong(args[4]);
+    long systemMemoryMiB = Long.parseLong(args[5]);
+    double jvmWarmupFraction = Double.parseDouble(args[6]);
     Workloads.Workload workload = Workloads.byName(workloadName);
 
     SparkConf conf = sparkConf(master, manager, systemMemoryMiB);
+    conf.set("spark.serializer", Calibration.serializerClass(serializer));
     workload.conf().forEach(conf::set);
+    contender.conf().forEach(conf::set);
 
     String warmupFailure = null;
     double warmupMs = 0;
@@ -81,6 +85,8 @@ public final class BenchmarkRun {
       Properties result = new Properties();
       result.setProperty("workload", workloadName);
       result.setProperty("manager", manager);
+      result.setProperty("contender", contender.id());
+      result.setProperty("serializer", serializer);
       result.setProperty("records", Long.toString(records));
       result.setProperty("status", "FAILED");
       result.setProperty("jvmWarmupMs", Double.toString(warmupMs));
@@ -107,6 +113,8 @@ public final class BenchmarkRun {
       spark.sparkContext().addSparkListener(metrics);
       MergeCounters merges = new MergeCounters();
       spark.sparkContext().addSparkListener(merges);
+      PlanExchanges exchanges = new PlanExchanges();
+      spark.listenerManager().register(exchanges);
 
       System.err.println(measuredMarker(rep) + " at " + java.time.LocalTime.now());
       System.err.flush();
@@ -140,6 +148,20 @@ public final class BenchmarkRun {
         result.setProperty("otherTaskMs", Long.toString(metrics.otherTaskMs));
         result.setProperty("shuffleWriteMs", Long.toString(metrics.shuffleWriteNanos / 1_000_000));
         result.setProperty("fetchWaitMs", Long.toString(metrics.fetchWaitMs));
+        result.setProperty("shuffleBytesRead", Long.toString(metrics.shuffleBytesRead));
+        result.setProperty("shuffleRecordsRead", Long.toString(metrics.shuffleRecordsRead));
+        result.setProperty("writerTaskMs", Long.toString(metrics.writerTaskMs));
+        result.setProperty("writerTaskCpuMs", Long.toString(metrics.writerTaskCpuNanos / 1_000_000));
+        result.setProperty("readerTaskMs", Long.toString(metrics.readerTaskMs));
+        result.setProperty("readerTaskCpuMs", Long.toString(metrics.readerTaskCpuNanos / 1_000_000));
+      }
+      synchronized (exchanges) {
+        if (exchanges.queries > 0) {
+          long comet = exchanges.cometNative + exchanges.cometColumnar;
+          result.setProperty("planExchanges", Long.toString(exchanges.spark + comet));
+          result.setProperty("cometExchanges", Long.toString(comet));
+          result.setProperty("cometNativeExchanges", Long.toString(exchanges.cometNative));
+        }
       }
     } catch (Throwable t) {
       result.setProperty("status", "FAILED");
@@ -153,6 +175,50 @@ public final class BenchmarkRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Counts the shuffle exchanges in the executed (final, under AQE) plans of a run's SQL queries:
+   * Spark's {@code Exchange} against Comet's {@code CometExchange} (Comet's native shuffle,
+   * {@code CometNativeShuffle}) and {@code CometColumnarExchange} (Comet's JVM columnar shuffle,
+   * used when the exchange's input does not come from a native Comet operator). Each plan goes to
+   * the worker log, so a reader can see what ran; a Comet run whose plans hold a Spark exchange
+   * did not measure Comet's shuffle there, and the report says so.
+   */
+  static final class PlanExchanges implements org.apache.spark.sql.util.QueryExecutionListener {
+    private static final java.util.regex.Pattern NATIVE = java.util.regex.Pattern.compile("\\bCometExchange\\b");
+    private static final java.util.regex.Pattern COLUMNAR =
+        java.util.regex.Pattern.compile("\\bCometColumnarExchange\\b");
+    private static final java.util.regex.Pattern SPARK = java.util.regex.Pattern.compile("\\bExchange\\b");
+
+    long queries;
+    long spark;
+    long cometNative;
+    long cometColumnar;
+
+    @Override
+    public synchronized void onSuccess(String funcName, org.apache.spark.sql.execution.QueryExecution qe,
+        long durationNs) {
+      String plan = qe.executedPlan().toString();
+      queries++;
+      for (String line : plan.split("\n")) {
+        if (line.contains("== Initial Plan ==")) {
+          break; // AQE prints the final plan, then the initial one: count the plan that ran
+        }
+        if (NATIVE.matcher(line).find()) {
+          cometNative++;
+        } else if (COLUMNAR.matcher(line).find()) {
+          cometColumnar++;
+        } else if (SPARK.matcher(line).find()) {
+          spark++;
+        }
+      }
+      System.err.println("=== spillway-benchmark: executed plan of " + funcName + " ===\n" + plan);
+    }
+
+    @Override
+    public void onFailure(String funcName, org.apache.spark.sql.execution.QueryExecution qe,
+        Exception exception) {}
   }
 
   static SparkSession newSession(SparkConf conf) {

@@ -33,6 +33,18 @@ public final class RunMetrics extends SparkListener {
   /** Sums of the shuffle write time (spills not included: Spark counts them elsewhere) and fetch wait. */
   public long shuffleWriteNanos;
   public long fetchWaitMs;
+  /** Bytes and records the reducers read (local and remote). */
+  public long shuffleBytesRead;
+  public long shuffleRecordsRead;
+  /**
+   * Sums of executorRunTime and executorCpuTime over the tasks that wrote shuffle output (the
+   * map side) and over the tasks that read shuffle input (the reduce side); a task that does both
+   * (a middle stage) counts on both sides. The throughput columns divide bytes by these.
+   */
+  public long writerTaskMs;
+  public long writerTaskCpuNanos;
+  public long readerTaskMs;
+  public long readerTaskCpuNanos;
 
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
@@ -61,6 +73,17 @@ public final class RunMetrics extends SparkListener {
     }
     shuffleWriteNanos += metrics.shuffleWriteMetrics().writeTime();
     fetchWaitMs += metrics.shuffleReadMetrics().fetchWaitTime();
+    long read = metrics.shuffleReadMetrics().totalBytesRead();
+    shuffleBytesRead += read;
+    shuffleRecordsRead += metrics.shuffleReadMetrics().recordsRead();
+    if (metrics.shuffleWriteMetrics().bytesWritten() > 0) {
+      writerTaskMs += metrics.executorRunTime();
+      writerTaskCpuNanos += metrics.executorCpuTime();
+    }
+    if (read > 0) {
+      readerTaskMs += metrics.executorRunTime();
+      readerTaskCpuNanos += metrics.executorCpuTime();
+    }
     // one line per task in the run log, for finding where a run's time went
     System.err.printf("task-end stage %d %s run %d ms cpu %d ms gc %d ms records read %d written %d"
             + " spilled %d B (disk %d B) peak %d B%n", taskEnd.stageId(), taskEnd.taskType(),

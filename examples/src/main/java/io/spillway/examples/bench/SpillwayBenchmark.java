@@ -17,52 +17,88 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Spillway against Spark's built-in sort shuffle, side by side, in one run.
+ * Spillway and DataFusion Comet against Spark's built-in sort shuffle, side by side, in one run.
  *
- * <p>For each workload: {@code --warmup} pairs of runs that are not measured, then {@code --reps}
- * pairs, alternating built-in and Spillway (A B A B ...). Each manager's runs of a workload are
- * served by one worker JVM of its own ({@link BenchmarkRun}: warmed up once, then a fresh
- * SparkSession with identical settings per run); only {@code spark.shuffle.manager} differs. A
- * manager whose run fails is reported FAILED with the error's first line, its worker is killed,
- * and it is not run again for that workload. Results whose checksums differ between runs are
- * reported as a MISMATCH instead of a time.
+ * <p>First the machine's ceiling is measured in a JVM of its own ({@link Calibration}: lz4 on
+ * each workload's own serialized records, memcpy, sequential file write and read). Then, for each
+ * workload and serializer: {@code --warmup} rounds of runs that are not measured, then
+ * {@code --reps} rounds, each round running every contender once in turn (built-in, Spillway,
+ * Comet, built-in, ...; Comet on SQL workloads only). Each contender's runs of a workload are
+ * served by one worker JVM of its own ({@link BenchmarkRun}: a fresh SparkSession with identical
+ * settings per run); only the contender's settings differ. A contender whose run fails is
+ * reported FAILED with the error's first line, its worker is killed, and it is not run again for
+ * that workload. Results whose checksums differ between runs are reported as a MISMATCH instead of
+ * a ratio.
  *
  * <pre>
- * options: --workloads a,b   (default: all)     --reps N        (default 3)
- *          --warmup N        (default 1 pair)    --scale X       (default 1.0)
+ * options: --size quick|large   which suite, and its defaults (below)
+ *          --workloads a,b   (default: every workload of the size)
+ *          --serializers s,t kryo and/or java (quick: kryo; large: kryo,java); SQL workloads run
+ *                            once, under the first (their exchanges use UnsafeRowSerializer)
+ *          --contenders c,d  built-in (always), spillway, comet (default: all three)
+ *          --reps N          (quick 3, large 2)       --warmup N   (quick 1 round, large 0)
+ *          --scale X         (default 1.0)
  *          --master M        (default local[2]; local-cluster[2,1,MiB] for executor JVMs)
- *          --memory MiB      spark.testing.memory of a local-mode run (default 512)
- *          --heap MiB        -Xmx of each worker JVM (default 1024)
- *          --out DIR         where latest.md/.png/.csv go (default docs/benchmarks)
- *          --timeout SECONDS per run (default 600)
+ *          --memory MiB      spark.testing.memory of a local-mode run (quick 512, large 2048)
+ *          --heap MiB        -Xmx of each worker JVM (quick 1024, large 3072)
+ *          --out DIR         where the report goes (default docs/benchmarks): latest.md/.png/.csv
+ *                            for the quick suite, latest-large.md/.png/.csv for the large one
+ *          --timeout SECONDS per run (quick 600, large 900)
  *          --jvm-warmup F    in each worker JVM, run the workload on this fraction of the records
- *                            first, unmeasured (default 0 = off)
+ *                            first, unmeasured (quick 0 = off, large 0.05)
+ *          --calibrate yes|no  measure the ceiling first (default yes)
  *          --command TEXT    the command line to print in the report
  * </pre>
  */
 public final class SpillwayBenchmark {
-  static final String BUILT_IN = "sort";
-  static final String SPILLWAY = "io.spillway.SpillwayShuffleManager";
+  static final String BUILT_IN = Contender.BUILT_IN.shuffleManager;
+  static final String SPILLWAY = Contender.SPILLWAY.shuffleManager;
+
+  /** Defaults of the two sizes: option name to value. */
+  static final Map<String, Map<String, String>> SIZE_DEFAULTS = Map.of(
+      "quick", Map.of("reps", "3", "warmup", "1", "memory", "512", "heap", "1024",
+          "timeout", "600", "jvm-warmup", "0", "serializers", "kryo"),
+      // 3 GiB heaps: up to three worker JVMs (one per contender) live at once on a 24 GiB machine;
+      // spark.testing.memory=2g gives a (2048 - 300) x 0.6 = 1 GiB unified pool to the 2 task
+      // slots, as a 2-core executor of a few GiB has, and leaves 1 GiB of heap for user objects
+      // (groupByKey's value buffers, which Spark does not count in the pool)
+      "large", Map.of("reps", "2", "warmup", "0", "memory", "2048", "heap", "3072",
+          "timeout", "900", "jvm-warmup", "0.05", "serializers", "kryo,java"));
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = parse(args);
+    String size = options.getOrDefault("size", "quick");
+    if (!SIZE_DEFAULTS.containsKey(size)) {
+      throw new IllegalArgumentException("--size " + size + ": allowed are quick, large");
+    }
+    SIZE_DEFAULTS.get(size).forEach(options::putIfAbsent);
     List<Workloads.Workload> workloads = options.containsKey("workloads")
         ? Arrays.stream(options.get("workloads").split(",")).map(String::trim)
             .filter(s -> !s.isEmpty()).map(Workloads::byName).collect(Collectors.toList())
-        : Workloads.ALL;
-    int reps = Integer.parseInt(options.getOrDefault("reps", "3"));
-    int warmup = Integer.parseInt(options.getOrDefault("warmup", "1"));
+        : size.equals("large") ? Workloads.LARGE : Workloads.QUICK;
+    List<String> serializers = Arrays.stream(options.get("serializers").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).distinct().collect(Collectors.toList());
+    serializers.forEach(Calibration::serializerClass); // fails on an unknown one, naming it
+    List<Contender> contenders = new ArrayList<>(List.of(Contender.BUILT_IN));
+    for (String id : options.getOrDefault("contenders", "built-in,spillway,comet").split(",")) {
+      Contender c = Contender.byId(id.trim());
+      if (!contenders.contains(c)) {
+        contenders.add(c);
+      }
+    }
+    int reps = Integer.parseInt(options.get("reps"));
+    int warmup = Integer.parseInt(options.get("warmup"));
     double scale = Double.parseDouble(options.getOrDefault("scale", "1.0"));
     String master = options.getOrDefault("master", "local[2]");
-    long memoryMiB = Long.parseLong(options.getOrDefault("memory", "512"));
-    long heapMiB = Long.parseLong(options.getOrDefault("heap", "1024"));
+    long memoryMiB = Long.parseLong(options.get("memory"));
+    long heapMiB = Long.parseLong(options.get("heap"));
     Path out = Path.of(options.getOrDefault("out", "docs/benchmarks")).toAbsolutePath().normalize();
-    double jvmWarmup = Double.parseDouble(options.getOrDefault("jvm-warmup", "0"));
-    long timeoutSeconds = Long.parseLong(options.getOrDefault("timeout", "600"));
+    double jvmWarmup = Double.parseDouble(options.get("jvm-warmup"));
+    long timeoutSeconds = Long.parseLong(options.get("timeout"));
     String command = options.getOrDefault("command", System.getenv("SPILLWAY_BENCH_COMMAND") != null
         ? System.getenv("SPILLWAY_BENCH_COMMAND") : "SpillwayBenchmark " + String.join(" ", args));
-    if (reps < 1 || warmup < 0 || scale <= 0) {
-      throw new IllegalArgumentException("need --reps >= 1, --warmup >= 0, --scale > 0");
+    if (reps < 1 || warmup < 0 || scale <= 0 || serializers.isEmpty()) {
+      throw new IllegalArgumentException("need --reps >= 1, --warmup >= 0, --scale > 0, a serializer");
     }
     Path logs = Path.of("target", "benchmark-logs").toAbsolutePath();
     Files.createDirectories(logs);
@@ -77,71 +113,134 @@ public final class SpillwayBenchmark {
     Settings settings = new Settings(master, memoryMiB, heapMiB, scale, reps, warmup, command,
         Instant.now().toString(), loadAverage());
     settings.jvmWarmup = jvmWarmup;
-    System.out.printf("Spillway benchmark: %d workloads, %d warm-up pair(s) + %d measured pair(s), "
-        + "master %s, scale %s, heap %d MiB, spark.testing.memory %d MiB%n", workloads.size(), warmup,
+    settings.size = size;
+    settings.contenders = contenders;
+    System.out.printf("Spillway benchmark (%s): %d workloads x serializers %s, contenders %s, %d warm-up "
+        + "round(s) + %d measured round(s), master %s, scale %s, heap %d MiB, spark.testing.memory %d MiB%n",
+        size, workloads.size(), serializers, contenders.stream().map(c -> c.label).toList(), warmup,
         reps, master, scale, heapMiB, memoryMiB);
+
+    if (!"no".equals(options.getOrDefault("calibrate", "yes"))) {
+      settings.calibration = calibrate(workloads, serializers, size, logs, timeoutSeconds);
+    }
 
     List<Report.WorkloadResult> results = new ArrayList<>();
     int workerNumber = 0;
     for (Workloads.Workload workload : workloads) {
-      long records = workload.records(scale);
-      Report.WorkloadResult result = new Report.WorkloadResult(workload, records);
-      Map<String, Worker> workers = new LinkedHashMap<>();
-      try {
-        for (int round = 0; round < warmup + reps; round++) {
-          boolean measured = round >= warmup;
-          for (String manager : List.of(BUILT_IN, SPILLWAY)) {
-            List<Report.Run> previous = manager.equals(BUILT_IN) ? result.builtIn : result.spillway;
-            if (previous.stream().anyMatch(r -> !r.ok())) {
-              continue; // failed once: report that, don't repeat it
-            }
-            Worker worker = workers.get(manager);
-            if (worker == null) {
-              workerNumber++;
-              Path log = logs.resolve(String.format("%03d-%s-%s.log", workerNumber, workload.name(),
-                  manager.equals(BUILT_IN) ? "sort" : "spillway"));
-              worker = Worker.start(workload, manager, master, records, memoryMiB, heapMiB, jvmWarmup, log);
-              workers.put(manager, worker);
-            }
-            Report.Run run = worker.run(round + 1, timeoutSeconds);
-            System.out.printf("  %-26s %-9s %-8s %s%n", workload.name(), label(manager),
-                measured ? "rep " + (round - warmup + 1) : "warm-up",
-                run.ok() ? String.format("%8.2f s  %s", run.wallMs() / 1000, run.get("checksum"))
-                    : "FAILED: " + run.error());
-            if (run.sparkVersion() != null) {
-              settings.sparkVersion = run.sparkVersion();
-            }
-            if (run.get("executionMemoryBytes") != null) {
-              settings.unifiedPoolBytes = Long.parseLong(run.get("executionMemoryBytes"));
-            }
-            if (!run.ok()) {
-              worker.kill(); // a failed run may leave the SparkContext or the JVM half-dead
-            }
-            if (measured || !run.ok()) {
-              previous.add(run);
+      for (String serializer : workload.sql() ? serializers.subList(0, 1) : serializers) {
+        long records = workload.records(scale);
+        Report.WorkloadResult result = new Report.WorkloadResult(workload, serializer, records, contenders);
+        Map<Contender, Worker> workers = new LinkedHashMap<>();
+        try {
+          for (int round = 0; round < warmup + reps; round++) {
+            boolean measured = round >= warmup;
+            for (Contender contender : contenders) {
+              List<Report.Run> previous = result.runs.get(contender);
+              if (result.notRun.containsKey(contender) || previous.stream().anyMatch(r -> !r.ok())) {
+                continue; // not for this contender, or failed once: report that, don't repeat it
+              }
+              if (!contender.runs(workload)) {
+                result.notRun.put(contender, contender.whyNot(workload));
+                continue;
+              }
+              String extraClassPath = contender.extraClassPath();
+              if (extraClassPath == null) {
+                result.notRun.put(contender, "its jar is not there (-D" + Contender.COMET_JAR_PROPERTY
+                    + " names it; bin/benchmark's Maven profile copies it)");
+                continue;
+              }
+              Worker worker = workers.get(contender);
+              if (worker == null) {
+                workerNumber++;
+                Path log = logs.resolve(String.format("%03d-%s-%s-%s.log", workerNumber, workload.name(),
+                    serializer, contender.id()));
+                worker = Worker.start(workload, contender, serializer, master, records, memoryMiB,
+                    heapMiB, jvmWarmup, extraClassPath, log);
+                workers.put(contender, worker);
+              }
+              Report.Run run = worker.run(round + 1, timeoutSeconds);
+              System.out.printf("  %-28s %-5s %-9s %-8s %s%n", workload.name(), serializer, contender.label,
+                  measured ? "rep " + (round - warmup + 1) : "warm-up",
+                  run.ok() ? String.format("%8.2f s  %s", run.wallMs() / 1000, run.get("checksum"))
+                      : "FAILED: " + run.error());
+              if (run.sparkVersion() != null) {
+                settings.sparkVersion = run.sparkVersion();
+              }
+              if (run.get("executionMemoryBytes") != null && contender == Contender.BUILT_IN) {
+                settings.unifiedPoolBytes = Long.parseLong(run.get("executionMemoryBytes"));
+              }
+              if (!run.ok()) {
+                worker.kill(); // a failed run may leave the SparkContext or the JVM half-dead
+              }
+              if (measured || !run.ok()) {
+                previous.add(run);
+              }
             }
           }
+        } finally {
+          for (Worker worker : workers.values()) {
+            worker.quit();
+          }
         }
-      } finally {
-        for (Worker worker : workers.values()) {
-          worker.quit();
+        result.checkChecksums();
+        if (result.mismatch != null) {
+          System.out.println("!!!!!!!! CHECKSUM MISMATCH in " + workload.name() + ": " + result.mismatch);
         }
+        results.add(result);
       }
-      result.checkChecksums();
-      if (result.mismatch != null) {
-        System.out.println("!!!!!!!! CHECKSUM MISMATCH in " + workload.name() + ": " + result.mismatch);
-      }
-      results.add(result);
     }
     settings.loadAverageAfter = loadAverage();
     settings.elapsedSeconds = java.time.Duration.between(Instant.parse(settings.startedAt), Instant.now()).toSeconds();
     Report.write(out, settings, results);
-    System.out.println(Files.readString(out.resolve("latest.md")));
-    System.out.println("Wrote " + out.resolve("latest.md") + ", latest.png, latest.csv; run logs in " + logs);
+    String name = Report.baseName(settings);
+    System.out.println(Files.readString(out.resolve(name + ".md")));
+    System.out.println("Wrote " + out.resolve(name + ".md") + ", " + name + ".png, " + name + ".csv; run logs in "
+        + logs);
   }
 
-  static String label(String manager) {
-    return manager.equals(BUILT_IN) ? "built-in" : "Spillway";
+  /**
+   * Runs {@link Calibration} in a JVM of its own (a 1 GiB heap, the workers' flags) and returns
+   * its results; on failure a map whose "status" says why (the report then has no fractions).
+   */
+  static Map<String, String> calibrate(List<Workloads.Workload> workloads, List<String> serializers,
+      String size, Path logs, long timeoutSeconds) throws IOException, InterruptedException {
+    Path resultFile = Files.createTempFile("spillway-calibration-", ".properties");
+    Files.delete(resultFile);
+    Path log = logs.resolve("000-calibration.log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.addAll(moduleFlags());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Calibration.class.getName());
+    command.add(resultFile.toString());
+    // sample: serialized records per workload; file: the sequential file test's size
+    command.add(size.equals("large") ? "32" : "16");
+    command.add(size.equals("large") ? "1024" : "256");
+    command.add(String.join(",", serializers));
+    workloads.forEach(w -> command.add(w.name()));
+    System.out.println("  calibrating (lz4 on each workload's serialized records, memcpy, file write/read)...");
+    long start = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Map<String, String> calibration = new java.util.TreeMap<>();
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+      calibration.put("status", "FAILED: timed out after " + timeoutSeconds + " s");
+    } else if (!Files.exists(resultFile)) {
+      calibration.put("status", "FAILED: exit code " + process.exitValue() + ": " + firstError(log, 0));
+    } else {
+      Properties p = new Properties();
+      try (Reader reader = Files.newBufferedReader(resultFile, StandardCharsets.UTF_8)) {
+        p.load(reader);
+      }
+      Files.delete(resultFile);
+      calibration.putAll(BenchmarkRun.asMap(p));
+    }
+    calibration.put("seconds", String.format(java.util.Locale.ROOT, "%.0f", (System.nanoTime() - start) / 1e9));
+    System.out.println("  calibration: " + calibration.get("status") + " in " + calibration.get("seconds")
+        + " s (details in " + log + ")");
+    return calibration;
   }
 
   /**
@@ -159,8 +258,9 @@ public final class SpillwayBenchmark {
       this.log = log;
     }
 
-    static Worker start(Workloads.Workload workload, String manager, String master, long records,
-        long memoryMiB, long heapMiB, double jvmWarmup, Path log) throws IOException {
+    static Worker start(Workloads.Workload workload, Contender contender, String serializer,
+        String master, long records, long memoryMiB, long heapMiB, double jvmWarmup,
+        String extraClassPath, Path log) throws IOException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx" + heapMiB + "m");
@@ -180,9 +280,10 @@ public final class SpillwayBenchmark {
         }
       }
       command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
+      command.add(System.getProperty("java.class.path")
+          + (extraClassPath.isEmpty() ? "" : java.io.File.pathSeparator + extraClassPath));
       command.add(BenchmarkRun.class.getName());
-      command.addAll(List.of(workload.name(), manager, master, Long.toString(records),
+      command.addAll(List.of(workload.name(), contender.id(), serializer, master, Long.toString(records),
           Long.toString(memoryMiB), Double.toString(jvmWarmup)));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(log.toFile());
@@ -299,8 +400,8 @@ public final class SpillwayBenchmark {
         throw new IllegalArgumentException("Expected --option value; got '" + arg + "'");
       }
       String key = arg.substring(2);
-      if (!List.of("workloads", "reps", "warmup", "scale", "master", "memory", "heap", "out",
-          "timeout", "command", "jvm-warmup").contains(key)) {
+      if (!List.of("size", "workloads", "serializers", "contenders", "reps", "warmup", "scale",
+          "master", "memory", "heap", "out", "timeout", "command", "jvm-warmup", "calibrate").contains(key)) {
         throw new IllegalArgumentException("Unknown option --" + key);
       }
       options.put(key, args[++i]);
@@ -325,6 +426,10 @@ public final class SpillwayBenchmark {
     String sparkVersion = "unknown";
     long unifiedPoolBytes = -1;
     double jvmWarmup;
+    String size = "quick";
+    List<Contender> contenders = List.of();
+    /** What {@link Calibration} measured ("status" OK), or empty when --calibrate no. */
+    Map<String, String> calibration = Map.of();
 
     Settings(String master, long memoryMiB, long heapMiB, double scale, int reps, int warmup,
         String command, String startedAt, String loadAverageBefore) {

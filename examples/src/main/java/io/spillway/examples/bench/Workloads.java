@@ -34,9 +34,15 @@ import scala.Tuple2;
 public final class Workloads {
   private Workloads() {}
 
-  /** One workload: name, input size in records, extra Spark settings and the job itself. */
+  /**
+   * One workload: name, input size in records, extra Spark settings, whether it is a Spark SQL
+   * job (Comet runs those only; Spark SQL exchanges serialize rows with UnsafeRowSerializer, so
+   * {@code spark.serializer} does not reach their shuffle), the job itself, and its shuffle input:
+   * the records its (largest) shuffle is given, which the calibration serializes to measure lz4
+   * and the compression ratio on the run's own kind of bytes.
+   */
   public record Workload(String name, String description, long baseRecords,
-                         Map<String, String> conf, Job job) {
+                         Map<String, String> conf, boolean sql, Job job, ShuffleInput input) {
     long records(double scale) {
       return Math.max(1, Math.round(baseRecords * scale));
     }
@@ -48,55 +54,128 @@ public final class Workloads {
     String run(SparkSession spark, long records) throws Exception;
   }
 
+  /**
+   * The records a workload's shuffle receives, generated as the job generates them: a
+   * {@code Dataset<Row>} whose rows have the exchange's schema (SQL), or a {@code JavaPairRDD}
+   * whose pairs are written key then value by the serializer (RDD).
+   */
+  @FunctionalInterface
+  public interface ShuffleInput {
+    Object records(SparkSession spark, long records);
+  }
+
   static final int MAP_PARTITIONS = 8;
   static final int REDUCE_PARTITIONS = 8;
+  static final int LARGE_REDUCE_PARTITIONS = 32;
   static final long SEED = 0x5B1_11A7L;
 
-  public static final List<Workload> ALL = List.of(
+  /** The quick suite: a few seconds per job, the everyday run ({@code --size quick}). */
+  public static final List<Workload> QUICK = List.of(
       new Workload("sql-repartition-200",
           "SQL: spark.range + 2 computed columns (20-byte rows: long, long, int), repartition(200), foreachPartition",
-          2_500_000L, Map.of(), (spark, n) -> sqlRepartition(spark, n, 200)),
+          2_500_000L, Map.of(), true, (spark, n) -> sqlRepartition(spark, n, 200),
+          Workloads::repartitionRows),
       new Workload("sql-repartition-20000",
           "SQL: same 20-byte rows, repartition(col) with spark.sql.shuffle.partitions=20000: every map "
               + "task writes 20,000 partitions; AQE coalesces the reduce side into a few tasks that "
               + "read partition ranges (20,000 reduce tasks take minutes of scheduling on 2 cores)",
           1_500_000L, Map.of("spark.sql.shuffle.partitions", "20000",
-              "spark.sql.adaptive.coalescePartitions.enabled", "true"),
-          (spark, n) -> sqlRepartition(spark, n, -1)),
+              "spark.sql.adaptive.coalescePartitions.enabled", "true"), true,
+          (spark, n) -> sqlRepartition(spark, n, -1), Workloads::repartitionRows),
       new Workload("rdd-reducebykey-1m-keys",
           "RDD reduceByKey(Long::sum) of (long, long) pairs, keys uniform over 1,000,000 (~865,000 "
               + "distinct at scale 1), under memory pressure: spark.memory.fraction=0.08 leaves a "
               + "~17 MiB pool for 2 tasks, less than either side's hash map needs, so both managers spill",
-          2_000_000L, Map.of("spark.memory.fraction", "0.08"),
-          (spark, n) -> reduceByKey(spark, n, 1_000_000L)),
+          2_000_000L, Map.of("spark.memory.fraction", "0.08"), false,
+          (spark, n) -> reduceByKey(spark, n, 1_000_000L), (spark, n) -> longPairs(spark, n, 1_000_000L)),
       new Workload("rdd-reducebykey-distinct",
           "RDD reduceByKey of (long, long) pairs, keys random 64-bit (nearly all distinct)",
-          1_200_000L, Map.of(), (spark, n) -> reduceByKey(spark, n, 0L)),
+          1_200_000L, Map.of(), false, (spark, n) -> reduceByKey(spark, n, 0L),
+          (spark, n) -> longPairs(spark, n, 0L)),
       new Workload("rdd-groupbykey-zipf",
           "RDD groupByKey of (long, long) pairs, keys Zipf(s=1.1) over 1,000,000 keys",
-          2_000_000L, Map.of(), Workloads::groupByKeyZipf),
+          2_000_000L, Map.of(), false, Workloads::groupByKeyZipf, Workloads::zipfPairs),
       new Workload("rdd-groupbykey-hotkey",
           "RDD groupByKey: one key with all but 500,000 of the records, values byte[200] "
               + "(the hot key's values take ~1.4 GB on the heap at scale 1, well past the run's "
               + "1 GiB heap), the rest over 100,000 keys",
           // 5,000,000 (0.97 GB of hot values) was too close to the heap: the built-in shuffle
           // finished 2 runs of 3 on a quiet machine
-          7_000_000L, Map.of(), Workloads::groupByKeyHotKey),
+          7_000_000L, Map.of(), false, Workloads::groupByKeyHotKey, Workloads::hotKeyPairs),
       new Workload("rdd-sortbykey-terasort",
           "RDD sortByKey of TeraSort-style 100-byte records (10-char String key, byte[90] value)",
-          600_000L, Map.of(), Workloads::teraSort),
+          600_000L, Map.of(), false, (spark, n) -> teraSort(spark, n, REDUCE_PARTITIONS),
+          Workloads::teraSortPairs),
       new Workload("rdd-spill-stress",
           "RDD partitionBy(HashPartitioner(400)) of (long, long) pairs with "
               + "spark.shuffle.spill.numElementsForceSpillThreshold=500: 8 map tasks, so "
               + "records/8/500 forced spills per map task (200 at scale 1)",
-          800_000L, Map.of("spark.shuffle.spill.numElementsForceSpillThreshold", "500"),
-          Workloads::spillStress),
+          800_000L, Map.of("spark.shuffle.spill.numElementsForceSpillThreshold", "500"), false,
+          Workloads::spillStress, Workloads::randomLongPairs),
       new Workload("sql-tpch-aqe",
           "SQL under AQE, broadcast joins off: TPC-H-like lineitem (n rows) and orders (n/4 rows) "
               + "generated with hash(); Q1-like aggregation, Q3-like join+aggregation+top-10, "
               + "Q18-like aggregation+having+join",
           500_000L, Map.of("spark.sql.autoBroadcastJoinThreshold", "-1",
-              "spark.sql.adaptive.enabled", "true"), Workloads::tpchSuite));
+              "spark.sql.adaptive.enabled", "true"), true, Workloads::tpchSuite,
+          Workloads::lineitemRows));
+
+  /**
+   * The large suite ({@code --size large}): the shapes users run, each job moving at least 1 GiB
+   * of serialized shuffle data (before compression) at scale 1 with either serializer. Sizes
+   * were chosen from the records' serialized sizes as the calibration measured them: UnsafeRow of
+   * n fixed-width fields is 8 + 8n bytes plus a 4-byte length in the shuffle stream; the RDD
+   * records carry 48- to 90-byte values (Kryo: 60 to 105 bytes a record, Java serialization 10-20%
+   * more), so that a job takes tens of seconds, not minutes: (long, long) pairs would need ~75
+   * million records for 1 GiB.
+   */
+  public static final List<Workload> LARGE = List.of(
+      new Workload("sql-repartition-200-large",
+          "SQL: 20-byte rows (long, long, int; 36 bytes as UnsafeRow in the shuffle), repartition(200)",
+          30_000_000L, Map.of(), true, (spark, n) -> sqlRepartition(spark, n, 200),
+          Workloads::repartitionRows),
+      new Workload("sql-repartition-20000-large",
+          "SQL: the same rows, repartition(col) into spark.sql.shuffle.partitions=20000, AQE "
+              + "coalescing the reduce side",
+          30_000_000L, Map.of("spark.sql.shuffle.partitions", "20000",
+              "spark.sql.adaptive.coalescePartitions.enabled", "true"), true,
+          (spark, n) -> sqlRepartition(spark, n, -1), Workloads::repartitionRows),
+      new Workload("sql-groupby-large",
+          "SQL: groupBy(k).agg(sum(v), count(*)) with k uniform over 16,000,000 keys (~8.7 "
+              + "million distinct at scale 1): partial aggregation hardly reduces the rows, so "
+              + "~(k, sum, count) rows of 36 bytes are shuffled",
+          36_000_000L, Map.of(), true, Workloads::sqlGroupBy, Workloads::groupByPartialRows),
+      new Workload("sql-smj-large",
+          "SQL: sort-merge join (broadcast off) of a fact table (n rows of k, v) with a dimension "
+              + "table (n/4 rows of k, w) on k; both sides are shuffled (28-byte UnsafeRows)",
+          32_000_000L, Map.of("spark.sql.autoBroadcastJoinThreshold", "-1"), true,
+          Workloads::sqlSortMergeJoin, Workloads::factRows),
+      new Workload("rdd-reducebykey-large",
+          "RDD reduceByKey of (long, long[8]) pairs summed element-wise, keys uniform over "
+              + "4,000,000 (map-side combine reduces little)",
+          15_000_000L, Map.of(), false, Workloads::reduceByKeyVectors, Workloads::vectorPairs),
+      new Workload("rdd-groupbykey-zipf-large",
+          "RDD groupByKey of (long, byte[64]) pairs, keys Zipf(s=1.1) over 1,000,000 keys "
+              + "(the hottest key has ~12% of the records), 32 reduce partitions",
+          15_000_000L, Map.of(), false, Workloads::groupByKeyZipfLarge, Workloads::zipfBytePairs),
+      new Workload("rdd-join-large",
+          "RDD join of (long, byte[48]) pairs: n left records with keys uniform over n/2, n/2 "
+              + "right records with keys 0..n/2-1, 32 reduce partitions",
+          13_000_000L, Map.of(), false, Workloads::rddJoin, Workloads::joinLeftPairs),
+      new Workload("rdd-sortbykey-large",
+          "RDD sortByKey of TeraSort-style 100-byte records (10-char String key, byte[90] "
+              + "value), 32 reduce partitions",
+          10_500_000L, Map.of(), false, (spark, n) -> teraSort(spark, n, LARGE_REDUCE_PARTITIONS),
+          Workloads::teraSortPairs));
+
+  /** Every workload, for look-up by name. */
+  public static final List<Workload> ALL = concat(QUICK, LARGE);
+
+  static List<Workload> concat(List<Workload> a, List<Workload> b) {
+    List<Workload> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
 
   public static Workload byName(String name) {
     for (Workload w : ALL) {
@@ -167,18 +246,35 @@ public final class Workloads {
 
   /** @param partitions repartition(n), or if negative repartition(col) (spark.sql.shuffle.partitions) */
   static String sqlRepartition(SparkSession spark, long rows, int partitions) {
-    Dataset<Row> df = spark.range(0, rows, 1, MAP_PARTITIONS)
-        .selectExpr("id", "xxhash64(id) AS h", "CAST(id % 7 AS INT) AS c");
-    LongAccumulator count = spark.sparkContext().longAccumulator("rows");
-    LongAccumulator sum = spark.sparkContext().longAccumulator("checksum");
+    Dataset<Row> df = repartitionRows(spark, rows);
     Dataset<Row> shuffled = partitions > 0 ? df.repartition(partitions)
         : df.repartition(org.apache.spark.sql.functions.col("h"));
-    shuffled.foreachPartition((ForeachPartitionFunction<Row>) it -> {
+    return rowChecksum(spark, shuffled, row -> mix(row.getLong(0), row.getLong(1)) + row.getInt(2));
+  }
+
+  static Dataset<Row> repartitionRows(SparkSession spark, long rows) {
+    return spark.range(0, rows, 1, MAP_PARTITIONS)
+        .selectExpr("id", "xxhash64(id) AS h", "CAST(id % 7 AS INT) AS c");
+  }
+
+  /** A hash of one result row; summed over the rows it is an order-independent checksum. */
+  @FunctionalInterface
+  interface RowHash extends java.io.Serializable {
+    long of(Row row);
+  }
+
+  /**
+   * (count, sum of {@code hash}) over a Dataset's rows, computed in the tasks by
+   * {@code foreachPartition} (no extra shuffle, nothing collected but two accumulators).
+   */
+  static String rowChecksum(SparkSession spark, Dataset<Row> rows, RowHash hash) {
+    LongAccumulator count = spark.sparkContext().longAccumulator("rows");
+    LongAccumulator sum = spark.sparkContext().longAccumulator("checksum");
+    rows.foreachPartition((ForeachPartitionFunction<Row>) it -> {
       long c = 0;
       long s = 0;
       while (it.hasNext()) {
-        Row row = it.next();
-        s += mix(row.getLong(0), row.getLong(1)) + row.getInt(2);
+        s += hash.of(it.next());
         c++;
       }
       count.add(c);
@@ -187,17 +283,84 @@ public final class Workloads {
     return "count=" + count.value() + " sum=" + Long.toHexString(sum.value());
   }
 
+  // ---------------------------------------------------------------- SQL aggregation and join
+
+  static final long GROUP_BY_KEYS = 16_000_000L;
+
+  static Dataset<Row> groupByRows(SparkSession spark, long rows) {
+    return spark.range(0, rows, 1, MAP_PARTITIONS)
+        .selectExpr("pmod(xxhash64(id), " + GROUP_BY_KEYS + ") AS k", "id % 1000 AS v");
+  }
+
+  static String sqlGroupBy(SparkSession spark, long rows) {
+    Dataset<Row> sums = groupByRows(spark, rows).groupBy("k")
+        .agg(org.apache.spark.sql.functions.sum("v").as("s"),
+            org.apache.spark.sql.functions.count("v").as("c"));
+    return rowChecksum(spark, sums, row -> mix(row.getLong(0), mix(row.getLong(1), row.getLong(2))));
+  }
+
+  /** The rows partial aggregation sends through the exchange: (k, partial sum, partial count). */
+  static Dataset<Row> groupByPartialRows(SparkSession spark, long rows) {
+    return groupByRows(spark, rows).selectExpr("k", "v AS s", "1L AS c");
+  }
+
+  static Dataset<Row> factRows(SparkSession spark, long rows) {
+    return spark.range(0, rows, 1, MAP_PARTITIONS)
+        .selectExpr("pmod(xxhash64(id, 1), " + Math.max(1, rows / 4) + ") AS k", "id AS v");
+  }
+
+  static String sqlSortMergeJoin(SparkSession spark, long rows) {
+    Dataset<Row> dimension = spark.range(0, Math.max(1, rows / 4), 1, MAP_PARTITIONS)
+        .selectExpr("id AS k2", "xxhash64(id, 2) AS w");
+    Dataset<Row> joined = factRows(spark, rows)
+        .join(dimension, org.apache.spark.sql.functions.col("k").equalTo(
+            org.apache.spark.sql.functions.col("k2")))
+        .select("k", "v", "w");
+    return rowChecksum(spark, joined, row -> mix(row.getLong(0), mix(row.getLong(1), row.getLong(2))));
+  }
+
   // ---------------------------------------------------------------- 2. reduceByKey
 
   /** @param keyRange keys uniform in [0, keyRange); 0 means random 64-bit keys */
   static String reduceByKey(SparkSession spark, long records, long keyRange) {
-    JavaPairRDD<Long, Long> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+    return sumChecksum(longPairs(spark, records, keyRange).reduceByKey(Long::sum, REDUCE_PARTITIONS)
+        .map(t -> t), t -> mix(t._1(), t._2()));
+  }
+
+  static JavaPairRDD<Long, Long> longPairs(SparkSession spark, long records, long keyRange) {
+    return seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
       SplittableRandom random = new SplittableRandom(SEED + p);
       return generate(perPartition(records, p, MAP_PARTITIONS), i -> new Tuple2<>(
           keyRange > 0 ? random.nextLong(keyRange) : random.nextLong(), (long) random.nextInt(1000)));
     });
-    return sumChecksum(pairs.reduceByKey(Long::sum, REDUCE_PARTITIONS).map(t -> t),
-        t -> mix(t._1(), t._2()));
+  }
+
+  static final long VECTOR_KEYS = 4_000_000L;
+  static final int VECTOR_LENGTH = 8;
+
+  /** (key, long[8]) with keys uniform over {@link #VECTOR_KEYS}, elements below 2^40. */
+  static JavaPairRDD<Long, long[]> vectorPairs(SparkSession spark, long records) {
+    return seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+      SplittableRandom random = new SplittableRandom(SEED + p);
+      return generate(perPartition(records, p, MAP_PARTITIONS), i -> {
+        long[] vector = new long[VECTOR_LENGTH];
+        for (int v = 0; v < vector.length; v++) {
+          vector[v] = random.nextLong(1L << 40);
+        }
+        return new Tuple2<>(random.nextLong(VECTOR_KEYS), vector);
+      });
+    });
+  }
+
+  static String reduceByKeyVectors(SparkSession spark, long records) {
+    JavaPairRDD<Long, long[]> sums = vectorPairs(spark, records).reduceByKey((a, b) -> {
+      long[] sum = new long[a.length];
+      for (int v = 0; v < a.length; v++) {
+        sum[v] = a[v] + b[v];
+      }
+      return sum;
+    }, LARGE_REDUCE_PARTITIONS);
+    return sumChecksum(sums.map(t -> t), t -> mix(t._1(), Arrays.hashCode(t._2())));
   }
 
   // ---------------------------------------------------------------- 3. groupByKey
@@ -224,14 +387,71 @@ public final class Workloads {
     }
   }
 
-  static String groupByKeyZipf(SparkSession spark, long records) {
-    JavaPairRDD<Long, Long> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+  static JavaPairRDD<Long, Long> zipfPairs(SparkSession spark, long records) {
+    return seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
       SplittableRandom random = new SplittableRandom(SEED + p);
       Zipf zipf = new Zipf(1_000_000, 1.1);
       return generate(perPartition(records, p, MAP_PARTITIONS),
           i -> new Tuple2<>(zipf.sample(random), (long) random.nextInt(1000)));
     });
-    return sumChecksum(pairs.groupByKey(REDUCE_PARTITIONS).map(t -> t), t -> {
+  }
+
+  /** A value of {@code length} letters: text-like, so lz4 finds some but little to compress. */
+  static byte[] letters(SplittableRandom random, int length) {
+    byte[] value = new byte[length];
+    for (int b = 0; b < value.length; b++) {
+      value[b] = (byte) ('a' + random.nextInt(26));
+    }
+    return value;
+  }
+
+  static JavaPairRDD<Long, byte[]> zipfBytePairs(SparkSession spark, long records) {
+    return seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+      SplittableRandom random = new SplittableRandom(SEED + p);
+      Zipf zipf = new Zipf(1_000_000, 1.1);
+      return generate(perPartition(records, p, MAP_PARTITIONS),
+          i -> new Tuple2<>(zipf.sample(random), letters(random, 64)));
+    });
+  }
+
+  static String groupByKeyZipfLarge(SparkSession spark, long records) {
+    return sumChecksum(zipfBytePairs(spark, records).groupByKey(LARGE_REDUCE_PARTITIONS).map(t -> t),
+        t -> {
+          long count = 0;
+          long sum = 0;
+          for (byte[] v : t._2()) {
+            count++;
+            sum += Arrays.hashCode(v);
+          }
+          return mix(t._1(), mix(count, sum));
+        });
+  }
+
+  static JavaPairRDD<Long, byte[]> joinLeftPairs(SparkSession spark, long records) {
+    long keys = Math.max(1, records / 2);
+    return seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+      SplittableRandom random = new SplittableRandom(SEED + p);
+      return generate(perPartition(records, p, MAP_PARTITIONS),
+          i -> new Tuple2<>(random.nextLong(keys), letters(random, 48)));
+    });
+  }
+
+  static String rddJoin(SparkSession spark, long records) {
+    long keys = Math.max(1, records / 2);
+    JavaPairRDD<Long, byte[]> right = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+      SplittableRandom random = new SplittableRandom(SEED + 1000 + p);
+      long from = keys / MAP_PARTITIONS * p;
+      long count = p == MAP_PARTITIONS - 1 ? keys - from : keys / MAP_PARTITIONS;
+      return generate(count, i -> new Tuple2<>(from + i, letters(random, 48)));
+    });
+    JavaPairRDD<Long, Tuple2<byte[], byte[]>> joined =
+        joinLeftPairs(spark, records).join(right, LARGE_REDUCE_PARTITIONS);
+    return sumChecksum(joined.map(t -> t), t -> mix(t._1(),
+        mix(Arrays.hashCode(t._2()._1()), Arrays.hashCode(t._2()._2()))));
+  }
+
+  static String groupByKeyZipf(SparkSession spark, long records) {
+    return sumChecksum(zipfPairs(spark, records).groupByKey(REDUCE_PARTITIONS).map(t -> t), t -> {
       long count = 0;
       long sum = 0;
       for (Long v : t._2()) {
@@ -245,10 +465,10 @@ public final class Workloads {
   static final int HOT_VALUE_BYTES = 200;
   static final long HOT_TAIL_RECORDS = 500_000;
 
-  static String groupByKeyHotKey(SparkSession spark, long records) {
+  static JavaPairRDD<Long, byte[]> hotKeyPairs(SparkSession spark, long records) {
     long hot = Math.max(0, records - HOT_TAIL_RECORDS);
     long tail = records - hot;
-    JavaPairRDD<Long, byte[]> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+    return seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
       SplittableRandom random = new SplittableRandom(SEED + p);
       long hotHere = perPartition(hot, p, MAP_PARTITIONS);
       return generate(hotHere + perPartition(tail, p, MAP_PARTITIONS), i -> {
@@ -263,7 +483,10 @@ public final class Workloads {
         return new Tuple2<>(key, value);
       });
     });
-    return sumChecksum(pairs.groupByKey(REDUCE_PARTITIONS).map(t -> t), t -> {
+  }
+
+  static String groupByKeyHotKey(SparkSession spark, long records) {
+    return sumChecksum(hotKeyPairs(spark, records).groupByKey(REDUCE_PARTITIONS).map(t -> t), t -> {
       long count = 0;
       long sum = 0;
       for (byte[] v : t._2()) {
@@ -276,8 +499,8 @@ public final class Workloads {
 
   // ---------------------------------------------------------------- 4. TeraSort
 
-  static String teraSort(SparkSession spark, long records) {
-    JavaPairRDD<String, byte[]> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+  static JavaPairRDD<String, byte[]> teraSortPairs(SparkSession spark, long records) {
+    return seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
       SplittableRandom random = new SplittableRandom(SEED + p);
       return generate(perPartition(records, p, MAP_PARTITIONS), i -> {
         char[] key = new char[10];
@@ -291,7 +514,10 @@ public final class Workloads {
         return new Tuple2<>(new String(key), value);
       });
     });
-    JavaPairRDD<String, byte[]> sorted = pairs.sortByKey(true, REDUCE_PARTITIONS);
+  }
+
+  static String teraSort(SparkSession spark, long records, int reducePartitions) {
+    JavaPairRDD<String, byte[]> sorted = teraSortPairs(spark, records).sortByKey(true, reducePartitions);
     // Per output partition: count, checksum, first and last key, and whether it is sorted.
     List<Object[]> summaries = sorted.mapPartitionsWithIndex((index, it) -> {
       long count = 0;
@@ -338,13 +564,16 @@ public final class Workloads {
 
   // ---------------------------------------------------------------- 5. spill stress
 
-  static String spillStress(SparkSession spark, long records) {
-    JavaPairRDD<Long, Long> pairs = seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
+  static JavaPairRDD<Long, Long> randomLongPairs(SparkSession spark, long records) {
+    return seeds(spark, MAP_PARTITIONS).flatMapToPair(p -> {
       SplittableRandom random = new SplittableRandom(SEED + p);
       return generate(perPartition(records, p, MAP_PARTITIONS),
           i -> new Tuple2<>(random.nextLong(), random.nextLong()));
     });
-    return sumChecksum(pairs.partitionBy(new HashPartitioner(400)).map(t -> t),
+  }
+
+  static String spillStress(SparkSession spark, long records) {
+    return sumChecksum(randomLongPairs(spark, records).partitionBy(new HashPartitioner(400)).map(t -> t),
         t -> mix(t._1(), t._2()));
   }
 
@@ -376,14 +605,7 @@ public final class Workloads {
         "pmod(hash(id, 1), 150000) AS o_custkey",
         "pmod(hash(id, 2), 2400) AS o_orderdate",
         "pmod(hash(id, 3), 5) AS o_shippriority").createOrReplaceTempView("orders");
-    spark.range(0, lineitemRows, 1, MAP_PARTITIONS).selectExpr(
-        "pmod(xxhash64(id, 4), " + orderRows + ") AS l_orderkey",
-        "CAST(1 + pmod(hash(id, 5), 50) AS BIGINT) AS l_quantity",
-        "CAST((1 + pmod(hash(id, 5), 50)) * (90000 + pmod(hash(id, 6), 10000)) AS BIGINT) AS l_extendedprice",
-        "CAST(pmod(hash(id, 7), 11) AS BIGINT) AS l_discount",
-        "pmod(hash(id, 8), 3) AS l_returnflag",
-        "pmod(hash(id, 9), 2) AS l_linestatus",
-        "pmod(hash(id, 10), 2500) AS l_shipdate").createOrReplaceTempView("lineitem");
+    lineitemRows(spark, lineitemRows).createOrReplaceTempView("lineitem");
     StringBuilder checksum = new StringBuilder();
     for (int q = 0; q < TPCH_QUERIES.length; q++) {
       Row row = spark.sql("SELECT COUNT(*), SUM(CAST(hash(*) AS BIGINT)) FROM (" + TPCH_QUERIES[q] + ")")
@@ -392,6 +614,19 @@ public final class Workloads {
           .append(row.getLong(0)).append('/').append(row.isNullAt(1) ? "null" : Long.toHexString(row.getLong(1)));
     }
     return checksum.toString();
+  }
+
+  /** The lineitem table, the largest input of the TPC-H-like queries' shuffles. */
+  static Dataset<Row> lineitemRows(SparkSession spark, long lineitemRows) {
+    long orderRows = Math.max(1, lineitemRows / 4);
+    return spark.range(0, lineitemRows, 1, MAP_PARTITIONS).selectExpr(
+        "pmod(xxhash64(id, 4), " + orderRows + ") AS l_orderkey",
+        "CAST(1 + pmod(hash(id, 5), 50) AS BIGINT) AS l_quantity",
+        "CAST((1 + pmod(hash(id, 5), 50)) * (90000 + pmod(hash(id, 6), 10000)) AS BIGINT) AS l_extendedprice",
+        "CAST(pmod(hash(id, 7), 11) AS BIGINT) AS l_discount",
+        "pmod(hash(id, 8), 3) AS l_returnflag",
+        "pmod(hash(id, 9), 2) AS l_linestatus",
+        "pmod(hash(id, 10), 2500) AS l_shipdate");
   }
 
   static Map<String, Workload> index() {

@@ -1,0 +1,267 @@
+package io.spillway.bench;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.spillway.config.WriteSettings;
+import io.spillway.io.TempFileTracker;
+import io.spillway.write.MapTaskContext;
+import io.spillway.write.SerializedMapOutputBuffer;
+import io.spillway.write.SpillwayShuffleWriter;
+import io.spillway.write.spill.SpillLocation;
+import io.spillway.write.spill.SpillLocationSource;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
+import org.apache.spark.executor.ShuffleWriteMetrics;
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.io.CompressionCodec;
+import org.apache.spark.io.LZ4CompressionCodec;
+import org.apache.spark.serializer.SerializationStream;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.shuffle.checksum.RowBasedChecksum;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.execution.UnsafeRowSerializer;
+import org.apache.spark.storage.BlockManagerId;
+import org.apache.spark.storage.ShuffleBlockId;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import scala.Option;
+import scala.Product2;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Spillway's serialized shuffle path against the lz4 ceiling on the same bytes, one thread (per
+ * core), {@value #RECORDS} records into {@value #PARTITIONS} partitions, nothing spilling:
+ *
+ * <ul>
+ *   <li>{@code write}: records in, map output file out: {@link SpillwayShuffleWriter} with
+ *       {@link SerializedMapOutputBuffer} into a real file ({@link FileShuffleOutput}), as a map
+ *       task writes;
+ *   <li>{@code read}: the blocks of that output in, records out: each partition's bytes through
+ *       Spark's {@code SerializerManager.wrapStream} (lz4) over a 16 KiB buffer and the
+ *       serializer's {@code deserializeStream(...).asKeyValueIterator()}, as Spillway's reader
+ *       decodes a fetched block (SpillwayShuffleReader.decodingStream, DeserializingIterator);
+ *   <li>{@code lz4Compress} / {@code lz4Decompress}: Spark's {@link LZ4CompressionCodec} on the
+ *       same records serialized into one stream: the ceiling of each side.
+ * </ul>
+ *
+ * Records ({@code kind}): {@code unsaferow}: SQL rows (long, long, int) as a SQL exchange hands
+ * them to the shuffle writer, (partition id, UnsafeRow) under Spark's UnsafeRowSerializer, spread
+ * round-robin as {@code repartition(200)} does; {@code kryo}: (long, long) pairs under Kryo with a
+ * HashPartitioner, as an RDD shuffle of pairs.
+ *
+ * <p>Every benchmark counts the serialized (uncompressed) bytes it moved in the auxiliary counter
+ * {@code bytes}, so JMH prints bytes/s for each beside the operations; {@link ShufflePathReport}
+ * turns them into MB/s per core and the fractions write / lz4Compress, read / lz4Decompress.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+public class BenchmarkShufflePath {
+  static final int RECORDS = 1 << 19;
+  static final int PARTITIONS = 200;
+
+  @Param({"unsaferow", "kryo"})
+  public String kind;
+
+  /** Serialized bytes moved, counted per operation; JMH reports it as a rate. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Moved {
+    public long bytes;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      bytes = 0;
+    }
+  }
+
+  private BenchmarkSupport support;
+  private FileShuffleOutput output;
+  private List<Product2<Object, Object>> records;
+  private SerializerInstance serializer;
+  private Partitioner partitioner;
+  private WriteSettings settings;
+  private CompressionCodec codec;
+  /** The records serialized into one stream: the bytes lz4 is measured on. */
+  private byte[] serialized;
+  private byte[] compressed;
+  private ByteArrayOutputStream sink;
+  private byte[] buffer;
+  /** The map output's partitions, as a reducer fetches them. */
+  private byte[][] blocks;
+  private long mapId;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    support = new BenchmarkSupport(1L << 30);
+    settings = WriteSettings.fromSparkConf(support.conf);
+    codec = new LZ4CompressionCodec(support.conf);
+    output = new FileShuffleOutput(support.spillDirectory.toFile(), true);
+    SplittableRandom random = new SplittableRandom(42);
+    records = new ArrayList<>(RECORDS);
+    if (kind.equals("unsaferow")) {
+      serializer = new UnsafeRowSerializer(3, null).newInstance();
+      partitioner = new PartitionIdPassthrough(PARTITIONS);
+      int partition = random.nextInt(PARTITIONS);
+      for (int i = 0; i < RECORDS; i++) {
+        UnsafeRow row = new UnsafeRow(3);
+        row.pointTo(new byte[32], 32);
+        row.setLong(0, i);
+        row.setLong(1, random.nextLong());
+        row.setInt(2, i % 7);
+        records.add(new Tuple2<>(partition, row));
+        partition = partition + 1 == PARTITIONS ? 0 : partition + 1;
+      }
+    } else if (kind.equals("kryo")) {
+      serializer = support.serializer;
+      partitioner = new HashPartitioner(PARTITIONS);
+      for (int i = 0; i < RECORDS; i++) {
+        records.add(new Tuple2<>(random.nextLong(), (long) random.nextInt(1000)));
+      }
+    } else {
+      throw new IllegalArgumentException("kind " + kind + ": allowed are unsaferow, kryo");
+    }
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    SerializationStream stream = serializer.serializeStream(all);
+    ClassTag<Object> any = ClassTag$.MODULE$.Any();
+    for (Product2<Object, Object> record : records) {
+      stream.writeKey(record._1(), any);
+      stream.writeValue(record._2(), any);
+    }
+    stream.close();
+    serialized = all.toByteArray();
+    sink = new ByteArrayOutputStream(serialized.length);
+    compress();
+    compressed = sink.toByteArray();
+    buffer = new byte[64 * 1024];
+
+    write(new Moved());
+    blocks = new byte[PARTITIONS][];
+    int offset = 0;
+    for (int p = 0; p < PARTITIONS; p++) {
+      int length = (int) output.lastLengths[p];
+      blocks[p] = java.util.Arrays.copyOfRange(output.lastOutput, offset, offset + length);
+      offset += length;
+    }
+    long readRecords = read(new Moved(), null);
+    if (readRecords != RECORDS) {
+      throw new IllegalStateException("read " + readRecords + " records of " + RECORDS + " written");
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException {
+    support.close();
+  }
+
+  @Benchmark
+  public long write(Moved moved) throws IOException {
+    TempFileTracker<SpillLocation> spillFiles =
+        new TempFileTracker<>(SpillLocationSource.directory(support.spillDirectory.toFile()));
+    MapTaskContext task = new MapTaskContext(0, mapId++, PARTITIONS, settings,
+        support.taskMemoryManager, serializer, support.serializerManager, spillFiles,
+        new TaskMetrics());
+    SpillwayShuffleWriter<Object, Object> writer = new SpillwayShuffleWriter<>(partitioner,
+        new RowBasedChecksum[0], task, new SerializedMapOutputBuffer<>(task),
+        new ShuffleWriteMetrics(), output, BlockManagerId.apply("bench", "localhost", 7077, Option.empty()));
+    writer.write(CollectionConverters.asScala(records.iterator()));
+    writer.stop(true);
+    moved.bytes += serialized.length;
+    return output.lastOutputBytes;
+  }
+
+  @Benchmark
+  public long read(Moved moved, Blackhole consumer) throws IOException {
+    long count = 0;
+    for (int p = 0; p < PARTITIONS; p++) {
+      InputStream block = support.serializerManager.wrapStream(new ShuffleBlockId(0, 0, p),
+          new BufferedInputStream(new ByteArrayInputStream(blocks[p]), 16 * 1024));
+      scala.collection.Iterator<Tuple2<Object, Object>> it =
+          serializer.deserializeStream(block).asKeyValueIterator();
+      while (it.hasNext()) {
+        Tuple2<Object, Object> record = it.next();
+        if (consumer != null) {
+          consumer.consume(record._1());
+          consumer.consume(record._2());
+        }
+        count++;
+      }
+    }
+    moved.bytes += serialized.length;
+    return count;
+  }
+
+  @Benchmark
+  public int lz4Compress(Moved moved) throws IOException {
+    moved.bytes += serialized.length;
+    return compress();
+  }
+
+  @Benchmark
+  public long lz4Decompress(Moved moved) throws IOException {
+    long total = 0;
+    try (InputStream in = codec.compressedInputStream(new ByteArrayInputStream(compressed))) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        total += n;
+      }
+    }
+    moved.bytes += serialized.length;
+    return total;
+  }
+
+  /** Compresses {@link #serialized} into the reused sink; returns the compressed size. */
+  private int compress() throws IOException {
+    sink.reset();
+    try (OutputStream out = codec.compressedOutputStream(sink)) {
+      out.write(serialized);
+    }
+    return sink.size();
+  }
+
+  /** A SQL exchange's partitioner: the record's key is already its partition id. */
+  static final class PartitionIdPassthrough extends Partitioner {
+    private final int partitions;
+
+    PartitionIdPassthrough(int partitions) {
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key;
+    }
+  }
+}
