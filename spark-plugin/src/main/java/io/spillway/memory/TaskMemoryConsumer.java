@@ -1,9 +1,11 @@
 package io.spillway.memory;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.memory.MemoryConsumer;
 import org.apache.spark.memory.MemoryMode;
+import org.apache.spark.memory.SparkOutOfMemoryError;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.unsafe.array.LongArray;
 import org.apache.spark.unsafe.memory.MemoryBlock;
@@ -59,6 +61,40 @@ public final class TaskMemoryConsumer extends MemoryConsumer {
     MemoryBlock page = allocatePage(requiredBytes);
     notePeak();
     return page;
+  }
+
+  /**
+   * A page of {@code wantedBytes} or, when the memory manager cannot grant that much (another
+   * consumer of the task holds memory it cannot give back now, such as a combiner whose output
+   * this task is writing), the first of wanted/2, wanted/4, ... down to {@code requiredBytes} that
+   * it can: a smaller page still takes the record at hand and more. Every attempt may spill this
+   * consumer's owner first. Unlike {@link #allocateDataPage}, sizes below the page size are asked
+   * for as they are ({@code MemoryConsumer.allocatePage} rounds every request up to the page
+   * size, which would ask for the same page again and again).
+   *
+   * @throws SparkOutOfMemoryError when not even {@code requiredBytes} can be had
+   */
+  public MemoryBlock allocateDataPageShrinking(long wantedBytes, long requiredBytes) {
+    long size = Math.max(wantedBytes, requiredBytes);
+    long got = 0;
+    while (true) {
+      MemoryBlock page = taskMemoryManager.allocatePage(size, this);
+      if (page != null && page.size() >= requiredBytes) {
+        used += page.size();
+        notePeak();
+        return page;
+      }
+      if (page != null) {
+        got = page.size();
+        taskMemoryManager.freePage(page, this);
+      }
+      if (size <= requiredBytes) {
+        taskMemoryManager.showMemoryUsage();
+        throw new SparkOutOfMemoryError("UNABLE_TO_ACQUIRE_MEMORY", Map.of(
+            "requestedBytes", Long.toString(requiredBytes), "receivedBytes", Long.toString(got)));
+      }
+      size = Math.max(requiredBytes, size / 2);
+    }
   }
 
   public void freeDataPage(MemoryBlock page) {

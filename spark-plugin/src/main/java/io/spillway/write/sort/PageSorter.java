@@ -270,22 +270,7 @@ public final class PageSorter implements SerializedRecordStore {
       return;
     }
     // may call back into a spill of this sorter, which frees every page
-    long wanted = Math.max(requiredBytes, pageSizeBytes);
-    MemoryBlock page;
-    while (true) {
-      try {
-        page = memory.allocateDataPage(wanted);
-        break;
-      } catch (SparkOutOfMemoryError e) {
-        // Another consumer of this task may hold memory it cannot give back now (a combiner
-        // whose output this task is writing): a smaller page still takes this record and more.
-        // Halve down to the record's own size before giving up.
-        if (wanted <= requiredBytes) {
-          throw e;
-        }
-        wanted = Math.max(requiredBytes, wanted / 2);
-      }
-    }
+    MemoryBlock page = memory.allocateDataPageShrinking(pageSizeBytes, requiredBytes);
     pages.add(page);
     pageBytes += page.size();
     currentPage = page;

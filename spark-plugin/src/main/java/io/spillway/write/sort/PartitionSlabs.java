@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.memory.SparkOutOfMemoryError;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.memory.MemoryBlock;
 
@@ -243,24 +242,11 @@ public final class PartitionSlabs implements SerializedRecordStore {
   }
 
   /**
-   * Allocates a page of at least {@code requiredBytes} (the page size when smaller). When the
-   * memory manager cannot grant a full page (another consumer of the task holds memory it cannot
-   * give back now), a smaller one down to {@code requiredBytes} still takes this record.
+   * Allocates a page of at least {@code requiredBytes}: the page size when smaller, or less when
+   * the memory manager cannot grant a full page ({@link TaskMemoryConsumer#allocateDataPageShrinking}).
    */
   private void addPage(long requiredBytes) {
-    long wanted = Math.max(requiredBytes, pageSizeBytes);
-    MemoryBlock page;
-    while (true) {
-      try {
-        page = memory.allocateDataPage(wanted);
-        break;
-      } catch (SparkOutOfMemoryError e) {
-        if (wanted <= requiredBytes) {
-          throw e;
-        }
-        wanted = Math.max(requiredBytes, wanted / 2);
-      }
-    }
+    MemoryBlock page = memory.allocateDataPageShrinking(pageSizeBytes, requiredBytes);
     pages.add(page);
     pageBytes += page.size();
     freeSlabs += page.size() / slabBytes;

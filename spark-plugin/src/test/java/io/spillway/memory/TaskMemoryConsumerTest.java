@@ -1,0 +1,56 @@
+package io.spillway.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.memory.SparkOutOfMemoryError;
+import org.apache.spark.memory.TaskMemoryManager;
+import org.apache.spark.memory.TestMemoryManager;
+import org.apache.spark.unsafe.memory.MemoryBlock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Page requests that shrink to what the memory manager can grant, down to what is required. */
+class TaskMemoryConsumerTest {
+  private static final long PAGE = 1 << 20;
+
+  private final TestMemoryManager memoryManager = new TestMemoryManager(new SparkConf(false));
+  private final TaskMemoryManager taskMemoryManager = new TaskMemoryManager(memoryManager, 0);
+  private final TaskMemoryConsumer memory = TaskMemoryConsumer.tungsten(taskMemoryManager, PAGE);
+
+  @AfterEach
+  void noLeakedMemory() {
+    assertEquals(0, taskMemoryManager.cleanUpAllAllocatedMemory(), "leaked memory");
+  }
+
+  @Test
+  void aPageShrinksBelowThePageSizeToWhatCanBeGranted() {
+    memoryManager.limit(300 * 1024);
+    MemoryBlock page = memory.allocateDataPageShrinking(PAGE, 64 * 1024);
+    // 1 MiB cannot be had: what the pool still has comes instead (MemoryConsumer.allocatePage
+    // would throw, asking for a whole page)
+    assertTrue(page.size() >= 64 * 1024 && page.size() <= 300 * 1024, "page of " + page.size());
+    assertEquals(page.size(), memory.getUsed());
+    assertTrue(memory.peakUsedBytes() >= page.size());
+    memory.freeDataPage(page);
+    assertEquals(0, memory.getUsed());
+  }
+
+  @Test
+  void notEvenTheRequiredBytesIsAnOutOfMemoryError() {
+    memoryManager.limit(16 * 1024);
+    SparkOutOfMemoryError e = assertThrows(SparkOutOfMemoryError.class,
+        () -> memory.allocateDataPageShrinking(PAGE, 64 * 1024));
+    assertTrue(e.getMessage().contains("65536"), e.getMessage());
+    assertEquals(0, memory.getUsed());
+  }
+
+  @Test
+  void aFullPageWhenThereIsRoom() {
+    MemoryBlock page = memory.allocateDataPageShrinking(PAGE, 100);
+    assertEquals(PAGE, page.size());
+    memory.freeDataPage(page);
+  }
+}
