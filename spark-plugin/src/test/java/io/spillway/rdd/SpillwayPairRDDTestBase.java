@@ -61,7 +61,7 @@ abstract class SpillwayPairRDDTestBase {
   /**
    * The defaults. Fewer spill partitions (8) would be faster, but under Spillway's manager a
    * map-side merger then holds bigger partition maps while the shuffle writer in the same task
-   * needs its pages, and the merger's reservation cannot be spilled on request (see
+   * needs its pages, and a merger whose output is being read cannot be spilled on request (see
    * MemoryReservation), so at a few MiB the writer fails to get memory.
    */
   private static final MergerSettings TEST_SETTINGS = MergerSettings.defaults();
