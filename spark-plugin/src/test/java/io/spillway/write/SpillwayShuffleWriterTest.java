@@ -130,6 +130,25 @@ class SpillwayShuffleWriterTest {
   }
 
   @Test
+  void aTaskThatCannotGetAPageFailsSayingWhatToRaise() throws Exception {
+    WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, true,
+        MergeStrategyOption.AUTO, 13, 64, new SparkConf(false));
+    harnesses.add(harness);
+    // less than one 1 MiB page: the first record cannot be stored anywhere
+    harness.memoryManager.limit(512 * 1024);
+    List<Tuple2<Object, Object>> records = WriterHarness.randomRecords(43, 100);
+    io.spillway.memory.NotEnoughExecutionMemoryException failure = assertThrows(
+        io.spillway.memory.NotEnoughExecutionMemoryException.class,
+        () -> harness.writer.write(harness.feed(records, 0, false)));
+    String message = failure.getMessage();
+    assertTrue(message.contains("map " + WriterHarness.MAP_ID) && message.contains("spark.executor.memory")
+        && message.contains("spark.buffer.pageSize, here 1048576 bytes") && message.contains("bytes of memory"),
+        message);
+    assertTrue(failure.getCause() instanceof org.apache.spark.memory.SparkOutOfMemoryError);
+    harness.writer.stop(false);
+  }
+
+  @Test
   void recordLargerThanAPageGetsItsOwnPage() throws Exception {
     SparkConf extra = new SparkConf(false).set("spark.buffer.pageSize", "64k");
     WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, true,
