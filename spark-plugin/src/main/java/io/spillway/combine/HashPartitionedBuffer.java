@@ -27,6 +27,12 @@ import io.spillway.sort.SpilledSegments;
  * <p>Why one file with N segments rather than N files (as PySpark does): it keeps one file open
  * per spill whatever N is, and a partition is read back one segment at a time.
  *
+ * <p>Spill requests from another consumer of the task (see {@link MemoryReservation}) are
+ * honoured while the buffer takes input and is between two records (for example while the owner
+ * pulls the next batch from an upstream iterator that allocates): everything in memory is spilled
+ * as it would be for a short grant, and the reservation released is returned. Once the output
+ * side has the maps ({@link #inMemoryMap()}, {@link #finishSpilling()}), requests free nothing.
+ *
  * <p>With a {@code segmentOrder}, each segment is written in that order of its keys, so a
  * partition too large to load can be grouped by merging its segments (see
  * {@link io.spillway.sort.ExternalSorter#addSortedRun}) instead of sorting its records again.
@@ -61,6 +67,10 @@ final class HashPartitionedBuffer<K, V, C> {
   private final IntFunction<CombinerMap> mapOfHash = this::mapFor;
   private final List<SpilledSegments> spills = new ArrayList<>();
   private long recordsSinceSpill;
+  /** Inside an insert or a spill: the maps are being changed, a spill request must wait. */
+  private boolean busy;
+  /** The output side took the maps: no more input, no more spills. */
+  private boolean inputClosed;
   /** {@link #tableBytes()}, kept current: it only changes when a map grows or is replaced. */
   private long tableBytes;
 
@@ -94,6 +104,17 @@ final class HashPartitionedBuffer<K, V, C> {
       maps.partitions = newPartitionMaps();
     }
     tableBytes = tableBytes();
+    memory.setSpillHandler(this::spillOnRequest);
+  }
+
+  /** Spills everything in memory if the buffer is between two records of its input. */
+  private long spillOnRequest(long requestedBytes, boolean requestedByItself) throws IOException {
+    if (busy || inputClosed || recordsSinceSpill == 0) {
+      return 0;
+    }
+    long released = memory.reservedBytes();
+    spill();
+    return released;
   }
 
   private CombinerMap[] newPartitionMaps() {
@@ -130,22 +151,37 @@ final class HashPartitionedBuffer<K, V, C> {
    */
   @SuppressWarnings("unchecked")
   void insertValues(RecordBatch batch) throws IOException {
-    batch.hashAndPrefetch(mapOfHash);
-    for (int i = 0; i < batch.size; i++) {
-      insertValue((K) batch.keys[i], (V) batch.values[i], batch.hashes[i]);
+    busy = true;
+    try {
+      batch.hashAndPrefetch(mapOfHash);
+      for (int i = 0; i < batch.size; i++) {
+        insertValue((K) batch.keys[i], (V) batch.values[i], batch.hashes[i]);
+      }
+    } finally {
+      busy = false;
     }
   }
 
   /** Combines a batch of combiners, as {@link #insertValues} does values. */
   void insertCombiners(RecordBatch batch) throws IOException {
-    batch.hashAndPrefetch(mapOfHash);
-    for (int i = 0; i < batch.size; i++) {
-      insertCombiner(batch.keys[i], batch.values[i], batch.hashes[i]);
+    busy = true;
+    try {
+      batch.hashAndPrefetch(mapOfHash);
+      for (int i = 0; i < batch.size; i++) {
+        insertCombiner(batch.keys[i], batch.values[i], batch.hashes[i]);
+      }
+    } finally {
+      busy = false;
     }
   }
 
   void insertCombiner(Object key, Object combiner) throws IOException {
-    insertCombiner(key, combiner, CombinerMap.hashOf(key));
+    busy = true;
+    try {
+      insertCombiner(key, combiner, CombinerMap.hashOf(key));
+    } finally {
+      busy = false;
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -197,12 +233,14 @@ final class HashPartitionedBuffer<K, V, C> {
   /** The in-memory map; only while {@link #allInMemory()}. */
   CombinerMap inMemoryMap() {
     assert allInMemory();
+    inputClosed = true;
     return maps.unpartitioned;
   }
 
   /** Spills what is still in memory (partitioned mode) and returns all spills, oldest first. */
   List<SpilledSegments> finishSpilling() throws IOException {
     assert !allInMemory();
+    inputClosed = true;
     for (CombinerMap map : maps.partitions) {
       if (!map.isEmpty()) {
         spill();
@@ -236,6 +274,7 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   void releaseMemory() {
+    inputClosed = true;
     maps.unpartitioned = null;
     maps.partitions = null;
     context.metrics.recordMemory(memory.peakReservedBytes());

@@ -46,9 +46,15 @@ import scala.Tuple2;
  * key recreated after a flush counts again: the ratio is records out per record in, the
  * reduction combining actually achieved.
  *
- * <p>Memory requests from other consumers are refused (the consumer has no spill handler): a
- * flush inserts into the map output buffer, and doing so while that buffer is itself allocating
- * would re-enter it. When our own reservation comes back short we flush at the next record
+ * <p>Memory requests from other consumers of the task start a flush when they come on the task
+ * thread while the combiner pulls its input (an upstream operator that allocates) or between two
+ * calls of {@link #hasNext()}: the map is detached and its reservation returned, and its entries
+ * are emitted by the next calls, exactly as after a short grant. The flush itself inserts
+ * nothing, so it cannot re-enter the map output buffer. (The buffer's own page requests find
+ * the map already released: the combiner only hands records on while emitting a detached map.)
+ * A flush the rules call for while a detached map is still being emitted starts when that one
+ * is done. Requests while combining, from other threads, or while a detached map is being
+ * emitted free nothing. When our own reservation comes back short we flush at the next record
  * boundary, which frees the same memory.
  *
  * <p>References: the map keeps keys and combiners, never the input record object ({@link
@@ -90,6 +96,13 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   private long recordsWritten;
   private long memoryFlushes;
   private boolean combiningStopped;
+  private final Thread ownerThread = Thread.currentThread();
+  /** Inside {@link #hasNext()}: the map and the batch are in use, a flush request must wait. */
+  private boolean inHasNext;
+  /** Inside {@link #hasNext()} but pulling the input: the map is consistent, a flush may start. */
+  private boolean pulling;
+  /** A flush is due but a detached map is still being emitted: start it after that one. */
+  private boolean flushAfterEmitting;
 
   @SuppressWarnings("unchecked")
   public MapSideCombiner(
@@ -103,11 +116,36 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
     this.memory = Objects.requireNonNull(memory, "memory is null");
     this.input = Objects.requireNonNull(input, "input is null");
     this.passThrough = settings.mode() == MapSideCombineOption.NEVER;
+    memory.setSpillHandler(this::flushOnRequest);
+  }
+
+  /** Detaches the map for emitting if the request is safe to honour now; returns bytes released. */
+  private long flushOnRequest(long requestedBytes, boolean requestedByItself) {
+    if (requestedByItself || closed || (inHasNext && !pulling) || flushing != null || map.isEmpty()
+        || Thread.currentThread() != ownerThread) {
+      return 0;
+    }
+    long released = memory.getUsed();
+    memoryFlushes++;
+    startFlush();
+    return released;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public boolean hasNext() {
+    if (closed) {
+      return false;
+    }
+    inHasNext = true;
+    try {
+      return advanceToPending();
+    } finally {
+      inHasNext = false;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private boolean advanceToPending() {
     if (closed) {
       return false;
     }
@@ -118,8 +156,16 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
           break;
         }
         flushing = null;
+        if (flushAfterEmitting) {
+          flushAfterEmitting = false;
+          startFlush();
+          continue;
+        }
       }
       if (!advance()) {
+        if (flushing != null) {
+          continue; // a request flushed while the last pull ran: emit that map first
+        }
         if (map.isEmpty()) {
           close();
           return false;
@@ -137,8 +183,9 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
       if (shouldStopCombining()) {
         passThrough = true;
         combiningStopped = true;
-        startFlush();
-      } else if (mustFlush()) {
+        flushNowOrAfterEmitting();
+      } else if (flushing == null && mustFlush()) {
+        // (while a requested flush is emitted, the map is new and its growth is checked later)
         memoryFlushes++;
         startFlush();
       }
@@ -166,15 +213,21 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   private boolean advance() {
     if (batchPosition == batch.size) {
       if (passThrough) {
-        if (!input.hasNext()) {
+        Product2<? extends K, ? extends V> record = pull();
+        if (record == null) {
           return false;
         }
-        Product2<? extends K, ? extends V> record = input.next();
         currentKey = record._1();
         currentValue = record._2();
         return true;
       }
-      boolean filled = batch.fill(input, null);
+      boolean filled;
+      pulling = true;
+      try {
+        filled = batch.fill(input, null);
+      } finally {
+        pulling = false;
+      }
       batchPosition = 0;
       if (!filled) {
         return false;
@@ -186,6 +239,24 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
     currentHash = batch.hashes[batchPosition];
     batchPosition++;
     return true;
+  }
+
+  /** The next input record, or null at the end; a flush request may run meanwhile. */
+  private Product2<? extends K, ? extends V> pull() {
+    pulling = true;
+    try {
+      return input.hasNext() ? input.next() : null;
+    } finally {
+      pulling = false;
+    }
+  }
+
+  private void flushNowOrAfterEmitting() {
+    if (flushing == null) {
+      startFlush();
+    } else {
+      flushAfterEmitting = true;
+    }
   }
 
   private void combine(K key, V value, int hash) {

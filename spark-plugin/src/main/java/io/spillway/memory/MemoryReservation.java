@@ -10,25 +10,45 @@ import org.apache.spark.memory.TaskMemoryManager;
  * estimated size; the reservation grows geometrically ahead of it and says when the task memory
  * manager could not grant enough, which is the owner's signal to spill and {@link #releaseAll()}.
  *
- * <p><b>Spill requests.</b> {@link #spill(long, MemoryConsumer)} always frees nothing. Like
- * Spark's {@code ShuffleExternalSorter}, requests from other consumers ({@code trigger != this})
- * are refused, because they may arrive from another thread while the owner is mutating its
- * map, and the structures here are not thread-safe. A request with {@code trigger == this} comes
- * from inside our own {@link #tryGrow} call; rather than spilling re-entrantly there, we let the
- * short grant return and the owner spills at its next safe point, which frees the same memory.
+ * <p><b>Spill requests</b> ({@link #spill(long, MemoryConsumer)}), the contract of Spark's
+ * {@code Spillable}:
+ * <ul>
+ *   <li>From this reservation itself ({@code trigger == this}, inside our own {@link #tryGrow}):
+ *       nothing is freed there; the short grant returns and the owner spills at its next safe
+ *       point, which frees the same memory without spilling re-entrantly.
+ *   <li>From another consumer of the task, on the thread that created this reservation (the
+ *       task thread, for example a shuffle writer or a second combiner of the same task asking
+ *       for memory): the owner's {@link SpillHandler} decides; it spills if the structure is
+ *       between two records and returns the bytes it released.
+ *   <li>From any other thread (Spark runs some consumers of a task on helper threads): nothing,
+ *       because the structures here are not thread-safe and the owner may be mutating them.
+ *       Spark's {@code ShuffleExternalSorter} refuses such requests for the same reason.
+ * </ul>
+ * Without a handler (a structure with no safe point to offer) every request frees nothing.
  *
- * <p>Why not {@link TaskMemoryConsumer}: that one serves pages and pointer arrays and forwards
- * spill requests to a handler; this one only accounts for on-heap objects its owner sizes with
- * a {@link SizeTracker}, grows geometrically and never spills on request.
+ * <p>Why not {@link TaskMemoryConsumer}: that one serves pages and pointer arrays; this one only
+ * accounts for on-heap objects its owner sizes with a {@link SizeTracker} or a sampler, and
+ * grows geometrically.
  */
 public final class MemoryReservation extends MemoryConsumer {
 
   private final String ownerName;
+  private final Thread ownerThread;
+  private SpillHandler spillHandler;
   private long peakReservedBytes;
 
   public MemoryReservation(TaskMemoryManager taskMemoryManager, String ownerName) {
     super(taskMemoryManager, MemoryMode.ON_HEAP);
     this.ownerName = ownerName;
+    this.ownerThread = Thread.currentThread();
+  }
+
+  /**
+   * Sets who is asked when another consumer of the task needs memory; called on the thread that
+   * will own the structure, before it takes memory.
+   */
+  public void setSpillHandler(SpillHandler handler) {
+    this.spillHandler = java.util.Objects.requireNonNull(handler, "handler is null");
   }
 
   /**
@@ -88,8 +108,12 @@ public final class MemoryReservation extends MemoryConsumer {
   }
 
   @Override
-  public long spill(long size, MemoryConsumer trigger) {
-    return 0L;
+  public long spill(long size, MemoryConsumer trigger) throws java.io.IOException {
+    SpillHandler handler = spillHandler;
+    if (handler == null || trigger == this || Thread.currentThread() != ownerThread || getUsed() == 0) {
+      return 0L;
+    }
+    return handler.spill(size, false);
   }
 
   @Override

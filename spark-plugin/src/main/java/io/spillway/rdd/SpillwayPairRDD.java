@@ -11,6 +11,7 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.RangePartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.rdd.RDD;
@@ -421,6 +422,214 @@ public final class SpillwayPairRDD<K, V> {
     return sortByKey(true);
   }
 
+  // ---------------------------------------------------------------- cogroup and joins
+
+  /**
+   * Groups the values of this RDD and {@code other} by key: every key of either side once, with
+   * its values from this side and from {@code other}. Built on the group-by of
+   * {@link #groupByKey(Partitioner)}: each side is shuffled by {@code partitioner} (a side
+   * already partitioned by it is not shuffled again), its values tagged with their side, and
+   * both sides of a key are grouped into one spilling list, so one key may have more values than
+   * the task's memory and a null key is grouped like any other (Spark's {@code cogroup} and
+   * joins group in an {@code ExternalAppendOnlyMap}, which returns a null key's neighbours twice
+   * when it spills). The two {@code Iterable}s are views of that list with the lifetime described
+   * on {@link #groupByKey(Partitioner)}.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Iterable<Long>, Iterable<String>>> both =
+   *     SpillwayPairRDD.of(clicks).cogroup(names, new HashPartitioner(8));
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<Iterable<V>, Iterable<W>>> cogroup(JavaPairRDD<K, W> other, Partitioner partitioner) {
+    return coGrouped(other, partitioner).mapValues(CoGroupedValues::bothSides);
+  }
+
+  /**
+   * {@link #cogroup(JavaPairRDD, Partitioner)} into {@code numPartitions} hash partitions.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Iterable<Long>, Iterable<String>>> both = SpillwayPairRDD.of(clicks).cogroup(names, 8);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<Iterable<V>, Iterable<W>>> cogroup(JavaPairRDD<K, W> other, int numPartitions) {
+    return cogroup(other, hashPartitioner(numPartitions));
+  }
+
+  /**
+   * {@link #cogroup(JavaPairRDD, Partitioner)} with Spark's default partitioner for both RDDs.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Iterable<Long>, Iterable<String>>> both = SpillwayPairRDD.of(clicks).cogroup(names);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<Iterable<V>, Iterable<W>>> cogroup(JavaPairRDD<K, W> other) {
+    return cogroup(other, defaultPartitioner(other));
+  }
+
+  /**
+   * Every pair of a value of this RDD and a value of {@code other} with the same key, null keys
+   * included, grouped as {@link #cogroup(JavaPairRDD, Partitioner)} groups. Per key, the side with
+   * fewer values is the outer loop and the other side is read again for each of its values, from
+   * memory or from the group's file: a key may have more values than memory on both sides.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Long, String>> joined = SpillwayPairRDD.of(clicks).join(names, new HashPartitioner(8));
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<V, W>> join(JavaPairRDD<K, W> other, Partitioner partitioner) {
+    return coGrouped(other, partitioner).flatMapValues(CoGroupedValues::innerPairs);
+  }
+
+  /**
+   * {@link #join(JavaPairRDD, Partitioner)} into {@code numPartitions} hash partitions.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Long, String>> joined = SpillwayPairRDD.of(clicks).join(names, 8);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<V, W>> join(JavaPairRDD<K, W> other, int numPartitions) {
+    return join(other, hashPartitioner(numPartitions));
+  }
+
+  /**
+   * {@link #join(JavaPairRDD, Partitioner)} with Spark's default partitioner for both RDDs.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Long, String>> joined = SpillwayPairRDD.of(clicks).join(names);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<V, W>> join(JavaPairRDD<K, W> other) {
+    return join(other, defaultPartitioner(other));
+  }
+
+  /**
+   * {@link #join(JavaPairRDD, Partitioner)}, plus every value of this RDD whose key has no value
+   * in {@code other}, paired with {@link Optional#empty()}. As in Spark's Java API, a null value of
+   * {@code other} cannot be wrapped ({@code Optional.of} rejects it).
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Long, Optional<String>>> joined =
+   *     SpillwayPairRDD.of(clicks).leftOuterJoin(names, new HashPartitioner(8));
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<V, Optional<W>>> leftOuterJoin(JavaPairRDD<K, W> other, Partitioner partitioner) {
+    return coGrouped(other, partitioner).flatMapValues(CoGroupedValues::leftOuterPairs);
+  }
+
+  /**
+   * {@link #leftOuterJoin(JavaPairRDD, Partitioner)} into {@code numPartitions} hash partitions.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Long, Optional<String>>> joined = SpillwayPairRDD.of(clicks).leftOuterJoin(names, 8);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<V, Optional<W>>> leftOuterJoin(JavaPairRDD<K, W> other, int numPartitions) {
+    return leftOuterJoin(other, hashPartitioner(numPartitions));
+  }
+
+  /**
+   * {@link #leftOuterJoin(JavaPairRDD, Partitioner)} with Spark's default partitioner.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Long, Optional<String>>> joined = SpillwayPairRDD.of(clicks).leftOuterJoin(names);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<V, Optional<W>>> leftOuterJoin(JavaPairRDD<K, W> other) {
+    return leftOuterJoin(other, defaultPartitioner(other));
+  }
+
+  /**
+   * {@link #join(JavaPairRDD, Partitioner)}, plus every value of {@code other} whose key has no
+   * value in this RDD, paired with {@link Optional#empty()}.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Optional<Long>, String>> joined =
+   *     SpillwayPairRDD.of(clicks).rightOuterJoin(names, new HashPartitioner(8));
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, W>> rightOuterJoin(JavaPairRDD<K, W> other, Partitioner partitioner) {
+    return coGrouped(other, partitioner).flatMapValues(CoGroupedValues::rightOuterPairs);
+  }
+
+  /**
+   * {@link #rightOuterJoin(JavaPairRDD, Partitioner)} into {@code numPartitions} hash partitions.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Optional<Long>, String>> joined = SpillwayPairRDD.of(clicks).rightOuterJoin(names, 8);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, W>> rightOuterJoin(JavaPairRDD<K, W> other, int numPartitions) {
+    return rightOuterJoin(other, hashPartitioner(numPartitions));
+  }
+
+  /**
+   * {@link #rightOuterJoin(JavaPairRDD, Partitioner)} with Spark's default partitioner.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Optional<Long>, String>> joined = SpillwayPairRDD.of(clicks).rightOuterJoin(names);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, W>> rightOuterJoin(JavaPairRDD<K, W> other) {
+    return rightOuterJoin(other, defaultPartitioner(other));
+  }
+
+  /**
+   * {@link #join(JavaPairRDD, Partitioner)}, plus every value of either side whose key has no
+   * value on the other side, paired with {@link Optional#empty()}.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Optional<Long>, Optional<String>>> joined =
+   *     SpillwayPairRDD.of(clicks).fullOuterJoin(names, new HashPartitioner(8));
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, Optional<W>>> fullOuterJoin(
+      JavaPairRDD<K, W> other, Partitioner partitioner) {
+    return coGrouped(other, partitioner).flatMapValues(CoGroupedValues::fullOuterPairs);
+  }
+
+  /**
+   * {@link #fullOuterJoin(JavaPairRDD, Partitioner)} into {@code numPartitions} hash partitions.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Optional<Long>, Optional<String>>> joined = SpillwayPairRDD.of(clicks).fullOuterJoin(names, 8);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, Optional<W>>> fullOuterJoin(JavaPairRDD<K, W> other, int numPartitions) {
+    return fullOuterJoin(other, hashPartitioner(numPartitions));
+  }
+
+  /**
+   * {@link #fullOuterJoin(JavaPairRDD, Partitioner)} with Spark's default partitioner.
+   *
+   * <pre>{@code
+   * JavaPairRDD<String, Tuple2<Optional<Long>, Optional<String>>> joined = SpillwayPairRDD.of(clicks).fullOuterJoin(names);
+   * }</pre>
+   */
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, Optional<W>>> fullOuterJoin(JavaPairRDD<K, W> other) {
+    return fullOuterJoin(other, defaultPartitioner(other));
+  }
+
+  /**
+   * Both sides by {@code partitioner}, values tagged with their side, grouped per key. A union of
+   * two RDDs with the same partitioner is a {@code PartitionerAwareUnionRDD}: partition i of the
+   * union reads partition i of each side, so the group-by sees both sides of every key it owns.
+   */
+  private <W> JavaPairRDD<K, CoGroupedValues<V, W>> coGrouped(JavaPairRDD<K, W> other, Partitioner partitioner) {
+    Objects.requireNonNull(other, "other is null");
+    Objects.requireNonNull(partitioner, "partitioner is null");
+    checkKeysCanBeHashed(partitioner);
+    JavaPairRDD<K, TaggedValue> left = partitionedBy(rdd, partitioner).mapValues(TaggedValue::left);
+    JavaPairRDD<K, TaggedValue> right = partitionedBy(other, partitioner).mapValues(TaggedValue::right);
+    JavaPairRDD<K, Iterable<TaggedValue>> grouped =
+        left.union(right).mapPartitionsToPair(new GroupInTask<K, TaggedValue>(settings), true);
+    return grouped.mapValues(CoGroupedValues::new);
+  }
+
+  private static <K, T> JavaPairRDD<K, T> partitionedBy(JavaPairRDD<K, T> side, Partitioner partitioner) {
+    boolean already = side.partitioner().isPresent() && side.partitioner().get().equals(partitioner);
+    return already ? side : side.partitionBy(partitioner);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Natural order; {@code Comparator.naturalOrder()} is an enum, hence serializable. */
@@ -437,6 +646,12 @@ public final class SpillwayPairRDD<K, V> {
   @SuppressWarnings("unchecked")
   private Partitioner defaultPartitioner() {
     return Partitioner.defaultPartitioner(rdd.rdd(), scala.collection.immutable.Seq$.MODULE$.<RDD<?>>empty());
+  }
+
+  private Partitioner defaultPartitioner(JavaPairRDD<?, ?> other) {
+    Objects.requireNonNull(other, "other is null");
+    return Partitioner.defaultPartitioner(rdd.rdd(),
+        scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.<RDD<?>>of(other.rdd())).toSeq());
   }
 
   private static Partitioner hashPartitioner(int numPartitions) {

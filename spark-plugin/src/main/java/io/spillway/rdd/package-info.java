@@ -3,8 +3,8 @@
  * built on Spillway's combiners.
  *
  * <p>{@link io.spillway.rdd.SpillwayPairRDD} offers {@code combineByKey}, {@code reduceByKey},
- * {@code aggregateByKey}, {@code foldByKey}, {@code groupByKey} and {@code sortByKey} for a
- * {@code JavaPairRDD} or a Scala {@code RDD[(K, V)]}:
+ * {@code aggregateByKey}, {@code foldByKey}, {@code groupByKey}, {@code sortByKey},
+ * {@code cogroup} and the joins for a {@code JavaPairRDD} or a Scala {@code RDD[(K, V)]}:
  *
  * <pre>{@code
  * JavaPairRDD<String, Iterable<Long>> groups = SpillwayPairRDD.of(pairs).groupByKey(64);
@@ -23,6 +23,11 @@
  *                                      | ExternalGroupBy          (groupByKey)
  *                                      | ExternalSorter after a RangePartitioner (sortByKey)
  * </pre>
+ *
+ * {@code cogroup} and the joins shuffle each side by the partitioner, tag each value with its
+ * side, union the two (a {@code PartitionerAwareUnionRDD}: partition i reads partition i of both)
+ * and group once with the {@code ExternalGroupBy}; the joins are nested loops over the two sides'
+ * views of each key's group ({@code CoGroupedValues}).
  *
  * Because the shuffle in the middle only moves records, these operations work under any
  * shuffle manager: Spark's built-in sort shuffle, {@code io.spillway.SpillwayShuffleManager},

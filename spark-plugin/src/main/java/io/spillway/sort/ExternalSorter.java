@@ -35,7 +35,10 @@ import scala.Tuple2;
  *
  * <p>The sort is not stable for records with equal keys in the same run; across runs, earlier
  * runs come first. A {@code scala.math.Ordering} is a {@link Comparator} and can be passed
- * directly. Not thread-safe; see {@link MemoryReservation} for how spill requests are handled.
+ * directly. Not thread-safe; see {@link MemoryReservation} for how spill requests are handled:
+ * one from another consumer of the task, between two inserts, sorts the buffer (with the
+ * ordering: key-prefix sorting would reserve scratch memory, which a spill must not ask for) and
+ * writes it as a run; once iterating, requests free nothing.
  *
  * <p>Runs that are already sorted by the same order (segments of another component's spill file)
  * can be added with {@link #addSortedRun}: they are merged like the sorter's own runs, without
@@ -75,6 +78,8 @@ public final class ExternalSorter<K, V> implements Closeable {
   private int mergePasses;
   private boolean iterating;
   private boolean closed;
+  /** Inside an insert or a spill: a spill request must wait. */
+  private boolean busy;
 
   /** The in-memory records and how many there are. */
   private static final class Buffer {
@@ -99,6 +104,22 @@ public final class ExternalSorter<K, V> implements Closeable {
     this.files = Objects.requireNonNull(files, "files is null");
     this.memory = new MemoryReservation(
         Objects.requireNonNull(taskMemoryManager, "taskMemoryManager is null"), "ExternalSorter");
+    memory.setSpillHandler(this::spillOnRequest);
+  }
+
+  /** Writes the buffer as a run if the sorter is between two inserts. */
+  private long spillOnRequest(long requestedBytes, boolean requestedByItself) throws IOException {
+    if (busy || iterating || closed || buffer.size == 0) {
+      return 0;
+    }
+    long released = memory.reservedBytes();
+    busy = true;
+    try {
+      spillBuffer(false);
+    } finally {
+      busy = false;
+    }
+    return released;
   }
 
   /** Whether in-memory runs are sorted by key prefix ({@link KeyPrefix}); for tests. */
@@ -125,17 +146,27 @@ public final class ExternalSorter<K, V> implements Closeable {
     if (buffer.size == buffer.records.length) {
       buffer.records = Arrays.copyOf(buffer.records, buffer.size * 2);
     }
-    buffer.records[buffer.size++] = record;
-    recordSizes.inserted(record, null);
-    long estimatedBytes = estimatedBytes();
-    if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {
-      spillBuffer();
+    busy = true;
+    try {
+      buffer.records[buffer.size++] = record;
+      recordSizes.inserted(record, null);
+      long estimatedBytes = estimatedBytes();
+      if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {
+        spillBuffer(true);
+      }
+    } finally {
+      busy = false;
     }
   }
 
-  /** Sorts the buffer, writes it as a run and frees its memory. */
-  private void spillBuffer() throws IOException {
-    sortBuffer();
+  /**
+   * Sorts the buffer, writes it as a run and frees its memory.
+   *
+   * @param mayReserveScratch whether the sort may ask for scratch memory (not inside a spill
+   *     request)
+   */
+  private void spillBuffer(boolean mayReserveScratch) throws IOException {
+    sortBuffer(mayReserveScratch);
     SpilledSegments run = writeRun(new BufferSource(buffer.records, buffer.size));
     runs.add(Run.owned(run));
     memoryBytesSpilled += estimatedBytes();
@@ -157,9 +188,9 @@ public final class ExternalSorter<K, V> implements Closeable {
    * Sorts the buffer by key prefix when the ordering has one and its scratch memory is granted
    * (see {@link KeyPrefixSort}), otherwise with the ordering.
    */
-  private void sortBuffer() {
+  private void sortBuffer(boolean mayReserveScratch) {
     boolean sorted = false;
-    if (keyPrefix != null && buffer.size >= KeyPrefixSort.MIN_RECORDS) {
+    if (mayReserveScratch && keyPrefix != null && buffer.size >= KeyPrefixSort.MIN_RECORDS) {
       long reservedBefore = memory.reservedBytes();
       long scratch = KeyPrefixSort.scratchBytes(buffer.size);
       // The scratch arrays are garbage once the sort returns: reserve them for its duration only.
@@ -217,7 +248,7 @@ public final class ExternalSorter<K, V> implements Closeable {
       throw new IllegalStateException("sortedIterator() can be called once, before close()");
     }
     iterating = true;
-    sortBuffer();
+    sortBuffer(true);
     if (runs.isEmpty()) {
       return new SortedIterator(new BufferSource(buffer.records, buffer.size));
     }

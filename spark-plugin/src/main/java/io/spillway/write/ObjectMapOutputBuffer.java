@@ -29,8 +29,13 @@ public final class ObjectMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K
   private static final ClassTag<Object> OBJECT_TAG = ClassTag$.MODULE$.Object();
   private static final int SAMPLE_INTERVAL = 64;
   private static final int INITIAL_CAPACITY = 1024;
-  /** Reference arrays: a key and a value reference plus an int partition id per slot. */
-  private static final long ARRAY_BYTES_PER_SLOT = 8 + 8 + 4;
+  /**
+   * Per slot: a key and a value reference and an int partition id, plus the {@code long} of the
+   * sort order {@link #writeSorted} builds at spill time. That scratch array is reserved ahead
+   * with the others because a spill must not ask the task for memory (it may be running inside
+   * another consumer's request).
+   */
+  private static final long ARRAY_BYTES_PER_SLOT = 8 + 8 + 4 + 8;
   private static final long MINIMUM_MEMORY_REQUEST_BYTES = 1L << 20;
 
   private Object[] keys = new Object[INITIAL_CAPACITY];

@@ -5,9 +5,11 @@ import io.spillway.metrics.ShuffleCounters;
 import io.spillway.spark.LocalDiskMapOutput;
 import io.spillway.write.spill.SpillFile;
 import java.io.IOException;
+import io.spillway.memory.NotEnoughExecutionMemoryException;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.Partitioner;
+import org.apache.spark.memory.SparkOutOfMemoryError;
 import org.apache.spark.scheduler.MapStatus;
 import org.apache.spark.scheduler.MapStatus$;
 import org.apache.spark.shuffle.ShuffleWriteMetricsReporter;
@@ -89,7 +91,14 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
       if (hasRowChecksums) {
         rowBasedChecksums[partitionId].update(key, record._2());
       }
-      buffer.insert(partitionId, key, record._2());
+      try {
+        buffer.insert(partitionId, key, record._2());
+      } catch (SparkOutOfMemoryError e) {
+        // Spark's message names neither Spillway nor a setting: say what to change. (Only the
+        // buffer's own allocations are translated, not an upstream operator's.)
+        throw NotEnoughExecutionMemoryException.of(e, "Spillway's map output buffer of shuffle "
+            + task.shuffleId() + ", map " + task.mapId(), task.taskMemoryManager());
+      }
     }
     writeOutput();
   }

@@ -135,6 +135,26 @@ class SpillwayShuffleWriterTest {
     assertPartitionsEqual(harness, records);
   }
 
+  @Test
+  void aTaskThatCannotGetAPageFailsSayingWhatToRaise() throws Exception {
+    WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, true,
+        MergeStrategyOption.AUTO, 13, 64, new SparkConf(false));
+    harnesses.add(harness);
+    // less than the first record's slab (32 KiB here): it cannot be stored anywhere, though a
+    // page request shrinks to what the pool has
+    harness.memoryManager.limit(16 * 1024);
+    List<Tuple2<Object, Object>> records = WriterHarness.randomRecords(43, 100);
+    io.spillway.memory.NotEnoughExecutionMemoryException failure = assertThrows(
+        io.spillway.memory.NotEnoughExecutionMemoryException.class,
+        () -> harness.writer.write(harness.feed(records, 0, false)));
+    String message = failure.getMessage();
+    assertTrue(message.contains("map " + WriterHarness.MAP_ID) && message.contains("spark.executor.memory")
+        && message.contains("spark.buffer.pageSize, here 1048576 bytes") && message.contains("bytes of memory"),
+        message);
+    assertTrue(failure.getCause() instanceof org.apache.spark.memory.SparkOutOfMemoryError);
+    harness.writer.stop(false);
+  }
+
   @ParameterizedTest
   @EnumSource(RecordLayout.class)
   void recordLargerThanAPageGetsItsOwnPage(RecordLayout layout) throws Exception {

@@ -1,0 +1,35 @@
+package io.spillway.rdd;
+
+import java.io.Serializable;
+
+/**
+ * A value of a {@code cogroup} or join with the side it came from: both inputs go through one
+ * shuffle and one group-by, so each key's values of both sides end up in one spilling list.
+ * Serialized as {@code [fromLeft: boolean][value]} by Java serialization and by Kryo's field
+ * serializer alike.
+ */
+final class TaggedValue implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  final boolean fromLeft;
+  final Object value;
+
+  private TaggedValue(boolean fromLeft, Object value) {
+    this.fromLeft = fromLeft;
+    this.value = value;
+  }
+
+  static TaggedValue left(Object value) {
+    return new TaggedValue(true, value);
+  }
+
+  static TaggedValue right(Object value) {
+    return new TaggedValue(false, value);
+  }
+
+  @Override
+  public String toString() {
+    return (fromLeft ? "left(" : "right(") + value + ")";
+  }
+}
