@@ -7,6 +7,7 @@ import io.spillway.config.SpillwayConfig;
 import io.spillway.config.WriteSettings;
 import io.spillway.read.IndexCachingBlockResolver;
 import io.spillway.read.SpillwayShuffleReader;
+import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.MapOutputBuffer;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.ObjectMapOutputBuffer;
@@ -61,14 +62,31 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   private static final Logger LOG = LoggerFactory.getLogger(SpillwayShuffleManager.class);
 
   private final SparkConf conf;
+  private final SparkVersionBridge spark;
   private final WriteSettings writeSettings;
   private final MapSideCombineSettings mapSideCombineSettings;
   private final IndexShuffleBlockResolver blockResolver;
+  /**
+   * Map task ids per shuffle, shared with the resolver, which adds the ids of map outputs that
+   * migrate in from a decommissioned executor: unregistering deletes both kinds.
+   */
+  private final ConcurrentMap<Object, OpenHashSet<Object>> mapTasksByShuffle;
   private volatile ShuffleExecutorComponents executorComponents;
 
   public SpillwayShuffleManager(SparkConf conf) {
+    // An unsupported Spark version stops here, before Spark's own manager is built
+    this(conf, SparkVersionBridge.forRunningSpark());
+  }
+
+  /** As if Spark were {@code sparkVersion} (tests of the version check). */
+  SpillwayShuffleManager(SparkConf conf, String sparkVersion) {
+    this(conf, SparkVersionBridge.forVersion(sparkVersion, LOG::warn));
+  }
+
+  private SpillwayShuffleManager(SparkConf conf, SparkVersionBridge spark) {
     super(conf);
     this.conf = conf;
+    this.spark = spark;
     // Fail at start-up, naming key, value and allowed values, rather than in the first task.
     SpillwayConfig.validate(conf);
     this.writeSettings = WriteSettings.fromSparkConf(conf);
@@ -76,7 +94,9 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     // Spark's resolver and file layout, with index files cached (see IndexCachingBlockResolver)
     this.blockResolver = new IndexCachingBlockResolver(
         conf, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(conf));
-    LOG.info("Spillway shuffle manager started: {}", writeSettings);
+    this.mapTasksByShuffle = spark.taskIdMapsForShuffle(blockResolver);
+    LOG.info("Spillway {} shuffle manager started on Spark {} ({}): {}", version(),
+        org.apache.spark.package$.MODULE$.SPARK_VERSION(), spark, writeSettings);
   }
 
   @Override
@@ -117,13 +137,13 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     if (dependency.mapSideCombine()) {
       MapOutputBuffer<K, C> buffer = newBuffer(handle.writePath(), task);
       ShuffleWriter<K, C> combined = new SpillwayShuffleWriter<>(dependency.partitioner(),
-          dependency.rowBasedChecksums(), task, buffer, metrics, executorComponents(),
-          shuffleServerId);
+          spark.rowChecksums(dependency), task, buffer, metrics, executorComponents(),
+          shuffleServerId, spark);
       return new MapSideCombiningWriter<>(dependency, combined, context, mapSideCombineSettings);
     }
     MapOutputBuffer<K, V> buffer = newBuffer(handle.writePath(), task);
-    return new SpillwayShuffleWriter<>(dependency.partitioner(), dependency.rowBasedChecksums(),
-        task, buffer, metrics, executorComponents(), shuffleServerId);
+    return new SpillwayShuffleWriter<>(dependency.partitioner(), spark.rowChecksums(dependency),
+        task, buffer, metrics, executorComponents(), shuffleServerId, spark);
   }
 
   private static <K, V> MapOutputBuffer<K, V> newBuffer(WritePath path, MapTaskContext task) {
@@ -143,7 +163,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
 
   @Override
   public boolean unregisterShuffle(int shuffleId) {
-    OpenHashSet<Object> mapTaskIds = mapTasksByShuffle().remove(shuffleId);
+    OpenHashSet<Object> mapTaskIds = mapTasksByShuffle.remove(shuffleId);
     if (mapTaskIds != null) {
       synchronized (mapTaskIds) {
         scala.collection.Iterator<Object> ids = mapTaskIds.iterator();
@@ -165,22 +185,22 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     blockResolver.stop();
   }
 
+  /**
+   * This jar's version, from its manifest's {@code Implementation-Version}; {@code unknown} when
+   * the classes are not loaded from the jar (tests run from target/classes).
+   */
+  public static String version() {
+    String version = SpillwayShuffleManager.class.getPackage().getImplementationVersion();
+    return version == null ? "unknown" : version;
+  }
+
   /** The settings every map task of this executor uses. */
   public WriteSettings writeSettings() {
     return writeSettings;
   }
 
-  /**
-   * Map task ids per shuffle, shared with the resolver, which adds the ids of map outputs that
-   * migrate in from a decommissioned executor: unregistering deletes both kinds.
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private ConcurrentMap<Object, OpenHashSet<Object>> mapTasksByShuffle() {
-    return (ConcurrentMap) blockResolver.taskIdMapsForShuffle();
-  }
-
   private void recordMapTask(int shuffleId, long mapId) {
-    OpenHashSet<Object> ids = mapTasksByShuffle().computeIfAbsent(shuffleId,
+    OpenHashSet<Object> ids = mapTasksByShuffle.computeIfAbsent(shuffleId,
         id -> new OpenHashSet<>(16, ClassTag$.MODULE$.Long()));
     synchronized (ids) {
       ids.add(mapId);

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
 import io.spillway.io.TempFileTracker;
+import io.spillway.spark.RowChecksums;
+import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
@@ -17,7 +19,6 @@ import io.spillway.write.spill.SpillLocationSource;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.executor.ShuffleWriteMetrics;
 import org.apache.spark.executor.TaskMetrics;
-import org.apache.spark.shuffle.checksum.RowBasedChecksum;
 import org.apache.spark.storage.BlockManagerId;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -111,9 +112,10 @@ public class BenchmarkSpillMerge {
         support.taskMemoryManager, support.serializer, support.serializerManager, spillFiles,
         new TaskMetrics());
     SpillwayShuffleWriter<Object, Object> writer = new SpillwayShuffleWriter<>(
-        new HashPartitioner(PARTITIONS), new RowBasedChecksum[0], task,
+        new HashPartitioner(PARTITIONS), RowChecksums.NONE, task,
         new SerializedMapOutputBuffer<>(task), new ShuffleWriteMetrics(), output,
-        BlockManagerId.apply("bench", "localhost", 7077, Option.empty()));
+        BlockManagerId.apply("bench", "localhost", 7077, Option.empty()),
+        SparkVersionBridge.forRunningSpark());
     writer.write(CollectionConverters.asScala(records.iterator()));
     writer.stop(true);
     if (spills > 1 && task.taskMetrics().diskBytesSpilled() == 0) {

@@ -1,19 +1,19 @@
 package io.spillway.write;
 
 import io.spillway.io.WriteFailures;
+import io.spillway.spark.RowChecksums;
+import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.spill.SpillFile;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.Partitioner;
 import org.apache.spark.scheduler.MapStatus;
-import org.apache.spark.scheduler.MapStatus$;
 import org.apache.spark.shuffle.ShuffleWriteMetricsReporter;
 import org.apache.spark.shuffle.ShuffleWriter;
 import org.apache.spark.shuffle.api.ShuffleExecutorComponents;
 import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
 import org.apache.spark.shuffle.api.SingleSpillShuffleMapOutputWriter;
-import org.apache.spark.shuffle.checksum.RowBasedChecksum;
 import org.apache.spark.storage.BlockManagerId;
 import scala.Option;
 import scala.Product2;
@@ -42,39 +42,42 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
   private final ShuffleWriteMetricsReporter writeMetrics;
   private final ShuffleExecutorComponents executorComponents;
   private final BlockManagerId shuffleServerId;
-  private final RowBasedChecksum[] rowBasedChecksums;
+  private final RowChecksums rowChecksums;
+  private final SparkVersionBridge spark;
   private MapStatus mapStatus;
   private long[] partitionLengths;
   private boolean stopping;
 
   /**
    * @param partitioner the dependency's partitioner
-   * @param rowBasedChecksums the dependency's order-independent row checksums (Spark 4.1+; empty
+   * @param rowChecksums the dependency's order-independent row checksums (Spark 4.1+; none
    *     unless SQL asks for them). The records written may be the dependency's values or, after
    *     map-side combine, combiners.
+   * @param spark the running Spark line's calls (builds the {@link MapStatus})
    */
-  public SpillwayShuffleWriter(Partitioner partitioner, RowBasedChecksum[] rowBasedChecksums,
+  public SpillwayShuffleWriter(Partitioner partitioner, RowChecksums rowChecksums,
       MapTaskContext task, MapOutputBuffer<K, V> buffer,
       ShuffleWriteMetricsReporter writeMetrics, ShuffleExecutorComponents executorComponents,
-      BlockManagerId shuffleServerId) {
+      BlockManagerId shuffleServerId, SparkVersionBridge spark) {
     this.partitioner = partitioner;
     this.task = task;
     this.buffer = buffer;
     this.writeMetrics = writeMetrics;
     this.executorComponents = executorComponents;
     this.shuffleServerId = shuffleServerId;
-    this.rowBasedChecksums = rowBasedChecksums;
+    this.rowChecksums = rowChecksums;
+    this.spark = spark;
   }
 
   @Override
   public void write(scala.collection.Iterator<Product2<K, V>> records) throws IOException {
-    boolean hasRowChecksums = rowBasedChecksums.length > 0;
+    boolean hasRowChecksums = rowChecksums.enabled();
     while (records.hasNext()) {
       Product2<K, V> record = records.next();
       K key = record._1();
       int partitionId = partitioner.getPartition(key);
       if (hasRowChecksums) {
-        rowBasedChecksums[partitionId].update(key, record._2());
+        rowChecksums.update(partitionId, key, record._2());
       }
       buffer.insert(partitionId, key, record._2());
     }
@@ -120,8 +123,7 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     writeMetrics.incBytesWritten(bytesWritten);
     writeMetrics.incRecordsWritten(buffer.recordsInserted());
     writeMetrics.incWriteTime(System.nanoTime() - startNanos);
-    mapStatus = MapStatus$.MODULE$.apply(shuffleServerId, partitionLengths, task.mapId(),
-        RowBasedChecksum.getAggregatedChecksumValue(rowBasedChecksums));
+    mapStatus = spark.mapStatus(shuffleServerId, partitionLengths, task.mapId(), rowChecksums);
   }
 
   private ShuffleMapOutputWriter newMapOutputWriter() throws IOException {

@@ -4,6 +4,8 @@ import io.spillway.write.spill.SpillLocation;
 import io.spillway.io.TempFileTracker;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
+import io.spillway.spark.RowChecksums;
+import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.spill.SpillLocationSource;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -23,7 +25,6 @@ import org.apache.spark.serializer.JavaSerializer;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.Serializer;
 import org.apache.spark.serializer.SerializerManager;
-import org.apache.spark.shuffle.checksum.RowBasedChecksum;
 import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.storage.ShuffleBlockId;
 import scala.Option;
@@ -83,8 +84,9 @@ final class WriterHarness {
         taskMemoryManager, serializer.newInstance(), serializerManager, tracker, taskMetrics);
     buffer = kryo ? new SerializedMapOutputBuffer<>(task) : new ObjectMapOutputBuffer<>(task);
     writer = new SpillwayShuffleWriter<>(new HashPartitioner(numPartitions),
-        new RowBasedChecksum[0], task, buffer, writeMetrics, output,
-        BlockManagerId.apply("exec-1", "localhost", 7077, Option.empty()));
+        RowChecksums.NONE, task, buffer, writeMetrics, output,
+        BlockManagerId.apply("exec-1", "localhost", 7077, Option.empty()),
+        SparkVersionBridge.forRunningSpark());
   }
 
   /** Seeded random records: small integer keys, string values of 0 to 300 chars. */
