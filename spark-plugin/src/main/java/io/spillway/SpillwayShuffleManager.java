@@ -42,7 +42,7 @@ import scala.reflect.ClassTag$;
  * Spillway's shuffle manager. Enable it with
  *
  * <pre>
- * spark-submit --jars spillway-spark-&lt;version&gt;.jar \
+ * spark-submit --jars spillway-spark_2.13-&lt;version&gt;.jar \
  *   --conf spark.shuffle.manager=io.spillway.SpillwayShuffleManager ...
  * </pre>
  *

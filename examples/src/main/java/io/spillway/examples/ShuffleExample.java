@@ -40,7 +40,7 @@ import scala.Tuple2;
  * <pre>
  *   mvn -B -Prun-example -pl examples -am package -DskipTests
  *   mvn -B -Prun-example -pl examples -am package -DskipTests -Dexample.args=sort
- *   spark-submit --master spark://host:7077 --jars spillway-spark-&lt;version&gt;.jar \
+ *   spark-submit --master spark://host:7077 --jars spillway-spark_2.13-&lt;version&gt;.jar \
  *     --conf spark.shuffle.manager=io.spillway.SpillwayShuffleManager \
  *     --class io.spillway.examples.ShuffleExample spillway-examples-&lt;version&gt;.jar
  * </pre>

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * Spillway on a real Spark standalone cluster, submitted as a user submits it: a Master and two
  * Workers (one core each, on the loopback hosts 127.0.0.1 and 127.0.0.2) started from the Spark
  * home the build assembled, executors launched by the Workers, and drivers started with
- * {@code SparkSubmit --jars spillway-spark.jar --conf spark.shuffle.manager=...}. The plugin is on
+ * {@code SparkSubmit --jars spillway-spark_2.13.jar --conf spark.shuffle.manager=...}. The plugin is on
  * no class path of the cluster or the driver; it reaches the executors through {@code --jars}.
  *
  * <ol>

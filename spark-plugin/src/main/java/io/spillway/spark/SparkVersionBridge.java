@@ -3,8 +3,10 @@ package io.spillway.spark;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 import org.apache.spark.ShuffleDependency;
@@ -26,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *   MapStatus.apply                       (loc, lengths, mapId)  (loc, lengths, mapId, checksum)
  *   ShuffleDependency.rowBasedChecksums   absent                 RowBasedChecksum[] (SQL's)
  *   RowBasedChecksum                      absent                 per-partition row checksums
- *   IndexShuffleBlockResolver             java.util.Map          ConcurrentMap
- *     .taskIdMapsForShuffle               (a ConcurrentHashMap)
+ *   IndexShuffleBlockResolver             java.util.Map; empty   ConcurrentMap; a new
+ *     .taskIdMapsForShuffle               and immutable from     ConcurrentHashMap from
+ *                                         the (conf) constructor the (conf) constructor
  * </pre>
  *
  * <p>The implementation is chosen once per JVM, when the shuffle manager starts, from {@code
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * classes, and it is never loaded on 4.0; {@link Spark40} links its one differing call through a
  * {@link MethodHandle}s, resolved once, because the 3-argument {@code MapStatus.apply} and the
  * {@code Map}-typed {@code taskIdMapsForShuffle} do not exist in the 4.1 API this jar compiles
- * against (found by compiling against each line and comparing the members the classes link to).
+ * against (found by compiling against each line and comparing the members the classes link to,
+ * then by running the integration tests on each line).
  */
 public abstract class SparkVersionBridge {
   private static final Logger LOG = LoggerFactory.getLogger(SparkVersionBridge.class);
@@ -134,6 +138,7 @@ public abstract class SparkVersionBridge {
   private static final class Spark40 extends SparkVersionBridge {
     private final MethodHandle apply;
     private final MethodHandle taskIdMaps;
+    private final Field taskIdMapsField;
 
     Spark40() {
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -143,8 +148,10 @@ public abstract class SparkVersionBridge {
             .bindTo(MapStatus$.MODULE$);
         taskIdMaps = lookup.findVirtual(IndexShuffleBlockResolver.class, "taskIdMapsForShuffle",
             MethodType.methodType(Map.class));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("A Spark 4.0 method is missing (" + e.getMessage()
+        taskIdMapsField = IndexShuffleBlockResolver.class.getDeclaredField("taskIdMapsForShuffle");
+        taskIdMapsField.setAccessible(true);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new IllegalStateException("A Spark 4.0 member is missing or closed (" + e
             + "); the Spark on the class path is not the 4.0 line its version says", e);
       }
     }
@@ -171,24 +178,35 @@ public abstract class SparkVersionBridge {
       return RowChecksums.NONE;
     }
 
+    /**
+     * The one resolver constructor whose descriptor is the same on 4.0 and 4.1, {@code (conf)},
+     * leaves 4.0's map an immutable {@code emptyMap()} (Spark's SortShuffleManager passes its own
+     * map to another constructor, whose parameter type differs on 4.1). Recording map ids, and
+     * 4.0's own recording of migrated outputs, would then fail; so the resolver gets a
+     * ConcurrentHashMap here, once, before it serves anything.
+     */
     @Override
     @SuppressWarnings("unchecked")
     public ConcurrentMap<Object, OpenHashSet<Object>> taskIdMapsForShuffle(
         IndexShuffleBlockResolver resolver) {
-      Map<Object, OpenHashSet<Object>> map;
       try {
-        map = (Map<Object, OpenHashSet<Object>>) taskIdMaps.invokeExact(resolver);
+        Map<Object, OpenHashSet<Object>> map =
+            (Map<Object, OpenHashSet<Object>>) taskIdMaps.invokeExact(resolver);
+        if (map instanceof ConcurrentMap) {
+          return (ConcurrentMap<Object, OpenHashSet<Object>>) map;
+        }
+        if (!map.isEmpty()) {
+          throw new IllegalStateException("IndexShuffleBlockResolver.taskIdMapsForShuffle is a"
+              + " non-empty " + map.getClass().getName() + ", not a ConcurrentMap");
+        }
+        ConcurrentMap<Object, OpenHashSet<Object>> concurrent = new ConcurrentHashMap<>();
+        taskIdMapsField.set(resolver, concurrent);
+        return concurrent;
       } catch (RuntimeException | Error e) {
         throw e;
       } catch (Throwable e) {
         throw new IllegalStateException("IndexShuffleBlockResolver.taskIdMapsForShuffle failed", e);
       }
-      // 4.0 declares a Map but builds a ConcurrentHashMap; the manager needs its atomic updates
-      if (!(map instanceof ConcurrentMap)) {
-        throw new IllegalStateException("IndexShuffleBlockResolver.taskIdMapsForShuffle is a "
-            + map.getClass().getName() + ", not a ConcurrentMap");
-      }
-      return (ConcurrentMap<Object, OpenHashSet<Object>>) map;
     }
   }
 

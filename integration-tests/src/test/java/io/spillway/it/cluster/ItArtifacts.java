@@ -28,7 +28,7 @@ public final class ItArtifacts {
 
   private ItArtifacts() {}
 
-  /** spark-plugin/target/spillway-spark-VERSION.jar, what users pass to --jars. */
+  /** spark-plugin/target/spillway-spark_2.13-VERSION.jar, what users pass to --jars. */
   public static Path pluginJar() {
     return existingFile(PLUGIN_JAR);
   }

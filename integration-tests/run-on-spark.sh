@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the plugin jar that is already built (spark-plugin/target/spillway-spark_2.13-VERSION.jar,
+# compiled against the primary Spark line; never rebuilt here) on another Spark line: this module
+# is compiled against that Spark and runs Spark's own ShuffleSuite and SortShuffleSuite (our
+# subclasses in io.spillway.it.suites), the parity tests, the local-cluster test and SparkLineTest.
+# Then prints one line "spark-SPARK_VERSION: N passed, N failed, N skipped".
+#
+#   integration-tests/run-on-spark.sh SPARK_VERSION [PLUGIN_JAR]
+#
+# Exit code: Maven's (0 when every test passed).
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+spark_version="${1:?usage: run-on-spark.sh SPARK_VERSION [PLUGIN_JAR]}"
+jar="${2:-}"
+if [ -z "$jar" ]; then
+  jar="$(find "$root/spark-plugin/target" -maxdepth 1 -name 'spillway-spark_2.13-*.jar' \
+    ! -name '*-sources.jar' ! -name '*-javadoc.jar' | head -1)"
+fi
+if [ ! -f "$jar" ]; then
+  echo "run-on-spark.sh: no plugin jar (build it first: mvn -B package)" >&2
+  echo "spark-$spark_version: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+cd "$root"
+status=0
+mvn -B -pl integration-tests clean verify \
+  -Dspark.version="$spark_version" -Dspillway.jar="$jar" \
+  -DskipJarSuites -DskipITs -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest='ShuffleParityTest,SqlParityTest,LocalClusterShuffleTest,SparkLineTest' \
+  -Dsuites='io.spillway.it.suites.SpillwayShuffleSuite,io.spillway.it.suites.SpillwaySortShuffleSuite' \
+  || status=$?
+summary="$("$root/integration-tests/print-test-summary.sh" "$root/integration-tests" | tail -1)"
+echo "spark-$spark_version: $summary"
+exit "$status"
