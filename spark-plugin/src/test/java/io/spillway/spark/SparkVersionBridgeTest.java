@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.scheduler.MapStatus;
 import org.apache.spark.storage.BlockManagerId;
 import org.junit.jupiter.api.Test;
@@ -110,5 +115,37 @@ class SparkVersionBridgeTest {
     assertEquals(3L, status.getSizeForBlock(3));
     assertEquals(0x5eed_cafeL, status.checksumValue());
     assertEquals(0L, bridge.mapStatus(location, lengths, 42L, RowChecksums.NONE).checksumValue());
+  }
+
+  @Test
+  void theReadmeStatesTheSupportedRangeAndTheTestedReleases() throws IOException {
+    String readme = Files.readString(
+        Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"));
+    String range = "Supported Spark versions: " + SparkVersionBridge.OLDEST_LINE.line() + ".x to "
+        + SparkVersionBridge.NEWEST_LINE.line() + ".x";
+    assertTrue(readme.contains(range), "README lacks '" + range + "'");
+    // the compatibility table: one row per tested release, no other
+    int start = readme.indexOf("## Compatibility");
+    assertTrue(start >= 0, "README lacks its Compatibility section");
+    int end = readme.indexOf("\n## ", start + 1);
+    Matcher rows = Pattern.compile("(?m)^\\| (\\d+\\.\\d+\\.\\d+) \\|")
+        .matcher(readme.substring(start, end < 0 ? readme.length() : end));
+    List<String> releases = new ArrayList<>();
+    while (rows.find()) {
+      releases.add(rows.group(1));
+    }
+    assertEquals(SparkVersionBridge.TESTED_RELEASES, releases);
+    String outside = "outside " + SparkVersionBridge.OLDEST_LINE.line() + ".x to "
+        + SparkVersionBridge.NEWEST_LINE.line() + ".x";
+    assertTrue(readme.contains(outside), "README lacks what happens " + outside);
+    // and CI runs every tested release: this module's Spark, the others through run-on-spark.sh
+    String ci = Files.readString(Path.of(System.getProperty("user.dir")).getParent()
+        .resolve(".ci/run"));
+    String running = org.apache.spark.package$.MODULE$.SPARK_VERSION();
+    for (String release : SparkVersionBridge.TESTED_RELEASES) {
+      assertTrue(release.equals(running) || ci.contains("for spark in ") && ci.substring(
+          ci.indexOf("for spark in ")).lines().findFirst().orElse("").contains(release),
+          ".ci/run does not run Spark " + release);
+    }
   }
 }
