@@ -1,4 +1,20 @@
 #!/usr/bin/env bash
+#
+# Copyright 2026 The Spillway Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+#
+
 # Runs the plugin jar that is already built (spark-plugin/target/spillway-spark_2.13-VERSION.jar,
 # compiled against the primary Spark line; never rebuilt here) on another Spark line: this module
 # is compiled against that Spark and runs Spark's own ShuffleSuite and SortShuffleSuite (our
