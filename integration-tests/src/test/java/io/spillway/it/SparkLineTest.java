@@ -83,6 +83,8 @@ class SparkLineTest {
         .config("spark.shuffle.manager", manager)
         .config("spark.sql.adaptive.enabled", "false")
         .config("spark.sql.shuffle.orderIndependentChecksum.enabled", "true")
+        // 4.1 removes a query's shuffles when it ends; the map statuses are read after it
+        .config("spark.sql.classic.shuffleDependency.fileCleanup.enabled", "false")
         .getOrCreate();
     try {
       List<String> rows = new ArrayList<>();
@@ -93,16 +95,32 @@ class SparkLineTest {
         rows.add(row.toString());
       }
       assertEquals(501, rows.size());
-      return new Result(rows, checksumsOfFirstShuffle());
+      return new Result(rows, checksumsOfRepartition());
     } finally {
       spark.stop();
     }
   }
 
-  /** The row checksum of each map status of shuffle 0 (the repartition), 0 where none. */
-  private static List<Long> checksumsOfFirstShuffle() throws Exception {
+  /**
+   * The row checksum of each map status of the repartition's shuffle (the only one with 8 map
+   * tasks: the orderBy's has 16), 0 where none.
+   */
+  private static List<Long> checksumsOfRepartition() throws Exception {
     MapOutputTrackerMaster tracker = (MapOutputTrackerMaster) SparkEnv.get().mapOutputTracker();
-    MapStatus[] statuses = tracker.shuffleStatuses().get(0).get().mapStatuses();
+    List<MapStatus[]> eightMaps = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
+    scala.collection.Iterator<? extends scala.Tuple2<?, ?>> shuffles =
+        tracker.shuffleStatuses().iterator();
+    while (shuffles.hasNext()) {
+      scala.Tuple2<?, ?> entry = shuffles.next();
+      MapStatus[] statuses = ((org.apache.spark.ShuffleStatus) entry._2()).mapStatuses();
+      seen.add("shuffle " + entry._1() + ": " + statuses.length + " maps");
+      if (statuses.length == 8) {
+        eightMaps.add(statuses);
+      }
+    }
+    assertEquals(1, eightMaps.size(), "one shuffle of 8 map tasks: " + seen);
+    MapStatus[] statuses = eightMaps.get(0);
     Method checksumValue = null;
     try {
       checksumValue = MapStatus.class.getMethod("checksumValue"); // 4.1+
