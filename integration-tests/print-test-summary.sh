@@ -1,4 +1,20 @@
 #!/usr/bin/env bash
+#
+# Copyright 2026 The Spillway Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+#
+
 # Prints one plain line "N passed, N failed, N skipped" for the whole build, counted from the JUnit
 # XML reports of surefire (target/surefire-reports/TEST-*.xml), failsafe's integration tests
 # (target/failsafe-reports/TEST-*.xml) and ScalaTest (target/scalatest-reports/TEST-*.xml) in

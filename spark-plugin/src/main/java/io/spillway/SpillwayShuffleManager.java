@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Spillway Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.spillway;
 
 import io.spillway.io.TempFileTracker;
@@ -9,6 +24,7 @@ import io.spillway.metrics.ShuffleCounters;
 import io.spillway.read.SpillwayShuffleReader;
 import io.spillway.spark.IndexCachingBlockResolver;
 import io.spillway.spark.SparkShuffleIo;
+import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.MapOutputBuffer;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.ObjectMapOutputBuffer;
@@ -16,7 +32,6 @@ import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
 import io.spillway.write.spill.SpillLocationSource;
 import java.util.Map;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkConf;
@@ -40,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * Spillway's shuffle manager. Enable it with
  *
  * <pre>
- * spark-submit --jars spillway-spark-&lt;version&gt;.jar \
+ * spark-submit --jars spillway-spark_2.13-&lt;version&gt;.jar \
  *   --conf spark.shuffle.manager=io.spillway.SpillwayShuffleManager ...
  * </pre>
  *
@@ -60,6 +75,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   private static final Logger LOG = LoggerFactory.getLogger(SpillwayShuffleManager.class);
 
   private final SparkConf conf;
+  private final SparkVersionBridge spark;
   private final WriteSettings writeSettings;
   private final MapSideCombineSettings mapSideCombineSettings;
   private final IndexCachingBlockResolver blockResolver;
@@ -68,16 +84,28 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   private final AtomicBoolean objectPathReported = new AtomicBoolean();
 
   public SpillwayShuffleManager(SparkConf conf) {
+    // An unsupported Spark version stops here, before Spark's own manager is built
+    this(conf, SparkVersionBridge.forRunningSpark());
+  }
+
+  /** As if Spark were {@code sparkVersion} (tests of the version check). */
+  SpillwayShuffleManager(SparkConf conf, String sparkVersion) {
+    this(conf, SparkVersionBridge.forVersion(sparkVersion, LOG::warn));
+  }
+
+  private SpillwayShuffleManager(SparkConf conf, SparkVersionBridge spark) {
     super(conf);
     this.conf = conf;
+    this.spark = spark;
     // Fail at start-up, naming key, value and allowed values, rather than in the first task.
     SpillwayConfig.validate(conf);
     this.writeSettings = WriteSettings.fromSparkConf(conf);
     this.mapSideCombineSettings = MapSideCombineSettings.fromSparkConf(conf);
     // Spark's resolver and file layout, with index files cached (see IndexCachingBlockResolver)
     this.blockResolver = new IndexCachingBlockResolver(
-        conf, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(conf));
-    LOG.info("Spillway shuffle manager started: {}", SpillwayConfig.describe(conf));
+        conf, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(conf), spark);
+    LOG.info("Spillway {} shuffle manager started on Spark {} ({}): {}", version(),
+        org.apache.spark.package$.MODULE$.SPARK_VERSION(), spark, SpillwayConfig.describe(conf));
     warnSettingsThatCannotApply(conf);
   }
 
@@ -136,14 +164,14 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     if (dependency.mapSideCombine()) {
       MapOutputBuffer<K, C> buffer = newBuffer(handle.writePath(), task);
       ShuffleWriter<K, C> combined = new SpillwayShuffleWriter<>(dependency.partitioner(),
-          dependency.rowBasedChecksums(), task, buffer, metrics, executorComponents(),
-          shuffleServerId, handle.counters());
+          spark.rowChecksums(dependency), task, buffer, metrics, executorComponents(),
+          shuffleServerId, spark, handle.counters());
       return new MapSideCombiningWriter<>(dependency, combined, context, mapSideCombineSettings,
           handle.counters());
     }
     MapOutputBuffer<K, V> buffer = newBuffer(handle.writePath(), task);
-    return new SpillwayShuffleWriter<>(dependency.partitioner(), dependency.rowBasedChecksums(),
-        task, buffer, metrics, executorComponents(), shuffleServerId, handle.counters());
+    return new SpillwayShuffleWriter<>(dependency.partitioner(), spark.rowChecksums(dependency),
+        task, buffer, metrics, executorComponents(), shuffleServerId, spark, handle.counters());
   }
 
   private static <K, V> MapOutputBuffer<K, V> newBuffer(WritePath path, MapTaskContext task) {
@@ -175,6 +203,15 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   @Override
   public void stop() {
     blockResolver.stop();
+  }
+
+  /**
+   * This jar's version, from its manifest's {@code Implementation-Version}; {@code unknown} when
+   * the classes are not loaded from the jar (tests run from target/classes).
+   */
+  public static String version() {
+    String version = SpillwayShuffleManager.class.getPackage().getImplementationVersion();
+    return version == null ? "unknown" : version;
   }
 
   private ShuffleExecutorComponents executorComponents() {

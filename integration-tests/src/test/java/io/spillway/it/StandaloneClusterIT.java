@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Spillway Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.spillway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +50,7 @@ import org.junit.jupiter.api.Timeout;
  * Spillway on a real Spark standalone cluster, submitted as a user submits it: a Master and two
  * Workers (one core each, on the loopback hosts 127.0.0.1 and 127.0.0.2) started from the Spark
  * home the build assembled, executors launched by the Workers, and drivers started with
- * {@code SparkSubmit --jars spillway-spark.jar --conf spark.shuffle.manager=...}. The plugin is on
+ * {@code SparkSubmit --jars spillway-spark_2.13.jar --conf spark.shuffle.manager=...}. The plugin is on
  * no class path of the cluster or the driver; it reaches the executors through {@code --jars}.
  *
  * <ol>

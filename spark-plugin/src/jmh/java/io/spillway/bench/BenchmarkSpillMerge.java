@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Spillway Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.spillway.bench;
 
 import java.io.IOException;
@@ -9,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
 import io.spillway.io.TempFileTracker;
+import io.spillway.spark.RowChecksums;
+import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
@@ -17,7 +34,6 @@ import io.spillway.write.spill.SpillLocationSource;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.executor.ShuffleWriteMetrics;
 import org.apache.spark.executor.TaskMetrics;
-import org.apache.spark.shuffle.checksum.RowBasedChecksum;
 import org.apache.spark.storage.BlockManagerId;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -111,9 +127,10 @@ public class BenchmarkSpillMerge {
         support.taskMemoryManager, support.serializer, support.serializerManager, spillFiles,
         new TaskMetrics());
     SpillwayShuffleWriter<Object, Object> writer = new SpillwayShuffleWriter<>(
-        new HashPartitioner(PARTITIONS), new RowBasedChecksum[0], task,
+        new HashPartitioner(PARTITIONS), RowChecksums.NONE, task,
         new SerializedMapOutputBuffer<>(task), new ShuffleWriteMetrics(), output,
-        BlockManagerId.apply("bench", "localhost", 7077, Option.empty()));
+        BlockManagerId.apply("bench", "localhost", 7077, Option.empty()),
+        SparkVersionBridge.forRunningSpark());
     writer.write(CollectionConverters.asScala(records.iterator()));
     writer.stop(true);
     if (spills > 1 && task.taskMetrics().diskBytesSpilled() == 0) {

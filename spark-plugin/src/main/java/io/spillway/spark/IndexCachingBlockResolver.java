@@ -57,9 +57,16 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
   private final OffsetsCache cache;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  /** The parent's map task ids per shuffle, as the running Spark line types them. */
+  private final ConcurrentMap<Object, OpenHashSet<Object>> mapOutputsByShuffle;
 
-  public IndexCachingBlockResolver(SparkConf conf, long cacheBytes) {
+  /**
+   * @param spark the running Spark line's calls: the parent's table of map outputs is typed
+   *     differently on 4.0 ({@link SparkVersionBridge#taskIdMapsForShuffle})
+   */
+  public IndexCachingBlockResolver(SparkConf conf, long cacheBytes, SparkVersionBridge spark) {
     super(conf);
+    this.mapOutputsByShuffle = spark.taskIdMapsForShuffle(this);
     // the parent's own TransportConf is private; this is how Spark builds it (the buffers served
     // read spark.storage.memoryMapThreshold and spark.shuffle.io.lazyFD from it)
     this.transportConf = SparkTransportConf.fromSparkConf(conf, "shuffle", 0, Option.empty(), Option.empty());
@@ -162,7 +169,7 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
    * kinds.
    */
   public void recordMapOutput(int shuffleId, long mapId) {
-    OpenHashSet<Object> ids = mapOutputsByShuffle().computeIfAbsent(shuffleId,
+    OpenHashSet<Object> ids = mapOutputsByShuffle.computeIfAbsent(shuffleId,
         id -> new OpenHashSet<>(16, ClassTag$.MODULE$.Long()));
     synchronized (ids) {
       ids.add(mapId);
@@ -171,7 +178,7 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
 
   /** Deletes the files of every map output of the shuffle that this executor holds. */
   public void removeShuffle(int shuffleId) {
-    OpenHashSet<Object> mapIds = mapOutputsByShuffle().remove(shuffleId);
+    OpenHashSet<Object> mapIds = mapOutputsByShuffle.remove(shuffleId);
     if (mapIds != null) {
       synchronized (mapIds) {
         scala.collection.Iterator<Object> ids = mapIds.iterator();
@@ -180,11 +187,6 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
         }
       }
     }
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private ConcurrentMap<Object, OpenHashSet<Object>> mapOutputsByShuffle() {
-    return (ConcurrentMap) taskIdMapsForShuffle();
   }
 
   /** Bytes the cache holds now. */

@@ -1,8 +1,25 @@
+/*
+ * Copyright 2026 The Spillway Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.spillway.write;
 
 import io.spillway.io.WriteFailures;
 import io.spillway.metrics.ShuffleCounters;
 import io.spillway.spark.LocalDiskMapOutput;
+import io.spillway.spark.RowChecksums;
+import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.spill.SpillFile;
 import java.io.IOException;
 import io.spillway.memory.NotEnoughExecutionMemoryException;
@@ -11,13 +28,11 @@ import java.util.Optional;
 import org.apache.spark.Partitioner;
 import org.apache.spark.memory.SparkOutOfMemoryError;
 import org.apache.spark.scheduler.MapStatus;
-import org.apache.spark.scheduler.MapStatus$;
 import org.apache.spark.shuffle.ShuffleWriteMetricsReporter;
 import org.apache.spark.shuffle.ShuffleWriter;
 import org.apache.spark.shuffle.api.ShuffleExecutorComponents;
 import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
 import org.apache.spark.shuffle.api.SingleSpillShuffleMapOutputWriter;
-import org.apache.spark.shuffle.checksum.RowBasedChecksum;
 import org.apache.spark.storage.BlockManagerId;
 import scala.Option;
 import scala.Product2;
@@ -46,7 +61,8 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
   private final ShuffleWriteMetricsReporter writeMetrics;
   private final ShuffleExecutorComponents executorComponents;
   private final BlockManagerId shuffleServerId;
-  private final RowBasedChecksum[] rowBasedChecksums;
+  private final RowChecksums rowChecksums;
+  private final SparkVersionBridge spark;
   private final ShuffleCounters counters;
   private MapStatus mapStatus;
   private long[] partitionLengths;
@@ -54,23 +70,24 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
 
   /**
    * @param partitioner the dependency's partitioner
-   * @param rowBasedChecksums the dependency's order-independent row checksums (Spark 4.1+; empty
+   * @param rowChecksums the dependency's order-independent row checksums (Spark 4.1+; none
    *     unless SQL asks for them). The records written may be the dependency's values or, after
    *     map-side combine, combiners.
+   * @param spark the running Spark line's calls (builds the {@link MapStatus})
    */
-  public SpillwayShuffleWriter(Partitioner partitioner, RowBasedChecksum[] rowBasedChecksums,
+  public SpillwayShuffleWriter(Partitioner partitioner, RowChecksums rowChecksums,
       MapTaskContext task, MapOutputBuffer<K, V> buffer,
       ShuffleWriteMetricsReporter writeMetrics, ShuffleExecutorComponents executorComponents,
-      BlockManagerId shuffleServerId) {
-    this(partitioner, rowBasedChecksums, task, buffer, writeMetrics, executorComponents,
-        shuffleServerId, ShuffleCounters.NONE);
+      BlockManagerId shuffleServerId, SparkVersionBridge spark) {
+    this(partitioner, rowChecksums, task, buffer, writeMetrics, executorComponents,
+        shuffleServerId, spark, ShuffleCounters.NONE);
   }
 
   /** A writer whose task adds its spills and merge to the shuffle's {@code counters}. */
-  public SpillwayShuffleWriter(Partitioner partitioner, RowBasedChecksum[] rowBasedChecksums,
+  public SpillwayShuffleWriter(Partitioner partitioner, RowChecksums rowChecksums,
       MapTaskContext task, MapOutputBuffer<K, V> buffer,
       ShuffleWriteMetricsReporter writeMetrics, ShuffleExecutorComponents executorComponents,
-      BlockManagerId shuffleServerId, ShuffleCounters counters) {
+      BlockManagerId shuffleServerId, SparkVersionBridge spark, ShuffleCounters counters) {
     this.counters = counters;
     this.partitioner = partitioner;
     this.task = task;
@@ -78,18 +95,19 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     this.writeMetrics = writeMetrics;
     this.executorComponents = executorComponents;
     this.shuffleServerId = shuffleServerId;
-    this.rowBasedChecksums = rowBasedChecksums;
+    this.rowChecksums = rowChecksums;
+    this.spark = spark;
   }
 
   @Override
   public void write(scala.collection.Iterator<Product2<K, V>> records) throws IOException {
-    boolean hasRowChecksums = rowBasedChecksums.length > 0;
+    boolean hasRowChecksums = rowChecksums.enabled();
     while (records.hasNext()) {
       Product2<K, V> record = records.next();
       K key = record._1();
       int partitionId = partitioner.getPartition(key);
       if (hasRowChecksums) {
-        rowBasedChecksums[partitionId].update(key, record._2());
+        rowChecksums.update(partitionId, key, record._2());
       }
       try {
         buffer.insert(partitionId, key, record._2());
@@ -144,8 +162,7 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     writeMetrics.incWriteTime(System.nanoTime() - startNanos);
     counters.mapOutputWritten(buffer.spillCount(), buffer.mergeRounds(),
         buffer.mergeStrategyName(), buffer.mostSpillFilesOpen(), buffer.mergeMillis());
-    mapStatus = MapStatus$.MODULE$.apply(shuffleServerId, partitionLengths, task.mapId(),
-        RowBasedChecksum.getAggregatedChecksumValue(rowBasedChecksums));
+    mapStatus = spark.mapStatus(shuffleServerId, partitionLengths, task.mapId(), rowChecksums);
   }
 
   private ShuffleMapOutputWriter newMapOutputWriter() throws IOException {

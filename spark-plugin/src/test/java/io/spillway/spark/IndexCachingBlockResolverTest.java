@@ -76,7 +76,8 @@ class IndexCachingBlockResolverTest {
       cached.removeDataByMap((int) first[0], first[1]);
       assertEquals(3 * perOutput, cached.cachedBytes(), "a removed output leaves the cache");
 
-      IndexCachingBlockResolver small = new IndexCachingBlockResolver(conf, 2 * perOutput + 1);
+      IndexCachingBlockResolver small = new IndexCachingBlockResolver(conf, 2 * perOutput + 1,
+          SparkVersionBridge.forRunningSpark());
       for (long[] output : outputs.subList(1, outputs.size())) {
         assertSameSegment(new ShuffleBlockId((int) output[0], output[1], 5), small, spark);
         assertTrue(small.cachedBytes() <= 2 * perOutput + 1, "bounded: " + small.cachedBytes());

@@ -1,9 +1,26 @@
+/*
+ * Copyright 2026 The Spillway Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.spillway.write;
 
 import io.spillway.write.spill.SpillLocation;
 import io.spillway.io.TempFileTracker;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
+import io.spillway.spark.RowChecksums;
+import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.spill.SpillLocationSource;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
 import java.io.ByteArrayInputStream;
@@ -24,7 +41,6 @@ import org.apache.spark.serializer.JavaSerializer;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.Serializer;
 import org.apache.spark.serializer.SerializerManager;
-import org.apache.spark.shuffle.checksum.RowBasedChecksum;
 import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.storage.ShuffleBlockId;
 import scala.Option;
@@ -104,8 +120,9 @@ final class WriterHarness {
         : layout == null ? new SerializedMapOutputBuffer<>(task)
         : new SerializedMapOutputBuffer<>(task, layout);
     writer = new SpillwayShuffleWriter<>(new HashPartitioner(numPartitions),
-        new RowBasedChecksum[0], task, buffer, writeMetrics, output,
-        BlockManagerId.apply("exec-1", "localhost", 7077, Option.empty()));
+        RowChecksums.NONE, task, buffer, writeMetrics, output,
+        BlockManagerId.apply("exec-1", "localhost", 7077, Option.empty()),
+        SparkVersionBridge.forRunningSpark());
   }
 
   /** Seeded random records: small integer keys, string values of 0 to 300 chars. */
