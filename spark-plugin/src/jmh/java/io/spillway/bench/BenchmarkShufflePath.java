@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Spillway Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.spillway.bench;
 
 import java.io.BufferedInputStream;
@@ -26,7 +41,8 @@ import org.apache.spark.io.CompressionCodec;
 import org.apache.spark.io.LZ4CompressionCodec;
 import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.serializer.SerializerInstance;
-import org.apache.spark.shuffle.checksum.RowBasedChecksum;
+import io.spillway.spark.RowChecksums;
+import io.spillway.spark.SparkVersionBridge;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.UnsafeRowSerializer;
 import org.apache.spark.storage.BlockManagerId;
@@ -190,8 +206,9 @@ public class BenchmarkShufflePath {
         support.taskMemoryManager, serializer, support.serializerManager, spillFiles,
         new TaskMetrics());
     SpillwayShuffleWriter<Object, Object> writer = new SpillwayShuffleWriter<>(partitioner,
-        new RowBasedChecksum[0], task, new SerializedMapOutputBuffer<>(task),
-        new ShuffleWriteMetrics(), output, BlockManagerId.apply("bench", "localhost", 7077, Option.empty()));
+        RowChecksums.NONE, task, new SerializedMapOutputBuffer<>(task),
+        new ShuffleWriteMetrics(), output, BlockManagerId.apply("bench", "localhost", 7077, Option.empty()),
+        SparkVersionBridge.forRunningSpark());
     writer.write(CollectionConverters.asScala(records.iterator()));
     writer.stop(true);
     moved.bytes += serialized.length;
