@@ -212,15 +212,12 @@ class PackageRulesTest {
   /**
    * Documented exceptions. {@code SpillwayShuffleManager}: {@code shuffleBlockResolver()} must
    * return an {@code IndexShuffleBlockResolver}, the type {@code SortShuffleManager} declares (the
-   * override's bridge method names it). {@code SpillwayShuffleWriter}: {@code MapStatus$.apply},
-   * whose arguments differ between Spark versions, until the version bridge
-   * ({@code io.spillway.spark}, issue 14 item 3, the versions issue) takes it.
+   * override's bridge method names it). {@code MapStatus$.apply}, whose arguments differ between
+   * Spark versions, is the version bridge's ({@code io.spillway.spark.SparkVersionBridge}).
    */
   static final Map<String, Set<String>> SPARK_INTERNALS_EXCEPTIONS = Map.of(
       "io.spillway.SpillwayShuffleManager",
-      Set.of("org.apache.spark.shuffle.IndexShuffleBlockResolver"),
-      "io.spillway.write.SpillwayShuffleWriter",
-      Set.of("org.apache.spark.scheduler.MapStatus$"));
+      Set.of("org.apache.spark.shuffle.IndexShuffleBlockResolver"));
 
   @ArchTest
   static final ArchRule onlyTheSparkBridgeTouchesSparkInternals = classes()

@@ -68,7 +68,7 @@ class StartupWarningsTest {
         + " Spillway setting is spark.spillway.merge.maxOpenFiles", warnings.get(0));
     assertTrue(warnings.get(1).startsWith("spark.spillway.merge.strategy=fileStream cannot apply"
         + " to shuffle 0 (JavaSerializer cannot relocate serialized records)"), warnings.get(1));
-    String started = infos.stream().filter(m -> m.startsWith("Spillway shuffle manager started"))
+    String started = infos.stream().filter(m -> m.startsWith("Spillway ") && m.contains(" shuffle manager started on Spark "))
         .findFirst().orElseThrow(() -> new AssertionError("no start-up line in " + infos));
     assertTrue(started.contains("spark.spillway.merge.strategy=fileStream (set)"), started);
     assertTrue(started.contains("spark.spillway.read.indexCacheSize=32m"), started);

@@ -142,7 +142,8 @@ class StandaloneClusterIT {
             "executor " + log.executorId() + " added " + pluginJarName + " (from --jars) to its "
                 + "class loader; log " + log.stderr());
         if (ItConfig.SPILLWAY_MANAGER.equals(managerClass)) {
-          assertTrue(log.contains("SpillwayShuffleManager: Spillway shuffle manager started"),
+          assertTrue(log.contains("SpillwayShuffleManager: Spillway ")
+              && log.contains(" shuffle manager started on Spark "),
               "executor " + log.executorId() + " started Spillway's manager; log " + log.stderr());
         }
       }
