@@ -41,8 +41,10 @@ check() { # description, command...
     failed=$((failed + 1)); echo "  FAILED: $what"
   fi
 }
-has_entry() { unzip -l "$1" | awk '{print $4}' | grep -qx "$2"; }
-manifest_has() { unzip -p "$1" META-INF/MANIFEST.MF | tr -d '\r' | grep -qx "$2"; }
+# grep without -q: under pipefail, a grep -q that exits at its first match makes the writer
+# before it die of SIGPIPE, and the check fail although the entry is there
+has_entry() { unzip -l "$1" | awk '{print $4}' | grep -x "$2"; }
+manifest_has() { unzip -p "$1" META-INF/MANIFEST.MF | tr -d '\r' | grep -x "$2"; }
 same_as() { unzip -p "$1" "$2" | cmp -s - "$3"; }
 
 mvn -B -Prelease -pl spark-plugin -am package -DskipTests
@@ -59,8 +61,8 @@ done
 check "manifest Implementation-Title" manifest_has "$jar" "Implementation-Title: Spillway Spark plugin"
 check "manifest Implementation-Version: $version" manifest_has "$jar" "Implementation-Version: $version"
 check "jar holds the manager and the version bridge" \
-  bash -c "unzip -l '$jar' | grep -q io/spillway/SpillwayShuffleManager.class \
-    && unzip -l '$jar' | grep -q io/spillway/spark/SparkVersionBridge.class"
+  bash -c "unzip -l '$jar' | grep io/spillway/SpillwayShuffleManager.class \
+    && unzip -l '$jar' | grep io/spillway/spark/SparkVersionBridge.class"
 check "sources jar holds the sources" has_entry "spark-plugin/target/$name-sources.jar" \
   io/spillway/SpillwayShuffleManager.java
 check "javadoc jar holds index.html" has_entry "spark-plugin/target/$name-javadoc.jar" index.html
