@@ -83,8 +83,7 @@ public class BenchmarkPageSorter {
   @Benchmark
   @OperationsPerInvocation(RECORDS)
   public long insertRecords() {
-    TaskMemoryConsumer memory = TaskMemoryConsumer.tungsten(support.taskMemoryManager,
-        support.taskMemoryManager.pageSizeBytes());
+    TaskMemoryConsumer memory = TaskMemoryConsumer.tungsten(support.taskMemoryManager);
     PageSorter sorter = new PageSorter(memory, partitions, 4096, 32 * 1024);
     long offset = Platform.BYTE_ARRAY_OFFSET;
     for (int i = 0; i < RECORDS; i++) {

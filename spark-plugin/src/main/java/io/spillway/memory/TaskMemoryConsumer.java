@@ -16,7 +16,6 @@
 package io.spillway.memory;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.memory.MemoryConsumer;
 import org.apache.spark.memory.MemoryMode;
@@ -39,10 +38,15 @@ public final class TaskMemoryConsumer extends MemoryConsumer {
   private SpillHandler spillHandler;
   private long peakUsedBytes;
 
-  /** A consumer of the task's tungsten mode (off-heap iff {@code spark.memory.offHeap.enabled}). */
-  public static TaskMemoryConsumer tungsten(TaskMemoryManager taskMemoryManager, long pageSizeBytes) {
-    return new TaskMemoryConsumer(taskMemoryManager, pageSizeBytes,
-        taskMemoryManager.getTungstenMemoryMode());
+  /**
+   * A consumer of the task's tungsten mode (off-heap iff {@code spark.memory.offHeap.enabled})
+   * whose pages are exactly the size its owner asks for: {@code MemoryConsumer.allocatePage}
+   * rounds a request up to the consumer's page size, given here as one byte, so that a request
+   * can shrink below Spark's page size when the pool has less ({@link
+   * #allocateDataPageShrinking}). Owners ask for Spark's page size themselves.
+   */
+  public static TaskMemoryConsumer tungsten(TaskMemoryManager taskMemoryManager) {
+    return new TaskMemoryConsumer(taskMemoryManager, 1, taskMemoryManager.getTungstenMemoryMode());
   }
 
   /** A consumer that only accounts for on-heap objects its owner sizes itself. */
@@ -71,9 +75,9 @@ public final class TaskMemoryConsumer extends MemoryConsumer {
     return handler == null ? 0 : handler.spill(size, trigger == this);
   }
 
-  /** A page of at least {@code requiredBytes} (the page size when smaller). */
-  public MemoryBlock allocateDataPage(long requiredBytes) {
-    MemoryBlock page = allocatePage(requiredBytes);
+  /** A page of exactly {@code bytes} (tungsten consumers; see {@link #tungsten}). */
+  public MemoryBlock allocateDataPage(long bytes) {
+    MemoryBlock page = allocatePage(bytes);
     notePeak();
     return page;
   }
@@ -83,32 +87,22 @@ public final class TaskMemoryConsumer extends MemoryConsumer {
    * consumer of the task holds memory it cannot give back now, such as a combiner whose output
    * this task is writing), the first of wanted/2, wanted/4, ... down to {@code requiredBytes} that
    * it can: a smaller page still takes the record at hand and more. Every attempt may spill this
-   * consumer's owner first. Unlike {@link #allocateDataPage}, sizes below the page size are asked
-   * for as they are ({@code MemoryConsumer.allocatePage} rounds every request up to the page
-   * size, which would ask for the same page again and again).
+   * consumer's owner first. Only with a {@link #tungsten} consumer does a request below Spark's
+   * page size stay below it.
    *
    * @throws SparkOutOfMemoryError when not even {@code requiredBytes} can be had
    */
   public MemoryBlock allocateDataPageShrinking(long wantedBytes, long requiredBytes) {
     long size = Math.max(wantedBytes, requiredBytes);
-    long got = 0;
     while (true) {
-      MemoryBlock page = taskMemoryManager.allocatePage(size, this);
-      if (page != null && page.size() >= requiredBytes) {
-        used += page.size();
-        notePeak();
-        return page;
+      try {
+        return allocateDataPage(size);
+      } catch (SparkOutOfMemoryError e) {
+        if (size <= requiredBytes) {
+          throw e;
+        }
+        size = Math.max(requiredBytes, size / 2);
       }
-      if (page != null) {
-        got = page.size();
-        taskMemoryManager.freePage(page, this);
-      }
-      if (size <= requiredBytes) {
-        taskMemoryManager.showMemoryUsage();
-        throw new SparkOutOfMemoryError("UNABLE_TO_ACQUIRE_MEMORY", Map.of(
-            "requestedBytes", Long.toString(requiredBytes), "receivedBytes", Long.toString(got)));
-      }
-      size = Math.max(requiredBytes, size / 2);
     }
   }
 

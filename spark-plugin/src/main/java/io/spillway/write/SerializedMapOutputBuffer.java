@@ -58,7 +58,7 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
 
   /** A buffer with the given layout (tests and benchmarks compare the two). */
   public SerializedMapOutputBuffer(MapTaskContext task, RecordLayout layout) {
-    super(task, TaskMemoryConsumer.tungsten(task.taskMemoryManager(), pageSizeBytes(task)));
+    super(task, TaskMemoryConsumer.tungsten(task.taskMemoryManager()));
     this.records = layout == RecordLayout.PARTITION_SLABS
         ? new PartitionSlabs(memory, pageSizeBytes(task), task.numPartitions(),
             task.settings().diskWriteBufferSizeBytes())

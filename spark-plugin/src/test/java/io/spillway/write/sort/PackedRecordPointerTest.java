@@ -86,7 +86,7 @@ class PackedRecordPointerTest {
           .set("spark.memory.offHeap.size", "64m");
       TaskMemoryManager tmm = new TaskMemoryManager(new TestMemoryManager(conf), 0);
       assertEquals(offHeap ? MemoryMode.OFF_HEAP : MemoryMode.ON_HEAP, tmm.getTungstenMemoryMode());
-      TaskMemoryConsumer consumer = TaskMemoryConsumer.tungsten(tmm, 1 << 20);
+      TaskMemoryConsumer consumer = TaskMemoryConsumer.tungsten(tmm);
       MemoryBlock page = consumer.allocateDataPage(1 << 20);
       long offset = page.getBaseOffset() + 12_345;
       long address = tmm.encodePageNumberAndOffset(page, offset);

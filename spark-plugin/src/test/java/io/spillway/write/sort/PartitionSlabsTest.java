@@ -47,7 +47,7 @@ class PartitionSlabsTest {
   private final TestMemoryManager memoryManager =
       new TestMemoryManager(new SparkConf(false).set("spark.memory.offHeap.enabled", "false"));
   private final TaskMemoryManager taskMemoryManager = new TaskMemoryManager(memoryManager, 0);
-  private final TaskMemoryConsumer memory = TaskMemoryConsumer.tungsten(taskMemoryManager, PAGE);
+  private final TaskMemoryConsumer memory = TaskMemoryConsumer.tungsten(taskMemoryManager);
 
   @AfterEach
   void noLeakedMemory() {
