@@ -82,12 +82,14 @@ class SpeculationLeavesNothingBehindTest {
         .set("spark.executor.memory", "512m")
         .set("spark.locality.wait", "0")
         // speculate as soon as half the tasks finished and one ran 1.5x their median, at least
-        // 200 ms; judge by duration only (a stalled task has no input rate Spark could measure)
+        // 2 s (on a loaded machine, at 200 ms the copy could win before the first attempt had
+        // reached its stall and spilled); judge by duration only (a stalled task has no input
+        // rate Spark could measure)
         .set("spark.speculation", "true")
         .set("spark.speculation.interval", "50ms")
         .set("spark.speculation.quantile", "0.5")
         .set("spark.speculation.multiplier", "1.5")
-        .set("spark.speculation.minTaskRuntime", "200ms")
+        .set("spark.speculation.minTaskRuntime", "2s")
         .set("spark.speculation.efficiency.enabled", "false");
     try (StandaloneCluster cluster = StandaloneCluster.start(directory, 2, 1, 1024, conf)) {
       conf.setMaster(cluster.masterUrl())
