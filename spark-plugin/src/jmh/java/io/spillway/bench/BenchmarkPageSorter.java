@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.spillway.memory.TaskMemoryConsumer;
 import io.spillway.write.sort.PageSorter;
+import io.spillway.write.sort.SerializedRecordStore;
 import org.apache.spark.unsafe.Platform;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -84,7 +85,8 @@ public class BenchmarkPageSorter {
   @OperationsPerInvocation(RECORDS)
   public long insertRecords() {
     TaskMemoryConsumer memory = TaskMemoryConsumer.tungsten(support.taskMemoryManager);
-    PageSorter sorter = new PageSorter(memory, partitions, 4096, 32 * 1024);
+    PageSorter sorter = new PageSorter(memory,
+        SerializedRecordStore.pageSizeBytes(memory.taskMemoryManager()), partitions, 4096, 32 * 1024);
     long offset = Platform.BYTE_ARRAY_OFFSET;
     for (int i = 0; i < RECORDS; i++) {
       sorter.insertRecord(records, offset, recordBytes, partitionIds[i]);

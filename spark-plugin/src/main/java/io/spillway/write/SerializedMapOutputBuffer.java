@@ -21,7 +21,6 @@ import io.spillway.spark.UnsafeRowEncoder;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.write.merge.SpillMerger;
 import io.spillway.write.spill.SpillFile;
-import io.spillway.write.sort.PackedRecordPointer;
 import io.spillway.write.sort.PageSorter;
 import io.spillway.write.sort.PartitionSlabs;
 import io.spillway.write.sort.SerializedRecordStore;
@@ -46,27 +45,33 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   private static final int INITIAL_SERIALIZATION_BUFFER_BYTES = 1024 * 1024;
 
   private final SerializedRecordStore records;
+  /** The serializer's stream and its buffer; null when {@link #rowEncoder} writes the rows. */
   private final ExposedByteArrayOutputStream serializationBuffer;
   private final SerializationStream serializationStream;
-  /** Spark SQL's rows, written without the serialization stream; null for other serializers. */
+  /** Spark SQL's rows, written without a serialization stream; null for other serializers. */
   private final UnsafeRowEncoder rowEncoder;
 
   /** A buffer with the layout {@link RecordLayout#choose} picks for the task's shuffle. */
   public SerializedMapOutputBuffer(MapTaskContext task) {
-    this(task, RecordLayout.choose(pageSizeBytes(task), task.numPartitions()));
+    this(task, RecordLayout.choose(SerializedRecordStore.pageSizeBytes(task.taskMemoryManager()),
+        task.numPartitions()));
   }
 
   /** A buffer with the given layout (tests and benchmarks compare the two). */
   public SerializedMapOutputBuffer(MapTaskContext task, RecordLayout layout) {
     super(task, TaskMemoryConsumer.tungsten(task.taskMemoryManager()));
+    long pageSizeBytes = SerializedRecordStore.pageSizeBytes(task.taskMemoryManager());
     this.records = layout == RecordLayout.PARTITION_SLABS
-        ? new PartitionSlabs(memory, pageSizeBytes(task), task.numPartitions(),
+        ? new PartitionSlabs(memory, pageSizeBytes, task.numPartitions(),
             task.settings().diskWriteBufferSizeBytes())
-        : new PageSorter(memory, task.numPartitions(), task.settings().initialPointerSlots(),
-            task.settings().diskWriteBufferSizeBytes());
-    this.serializationBuffer = new ExposedByteArrayOutputStream(INITIAL_SERIALIZATION_BUFFER_BYTES);
-    this.serializationStream = task.serializer().serializeStream(serializationBuffer);
+        : new PageSorter(memory, pageSizeBytes, task.numPartitions(),
+            task.settings().initialPointerSlots(), task.settings().diskWriteBufferSizeBytes());
     this.rowEncoder = UnsafeRowEncoder.forSerializer(task.serializer());
+    // Spark SQL's rows bypass the serializer, so they need no stream (and its buffers)
+    this.serializationBuffer = rowEncoder != null
+        ? null : new ExposedByteArrayOutputStream(INITIAL_SERIALIZATION_BUFFER_BYTES);
+    this.serializationStream = rowEncoder != null
+        ? null : task.serializer().serializeStream(serializationBuffer);
   }
 
   @Override
@@ -95,11 +100,6 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
       records.insertRecord(bytes, Platform.BYTE_ARRAY_OFFSET, length, partitionId);
     }
     recordsInserted++;
-  }
-
-  private static long pageSizeBytes(MapTaskContext task) {
-    return Math.min(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES,
-        task.taskMemoryManager().pageSizeBytes());
   }
 
   @Override

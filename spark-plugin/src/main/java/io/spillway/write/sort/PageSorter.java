@@ -72,17 +72,22 @@ public final class PageSorter implements SerializedRecordStore {
 
   /**
    * @param memory the consumer pages and the pointer array are allocated through
+   * @param pageSizeBytes size of a data page (at most {@link
+   *     PackedRecordPointer#MAXIMUM_PAGE_SIZE_BYTES}, which a record's offset must fit)
    * @param numPartitions partitions of the shuffle
    * @param initialPointerSlots records the pointer array holds before it first grows
    * @param copyBufferSizeBytes staging buffer for copying records out of pages into streams
    */
-  public PageSorter(TaskMemoryConsumer memory, int numPartitions, int initialPointerSlots,
-      int copyBufferSizeBytes) {
+  public PageSorter(TaskMemoryConsumer memory, long pageSizeBytes, int numPartitions,
+      int initialPointerSlots, int copyBufferSizeBytes) {
+    if (pageSizeBytes < 1 || pageSizeBytes > PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES) {
+      throw new IllegalArgumentException("pageSizeBytes must be in [1, "
+          + PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES + "]; got " + pageSizeBytes);
+    }
     this.memory = memory;
     this.numPartitions = numPartitions;
     this.taskMemoryManager = memory.taskMemoryManager();
-    this.pageSizeBytes = Math.min(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES,
-        taskMemoryManager.pageSizeBytes());
+    this.pageSizeBytes = pageSizeBytes;
     if (initialPointerSlots < 1) {
       throw new IllegalArgumentException("initialPointerSlots must be >= 1; got " + initialPointerSlots);
     }

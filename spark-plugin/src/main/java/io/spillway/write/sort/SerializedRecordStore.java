@@ -17,6 +17,7 @@ package io.spillway.write.sort;
 
 import io.spillway.write.spill.PartitionSink;
 import java.io.IOException;
+import org.apache.spark.memory.TaskMemoryManager;
 
 /**
  * A map task's serialized records in memory pages, written out partition by partition. Two
@@ -62,6 +63,14 @@ public interface SerializedRecordStore {
 
   /** True while a record is being copied in: no spill may run then. */
   boolean isInsertInProgress();
+
+  /**
+   * The data page size both layouts use: the memory manager's page size, capped so that a
+   * record's offset in its page fits {@link PackedRecordPointer}'s 27 bits.
+   */
+  static long pageSizeBytes(TaskMemoryManager taskMemoryManager) {
+    return Math.min(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES, taskMemoryManager.pageSizeBytes());
+  }
 
   /** How a task's serialized records are laid out in memory. */
   enum RecordLayout {
