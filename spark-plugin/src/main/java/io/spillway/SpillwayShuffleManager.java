@@ -28,6 +28,7 @@ import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.MapOutputBuffer;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.ObjectMapOutputBuffer;
+import io.spillway.write.PartitionStreamsMapOutputBuffer;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
 import io.spillway.write.spill.SpillLocationSource;
@@ -122,7 +123,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
 
   @Override
   public <K, V, C> ShuffleHandle registerShuffle(int shuffleId, ShuffleDependency<K, V, C> dependency) {
-    WritePath path = WritePath.choose(dependency);
+    WritePath path = WritePath.choose(dependency, writeSettings.bypassMergeThreshold());
     if (path == WritePath.OBJECT && !objectPathReported.get()) {
       ConfigWarnings.forcedStrategyOnObjectPath(conf, shuffleId, WritePath.whyObject(dependency))
           .filter(warning -> objectPathReported.compareAndSet(false, true))
@@ -175,9 +176,13 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   }
 
   private static <K, V> MapOutputBuffer<K, V> newBuffer(WritePath path, MapTaskContext task) {
-    return path == WritePath.SERIALIZED
-        ? new SerializedMapOutputBuffer<>(task)
-        : new ObjectMapOutputBuffer<>(task);
+    return switch (path) {
+      case SERIALIZED -> new SerializedMapOutputBuffer<>(task);
+      // the slabs' fit depends on the executor's page size, known only here
+      case PARTITION_STREAMS -> PartitionStreamsMapOutputBuffer.fits(task)
+          ? new PartitionStreamsMapOutputBuffer<>(task) : new ObjectMapOutputBuffer<>(task);
+      case OBJECT -> new ObjectMapOutputBuffer<>(task);
+    };
   }
 
   @Override

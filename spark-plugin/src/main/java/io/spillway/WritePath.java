@@ -26,16 +26,28 @@ public enum WritePath {
    * UnsafeRowSerializer) and at most 2^24 partitions (the packed pointer's partition field).
    */
   SERIALIZED,
+  /**
+   * For serializers that cannot relocate records (Java serialization): one serialization stream
+   * per partition, open for the whole task, whose bytes go into that partition's slabs; a spill
+   * writes each partition's bytes so far, uncompressed, and the merge compresses each partition's
+   * pieces as one stream. What Spark's bypass-merge writer does with a file per partition, in
+   * the task's memory instead. For at most {@code spark.shuffle.sort.bypassMergeThreshold}
+   * partitions (Spark's own bound for a stream per partition), and only where the slabs fit a
+   * page; otherwise {@link #OBJECT}.
+   */
+  PARTITION_STREAMS,
   /** Records are buffered as objects; spills are decoded and re-encoded when merged. */
   OBJECT;
 
   /** The largest partition count the serialized path can address. */
   public static final int MAX_SERIALIZED_PARTITIONS = PackedRecordPointer.MAXIMUM_PARTITION_ID + 1;
 
-  static WritePath choose(ShuffleDependency<?, ?, ?> dependency) {
-    boolean relocatable = dependency.serializer().supportsRelocationOfSerializedObjects();
-    boolean addressable = dependency.partitioner().numPartitions() <= MAX_SERIALIZED_PARTITIONS;
-    return relocatable && addressable ? SERIALIZED : OBJECT;
+  static WritePath choose(ShuffleDependency<?, ?, ?> dependency, int bypassMergeThreshold) {
+    int partitions = dependency.partitioner().numPartitions();
+    if (dependency.serializer().supportsRelocationOfSerializedObjects()) {
+      return partitions <= MAX_SERIALIZED_PARTITIONS ? SERIALIZED : OBJECT;
+    }
+    return partitions <= bypassMergeThreshold ? PARTITION_STREAMS : OBJECT;
   }
 
   /** Why {@link #choose} picks {@link #OBJECT} for {@code dependency}, in words for a log line. */

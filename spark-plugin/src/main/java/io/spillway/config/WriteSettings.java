@@ -40,6 +40,9 @@ import org.apache.spark.io.CompressionCodec$;
  * @param checksumAlgorithm {@code spark.shuffle.checksum.algorithm}
  * @param mergeStrategy {@code spark.spillway.merge.strategy}
  * @param maxOpenFiles {@code spark.spillway.merge.maxOpenFiles}
+ * @param bypassMergeThreshold {@code spark.shuffle.sort.bypassMergeThreshold}: the most
+ *     partitions a shuffle whose serializer cannot relocate records writes with a stream per
+ *     partition ({@code io.spillway.WritePath#PARTITION_STREAMS})
  */
 public record WriteSettings(
     int fileBufferSizeBytes,
@@ -54,7 +57,8 @@ public record WriteSettings(
     boolean checksumEnabled,
     String checksumAlgorithm,
     MergeStrategyOption mergeStrategy,
-    int maxOpenFiles) {
+    int maxOpenFiles,
+    int bypassMergeThreshold) {
 
   public static WriteSettings fromSparkConf(SparkConf conf) {
     boolean compress = conf.getBoolean("spark.shuffle.compress", true);
@@ -74,20 +78,23 @@ public record WriteSettings(
         conf.getBoolean("spark.shuffle.checksum.enabled", true),
         conf.get("spark.shuffle.checksum.algorithm", "ADLER32"),
         SpillwayConfig.MERGE_STRATEGY.read(conf),
-        SpillwayConfig.MERGE_MAX_OPEN_FILES.read(conf));
+        SpillwayConfig.MERGE_MAX_OPEN_FILES.read(conf),
+        conf.getInt("spark.shuffle.sort.bypassMergeThreshold", 200));
   }
 
   /** A copy with another merge strategy (tests and benchmarks). */
   public WriteSettings withMergeStrategy(MergeStrategyOption option) {
     return new WriteSettings(fileBufferSizeBytes, diskWriteBufferSizeBytes, initialPointerSlots,
         forceSpillRecords, forceSpillBytes, transferToEnabled, fastMergeEnabled, compressShuffle,
-        codecConcatenatesStreams, checksumEnabled, checksumAlgorithm, option, maxOpenFiles);
+        codecConcatenatesStreams, checksumEnabled, checksumAlgorithm, option, maxOpenFiles,
+        bypassMergeThreshold);
   }
 
   /** A copy with another bound on open spill files (tests). */
   public WriteSettings withMaxOpenFiles(int files) {
     return new WriteSettings(fileBufferSizeBytes, diskWriteBufferSizeBytes, initialPointerSlots,
         forceSpillRecords, forceSpillBytes, transferToEnabled, fastMergeEnabled, compressShuffle,
-        codecConcatenatesStreams, checksumEnabled, checksumAlgorithm, mergeStrategy, files);
+        codecConcatenatesStreams, checksumEnabled, checksumAlgorithm, mergeStrategy, files,
+        bypassMergeThreshold);
   }
 }

@@ -21,13 +21,16 @@ import java.util.List;
 import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
 
 /**
- * Holds a map task's records, partitioned, and spills them when memory runs short. Two
+ * Holds a map task's records, partitioned, and spills them when memory runs short. Three
  * implementations: {@link SerializedMapOutputBuffer} (relocatable serializers: bytes in pages,
- * spills concatenated on merge) and {@link ObjectMapOutputBuffer} (everything else: objects,
- * spills decoded and re-encoded on merge).
+ * spills concatenated on merge), {@link PartitionStreamsMapOutputBuffer} (other serializers, few
+ * partitions: a serialization stream per partition into pages, spills concatenated on merge)
+ * and {@link ObjectMapOutputBuffer} (everything else: objects, spills decoded and re-encoded on
+ * merge).
  *
- * <p>Protocol: {@link #insert} for every record; then {@link #spills}: if there are none, {@link
- * #writeInMemoryTo}; otherwise {@link #spillRemaining} and a move or {@link #mergeSpillsTo}.
+ * <p>Protocol: {@link #insert} for every record, then {@link #finishInserts}; then {@link
+ * #spills}: if there are none, {@link #writeInMemoryTo}; otherwise {@link #spillRemaining} and a
+ * move or {@link #mergeSpillsTo}.
  * {@link #free} always ends it, on success and on failure.
  *
  * @param <K> key type
@@ -36,6 +39,12 @@ import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
 public interface MapOutputBuffer<K, V> {
 
   void insert(int partitionId, K key, V value) throws IOException;
+
+  /**
+   * Called once after the last {@link #insert}: a buffer that keeps streams open across records
+   * ends them here (which may still spill). Nothing by default.
+   */
+  default void finishInserts() throws IOException {}
 
   /** Spill files written so far, in spill order. */
   List<SpillFile> spills();

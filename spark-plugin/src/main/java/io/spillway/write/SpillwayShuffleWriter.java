@@ -123,6 +123,7 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
 
   private void writeOutput() throws IOException {
     long startNanos = System.nanoTime();
+    buffer.finishInserts();
     List<SpillFile> spills = buffer.spills();
     if (spills.isEmpty()) {
       ShuffleMapOutputWriter output = newMapOutputWriter();

@@ -15,6 +15,8 @@
  */
 package io.spillway.write;
 
+import io.spillway.write.WriterHarness.BufferKind;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -47,6 +50,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import scala.Option;
 import scala.Tuple2;
 
@@ -110,19 +114,82 @@ class SpillwayShuffleWriterTest {
   @MethodSource("serializedMatrix")
   void serializedPathRoundTrips(RecordLayout layout, MergeStrategyOption strategy, String codec,
       boolean encryption, Spills spills) throws Exception {
-    roundTrip(true, layout, strategy, codec, encryption, spills, 37, 64);
+    roundTrip(BufferKind.SERIALIZED, layout, strategy, codec, encryption, spills, 37, 64);
   }
 
   @ParameterizedTest(name = "{0} encryption={1} spills={2}")
   @MethodSource("objectMatrix")
   void objectPathRoundTrips(String codec, boolean encryption, Spills spills) throws Exception {
-    roundTrip(false, null, MergeStrategyOption.AUTO, codec, encryption, spills, 37, 64);
+    roundTrip(BufferKind.OBJECT, null, MergeStrategyOption.AUTO, codec, encryption, spills, 37, 64);
+  }
+
+  static Stream<Arguments> partitionStreamsMatrix() {
+    List<Arguments> cases = new ArrayList<>();
+    // a forced strategy changes nothing here: the spills are SERIALIZED, merged by compressing
+    for (MergeStrategyOption strategy : List.of(MergeStrategyOption.AUTO,
+        MergeStrategyOption.TRANSFER_TO)) {
+      for (String codec : CODECS) {
+        for (Spills spills : Spills.values()) {
+          cases.add(Arguments.of(strategy, codec, spills));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1} spills={2}")
+  @MethodSource("partitionStreamsMatrix")
+  void partitionStreamsRoundTrip(MergeStrategyOption strategy, String codec, Spills spills)
+      throws Exception {
+    roundTrip(BufferKind.PARTITION_STREAMS, null, strategy, codec, false, spills, 37, 64);
+  }
+
+  /**
+   * Memory runs short while a record larger than a slab is being serialized: the spill cuts the
+   * partition's stream inside the record, and the merged block must still decode. Seeded; the
+   * seed is in the test's name.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {44, 45})
+  void partitionStreamsSpillInsideRecordsUnderMemoryPressure(long seed) throws Exception {
+    SparkConf extra = new SparkConf(false).set("spark.buffer.pageSize", "64k");
+    WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false,
+        BufferKind.PARTITION_STREAMS, MergeStrategyOption.AUTO, 5, 64, extra);
+    harnesses.add(harness);
+    harness.memoryManager.limit(160 * 1024);
+    List<Tuple2<Object, Object>> records = new ArrayList<>(WriterHarness.randomRecords(seed, 5000));
+    Random random = new Random(seed);
+    for (int i = 0; i < 20; i++) {
+      // 20-60 KiB values: each spans slabs (at most 8 KiB here) and several fill the pool
+      records.add(random.nextInt(records.size()),
+          new Tuple2<>(random.nextInt(50), "y".repeat(20_000 + random.nextInt(40_000))));
+    }
+    harness.writer.write(harness.feed(records, 0, false));
+    assertTrue(harness.writer.stop(true).isDefined());
+    assertTrue(harness.buffer.spillCount() > 3, "spills: " + harness.buffer.spillCount());
+    assertEquals(SpillFile.SegmentFormat.SERIALIZED, harness.buffer.spillFormat());
+    assertTrue(harness.taskMetrics.peakExecutionMemory() <= 160 * 1024,
+        "peak " + harness.taskMetrics.peakExecutionMemory());
+    assertPartitionsEqual(harness, records);
+  }
+
+  @Test
+  void partitionStreamsAreNotUsedUnderEncryption() {
+    WriterHarness encrypted = new WriterHarness(spillDirectory, "lz4", true,
+        BufferKind.OBJECT, MergeStrategyOption.AUTO, 7, 64, new SparkConf(false));
+    harnesses.add(encrypted);
+    assertFalse(PartitionStreamsMapOutputBuffer.fits(encrypted.task),
+        "SERIALIZED spills are not encrypted, so encryption must take the object path");
+    WriterHarness plain = new WriterHarness(spillDirectory, "lz4", false,
+        BufferKind.OBJECT, MergeStrategyOption.AUTO, 7, 64, new SparkConf(false));
+    harnesses.add(plain);
+    assertTrue(PartitionStreamsMapOutputBuffer.fits(plain.task));
   }
 
   @Test
   void manySpillsMergeInRoundsWithBoundedOpenFiles() throws Exception {
-    for (boolean kryo : new boolean[] {true, false}) {
-      WriterHarness harness = roundTrip(kryo, null, MergeStrategyOption.AUTO, "lz4", false,
+    for (BufferKind kind : BufferKind.values()) {
+      WriterHarness harness = roundTrip(kind, null, MergeStrategyOption.AUTO, "lz4", false,
           Spills.MANY, 5, 3);
       assertTrue(harness.buffer.spillCount() >= 10, "spills: " + harness.buffer.spillCount());
       assertTrue(harness.buffer.mergeRounds() >= 2, "rounds: " + harness.buffer.mergeRounds());
@@ -186,8 +253,8 @@ class SpillwayShuffleWriterTest {
 
   @Test
   void failureMidWriteLeavesNoFilesAndNoMemory() {
-    for (boolean kryo : new boolean[] {true, false}) {
-      WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, kryo,
+    for (BufferKind kind : BufferKind.values()) {
+      WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, kind,
           MergeStrategyOption.AUTO, 7, 64, new SparkConf(false));
       harnesses.add(harness);
       List<Tuple2<Object, Object>> records = WriterHarness.randomRecords(9, 1000);
@@ -252,7 +319,7 @@ class SpillwayShuffleWriterTest {
   void fullDiskWhileSpillingNamesTheSpillFileAndLeavesNothing() {
     Path devFull = Path.of("/dev/full");
     assumeTrue(Files.isWritable(devFull), "needs Linux's /dev/full");
-    for (boolean kryo : new boolean[] {true, false}) {
+    for (BufferKind kind : BufferKind.values()) {
       AtomicInteger spillsCreated = new AtomicInteger();
       SpillLocationSource healthy = SpillLocationSource.directory(spillDirectory);
       SpillLocationSource fillsUp = () -> {
@@ -264,7 +331,7 @@ class SpillwayShuffleWriterTest {
         Files.createSymbolicLink(link.toPath(), devFull);
         return new SpillLocation(blockId, link);
       };
-      WriterHarness harness = new WriterHarness(fillsUp, "lz4", false, kryo,
+      WriterHarness harness = new WriterHarness(fillsUp, "lz4", false, kind,
           MergeStrategyOption.AUTO, 7, 64,
           new SparkConf(false).set("spark.shuffle.spill.numElementsForceSpillThreshold", "100"));
       harnesses.add(harness);
@@ -284,9 +351,9 @@ class SpillwayShuffleWriterTest {
   /** A disk that fills up while the map output is written, with and without spills to merge. */
   @Test
   void fullDiskWhileWritingTheMapOutputNamesItAndAbortsIt() throws Exception {
-    for (boolean kryo : new boolean[] {true, false}) {
+    for (BufferKind kind : BufferKind.values()) {
       for (int spillEvery : new int[] {0, 100}) {
-        WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, kryo,
+        WriterHarness harness = new WriterHarness(spillDirectory, "lz4", false, kind,
             MergeStrategyOption.AUTO, 7, 64, new SparkConf(false));
         harnesses.add(harness);
         harness.output.failWritesWith = "No space left on device";
@@ -321,13 +388,16 @@ class SpillwayShuffleWriterTest {
     assertFalse(harness.writer.stop(false).isDefined());
   }
 
-  private WriterHarness roundTrip(boolean kryo, RecordLayout layout, MergeStrategyOption strategy,
-      String codec, boolean encryption, Spills spills, int numPartitions, int maxOpenFiles)
-      throws Exception {
-    WriterHarness harness = new WriterHarness(spillDirectory, codec, encryption, kryo, layout,
-        strategy, numPartitions, maxOpenFiles, new SparkConf(false));
+  private WriterHarness roundTrip(BufferKind kind, RecordLayout layout,
+      MergeStrategyOption strategy, String codec, boolean encryption, Spills spills,
+      int numPartitions, int maxOpenFiles) throws Exception {
+    WriterHarness harness = kind == BufferKind.SERIALIZED
+        ? new WriterHarness(spillDirectory, codec, encryption, true, layout, strategy,
+            numPartitions, maxOpenFiles, new SparkConf(false))
+        : new WriterHarness(spillDirectory, codec, encryption, kind, strategy, numPartitions,
+            maxOpenFiles, new SparkConf(false));
     harnesses.add(harness);
-    long seed = 1_000L * numPartitions + spills.ordinal() + (kryo ? 7 : 0);
+    long seed = 1_000L * numPartitions + spills.ordinal() + 7L * kind.ordinal();
     List<Tuple2<Object, Object>> records = WriterHarness.randomRecords(seed, RECORDS);
     int spillEvery = spills == Spills.MANY ? RECORDS / 12 : 0;
     harness.writer.write(harness.feed(records, spillEvery, spills == Spills.ONE));
@@ -340,8 +410,10 @@ class SpillwayShuffleWriterTest {
     };
     assertEquals(expectedSpills, harness.buffer.spillCount(), "spill count");
     // Small segments (3000 records over 37 partitions) are spilled uncompressed where allowed:
-    // the serialized path, strategy auto, compression on, no encryption
-    boolean serializedSpills = kryo && strategy == MergeStrategyOption.AUTO
+    // the serialized path, strategy auto, compression on, no encryption; pieces of partition
+    // streams always are
+    boolean serializedSpills = kind == BufferKind.PARTITION_STREAMS
+        || kind == BufferKind.SERIALIZED && strategy == MergeStrategyOption.AUTO
         && !codec.equals("none") && !encryption;
     if (spills != Spills.NONE) {
       assertEquals(serializedSpills ? SpillFile.SegmentFormat.SERIALIZED

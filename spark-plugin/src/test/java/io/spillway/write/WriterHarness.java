@@ -67,6 +67,21 @@ final class WriterHarness {
   final MapOutputBuffer<Object, Object> buffer;
   final SpillwayShuffleWriter<Object, Object> writer;
   final WriteSettings settings;
+  final MapTaskContext task;
+
+  /** Which map output buffer the harness's writer uses, and with it the serializer. */
+  enum BufferKind {
+    /** Kryo, {@link SerializedMapOutputBuffer}. */
+    SERIALIZED,
+    /** Java serialization, {@link PartitionStreamsMapOutputBuffer}. */
+    PARTITION_STREAMS,
+    /** Java serialization, {@link ObjectMapOutputBuffer}. */
+    OBJECT;
+
+    boolean kryo() {
+      return this == SERIALIZED;
+    }
+  }
 
   /**
    * @param codec a {@code spark.io.compression.codec} value, or "none" for no compression
@@ -81,7 +96,21 @@ final class WriterHarness {
   /** A harness whose spill files come from {@code spillSource}. */
   WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption, boolean kryo,
       MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
-    this(spillSource, codec, encryption, kryo, null, strategy, numPartitions, maxOpenFiles,
+    this(spillSource, codec, encryption, kryo ? BufferKind.SERIALIZED : BufferKind.OBJECT, null,
+        strategy, numPartitions, maxOpenFiles, extraConf);
+  }
+
+  /** A harness whose writer uses a buffer of {@code kind}. */
+  WriterHarness(File spillDirectory, String codec, boolean encryption, BufferKind kind,
+      MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
+    this(SpillLocationSource.directory(spillDirectory), codec, encryption, kind, null, strategy,
+        numPartitions, maxOpenFiles, extraConf);
+  }
+
+  /** A harness whose writer uses a buffer of {@code kind} and whose spills come from a source. */
+  WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption, BufferKind kind,
+      MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
+    this(spillSource, codec, encryption, kind, null, strategy, numPartitions, maxOpenFiles,
         extraConf);
   }
 
@@ -92,13 +121,15 @@ final class WriterHarness {
   WriterHarness(File spillDirectory, String codec, boolean encryption, boolean kryo,
       RecordLayout layout, MergeStrategyOption strategy, int numPartitions, int maxOpenFiles,
       SparkConf extraConf) {
-    this(SpillLocationSource.directory(spillDirectory), codec, encryption, kryo, layout, strategy,
-        numPartitions, maxOpenFiles, extraConf);
+    this(SpillLocationSource.directory(spillDirectory), codec, encryption,
+        kryo ? BufferKind.SERIALIZED : BufferKind.OBJECT, layout, strategy, numPartitions,
+        maxOpenFiles, extraConf);
   }
 
   private WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption,
-      boolean kryo, RecordLayout layout, MergeStrategyOption strategy, int numPartitions,
+      BufferKind kind, RecordLayout layout, MergeStrategyOption strategy, int numPartitions,
       int maxOpenFiles, SparkConf extraConf) {
+    boolean kryo = kind.kryo();
     conf = new SparkConf(false)
         .set("spark.shuffle.compress", String.valueOf(!codec.equals("none")))
         .set("spark.io.compression.codec", codec.equals("none") ? "lz4" : codec)
@@ -114,11 +145,14 @@ final class WriterHarness {
     this.numPartitions = numPartitions;
     settings = WriteSettings.fromSparkConf(conf).withMergeStrategy(strategy)
         .withMaxOpenFiles(maxOpenFiles);
-    MapTaskContext task = new MapTaskContext(SHUFFLE_ID, MAP_ID, numPartitions, settings,
+    task = new MapTaskContext(SHUFFLE_ID, MAP_ID, numPartitions, settings,
         taskMemoryManager, serializer.newInstance(), serializerManager, tracker, taskMetrics);
-    buffer = !kryo ? new ObjectMapOutputBuffer<>(task)
-        : layout == null ? new SerializedMapOutputBuffer<>(task)
-        : new SerializedMapOutputBuffer<>(task, layout);
+    buffer = switch (kind) {
+      case OBJECT -> new ObjectMapOutputBuffer<>(task);
+      case PARTITION_STREAMS -> new PartitionStreamsMapOutputBuffer<>(task);
+      case SERIALIZED -> layout == null ? new SerializedMapOutputBuffer<>(task)
+          : new SerializedMapOutputBuffer<>(task, layout);
+    };
     writer = new SpillwayShuffleWriter<>(new HashPartitioner(numPartitions),
         RowChecksums.NONE, task, buffer, writeMetrics, output,
         BlockManagerId.apply("exec-1", "localhost", 7077, Option.empty()),
