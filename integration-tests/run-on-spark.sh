@@ -44,7 +44,7 @@ mvn -B -pl integration-tests clean verify \
   -Dspark.version="$spark_version" -Dspillway.jar="$jar" \
   -DskipJarSuites -DskipITs -Dsurefire.failIfNoSpecifiedTests=false \
   -Dmaven.test.failure.ignore=true \
-  -Dtest='ShuffleParityTest,SqlParityTest,LocalClusterShuffleTest,SparkLineTest' \
+  -Dtest='ShuffleParityTest,SqlParityTest,LocalClusterShuffleTest,SparkLineTest,IndeterminateRollbackTest' \
   -Dsuites='io.spillway.it.suites.SpillwayShuffleSuite,io.spillway.it.suites.SpillwaySortShuffleSuite' \
   || status=$?
 summary="$("$root/integration-tests/print-test-summary.sh" "$root/integration-tests")" || status=1

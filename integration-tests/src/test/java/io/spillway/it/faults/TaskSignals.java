@@ -125,6 +125,34 @@ final class TaskSignals implements Serializable {
     };
   }
 
+  /**
+   * {@code records}, except that in the first attempt it signals {@code name} once they are
+   * exhausted: by then the task has read all of its input, and what it read is fixed.
+   */
+  <T> Iterator<T> signalWhenExhausted(Iterator<T> records, String name) {
+    if (!firstAttempt()) {
+      return records;
+    }
+    return new Iterator<>() {
+      private boolean signalled;
+
+      @Override
+      public boolean hasNext() {
+        boolean more = records.hasNext();
+        if (!more && !signalled) {
+          signalled = true;
+          signal(name);
+        }
+        return more;
+      }
+
+      @Override
+      public T next() {
+        return records.next();
+      }
+    };
+  }
+
   // ---- driver side (the test) ----
 
   /** Lets every waiting task go on, and every later first attempt pass without waiting. */
