@@ -128,12 +128,14 @@ public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayLi
   }
 
   /**
-   * Ends a task that succeeded: releases memory and deletes the partition spills, but the lists
-   * handed out stay readable until they are unreachable ({@link
-   * ExternalList#keepFileWhileReachable}), because Spark may still serialize them as part of the
-   * task's result. Idempotent, and a no-op after {@link #close()}.
+   * Ends the task. A failed or killed task closes everything ({@link #close()}). A task that
+   * succeeded releases memory and deletes the partition spills, but the lists handed out stay
+   * readable until they are unreachable ({@link ExternalList#keepFileWhileReachable}), because
+   * Spark may still serialize them as part of the task's result ({@code groupByKey().collect()}:
+   * the result is serialized after the completion listeners ran). Idempotent, and a no-op after
+   * {@link #close()}.
    */
-  public void closeKeepingListsReadable() {
-    close(true);
+  public void closeAtTaskEnd(boolean taskFailed) {
+    close(!taskFailed);
   }
 }

@@ -56,14 +56,8 @@ final class GroupInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, 
       groupBy.mergeValues(records);
       return groupBy.items();
     }, failed -> {
-      // A task that succeeded may return the lists themselves (collect()), and Spark serializes
-      // the result after the completion listeners: keep their files until they are garbage.
       try {
-        if (failed) {
-          groupBy.close();
-        } else {
-          groupBy.closeKeepingListsReadable();
-        }
+        groupBy.closeAtTaskEnd(failed);
       } finally {
         // Read after close: the lists' spills happen while the output is iterated.
         MergerMetrics metrics = groupBy.metrics();

@@ -155,20 +155,13 @@ final class AggregateAndSort {
       Product2<K, Object> first, Iterator<Product2<K, Object>> rest) throws IOException {
     ExternalGroupBy<K, Object> groupBy = new ExternalGroupBy<>(mergerSettings,
         context.taskMemoryManager(), serializerManager, combinerSerializer(), spillFiles);
-    // A failed or killed task deletes everything. A task that succeeded may be returning the
-    // lists themselves (groupByKey().collect()), and Spark serializes the result only after the
-    // completion listeners ran: those lists keep their files until they are garbage.
     Iterator<Tuple2<K, ExternalList<Object>>> groups = TaskBoundIterator.untilTaskEnd(context, () -> {
       groupBy.mergeValues(List.of(first).iterator());
       groupBy.mergeValues(rest);
       return groupBy.items();
     }, failed -> {
       try {
-        if (failed) {
-          groupBy.close();
-        } else {
-          groupBy.closeKeepingListsReadable();
-        }
+        groupBy.closeAtTaskEnd(failed);
       } finally {
         recordMetrics(groupBy.metrics());
       }
