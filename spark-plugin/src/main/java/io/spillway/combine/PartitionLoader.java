@@ -42,32 +42,22 @@ final class PartitionLoader {
       throws IOException {
     CombinerMap map = new CombinerMap();
     EntrySizeSampler sizes = new EntrySizeSampler();
-    for (SpilledSegments spill : spills) {
-      if (spill.recordCount(partition) == 0) {
-        continue;
+    boolean fits = forEachRecordWhile(context, spills, partition, (key, combiner) -> {
+      int slot = map.find(key);
+      if (slot < 0) {
+        map.insertAt(slot, key, combiner);
+        sizes.inserted(key, combiner);
+      } else {
+        map.mergeAt(slot, combiner, mergeCombiners, sizes);
       }
-      try (SegmentReader reader = spill.openSegment(
-          partition, context.serializerManager, context.serializer, context.settings.fileBufferBytes())) {
-        while (reader.advance()) {
-          Object key = reader.key();
-          Object combiner = reader.value();
-          int slot = map.find(key);
-          if (slot < 0) {
-            map.insertAt(slot, key, combiner);
-            sizes.inserted(key, combiner);
-          } else {
-            map.mergeAt(slot, combiner, mergeCombiners, sizes);
-          }
-          long estimatedBytes = sizes.estimatedBytes() + map.tableBytes();
-          if (estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes)) {
-            context.metrics.recordMemory(memory.peakReservedBytes());
-            memory.releaseAll();
-            return null;
-          }
-        }
-      }
-    }
+      long estimatedBytes = sizes.estimatedBytes() + map.tableBytes();
+      return estimatedBytes <= memory.reservedBytes() || memory.tryGrow(estimatedBytes);
+    });
     context.metrics.recordMemory(memory.peakReservedBytes());
+    if (!fits) {
+      memory.releaseAll();
+      return null;
+    }
     return map;
   }
 
@@ -83,6 +73,20 @@ final class PartitionLoader {
   /** Feeds one partition's records, one spill at a time, to {@code sink}. */
   static void forEachRecord(
       MergerContext context, List<SpilledSegments> spills, int partition, RecordSink sink) throws IOException {
+    forEachRecordWhile(context, spills, partition, (key, value) -> {
+      sink.accept(key, value);
+      return true;
+    });
+  }
+
+  /**
+   * Feeds one partition's records, one spill at a time, to {@code sink} until it returns false.
+   *
+   * @return whether every record was fed
+   */
+  private static boolean forEachRecordWhile(
+      MergerContext context, List<SpilledSegments> spills, int partition, RecordPredicate sink)
+      throws IOException {
     for (SpilledSegments spill : spills) {
       if (spill.recordCount(partition) == 0) {
         continue;
@@ -90,10 +94,18 @@ final class PartitionLoader {
       try (SegmentReader reader = spill.openSegment(
           partition, context.serializerManager, context.serializer, context.settings.fileBufferBytes())) {
         while (reader.advance()) {
-          sink.accept(reader.key(), reader.value());
+          if (!sink.accept(reader.key(), reader.value())) {
+            return false;
+          }
         }
       }
     }
+    return true;
+  }
+
+  @FunctionalInterface
+  private interface RecordPredicate {
+    boolean accept(Object key, Object value) throws IOException;
   }
 
   @FunctionalInterface

@@ -14,7 +14,8 @@
  * limitations under the License.
  */
 /**
- * Combiners with bounded memory, after PySpark: the hash-partitioning {@code ExternalMerger}, the
- * {@code ExternalGroupBy} and its spillable {@code ExternalList}, and the map-side combiner.
+ * Combiners with bounded memory, after PySpark: one skeleton, {@code SpillableCombiner} (in memory,
+ * spilling, merging), under the hash-partitioning {@code ExternalMerger} and the {@code
+ * ExternalGroupBy} with its spillable {@code ExternalList}; and the map-side combiner.
  */
 package io.spillway.combine;

@@ -15,6 +15,7 @@
  */
 /**
  * Small stream, channel and temporary-file helpers that every side uses: buffered segment reads,
- * write errors that name the file, cleanup that never hides the first failure. A leaf.
+ * write errors that name the file, cleanup that never hides the first failure, and output bound
+ * to its task (released once, at exhaustion or task end). A leaf.
  */
 package io.spillway.io;

@@ -22,6 +22,8 @@ import io.spillway.combine.CombineFunctions;
 import io.spillway.combine.ExternalMerger;
 import io.spillway.combine.MergerMetrics;
 import io.spillway.combine.MergerSettings;
+import io.spillway.io.TaskBoundIterator;
+import io.spillway.metrics.TaskSpillMetrics;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import scala.Tuple2;
 
@@ -61,24 +63,21 @@ final class CombineInTask<K, I, C> implements PairFlatMapFunction<Iterator<Tuple
     TaskScope scope = TaskScope.current("combineByKey");
     ExternalMerger<K, Object, C> merger = new ExternalMerger<>((CombineFunctions<Object, C>) functions, settings,
         scope.taskMemoryManager(), scope.serializerManager(), scope.newSerializerInstance(), scope.spillFiles());
-    SpilledMemoryMeter meter = new SpilledMemoryMeter(merger::memoryUsedBytes);
-    Runnable finish = scope.runOnceAndAtTaskEnd(() -> {
-      merger.close();
-      MergerMetrics metrics = merger.metrics();
-      scope.reportSpills(meter.spilledBytes(), metrics.bytesSpilled(), metrics.peakMemoryBytes());
-    });
-    try {
-      Iterator<Tuple2<K, I>> observed = meter.observe(records);
+    return TaskBoundIterator.untilExhausted(scope.task(), () -> {
       if (input == Input.VALUES) {
-        merger.mergeValues((Iterator) observed);
+        merger.mergeValues((Iterator) records);
       } else {
-        merger.mergeCombiners((Iterator) observed);
+        merger.mergeCombiners((Iterator) records);
       }
-      meter.sample();
-      return new CleanupOnExhaustionIterator<>(merger.items(), finish);
-    } catch (Exception | Error e) {
-      CleanupOnExhaustionIterator.runCleanupAfter(e, finish);
-      throw e;
-    }
+      return merger.items();
+    }, () -> {
+      try {
+        merger.close();
+      } finally {
+        MergerMetrics metrics = merger.metrics();
+        TaskSpillMetrics.add(scope.task(), metrics.memoryBytesSpilled(), metrics.bytesSpilled(),
+            metrics.peakMemoryBytes());
+      }
+    });
   }
 }

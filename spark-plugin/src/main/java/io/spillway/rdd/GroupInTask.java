@@ -21,8 +21,9 @@ import java.util.Objects;
 import io.spillway.combine.ExternalGroupBy;
 import io.spillway.combine.MergerMetrics;
 import io.spillway.combine.MergerSettings;
+import io.spillway.io.TaskBoundIterator;
+import io.spillway.metrics.TaskSpillMetrics;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
-import org.apache.spark.TaskContext;
 import scala.Tuple2;
 
 /**
@@ -51,27 +52,18 @@ final class GroupInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, 
     TaskScope scope = TaskScope.current("groupByKey");
     ExternalGroupBy<K, V> groupBy = new ExternalGroupBy<>(settings, scope.taskMemoryManager(),
         scope.serializerManager(), scope.newSerializerInstance(), scope.spillFiles());
-    SpilledMemoryMeter meter = new SpilledMemoryMeter(groupBy::memoryUsedBytes);
-    Runnable finish = scope.runOnceAndAtTaskEnd(() -> {
-      // A task that succeeded may return the lists themselves (collect()), and Spark serializes
-      // the result after the completion listeners: keep their files until they are garbage.
-      TaskContext task = TaskContext.get();
-      if (task == null || task.isFailed() || task.isInterrupted()) {
-        groupBy.close();
-      } else {
-        groupBy.closeKeepingListsReadable();
+    return (Iterator) TaskBoundIterator.untilTaskEnd(scope.task(), () -> {
+      groupBy.mergeValues(records);
+      return groupBy.items();
+    }, failed -> {
+      try {
+        groupBy.closeAtTaskEnd(failed);
+      } finally {
+        // Read after close: the lists' spills happen while the output is iterated.
+        MergerMetrics metrics = groupBy.metrics();
+        TaskSpillMetrics.add(scope.task(), metrics.memoryBytesSpilled(), metrics.bytesSpilled(),
+            metrics.peakMemoryBytes());
       }
-      // Read after close: the lists' spills happen while the output is iterated.
-      MergerMetrics metrics = groupBy.metrics();
-      scope.reportSpills(meter.spilledBytes(), metrics.bytesSpilled(), metrics.peakMemoryBytes());
     });
-    try {
-      groupBy.mergeValues(meter.observe(records));
-      meter.sample();
-      return (Iterator) groupBy.items();
-    } catch (Exception | Error e) {
-      CleanupOnExhaustionIterator.runCleanupAfter(e, finish);
-      throw e;
-    }
   }
 }

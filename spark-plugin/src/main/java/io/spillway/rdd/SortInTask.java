@@ -20,6 +20,9 @@ import java.util.Iterator;
 import java.util.Objects;
 
 import io.spillway.combine.MergerSettings;
+import io.spillway.io.Closeables;
+import io.spillway.io.TaskBoundIterator;
+import io.spillway.metrics.TaskSpillMetrics;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
 import io.spillway.io.TempFileTracker;
@@ -53,26 +56,10 @@ final class SortInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, V
     TempFileTracker<SpillFile> files = new TempFileTracker<>(scope.spillFiles());
     ExternalSorter<K, V> sorter = new ExternalSorter<>(keyOrder, sortSettings, scope.taskMemoryManager(),
         scope.serializerManager(), scope.newSerializerInstance(), files);
-    SpilledMemoryMeter meter = new SpilledMemoryMeter(sorter::memoryUsedBytes);
-    Runnable finish = scope.runOnceAndAtTaskEnd(() -> {
-      try {
-        sorter.close();
-      } finally {
-        try {
-          files.deleteAll();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("Could not delete the sort's spill files", e);
-        }
-      }
-      scope.reportSpills(meter.spilledBytes(), sorter.bytesSpilled(), sorter.peakMemoryBytes());
-    });
-    try {
-      sorter.insertAll(meter.observe(records));
-      meter.sample();
-      return new CleanupOnExhaustionIterator<>(sorter.sortedIterator(), finish);
-    } catch (Exception | Error e) {
-      CleanupOnExhaustionIterator.runCleanupAfter(e, finish);
-      throw e;
-    }
+    return TaskBoundIterator.untilExhausted(scope.task(), () -> {
+      sorter.insertAll(records);
+      return sorter.sortedIterator();
+    }, () -> Closeables.runAll(null, sorter::close, files::deleteAll, () -> TaskSpillMetrics.add(
+        scope.task(), sorter.memoryBytesSpilled(), sorter.bytesSpilled(), sorter.peakMemoryBytes())));
   }
 }

@@ -15,23 +15,18 @@
  */
 package io.spillway.rdd;
 
-import java.util.Objects;
-
 import io.spillway.sort.SpillFileFactory;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
-import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * The Spark services one combiner needs inside a running task, looked up once per partition:
  * memory from the task's {@link TaskMemoryManager}, the job's serializer and
  * {@link SerializerManager} (spill compression and encryption), spill files in the block
- * manager's local directories. Also the two task hooks every combiner uses: cleanup that runs
- * exactly once (at exhaustion or at task end, whichever is first) and spill metrics.
+ * manager's local directories, and the task itself.
  */
 final class TaskScope {
 
@@ -74,42 +69,8 @@ final class TaskScope {
     return SpillFileFactory.fromDiskBlockManager();
   }
 
-  /**
-   * Returns {@code cleanup} wrapped so it runs at most once, and registers it to run when the
-   * task completes (success, failure or kill). The caller also runs it when its output iterator
-   * is exhausted, so memory and files go back as early as possible.
-   */
-  Runnable runOnceAndAtTaskEnd(Runnable cleanup) {
-    Objects.requireNonNull(cleanup, "cleanup is null");
-    Runnable once = new Runnable() {
-      private boolean done;
-
-      @Override
-      public void run() {
-        // Both callers are on the task thread (Spark runs completion listeners there), so a
-        // plain flag is enough.
-        if (!done) {
-          done = true;
-          cleanup.run();
-        }
-      }
-    };
-    // The cast picks TaskContext's Java listener overload over the Scala-function one.
-    task.addTaskCompletionListener((TaskCompletionListener) context -> once.run());
-    return once;
-  }
-
-  /**
-   * Adds one combiner's spills to the task metrics, as Spark's own spilling collections do.
-   *
-   * @param memoryBytesSpilled reservation bytes released by spilling (the in-memory size spilled)
-   * @param diskBytesSpilled bytes the spills wrote to disk
-   * @param peakMemoryBytes the combiner's largest reservation
-   */
-  void reportSpills(long memoryBytesSpilled, long diskBytesSpilled, long peakMemoryBytes) {
-    TaskMetrics metrics = task.taskMetrics();
-    metrics.incMemoryBytesSpilled(memoryBytesSpilled);
-    metrics.incDiskBytesSpilled(diskBytesSpilled);
-    metrics.incPeakExecutionMemory(peakMemoryBytes);
+  /** The task the combiner runs in: its output is bound to it ({@code TaskBoundIterator}). */
+  TaskContext task() {
+    return task;
   }
 }

@@ -50,12 +50,14 @@
  * {@code TaskContext.get().taskMemoryManager()} (they spill when it grants less than they need),
  * the job's serializer from {@code SparkEnv}, spill compression and encryption from
  * {@code SparkEnv.serializerManager()}, spill files in the block manager's local directories.
- * Every combiner is closed by a task completion listener, so memory and files are returned on
+ * Every combiner's output is an {@code io.spillway.io.TaskBoundIterator}, as in the reader: the
+ * combiner is closed by a task completion listener, so memory and files are returned on
  * success, failure and kill, and the mergers and sorters also as soon as their output is
  * exhausted. The group-by is the exception: the groups it hands out read spilled values from its
  * files, and the rest of the task may still iterate them, so it lives until the task ends (its
  * memory is returned at exhaustion all the same). Spills are added to the task metrics
- * ({@code memoryBytesSpilled}, {@code diskBytesSpilled}, {@code peakExecutionMemory}).
+ * ({@code memoryBytesSpilled}, {@code diskBytesSpilled}, {@code peakExecutionMemory}) by
+ * {@code io.spillway.metrics.TaskSpillMetrics}, as the reader adds them.
  *
  * <p>Settings are a {@link io.spillway.combine.MergerSettings}, defaults unless
  * {@link io.spillway.rdd.SpillwayPairRDD#withSettings} passes others; nothing here reads

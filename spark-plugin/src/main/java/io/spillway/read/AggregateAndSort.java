@@ -21,9 +21,9 @@ import io.spillway.combine.ExternalList;
 import io.spillway.combine.ExternalMerger;
 import io.spillway.combine.MergerMetrics;
 import io.spillway.combine.MergerSettings;
-import io.spillway.io.Closeables;
+import io.spillway.io.TaskBoundIterator;
 import io.spillway.metrics.ShuffleCounters;
-import io.spillway.sort.CloseableIterator;
+import io.spillway.metrics.TaskSpillMetrics;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
 import io.spillway.sort.SpillFileFactory;
@@ -36,10 +36,8 @@ import org.apache.spark.Aggregator;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
-import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Product2;
@@ -157,25 +155,17 @@ final class AggregateAndSort {
       Product2<K, Object> first, Iterator<Product2<K, Object>> rest) throws IOException {
     ExternalGroupBy<K, Object> groupBy = new ExternalGroupBy<>(mergerSettings,
         context.taskMemoryManager(), serializerManager, combinerSerializer(), spillFiles);
-    // A failed or killed task deletes everything now. A task that succeeded may be returning the
-    // lists themselves (groupByKey().collect()), and Spark serializes the result only after the
-    // completion listeners ran: those lists keep their files until they are garbage.
-    context.addTaskCompletionListener((TaskCompletionListener) completed -> {
-      if (completed.isFailed() || completed.isInterrupted()) {
-        groupBy.close();
-      } else {
-        groupBy.closeKeepingListsReadable();
-      }
-    });
-    CloseableIterator<Tuple2<K, ExternalList<Object>>> groups;
-    try {
+    Iterator<Tuple2<K, ExternalList<Object>>> groups = TaskBoundIterator.untilTaskEnd(context, () -> {
       groupBy.mergeValues(List.of(first).iterator());
       groupBy.mergeValues(rest);
-      groups = groupBy.items();
-    } catch (IOException | RuntimeException | Error e) {
-      Closeables.runAll(e, groupBy::close);
-      throw e;
-    }
+      return groupBy.items();
+    }, failed -> {
+      try {
+        groupBy.closeAtTaskEnd(failed);
+      } finally {
+        recordMetrics(groupBy.metrics());
+      }
+    });
     Iterator<Tuple2<K, scala.collection.Iterable<Object>>> grouped = new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -188,7 +178,7 @@ final class AggregateAndSort {
         return new Tuple2<>(group._1(), asGroupValues(group._2()));
       }
     };
-    return new FinishingIterator<>(grouped, () -> recordMetrics(groupBy.metrics()), context);
+    return CollectionConverters.asScala(grouped);
   }
 
   /**
@@ -220,21 +210,16 @@ final class AggregateAndSort {
    */
   private <K> scala.collection.Iterator<Tuple2<K, Object>> run(
       ExternalMerger<K, Object, Object> merger, Feed feed) throws IOException {
-    Closeables.Cleanup finish = () -> {
+    Iterator<Tuple2<K, Object>> items = TaskBoundIterator.untilExhausted(context, () -> {
+      feed.run();
+      return merger.items();
+    }, () -> {
       try {
         merger.close();
       } finally {
         recordMetrics(merger.metrics());
       }
-    };
-    CloseableIterator<Tuple2<K, Object>> items;
-    try {
-      feed.run();
-      items = merger.items();
-    } catch (IOException | RuntimeException | Error e) {
-      Closeables.runAll(e, finish);
-      throw e;
-    }
+    });
     Iterator<Tuple2<K, Object>> unmasked = new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -246,7 +231,7 @@ final class AggregateAndSort {
         return CombineFunctions.withUnmaskedCombiner(items.next());
       }
     };
-    return new FinishingIterator<>(unmasked, finish, context);
+    return CollectionConverters.asScala(unmasked);
   }
 
   @SuppressWarnings("unchecked")
@@ -258,25 +243,16 @@ final class AggregateAndSort {
             .withKeyPrefixes(sortKeyPrefixes),
         context.taskMemoryManager(), serializerManager, dependency.serializer().newInstance(),
         new io.spillway.io.TempFileTracker<>(spillFiles));
-    Closeables.Cleanup finish = () -> {
+    return CollectionConverters.asScala(TaskBoundIterator.untilExhausted(context, () -> {
+      sorter.insertAll(records);
+      return sorter.sortedIterator();
+    }, () -> {
       try {
         sorter.close();
       } finally {
-        TaskMetrics metrics = context.taskMetrics();
-        metrics.incMemoryBytesSpilled(sorter.memoryBytesSpilled());
-        metrics.incDiskBytesSpilled(sorter.bytesSpilled());
-        metrics.incPeakExecutionMemory(sorter.peakMemoryBytes());
+        TaskSpillMetrics.add(context, sorter.memoryBytesSpilled(), sorter.bytesSpilled(), sorter.peakMemoryBytes());
       }
-    };
-    CloseableIterator<Tuple2<K, Object>> sorted;
-    try {
-      sorter.insertAll(records);
-      sorted = sorter.sortedIterator();
-    } catch (IOException | RuntimeException | Error e) {
-      Closeables.runAll(e, finish);
-      throw e;
-    }
-    return new FinishingIterator<>(sorted, finish, context);
+    }));
   }
 
   private void recordMetrics(MergerMetrics merged) {
@@ -287,10 +263,7 @@ final class AggregateAndSort {
           merged.recursionDepth(), merged.peakMemoryBytes());
     }
     counters.reduceSideCombined(merged.spillCount(), merged.recursionDepth());
-    TaskMetrics metrics = context.taskMetrics();
-    metrics.incMemoryBytesSpilled(merged.memoryBytesSpilled());
-    metrics.incDiskBytesSpilled(merged.bytesSpilled());
-    metrics.incPeakExecutionMemory(merged.peakMemoryBytes());
+    TaskSpillMetrics.add(context, merged.memoryBytesSpilled(), merged.bytesSpilled(), merged.peakMemoryBytes());
   }
 
   /**

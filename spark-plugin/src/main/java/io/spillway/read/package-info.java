@@ -15,6 +15,7 @@
  */
 /**
  * The reduce side: {@code SpillwayShuffleReader} fetches blocks with Spark's fetcher, decodes and
- * deserializes them, then aggregates, groups or sorts them with the combiners.
+ * deserializes them, then aggregates, groups or sorts them with the combiners, whose output is
+ * bound to the task.
  */
 package io.spillway.read;

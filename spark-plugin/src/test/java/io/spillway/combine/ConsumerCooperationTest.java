@@ -39,6 +39,7 @@ import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
 import io.spillway.sort.SpillTestSupport;
 import io.spillway.sort.SpillTestSupport.SerializerKind;
+import io.spillway.testing.TestSeed;
 import org.apache.spark.memory.MemoryConsumer;
 import org.apache.spark.memory.MemoryMode;
 import org.apache.spark.memory.TaskMemoryManager;
@@ -73,8 +74,7 @@ class ConsumerCooperationTest {
   void setUp() {
     support = new SpillTestSupport(spillDirectory, MEMORY_LIMIT, SerializerKind.KRYO, false);
     competitor = new Competitor(support.taskMemoryManager);
-    seed = new Random().nextLong();
-    System.out.println("ConsumerCooperationTest: seed " + seed);
+    seed = TestSeed.next();
   }
 
   @AfterEach
