@@ -124,8 +124,10 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   @Override
   public <K, V, C> ShuffleHandle registerShuffle(int shuffleId, ShuffleDependency<K, V, C> dependency) {
     WritePath path = WritePath.choose(dependency, writeSettings.bypassMergeThreshold());
-    if (path == WritePath.OBJECT && !objectPathReported.get()) {
-      ConfigWarnings.forcedStrategyOnObjectPath(conf, shuffleId, WritePath.whyObject(dependency))
+    if (path != WritePath.SERIALIZED && !objectPathReported.get()) {
+      String why = WritePath.whyNotSerialized(dependency);
+      (path == WritePath.OBJECT ? ConfigWarnings.forcedStrategyOnObjectPath(conf, shuffleId, why)
+          : ConfigWarnings.forcedStrategyOnPartitionStreams(conf, shuffleId, why))
           .filter(warning -> objectPathReported.compareAndSet(false, true))
           .ifPresent(LOG::warn);
     }

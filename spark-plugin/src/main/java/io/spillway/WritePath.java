@@ -50,8 +50,8 @@ public enum WritePath {
     return partitions <= bypassMergeThreshold ? PARTITION_STREAMS : OBJECT;
   }
 
-  /** Why {@link #choose} picks {@link #OBJECT} for {@code dependency}, in words for a log line. */
-  static String whyObject(ShuffleDependency<?, ?, ?> dependency) {
+  /** Why {@link #choose} does not pick {@link #SERIALIZED}, in words for a log line. */
+  static String whyNotSerialized(ShuffleDependency<?, ?, ?> dependency) {
     if (!dependency.serializer().supportsRelocationOfSerializedObjects()) {
       return dependency.serializer().getClass().getSimpleName()
           + " cannot relocate serialized records";

@@ -115,15 +115,30 @@ public final class ConfigWarnings {
    */
   public static java.util.Optional<String> forcedStrategyOnObjectPath(SparkConf conf,
       int shuffleId, String why) {
+    return forcedStrategyIgnored(conf, shuffleId, why, "its records are buffered as objects and"
+        + " its spills merged by " + MergeStrategyOption.SLOW.configValue()
+        + " (decoded and re-serialized)");
+  }
+
+  /**
+   * The same for a shuffle that writes a serialization stream per partition: its spills are
+   * pieces of those streams, merged by compressing each partition's pieces once.
+   */
+  public static java.util.Optional<String> forcedStrategyOnPartitionStreams(SparkConf conf,
+      int shuffleId, String why) {
+    return forcedStrategyIgnored(conf, shuffleId, why, "its records are written as one stream"
+        + " per partition and its spills compressed once per partition at the merge");
+  }
+
+  private static java.util.Optional<String> forcedStrategyIgnored(SparkConf conf, int shuffleId,
+      String why, String whatHappens) {
     MergeStrategyOption forced = SpillwayConfig.MERGE_STRATEGY.read(conf);
     if (forced == MergeStrategyOption.AUTO || forced == MergeStrategyOption.SLOW) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(SpillwayConfig.MERGE_STRATEGY.key() + "="
-        + forced.configValue() + " cannot apply to shuffle " + shuffleId + " (" + why + "): its"
-        + " records are buffered as objects and its spills merged by "
-        + MergeStrategyOption.SLOW.configValue() + " (decoded and re-serialized); later shuffles"
-        + " like it are not reported again");
+        + forced.configValue() + " cannot apply to shuffle " + shuffleId + " (" + why + "): "
+        + whatHappens + "; later shuffles like it are not reported again");
   }
 
   /** The {@link SpillwayConfig} key nearest to {@code key} by edit distance (ties: first). */

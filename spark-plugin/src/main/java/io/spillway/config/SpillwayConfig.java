@@ -36,8 +36,11 @@ public final class SpillwayConfig {
           + " `slow` (decompress and recompress) otherwise. The others force one, for tests and"
           + " benchmarks; a forced fast strategy falls back to `slow` when the codec cannot"
           + " concatenate streams, and `transferTo` falls back to `fileStream` under encryption"
-          + " (a WARN at start-up says so). Shuffles on the object path (a serializer that cannot"
-          + " relocate records, such as Java serialization) always merge by re-serializing.",
+          + " (a WARN at start-up says so). A serializer that cannot relocate records (such as"
+          + " Java serialization) is not affected: with at most"
+          + " `spark.shuffle.sort.bypassMergeThreshold` partitions its spills are pieces of one"
+          + " stream per partition, compressed once at the merge; with more, or under IO"
+          + " encryption, it takes the object path, which merges by re-serializing.",
       MergeStrategyOption::fromConfigValue);
 
   public static final ConfigEntry<Integer> MERGE_MAX_OPEN_FILES = new ConfigEntry<>(

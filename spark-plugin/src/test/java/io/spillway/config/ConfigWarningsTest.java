@@ -118,6 +118,17 @@ class ConfigWarningsTest {
   }
 
   @Test
+  void forcedStrategyOnPartitionStreamsSaysTheyAreCompressedOnce() {
+    SparkConf forced = new SparkConf(false).set("spark.spillway.merge.strategy", "fileStream");
+    assertEquals("spark.spillway.merge.strategy=fileStream cannot apply to shuffle 4 (why): its"
+        + " records are written as one stream per partition and its spills compressed once per"
+        + " partition at the merge; later shuffles like it are not reported again",
+        ConfigWarnings.forcedStrategyOnPartitionStreams(forced, 4, "why").orElseThrow());
+    assertTrue(ConfigWarnings.forcedStrategyOnPartitionStreams(
+        new SparkConf(false).set("spark.spillway.merge.strategy", "slow"), 4, "why").isEmpty());
+  }
+
+  @Test
   void startUpLineListsEverySettingInTheConfigsWords() {
     SparkConf conf = new SparkConf(false).set("spark.spillway.merge.maxOpenFiles", " 8 ");
     String line = SpillwayConfig.describe(conf);

@@ -58,6 +58,10 @@ final class SparkKeysRead {
             + " copied through from memory pages to a spill or output stream."),
         new Use(keys.SHUFFLE_SORT_INIT_BUFFER_SIZE(), "Records the map side's pointer array holds"
             + " before it first grows."),
+        new Use(keys.SHUFFLE_SORT_BYPASS_MERGE_THRESHOLD(), "A shuffle whose serializer cannot"
+            + " relocate records (Java serialization) with at most this many partitions writes one"
+            + " serialization stream per partition into memory pages (where Spark takes its"
+            + " bypass-merge writer); with more it takes the object path."),
         new Use(keys.SHUFFLE_SPILL_NUM_ELEMENTS_FORCE_SPILL_THRESHOLD(), "Records held in memory"
             + " at which a map task spills, a map-side combiner flushes and a reduce-side combiner"
             + " spills, even with memory left."),
