@@ -43,6 +43,7 @@ import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.serializer.SerializerInstance;
 import io.spillway.spark.RowChecksums;
 import io.spillway.spark.SparkVersionBridge;
+import io.spillway.spark.UnsafeRowDecoder;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.UnsafeRowSerializer;
 import org.apache.spark.storage.BlockManagerId;
@@ -78,9 +79,9 @@ import scala.reflect.ClassTag$;
  *       {@link SerializedMapOutputBuffer} into a real file ({@link FileShuffleOutput}), as a map
  *       task writes;
  *   <li>{@code read}: the blocks of that output in, records out: each partition's bytes through
- *       Spark's {@code SerializerManager.wrapStream} (lz4) over a 16 KiB buffer and the
- *       serializer's {@code deserializeStream(...).asKeyValueIterator()}, as Spillway's reader
- *       decodes a fetched block (SpillwayShuffleReader.decodingStream, DeserializingIterator);
+ *       Spark's {@code SerializerManager.wrapStream} (lz4) over a 16 KiB buffer and decoded as
+ *       Spillway's reader decodes a fetched block (DeserializingIterator): SQL rows by {@link
+ *       UnsafeRowDecoder}, other records by the serializer's {@code deserializeStream};
  *   <li>{@code lz4Compress} / {@code lz4Decompress}: Spark's {@link LZ4CompressionCodec} on the
  *       same records serialized into one stream: the ceiling of each side.
  * </ul>
@@ -123,6 +124,8 @@ public class BenchmarkShufflePath {
   private FileShuffleOutput output;
   private List<Product2<Object, Object>> records;
   private SerializerInstance serializer;
+  /** Spark SQL rows' decoder, as the reader uses it; null for other serializers. */
+  private UnsafeRowDecoder rowDecoder;
   private Partitioner partitioner;
   private WriteSettings settings;
   private CompressionCodec codec;
@@ -156,6 +159,7 @@ public class BenchmarkShufflePath {
         records.add(new Tuple2<>(partition, row));
         partition = partition + 1 == PARTITIONS ? 0 : partition + 1;
       }
+      rowDecoder = UnsafeRowDecoder.forSerializer(serializer);
     } else if (kind.equals("kryo")) {
       serializer = support.serializer;
       partitioner = new HashPartitioner(PARTITIONS);
@@ -221,8 +225,9 @@ public class BenchmarkShufflePath {
     for (int p = 0; p < PARTITIONS; p++) {
       InputStream block = support.serializerManager.wrapStream(new ShuffleBlockId(0, 0, p),
           new BufferedInputStream(new ByteArrayInputStream(blocks[p]), 16 * 1024));
-      scala.collection.Iterator<Tuple2<Object, Object>> it =
-          serializer.deserializeStream(block).asKeyValueIterator();
+      // what Spillway's reader decodes with: SQL rows by UnsafeRowDecoder, others by the stream
+      java.util.Iterator<Tuple2<Object, Object>> it = rowDecoder != null ? rowDecoder.rows(block)
+          : CollectionConverters.asJava(serializer.deserializeStream(block).asKeyValueIterator());
       while (it.hasNext()) {
         Tuple2<Object, Object> record = it.next();
         if (consumer != null) {
