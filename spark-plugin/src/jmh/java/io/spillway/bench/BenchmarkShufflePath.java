@@ -226,8 +226,8 @@ public class BenchmarkShufflePath {
       InputStream block = support.serializerManager.wrapStream(new ShuffleBlockId(0, 0, p),
           new BufferedInputStream(new ByteArrayInputStream(blocks[p]), 16 * 1024));
       // what Spillway's reader decodes with: SQL rows by UnsafeRowDecoder, others by the stream
-      java.util.Iterator<Tuple2<Object, Object>> it = rowDecoder != null ? rowDecoder.rows(block)
-          : CollectionConverters.asJava(serializer.deserializeStream(block).asKeyValueIterator());
+      scala.collection.Iterator<Tuple2<Object, Object>> it = rowDecoder != null
+          ? rowDecoder.rows(block) : serializer.deserializeStream(block).asKeyValueIterator();
       while (it.hasNext()) {
         Tuple2<Object, Object> record = it.next();
         if (consumer != null) {
