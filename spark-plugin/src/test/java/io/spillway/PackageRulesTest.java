@@ -90,6 +90,14 @@ class PackageRulesTest {
       .because("the bridge is below everything that uses it (the index cache reports to metrics)");
 
   @ArchTest
+  static final ArchRule spillUsesOnlyTheHelpersAndTheBridge = classes()
+      .that().resideInAPackage(ROOT + ".spill..")
+      .should().onlyDependOnClassesThat(resideOutsideOfSpillway()
+          .or(resideInAnyPackage(ROOT + ".spill..", ROOT + ".io..", ROOT + ".spark..")))
+      .because("spill files are below both sides that write them (the bridge gives the local"
+          + " directories)");
+
+  @ArchTest
   static final ArchRule writeDoesNotUseRead = doesNotUse("write", "read");
 
   @ArchTest
@@ -149,7 +157,7 @@ class PackageRulesTest {
    * Who may touch them: the manager, its handle and the map-side combining writer (the root
    * package), the writer and its buffers ({@code io.spillway.write}, not its subpackages), the
    * reader ({@code io.spillway.read}) and the Spark bridge. The cores (combine, sort, write.sort,
-   * write.spill, write.merge, memory, io) stay testable without a shuffle manager.
+   * write.merge, spill, memory, io) stay testable without a shuffle manager.
    */
   static final Set<String> SHUFFLE_INTERFACE_USERS =
       Set.of(ROOT, ROOT + ".write", ROOT + ".read", ROOT + ".spark");

@@ -29,8 +29,8 @@ import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
-import io.spillway.write.spill.SpillLocation;
-import io.spillway.write.spill.SpillLocationSource;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.executor.ShuffleWriteMetrics;
 import org.apache.spark.executor.TaskMetrics;
@@ -121,8 +121,8 @@ public class BenchmarkSpillMerge {
   @Benchmark
   @OperationsPerInvocation(RECORDS)
   public long writeMapOutput() throws IOException {
-    TempFileTracker<SpillLocation> spillFiles =
-        new TempFileTracker<>(SpillLocationSource.directory(support.spillDirectory.toFile()));
+    TempFileTracker<SpillFile> spillFiles =
+        new TempFileTracker<>(SpillFileSource.directory(support.spillDirectory.toFile()));
     MapTaskContext task = new MapTaskContext(0, mapId++, PARTITIONS, settings,
         support.taskMemoryManager, support.serializer, support.serializerManager, spillFiles,
         new TaskMetrics());

@@ -27,9 +27,9 @@ import io.spillway.sort.CloseableIterator;
 import io.spillway.io.Closeables;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.memory.MemoryReservation;
-import io.spillway.sort.SegmentedSpillWriter;
-import io.spillway.sort.SpillFileFactory;
-import io.spillway.sort.SpilledSegments;
+import io.spillway.spill.SpillWriter;
+import io.spillway.spill.SpillFileSource;
+import io.spillway.spill.Spill;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
@@ -69,7 +69,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
   private final BiFunction<Object, Object, Object> concatenateChunks;
   /** The order of the keys in every spilled segment, and of a partition grouped by sort. */
   private final KeyHashing.HashThenKeyOrder keyOrder;
-  private List<SpilledSegments> spills = List.of();
+  private List<Spill> spills = List.of();
   private CloseableIterator<Tuple2<K, ExternalList<V>>> activeIterator;
   private boolean iterating;
   private boolean closed;
@@ -80,7 +80,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
       TaskMemoryManager taskMemoryManager,
       SerializerManager serializerManager,
       SerializerInstance serializer,
-      SpillFileFactory fileFactory) {
+      SpillFileSource fileFactory) {
     this.context = new MergerContext(
         settings, taskMemoryManager, serializerManager, serializer, new TempFileTracker<>(fileFactory));
     this.memory = new MemoryReservation(taskMemoryManager, "ExternalGroupBy");
@@ -108,7 +108,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
   }
 
   /** Splits a chunk into records of at most {@link #VALUES_PER_SPILL_RECORD} values. */
-  private static <V> void writeChunk(SegmentedSpillWriter writer, Object key, ArrayList<V> chunk) throws IOException {
+  private static <V> void writeChunk(SpillWriter writer, Object key, ArrayList<V> chunk) throws IOException {
     if (chunk.size() <= VALUES_PER_SPILL_RECORD) {
       writer.write(key, chunk);
       return;
@@ -169,7 +169,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
         context.taskMemoryManager, context.serializerManager, context.serializer, context.files);
     try {
       // Every spill wrote its segments in keyOrder: merge them where they are, no second sort.
-      for (SpilledSegments spill : spills) {
+      for (Spill spill : spills) {
         sorter.addSortedRun(spill, partition);
       }
       CloseableIterator<Tuple2<Object, Object>> sorted = sorter.sortedIterator();

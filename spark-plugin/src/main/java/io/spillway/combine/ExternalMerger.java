@@ -27,8 +27,8 @@ import io.spillway.sort.CloseableIterator;
 import io.spillway.io.Closeables;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.memory.MemoryReservation;
-import io.spillway.sort.SpillFileFactory;
-import io.spillway.sort.SpilledSegments;
+import io.spillway.spill.SpillFileSource;
+import io.spillway.spill.Spill;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
@@ -70,7 +70,7 @@ public final class ExternalMerger<K, V, C> implements Closeable {
   private final int level;
   private final MemoryReservation memory;
   private final HashPartitionedBuffer<K, V, C> buffer;
-  private List<SpilledSegments> spills = List.of();
+  private List<Spill> spills = List.of();
   private CloseableIterator<Tuple2<K, C>> activeIterator;
   private boolean iterating;
   private boolean closed;
@@ -81,7 +81,7 @@ public final class ExternalMerger<K, V, C> implements Closeable {
       TaskMemoryManager taskMemoryManager,
       SerializerManager serializerManager,
       SerializerInstance serializer,
-      SpillFileFactory fileFactory) {
+      SpillFileSource fileFactory) {
     this(new MergerContext(settings, taskMemoryManager, serializerManager, serializer, new TempFileTracker<>(fileFactory)),
         functions, 1);
   }

@@ -14,7 +14,8 @@
  * limitations under the License.
  */
 /**
- * Small stream, channel and temporary-file helpers that every side uses: buffered segment reads,
- * write errors that name the file, cleanup that never hides the first failure. A leaf.
+ * Small stream, channel and temporary-file helpers that every side uses: counting and
+ * non-closing streams, a reusable channel write buffer, temp-file tracking, write errors that
+ * name the file, cleanup that never hides the first failure. A leaf.
  */
 package io.spillway.io;

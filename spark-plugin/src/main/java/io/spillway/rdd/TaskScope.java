@@ -17,7 +17,7 @@ package io.spillway.rdd;
 
 import java.util.Objects;
 
-import io.spillway.sort.SpillFileFactory;
+import io.spillway.spill.SpillFileSource;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.executor.TaskMetrics;
@@ -70,8 +70,8 @@ final class TaskScope {
     return env.serializer().newInstance();
   }
 
-  SpillFileFactory spillFiles() {
-    return SpillFileFactory.fromDiskBlockManager();
+  SpillFileSource spillFiles() {
+    return SpillFileSource.tempLocalBlocks();
   }
 
   /**

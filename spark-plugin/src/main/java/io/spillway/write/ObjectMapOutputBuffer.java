@@ -18,7 +18,7 @@ package io.spillway.write;
 import io.spillway.io.Closeables;
 import io.spillway.memory.TaskMemoryConsumer;
 import io.spillway.write.merge.SpillMerger;
-import io.spillway.write.spill.PartitionSink;
+import io.spillway.spill.PartitionSink;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.spark.serializer.SerializationStream;

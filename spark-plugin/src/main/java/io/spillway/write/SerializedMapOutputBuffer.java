@@ -20,13 +20,13 @@ import io.spillway.memory.TaskMemoryConsumer;
 import io.spillway.spark.UnsafeRowEncoder;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.write.merge.SpillMerger;
-import io.spillway.write.spill.SpillFile;
+import io.spillway.spill.Spill;
 import io.spillway.write.sort.PackedRecordPointer;
 import io.spillway.write.sort.PageSorter;
 import io.spillway.write.sort.PartitionSlabs;
 import io.spillway.write.sort.SerializedRecordStore;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
-import io.spillway.write.spill.PartitionSink;
+import io.spillway.spill.PartitionSink;
 import java.io.IOException;
 import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.unsafe.Platform;
@@ -118,13 +118,13 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
    * anyway), and the average segment, bytes over min(partitions, records), is small.
    */
   @Override
-  SpillFile.SegmentFormat chooseSegmentFormat(long bytesInMemory, int recordsInMemory) {
+  Spill.SegmentFormat chooseSegmentFormat(long bytesInMemory, int recordsInMemory) {
     boolean allowed = task.settings().mergeStrategy() == MergeStrategyOption.AUTO
         && task.settings().compressShuffle()
         && !task.serializerManager().encryptionEnabled();
     long segments = Math.max(1, Math.min(task.numPartitions(), recordsInMemory));
     return allowed && bytesInMemory / segments < SERIALIZED_SEGMENT_BYTES
-        ? SpillFile.SegmentFormat.SERIALIZED : SpillFile.SegmentFormat.OUTPUT;
+        ? Spill.SegmentFormat.SERIALIZED : Spill.SegmentFormat.WRAPPED;
   }
 
   @Override

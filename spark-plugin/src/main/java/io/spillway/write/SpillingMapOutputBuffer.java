@@ -18,11 +18,11 @@ package io.spillway.write;
 import io.spillway.io.Closeables;
 import io.spillway.memory.TaskMemoryConsumer;
 import io.spillway.write.merge.SpillMerger;
-import io.spillway.write.spill.PartitionChecksums;
-import io.spillway.write.spill.PartitionSink;
-import io.spillway.write.spill.SpillFile;
-import io.spillway.write.spill.SpillFileWriter;
-import io.spillway.write.spill.SpillLocation;
+import io.spillway.spill.PartitionChecksums;
+import io.spillway.spill.PartitionSink;
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillWriter;
+import io.spillway.spill.SpillFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -47,9 +47,9 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   protected final MapTaskContext task;
   protected final TaskMemoryConsumer memory;
   private final Checksum[] spillChecksums;
-  private final List<SpillFile> spills = new ArrayList<>();
+  private final List<Spill> spills = new ArrayList<>();
   /** Chosen at the first spill and kept, so every spill of the task has the same format. */
-  private SpillFile.SegmentFormat spillFormat;
+  private Spill.SegmentFormat spillFormat;
   private final Thread ownerThread;
   protected long recordsInserted;
   private int spillCount;
@@ -94,15 +94,15 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
    * compressing the data. Such spills are written uncompressed and each partition is compressed
    * once, at the merge: as many codec streams as partitions instead of partitions times spills.
    */
-  SpillFile.SegmentFormat chooseSegmentFormat(long bytesInMemory, int recordsInMemory) {
-    return SpillFile.SegmentFormat.OUTPUT;
+  Spill.SegmentFormat chooseSegmentFormat(long bytesInMemory, int recordsInMemory) {
+    return Spill.SegmentFormat.WRAPPED;
   }
 
   /** Average segment size below which spills are written SERIALIZED, where allowed. */
   static final long SERIALIZED_SEGMENT_BYTES = 16 * 1024;
 
   @Override
-  public List<SpillFile> spills() {
+  public List<Spill> spills() {
     return Collections.unmodifiableList(spills);
   }
 
@@ -185,7 +185,7 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   }
 
   @Override
-  public SpillFile.SegmentFormat spillFormat() {
+  public Spill.SegmentFormat spillFormat() {
     return spillFormat;
   }
 
@@ -232,13 +232,13 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
     if (spillFormat == null) {
       spillFormat = chooseSegmentFormat(bytesInMemory(), records);
     }
-    SpillLocation location = task.spillFiles().create();
+    SpillFile location = task.spillFiles().create();
     // SERIALIZED segments are compressed at the merge, which computes the checksums then
-    Checksum[] checksums = spillFormat == SpillFile.SegmentFormat.OUTPUT
+    Checksum[] checksums = spillFormat == Spill.SegmentFormat.WRAPPED
         ? spillChecksums : new Checksum[0];
-    SpillFileWriter writer = new SpillFileWriter(location, task.numPartitions(),
+    SpillWriter writer = SpillWriter.bytes(location, task.numPartitions(),
         task.serializerManager(), spillFormat, checksums, task.settings().fileBufferSizeBytes());
-    SpillFile spill;
+    Spill spill;
     try {
       writeRecordsInPartitionOrder(writer);
       spill = writer.finish(records);

@@ -24,10 +24,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
-import io.spillway.write.spill.SpillFile;
+import io.spillway.spill.Spill;
 import io.spillway.write.merge.MergeStrategy;
-import io.spillway.write.spill.SpillLocation;
-import io.spillway.write.spill.SpillLocationSource;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -254,15 +254,15 @@ class SpillwayShuffleWriterTest {
     assumeTrue(Files.isWritable(devFull), "needs Linux's /dev/full");
     for (boolean kryo : new boolean[] {true, false}) {
       AtomicInteger spillsCreated = new AtomicInteger();
-      SpillLocationSource healthy = SpillLocationSource.directory(spillDirectory);
-      SpillLocationSource fillsUp = () -> {
+      SpillFileSource healthy = SpillFileSource.directory(spillDirectory);
+      SpillFileSource fillsUp = () -> {
         if (spillsCreated.incrementAndGet() < 3) {
           return healthy.create();
         }
         TempShuffleBlockId blockId = new TempShuffleBlockId(UUID.randomUUID());
         File link = new File(spillDirectory, blockId.name());
         Files.createSymbolicLink(link.toPath(), devFull);
-        return new SpillLocation(blockId, link);
+        return new SpillFile(blockId, link);
       };
       WriterHarness harness = new WriterHarness(fillsUp, "lz4", false, kryo,
           MergeStrategyOption.AUTO, 7, 64,
@@ -344,8 +344,8 @@ class SpillwayShuffleWriterTest {
     boolean serializedSpills = kryo && strategy == MergeStrategyOption.AUTO
         && !codec.equals("none") && !encryption;
     if (spills != Spills.NONE) {
-      assertEquals(serializedSpills ? SpillFile.SegmentFormat.SERIALIZED
-          : SpillFile.SegmentFormat.OUTPUT, harness.buffer.spillFormat(), "spill format");
+      assertEquals(serializedSpills ? Spill.SegmentFormat.SERIALIZED
+          : Spill.SegmentFormat.WRAPPED, harness.buffer.spillFormat(), "spill format");
     }
     InMemoryShuffleOutput.MapOutput committed = harness.output.committed.get(WriterHarness.MAP_ID);
     assertEquals(spills == Spills.ONE && !serializedSpills, committed.movedFromSpill,

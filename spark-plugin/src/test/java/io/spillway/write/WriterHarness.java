@@ -15,13 +15,13 @@
  */
 package io.spillway.write;
 
-import io.spillway.write.spill.SpillLocation;
+import io.spillway.spill.SpillFile;
 import io.spillway.io.TempFileTracker;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
 import io.spillway.spark.RowChecksums;
 import io.spillway.spark.SparkVersionBridge;
-import io.spillway.write.spill.SpillLocationSource;
+import io.spillway.spill.SpillFileSource;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -62,7 +62,7 @@ final class WriterHarness {
   final TaskMetrics taskMetrics = new TaskMetrics();
   final ShuffleWriteMetrics writeMetrics = new ShuffleWriteMetrics();
   final InMemoryShuffleOutput output = new InMemoryShuffleOutput();
-  final TempFileTracker<SpillLocation> tracker;
+  final TempFileTracker<SpillFile> tracker;
   final int numPartitions;
   final MapOutputBuffer<Object, Object> buffer;
   final SpillwayShuffleWriter<Object, Object> writer;
@@ -74,12 +74,12 @@ final class WriterHarness {
    */
   WriterHarness(File spillDirectory, String codec, boolean encryption, boolean kryo,
       MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
-    this(SpillLocationSource.directory(spillDirectory), codec, encryption, kryo, strategy,
+    this(SpillFileSource.directory(spillDirectory), codec, encryption, kryo, strategy,
         numPartitions, maxOpenFiles, extraConf);
   }
 
   /** A harness whose spill files come from {@code spillSource}. */
-  WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption, boolean kryo,
+  WriterHarness(SpillFileSource spillSource, String codec, boolean encryption, boolean kryo,
       MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
     this(spillSource, codec, encryption, kryo, null, strategy, numPartitions, maxOpenFiles,
         extraConf);
@@ -92,11 +92,11 @@ final class WriterHarness {
   WriterHarness(File spillDirectory, String codec, boolean encryption, boolean kryo,
       RecordLayout layout, MergeStrategyOption strategy, int numPartitions, int maxOpenFiles,
       SparkConf extraConf) {
-    this(SpillLocationSource.directory(spillDirectory), codec, encryption, kryo, layout, strategy,
+    this(SpillFileSource.directory(spillDirectory), codec, encryption, kryo, layout, strategy,
         numPartitions, maxOpenFiles, extraConf);
   }
 
-  private WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption,
+  private WriterHarness(SpillFileSource spillSource, String codec, boolean encryption,
       boolean kryo, RecordLayout layout, MergeStrategyOption strategy, int numPartitions,
       int maxOpenFiles, SparkConf extraConf) {
     conf = new SparkConf(false)

@@ -56,9 +56,9 @@ public enum MergeStrategy {
   }
 
   /** The strategy for a task's spills: COMPRESS for SERIALIZED ones, {@link #choose} otherwise. */
-  public static MergeStrategy forSpills(io.spillway.write.spill.SpillFile.SegmentFormat format,
+  public static MergeStrategy forSpills(io.spillway.spill.Spill.SegmentFormat format,
       WriteSettings settings, boolean encryptionEnabled) {
-    return format == io.spillway.write.spill.SpillFile.SegmentFormat.SERIALIZED
+    return format == io.spillway.spill.Spill.SegmentFormat.SERIALIZED
         ? COMPRESS : choose(settings, encryptionEnabled);
   }
 

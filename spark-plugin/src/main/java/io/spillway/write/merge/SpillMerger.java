@@ -22,13 +22,13 @@ import io.spillway.io.Closeables;
 import io.spillway.io.CountingOutputStream;
 import io.spillway.io.ChannelWriteBuffer;
 import io.spillway.io.NamedFileOutputStream;
-import io.spillway.io.SequentialSegmentReader;
+import io.spillway.spill.SpillReader;
 import io.spillway.io.NonClosingOutputStream;
 import io.spillway.io.WriteFailures;
-import io.spillway.write.spill.PartitionChecksums;
-import io.spillway.write.spill.SegmentLengths;
-import io.spillway.write.spill.SpillFile;
-import io.spillway.write.spill.SpillLocation;
+import io.spillway.spill.PartitionChecksums;
+import io.spillway.spill.SegmentIndex;
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillFile;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.FileOutputStream;
@@ -37,7 +37,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CheckedOutputStream;
@@ -66,7 +65,7 @@ public final class SpillMerger {
       scala.reflect.ClassTag$.MODULE$.Object();
   private final WriteSettings settings;
   private final SerializerManager serializerManager;
-  private final TempFileTracker<SpillLocation> tracker;
+  private final TempFileTracker<SpillFile> tracker;
   private final int numPartitions;
   /** The strategy of the current merge; set by {@link #merge} from the spills' format. */
   private MergeStrategy strategy;
@@ -87,7 +86,7 @@ public final class SpillMerger {
 
   /** A merger for serialized-path spills: bytes are concatenated or recompressed. */
   public SpillMerger(WriteSettings settings, SerializerManager serializerManager,
-      TempFileTracker<SpillLocation> tracker, int numPartitions) {
+      TempFileTracker<SpillFile> tracker, int numPartitions) {
     this(settings, serializerManager, tracker, numPartitions, null);
   }
 
@@ -97,14 +96,14 @@ public final class SpillMerger {
    * again as one serialization stream. This is the slow path with a deserializer in the middle.
    */
   public static SpillMerger reserializing(WriteSettings settings,
-      SerializerManager serializerManager, TempFileTracker<SpillLocation> tracker, int numPartitions,
+      SerializerManager serializerManager, TempFileTracker<SpillFile> tracker, int numPartitions,
       SerializerInstance serializer) {
     return new SpillMerger(settings, serializerManager, tracker, numPartitions,
         java.util.Objects.requireNonNull(serializer, "serializer is null"));
   }
 
   private SpillMerger(WriteSettings settings, SerializerManager serializerManager,
-      TempFileTracker<SpillLocation> tracker, int numPartitions, SerializerInstance reserializer) {
+      TempFileTracker<SpillFile> tracker, int numPartitions, SerializerInstance reserializer) {
     this.settings = settings;
     this.serializerManager = serializerManager;
     this.tracker = tracker;
@@ -151,11 +150,11 @@ public final class SpillMerger {
    * @return the checksums of the bytes as written: {@code accumulatedChecksums}' values when the
    *     strategy copies bytes unchanged, fresh ones otherwise (empty when checksums are off)
    */
-  public long[] merge(List<SpillFile> spills, ShuffleMapOutputWriter output, int shuffleId,
+  public long[] merge(List<Spill> spills, ShuffleMapOutputWriter output, int shuffleId,
       long mapId, Checksum[] accumulatedChecksums) throws IOException {
-    SpillFile.SegmentFormat format = spills.isEmpty() ? SpillFile.SegmentFormat.OUTPUT
+    Spill.SegmentFormat format = spills.isEmpty() ? Spill.SegmentFormat.WRAPPED
         : spills.get(0).format();
-    for (SpillFile spill : spills) {
+    for (Spill spill : spills) {
       if (spill.format() != format) {
         throw new IllegalArgumentException("Spills of one task must share a segment format: "
             + format + " and " + spill.format());
@@ -164,7 +163,7 @@ public final class SpillMerger {
     if (reserializer == null) {
       strategy = MergeStrategy.forSpills(format, settings, encryptionEnabled);
     }
-    List<SpillFile> remaining = new ArrayList<>(spills);
+    List<Spill> remaining = new ArrayList<>(spills);
     while (remaining.size() > settings.maxOpenFiles()) {
       remaining = mergeIntermediateRound(remaining);
     }
@@ -177,7 +176,7 @@ public final class SpillMerger {
     MergeTarget target = mapOutputTarget(output, outputChecksums);
     mergeRound(remaining, target, partitionId -> new ShuffleBlockId(shuffleId, mapId, partitionId),
         false);
-    for (SpillFile spill : remaining) {
+    for (Spill spill : remaining) {
       tracker.delete(spill.file());
     }
     if (!checksumsOn) {
@@ -197,19 +196,19 @@ public final class SpillMerger {
     return checksums;
   }
 
-  private List<SpillFile> mergeIntermediateRound(List<SpillFile> spills) throws IOException {
-    List<SpillFile> merged = new ArrayList<>();
+  private List<Spill> mergeIntermediateRound(List<Spill> spills) throws IOException {
+    List<Spill> merged = new ArrayList<>();
     for (int start = 0; start < spills.size(); start += settings.maxOpenFiles()) {
-      List<SpillFile> run = spills.subList(start, Math.min(spills.size(), start + settings.maxOpenFiles()));
+      List<Spill> run = spills.subList(start, Math.min(spills.size(), start + settings.maxOpenFiles()));
       if (run.size() == 1) {
         merged.add(run.get(0));
         continue;
       }
-      SpillLocation location = tracker.create();
+      SpillFile location = tracker.create();
       IntermediateSpillTarget target = new IntermediateSpillTarget(location, numPartitions);
       try {
         mergeRound(run, target, partitionId -> location.blockId(), true);
-        long records = run.stream().mapToLong(SpillFile::records).sum();
+        long records = run.stream().mapToLong(Spill::records).sum();
         merged.add(target.finish(records, run.get(0).format()));
       } catch (IOException e) {
         // transferTo writes through the channel, which NamedFileOutputStream does not cover
@@ -220,7 +219,7 @@ public final class SpillMerger {
         Closeables.closeWhileFailing(target, e);
         throw e;
       }
-      for (SpillFile spill : run) {
+      for (Spill spill : run) {
         tracker.delete(spill.file());
       }
     }
@@ -228,21 +227,19 @@ public final class SpillMerger {
   }
 
   /** One round: every partition of every spill in {@code spills}, in order, into {@code target}. */
-  private void mergeRound(List<SpillFile> spills, MergeTarget target,
+  private void mergeRound(List<Spill> spills, MergeTarget target,
       java.util.function.IntFunction<BlockId> outputBlockIds, boolean intermediate)
       throws IOException {
     rounds++;
-    List<SequentialSegmentReader> readers = new ArrayList<>(spills.size());
+    List<SpillReader> readers = new ArrayList<>(spills.size());
     try {
-      for (SpillFile spill : spills) {
-        readers.add(new SequentialSegmentReader(
-            FileChannel.open(spill.file().toPath(), StandardOpenOption.READ),
-            settings.fileBufferSizeBytes()));
+      for (Spill spill : spills) {
+        readers.add(SpillReader.bytes(spill.file(), settings.fileBufferSizeBytes()));
       }
       mostFilesOpen = Math.max(mostFilesOpen, readers.size());
       // Visit only the partitions some spill has bytes for, in increasing order: a cursor per
       // spill walks its non-empty segments, so the round costs the segments, not the partitions.
-      SegmentLengths.Cursor[] cursors = new SegmentLengths.Cursor[spills.size()];
+      SegmentIndex.Cursor[] cursors = new SegmentIndex.Cursor[spills.size()];
       for (int s = 0; s < spills.size(); s++) {
         cursors[s] = spills.get(s).segments().cursor();
       }
@@ -250,7 +247,7 @@ public final class SpillMerger {
       long[] lengths = new long[spills.size()];
       for (int p = nextPartition(cursors); p >= 0; p = nextPartition(cursors)) {
         for (int s = 0; s < cursors.length; s++) {
-          if (cursors[s].partition() == p) {
+          if (cursors[s].segment() == p) {
             positions[s] = cursors[s].offset();
             lengths[s] = cursors[s].length();
             cursors[s].advance();
@@ -287,10 +284,10 @@ public final class SpillMerger {
   }
 
   /** The smallest partition a cursor is at, or -1 when all are past their last segment. */
-  private static int nextPartition(SegmentLengths.Cursor[] cursors) {
+  private static int nextPartition(SegmentIndex.Cursor[] cursors) {
     int next = -1;
-    for (SegmentLengths.Cursor cursor : cursors) {
-      int p = cursor.partition();
+    for (SegmentIndex.Cursor cursor : cursors) {
+      int p = cursor.segment();
       if (p >= 0 && (next < 0 || p < next)) {
         next = p;
       }
@@ -302,10 +299,10 @@ public final class SpillMerger {
    * Byte-for-byte concatenation. Segments of at least {@link #DIRECT_TRANSFER_BYTES} go through
    * {@code FileChannel.transferTo} (no copy through the heap); smaller ones, the common case with
    * many spills, are gathered through the spill's read buffer and {@link #writeBuffer} and written
-   * in large calls: a system call (or an mmap/munmap pair, see {@link SequentialSegmentReader})
+   * in large calls: a system call (or an mmap/munmap pair, see {@link SpillReader})
    * per tiny segment costs more than copying it.
    */
-  private void copyWithTransferTo(List<SequentialSegmentReader> readers, long[] positions,
+  private void copyWithTransferTo(List<SpillReader> readers, long[] positions,
       long[] lengths, MergeTarget.PartitionOutput out) throws IOException {
     WritableByteChannel channel = out.channel();
     OutputStream small = channel != null ? writeBuffer.target(channel) : out.stream();
@@ -330,7 +327,7 @@ public final class SpillMerger {
    * are (decrypting each segment and re-encrypting the partition when encryption is on); with
    * it, each segment is fully unwrapped and the partition wrapped again as one stream.
    */
-  private void copyWithStreams(List<SpillFile> spills, List<SequentialSegmentReader> readers,
+  private void copyWithStreams(List<Spill> spills, List<SpillReader> readers,
       long[] positions, long[] lengths, MergeTarget.PartitionOutput out, boolean decode,
       BlockId outputBlockId) throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
@@ -339,7 +336,7 @@ public final class SpillMerger {
         : (encryptionEnabled ? serializerManager.wrapForEncryption(raw) : raw);
     try {
       for (int s = 0; s < spills.size(); s++) {
-        SpillFile spill = spills.get(s);
+        Spill spill = spills.get(s);
         long length = lengths[s];
         if (length == 0) {
           continue;
@@ -367,7 +364,7 @@ public final class SpillMerger {
    * SERIALIZED segments of one partition, concatenated through one codec (and cipher) stream:
    * the partition is compressed once, however many spills it came from.
    */
-  private void compressOnce(List<SequentialSegmentReader> readers, long[] positions,
+  private void compressOnce(List<SpillReader> readers, long[] positions,
       long[] lengths, MergeTarget.PartitionOutput out, BlockId outputBlockId) throws IOException {
     OutputStream partitionStream =
         serializerManager.wrapStream(outputBlockId, new NonClosingOutputStream(out.stream()));
@@ -383,7 +380,7 @@ public final class SpillMerger {
   }
 
   /** Decodes every segment of one partition into records and writes them as one stream. */
-  private void reserialize(List<SpillFile> spills, List<SequentialSegmentReader> readers,
+  private void reserialize(List<Spill> spills, List<SpillReader> readers,
       long[] positions, long[] lengths, MergeTarget.PartitionOutput out, BlockId outputBlockId)
       throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
@@ -391,7 +388,7 @@ public final class SpillMerger {
         reserializer.serializeStream(serializerManager.wrapStream(outputBlockId, raw));
     try {
       for (int s = 0; s < spills.size(); s++) {
-        SpillFile spill = spills.get(s);
+        Spill spill = spills.get(s);
         long length = lengths[s];
         if (length == 0) {
           continue;
@@ -451,16 +448,16 @@ public final class SpillMerger {
 
   /** An intermediate spill file written partition by partition through one file channel. */
   private final class IntermediateSpillTarget implements MergeTarget, Closeable {
-    private final SpillLocation location;
+    private final SpillFile location;
     private final FileOutputStream file;
     private final FileChannel channel;
-    private final SegmentLengths segments;
+    private final SegmentIndex segments;
 
-    IntermediateSpillTarget(SpillLocation location, int numPartitions) throws IOException {
+    IntermediateSpillTarget(SpillFile location, int numPartitions) throws IOException {
       this.location = location;
       this.file = new NamedFileOutputStream(location.file(), false);
       this.channel = file.getChannel();
-      this.segments = new SegmentLengths(numPartitions);
+      this.segments = new SegmentIndex(numPartitions);
     }
 
     @Override
@@ -493,9 +490,9 @@ public final class SpillMerger {
       };
     }
 
-    SpillFile finish(long records, SpillFile.SegmentFormat format) throws IOException {
+    Spill finish(long records, Spill.SegmentFormat format) throws IOException {
       file.close();
-      return new SpillFile(location.file(), location.blockId(), segments, records, format);
+      return new Spill(location, segments, records, format, true);
     }
 
     @Override
