@@ -164,19 +164,13 @@ class PackageRulesTest {
 
   /**
    * Documented exceptions, Spillway class to the Spark classes it may still use, each with why.
-   * {@code SpillMerger}: the merge writes each partition into Spark's {@code
-   * ShuffleMapOutputWriter} (partition writers, channel wrappers); an adapter between the merge
-   * and the IO API belongs in {@code io.spillway.write}, which is the merge-plan work of issue 14
-   * (item 4), not done here.
+   * (The merge reaches Spark's {@code ShuffleMapOutputWriter} only through the writer's adapter,
+   * {@code io.spillway.write.MapOutputTarget}, so it needs none.)
    */
   static final Map<String, Set<String>> SHUFFLE_INTERFACE_EXCEPTIONS = Map.of(
       // the metrics plugin finds the executor's index cache through the shuffle manager Spark
       // started (SparkEnv's), the only handle a SparkPlugin has on it
-      "io.spillway.metrics.SpillwayPlugin", Set.of("org.apache.spark.shuffle.ShuffleManager"),
-      "io.spillway.write.merge.SpillMerger", Set.of(
-          "org.apache.spark.shuffle.api.ShuffleMapOutputWriter",
-          "org.apache.spark.shuffle.api.ShufflePartitionWriter",
-          "org.apache.spark.shuffle.api.WritableByteChannelWrapper"));
+      "io.spillway.metrics.SpillwayPlugin", Set.of("org.apache.spark.shuffle.ShuffleManager"));
 
   @ArchTest
   static final ArchRule onlyTheManagerWriterAndReaderTouchSparksShuffleInterfaces = classes()

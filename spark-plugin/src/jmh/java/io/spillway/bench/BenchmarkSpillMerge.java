@@ -65,7 +65,8 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <ul>
  *   <li>AUTO: Spillway's choice; here SERIALIZED spills (uncompressed, as the average segment is
- *       small) and the COMPRESS merge, which compresses each partition once;
+ *       small) and the compress merge, which compresses each partition once;
+ *   <li>COMPRESS: the same plan forced, so it can be measured whatever the segment size;
  *   <li>TRANSFER_TO, FILE_STREAM: compressed spill segments concatenated by
  *       {@code FileChannel.transferTo} or through streams;
  *   <li>SLOW: compressed segments decompressed and recompressed.
@@ -83,7 +84,7 @@ public class BenchmarkSpillMerge {
   static final int RECORDS = 1 << 19;
   static final int PARTITIONS = 200;
 
-  @Param({"AUTO", "TRANSFER_TO", "FILE_STREAM", "SLOW"})
+  @Param({"AUTO", "TRANSFER_TO", "FILE_STREAM", "SLOW", "COMPRESS"})
   public MergeStrategyOption strategy;
 
   @Param({"1", "16"})

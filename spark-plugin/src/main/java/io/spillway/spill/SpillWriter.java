@@ -21,8 +21,11 @@ import io.spillway.io.NamedFileOutputStream;
 import io.spillway.io.NonClosingOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.zip.CheckedOutputStream;
 import java.util.zip.Checksum;
 import org.apache.spark.serializer.SerializationStream;
@@ -38,6 +41,8 @@ import scala.reflect.ClassTag$;
  * bytes mode    (map side)  openPartition(p) -> serialized record bytes, in increasing p
  *   WRAPPED:     bytes -> compress -> encrypt -> [partition checksum] -> count -> buffer -> file
  *   SERIALIZED:  bytes ---------------------------------------------> count -> buffer -> file
+ *   encoded:     bytes already in the spill's format (a merge round) -> count -> buffer -> file,
+ *                or transferTo into the file's channel (openPartitionChannel)
  * records mode  (reduce side)  beginSegment(); write(k, v) | write(v) ...; endSegment()
  *   WRAPPED:     records -> serializer stream -> compress -> encrypt -> count -> buffer -> file
  * </pre>
@@ -64,15 +69,19 @@ public final class SpillWriter implements PartitionSink, Closeable {
   private final SpillFile spillFile;
   private final SerializerManager serializerManager;
   private final Spill.SegmentFormat format;
+  /** Whether segments are wrapped here (WRAPPED, unless the bytes come encoded). */
+  private final boolean wraps;
   private final Checksum[] partitionChecksums;
   /** Records mode's serializer; null in bytes mode. */
   private final SerializerInstance serializer;
   private final boolean pairs;
-  private final OutputStream fileStream;
+  private final FileOutputStream fileStream;
   private final CountingOutputStream fileBytes;
   private final SegmentIndex segments;
   private int openSegment = -1;
   private long openSegmentStart;
+  /** The channel position where the open segment's channel writes began, or -1. */
+  private long channelSegmentStart = -1;
   private long records;
   private boolean closed;
   // records mode
@@ -87,6 +96,7 @@ public final class SpillWriter implements PartitionSink, Closeable {
     this.spillFile = spillFile;
     this.serializerManager = serializerManager;
     this.format = format;
+    this.wraps = serializerManager != null && format == Spill.SegmentFormat.WRAPPED;
     this.partitionChecksums = partitionChecksums;
     this.serializer = serializer;
     this.pairs = pairs;
@@ -126,7 +136,33 @@ public final class SpillWriter implements PartitionSink, Closeable {
         Integer.MAX_VALUE, append, bufferBytes);
   }
 
+  /**
+   * A bytes-mode writer of bytes already encoded as {@code format}, a merge round's output into
+   * an intermediate spill: nothing is wrapped or checksummed here, and a segment may be written
+   * through the file's channel ({@link #openPartitionChannel}).
+   */
+  public static SpillWriter encoded(SpillFile spillFile, int numPartitions,
+      Spill.SegmentFormat format, int bufferBytes) throws IOException {
+    return new SpillWriter(spillFile, null, format, NO_CHECKSUMS, null, true, numPartitions,
+        false, bufferBytes);
+  }
+
   // ---- bytes mode -----------------------------------------------------------------------------
+
+  /**
+   * Starts partition {@code partitionId}'s segment, to be written through the file's channel
+   * (transferTo); only for a writer of {@link #encoded} bytes. Ends the previous segment.
+   */
+  public WritableByteChannel openPartitionChannel(int partitionId) throws IOException {
+    if (wraps || serializer != null || partitionChecksums.length > 0) {
+      throw new IllegalStateException("only encoded bytes may bypass the segment stream");
+    }
+    openPartition(partitionId);
+    fileBytes.flush();
+    FileChannel channel = fileStream.getChannel();
+    channelSegmentStart = channel.position();
+    return channel;
+  }
 
   /** Starts partition {@code partitionId}'s segment (bytes mode); ends the previous one. */
   @Override
@@ -145,7 +181,11 @@ public final class SpillWriter implements PartitionSink, Closeable {
     return finishFile();
   }
 
-  private void endBytesSegment() {
+  private void endBytesSegment() throws IOException {
+    if (channelSegmentStart >= 0) {
+      fileBytes.countWrittenAround(fileStream.getChannel().position() - channelSegmentStart);
+      channelSegmentStart = -1;
+    }
     if (openSegment >= 0) {
       segments.add(openSegment, fileBytes.bytesWritten() - openSegmentStart);
     }
@@ -219,9 +259,7 @@ public final class SpillWriter implements PartitionSink, Closeable {
         ? new NonClosingOutputStream(fileBytes)
         : new CheckedOutputStream(new NonClosingOutputStream(fileBytes),
             partitionChecksums[segment]);
-    return format == Spill.SegmentFormat.WRAPPED
-        ? serializerManager.wrapStream(spillFile.blockId(), belowCodec)
-        : belowCodec;
+    return wraps ? serializerManager.wrapStream(spillFile.blockId(), belowCodec) : belowCodec;
   }
 
   private Spill finishFile() throws IOException {

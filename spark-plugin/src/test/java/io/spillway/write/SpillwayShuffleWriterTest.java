@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
 import io.spillway.spill.Spill;
-import io.spillway.write.merge.MergeStrategy;
+import io.spillway.write.merge.MergePlan;
 import io.spillway.spill.SpillFile;
 import io.spillway.spill.SpillFileSource;
 import java.io.File;
@@ -81,7 +81,7 @@ class SpillwayShuffleWriterTest {
     for (RecordLayout layout : RecordLayout.values()) {
       for (MergeStrategyOption strategy : List.of(MergeStrategyOption.AUTO,
           MergeStrategyOption.TRANSFER_TO, MergeStrategyOption.FILE_STREAM,
-          MergeStrategyOption.SLOW)) {
+          MergeStrategyOption.SLOW, MergeStrategyOption.COMPRESS)) {
         for (String codec : CODECS) {
           for (boolean encryption : new boolean[] {false, true}) {
             for (Spills spills : Spills.values()) {
@@ -121,14 +121,23 @@ class SpillwayShuffleWriterTest {
 
   @Test
   void manySpillsMergeInRoundsWithBoundedOpenFiles() throws Exception {
-    for (boolean kryo : new boolean[] {true, false}) {
-      WriterHarness harness = roundTrip(kryo, null, MergeStrategyOption.AUTO, "lz4", false,
-          Spills.MANY, 5, 3);
-      assertTrue(harness.buffer.spillCount() >= 10, "spills: " + harness.buffer.spillCount());
-      assertTrue(harness.buffer.mergeRounds() >= 2, "rounds: " + harness.buffer.mergeRounds());
-      assertTrue(harness.buffer.mostSpillFilesOpen() <= 3,
-          "open files: " + harness.buffer.mostSpillFilesOpen());
+    // every plan's intermediate rounds: the serialized path under each strategy, with and
+    // without encryption, and the object path (re-serialized)
+    for (MergeStrategyOption strategy : MergeStrategyOption.values()) {
+      for (boolean encryption : new boolean[] {false, true}) {
+        assertMergedInRounds(roundTrip(true, null, strategy, "lz4", encryption, Spills.MANY, 5,
+            3));
+      }
     }
+    assertMergedInRounds(roundTrip(false, null, MergeStrategyOption.AUTO, "lz4", false,
+        Spills.MANY, 5, 3));
+  }
+
+  private static void assertMergedInRounds(WriterHarness harness) {
+    assertTrue(harness.buffer.spillCount() >= 10, "spills: " + harness.buffer.spillCount());
+    assertTrue(harness.buffer.mergeRounds() >= 2, "rounds: " + harness.buffer.mergeRounds());
+    assertTrue(harness.buffer.mostSpillFilesOpen() <= 3,
+        "open files: " + harness.buffer.mostSpillFilesOpen());
   }
 
   @ParameterizedTest
@@ -230,17 +239,21 @@ class SpillwayShuffleWriterTest {
     WriterHarness plain = new WriterHarness(spillDirectory, "lz4", false, true,
         MergeStrategyOption.AUTO, 2, 64, new SparkConf(false));
     harnesses.add(plain);
-    assertEquals(MergeStrategy.TRANSFER_TO, MergeStrategy.choose(plain.settings, false));
-    assertEquals(MergeStrategy.FILE_STREAM, MergeStrategy.choose(plain.settings, true));
+    assertEquals(MergeStrategyOption.TRANSFER_TO,
+        MergePlan.sparksConditions(plain.settings, false).strategy());
+    assertEquals(MergeStrategyOption.FILE_STREAM,
+        MergePlan.sparksConditions(plain.settings, true).strategy());
     WriterHarness noTransferTo = new WriterHarness(spillDirectory, "lz4", false, true,
         MergeStrategyOption.AUTO, 2, 64, new SparkConf(false).set("spark.file.transferTo", "false"));
     harnesses.add(noTransferTo);
-    assertEquals(MergeStrategy.FILE_STREAM, MergeStrategy.choose(noTransferTo.settings, false));
+    assertEquals(MergeStrategyOption.FILE_STREAM,
+        MergePlan.sparksConditions(noTransferTo.settings, false).strategy());
     WriterHarness noFastMerge = new WriterHarness(spillDirectory, "lz4", false, true,
         MergeStrategyOption.AUTO, 2, 64,
         new SparkConf(false).set("spark.shuffle.unsafe.fastMergeEnabled", "false"));
     harnesses.add(noFastMerge);
-    assertEquals(MergeStrategy.SLOW, MergeStrategy.choose(noFastMerge.settings, false));
+    assertEquals(MergeStrategyOption.SLOW,
+        MergePlan.sparksConditions(noFastMerge.settings, false).strategy());
   }
 
   /**
@@ -340,12 +353,21 @@ class SpillwayShuffleWriterTest {
     };
     assertEquals(expectedSpills, harness.buffer.spillCount(), "spill count");
     // Small segments (3000 records over 37 partitions) are spilled uncompressed where allowed:
-    // the serialized path, strategy auto, compression on, no encryption
-    boolean serializedSpills = kryo && strategy == MergeStrategyOption.AUTO
-        && !codec.equals("none") && !encryption;
+    // the serialized path, strategy auto (or compress forced), compression on, no encryption
+    boolean serializedSpills = kryo && (strategy == MergeStrategyOption.AUTO
+        || strategy == MergeStrategyOption.COMPRESS) && !codec.equals("none") && !encryption;
     if (spills != Spills.NONE) {
       assertEquals(serializedSpills ? Spill.SegmentFormat.SERIALIZED
           : Spill.SegmentFormat.WRAPPED, harness.buffer.spillFormat(), "spill format");
+    }
+    if (spills == Spills.MANY) {
+      // the plan's name, in the configuration's words, is what the log and the metric say
+      String merged = harness.buffer.mergeStrategyName();
+      assertEquals(serializedSpills, merged.equals(MergeStrategyOption.COMPRESS.configValue()),
+          merged);
+      if (!kryo) {
+        assertEquals("slow (re-serialized)", merged);
+      }
     }
     InMemoryShuffleOutput.MapOutput committed = harness.output.committed.get(WriterHarness.MAP_ID);
     assertEquals(spills == Spills.ONE && !serializedSpills, committed.movedFromSpill,
