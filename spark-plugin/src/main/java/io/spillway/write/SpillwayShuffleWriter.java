@@ -130,7 +130,7 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     } else {
       buffer.spillRemaining();
       spills = buffer.spills();
-      // a SERIALIZED spill still needs its compressing pass: only an OUTPUT spill can be moved
+      // a SERIALIZED spill still needs its compressing pass: only a WRAPPED spill can be moved
       Optional<SingleSpillShuffleMapOutputWriter> mover = spills.size() == 1
           && spills.get(0).format() == Spill.SegmentFormat.WRAPPED
           ? executorComponents.createSingleFileMapOutputWriter(task.shuffleId(), task.mapId())
