@@ -31,7 +31,7 @@ import io.spillway.write.ObjectMapOutputBuffer;
 import io.spillway.write.PartitionStreamsMapOutputBuffer;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
-import io.spillway.write.spill.SpillLocationSource;
+import io.spillway.spill.SpillFileSource;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.ShuffleDependency;
@@ -150,7 +150,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
         context.taskMemoryManager(),
         dependency.serializer().newInstance(),
         env.serializerManager(),
-        new TempFileTracker<>(SpillLocationSource.sparkLocalDirs()),
+        new TempFileTracker<>(SpillFileSource.tempShuffleBlocks()),
         context.taskMetrics());
     ShuffleWriter<K, V> writer =
         newWriter(spillwayHandle, task, context, metrics, env.blockManager().shuffleServerId());

@@ -90,6 +90,14 @@ class PackageRulesTest {
       .because("the bridge is below everything that uses it (the index cache reports to metrics)");
 
   @ArchTest
+  static final ArchRule spillUsesOnlyTheHelpersAndTheBridge = classes()
+      .that().resideInAPackage(ROOT + ".spill..")
+      .should().onlyDependOnClassesThat(resideOutsideOfSpillway()
+          .or(resideInAnyPackage(ROOT + ".spill..", ROOT + ".io..", ROOT + ".spark..")))
+      .because("spill files are below both sides that write them (the bridge gives the local"
+          + " directories)");
+
+  @ArchTest
   static final ArchRule writeDoesNotUseRead = doesNotUse("write", "read");
 
   @ArchTest
@@ -149,26 +157,20 @@ class PackageRulesTest {
    * Who may touch them: the manager, its handle and the map-side combining writer (the root
    * package), the writer and its buffers ({@code io.spillway.write}, not its subpackages), the
    * reader ({@code io.spillway.read}) and the Spark bridge. The cores (combine, sort, write.sort,
-   * write.spill, write.merge, memory, io) stay testable without a shuffle manager.
+   * write.merge, spill, memory, io) stay testable without a shuffle manager.
    */
   static final Set<String> SHUFFLE_INTERFACE_USERS =
       Set.of(ROOT, ROOT + ".write", ROOT + ".read", ROOT + ".spark");
 
   /**
    * Documented exceptions, Spillway class to the Spark classes it may still use, each with why.
-   * {@code SpillMerger}: the merge writes each partition into Spark's {@code
-   * ShuffleMapOutputWriter} (partition writers, channel wrappers); an adapter between the merge
-   * and the IO API belongs in {@code io.spillway.write}, which is the merge-plan work of issue 14
-   * (item 4), not done here.
+   * (The merge reaches Spark's {@code ShuffleMapOutputWriter} only through the writer's adapter,
+   * {@code io.spillway.write.MapOutputTarget}, so it needs none.)
    */
   static final Map<String, Set<String>> SHUFFLE_INTERFACE_EXCEPTIONS = Map.of(
       // the metrics plugin finds the executor's index cache through the shuffle manager Spark
       // started (SparkEnv's), the only handle a SparkPlugin has on it
-      "io.spillway.metrics.SpillwayPlugin", Set.of("org.apache.spark.shuffle.ShuffleManager"),
-      "io.spillway.write.merge.SpillMerger", Set.of(
-          "org.apache.spark.shuffle.api.ShuffleMapOutputWriter",
-          "org.apache.spark.shuffle.api.ShufflePartitionWriter",
-          "org.apache.spark.shuffle.api.WritableByteChannelWrapper"));
+      "io.spillway.metrics.SpillwayPlugin", Set.of("org.apache.spark.shuffle.ShuffleManager"));
 
   @ArchTest
   static final ArchRule onlyTheManagerWriterAndReaderTouchSparksShuffleInterfaces = classes()

@@ -87,7 +87,7 @@ class BadConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"auto", "transferTo", "fileStream", "slow"})
+  @ValueSource(strings = {"auto", "transferTo", "fileStream", "slow", "compress"})
   void everyAllowedMergeStrategyStarts(String strategy) {
     try (JavaSparkContext jsc = new JavaSparkContext(conf(strategy))) {
       assertEquals(ItConfig.expectedManagerClassName(ItConfig.managerUnderTest()),

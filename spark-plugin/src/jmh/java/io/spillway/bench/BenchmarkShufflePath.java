@@ -31,8 +31,8 @@ import io.spillway.io.TempFileTracker;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
-import io.spillway.write.spill.SpillLocation;
-import io.spillway.write.spill.SpillLocationSource;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.executor.ShuffleWriteMetrics;
@@ -204,8 +204,8 @@ public class BenchmarkShufflePath {
 
   @Benchmark
   public long write(Moved moved) throws IOException {
-    TempFileTracker<SpillLocation> spillFiles =
-        new TempFileTracker<>(SpillLocationSource.directory(support.spillDirectory.toFile()));
+    TempFileTracker<SpillFile> spillFiles =
+        new TempFileTracker<>(SpillFileSource.directory(support.spillDirectory.toFile()));
     MapTaskContext task = new MapTaskContext(0, mapId++, PARTITIONS, settings,
         support.taskMemoryManager, serializer, support.serializerManager, spillFiles,
         new TaskMetrics());

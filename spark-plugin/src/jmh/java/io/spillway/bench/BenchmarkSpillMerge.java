@@ -29,8 +29,8 @@ import io.spillway.spark.SparkVersionBridge;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
-import io.spillway.write.spill.SpillLocation;
-import io.spillway.write.spill.SpillLocationSource;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.executor.ShuffleWriteMetrics;
 import org.apache.spark.executor.TaskMetrics;
@@ -65,7 +65,8 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <ul>
  *   <li>AUTO: Spillway's choice; here SERIALIZED spills (uncompressed, as the average segment is
- *       small) and the COMPRESS merge, which compresses each partition once;
+ *       small) and the compress merge, which compresses each partition once;
+ *   <li>COMPRESS: the same plan forced, so it can be measured whatever the segment size;
  *   <li>TRANSFER_TO, FILE_STREAM: compressed spill segments concatenated by
  *       {@code FileChannel.transferTo} or through streams;
  *   <li>SLOW: compressed segments decompressed and recompressed.
@@ -83,7 +84,7 @@ public class BenchmarkSpillMerge {
   static final int RECORDS = 1 << 19;
   static final int PARTITIONS = 200;
 
-  @Param({"AUTO", "TRANSFER_TO", "FILE_STREAM", "SLOW"})
+  @Param({"AUTO", "TRANSFER_TO", "FILE_STREAM", "SLOW", "COMPRESS"})
   public MergeStrategyOption strategy;
 
   @Param({"1", "16"})
@@ -121,8 +122,8 @@ public class BenchmarkSpillMerge {
   @Benchmark
   @OperationsPerInvocation(RECORDS)
   public long writeMapOutput() throws IOException {
-    TempFileTracker<SpillLocation> spillFiles =
-        new TempFileTracker<>(SpillLocationSource.directory(support.spillDirectory.toFile()));
+    TempFileTracker<SpillFile> spillFiles =
+        new TempFileTracker<>(SpillFileSource.directory(support.spillDirectory.toFile()));
     MapTaskContext task = new MapTaskContext(0, mapId++, PARTITIONS, settings,
         support.taskMemoryManager, support.serializer, support.serializerManager, spillFiles,
         new TaskMetrics());

@@ -23,8 +23,8 @@ import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import io.spillway.sort.SpillFile;
-import io.spillway.sort.SpillFileFactory;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import org.apache.spark.SparkConf;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.memory.TestMemoryManager;
@@ -46,7 +46,7 @@ final class BenchmarkSupport implements AutoCloseable {
   final SerializerManager serializerManager;
   final SerializerInstance serializer;
   final Path spillDirectory;
-  final SpillFileFactory fileFactory;
+  final SpillFileSource fileFactory;
 
   BenchmarkSupport(long memoryLimitBytes) throws IOException {
     this.conf = new SparkConf()

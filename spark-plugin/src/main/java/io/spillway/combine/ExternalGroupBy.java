@@ -18,9 +18,9 @@ package io.spillway.combine;
 import io.spillway.io.TempFileTracker;
 import io.spillway.sort.CloseableIterator;
 import io.spillway.sort.ExternalSorter;
-import io.spillway.sort.SegmentedSpillWriter;
-import io.spillway.sort.SpillFileFactory;
-import io.spillway.sort.SpilledSegments;
+import io.spillway.spill.SpillWriter;
+import io.spillway.spill.SpillFileSource;
+import io.spillway.spill.Spill;
 import java.io.IOException;
 import java.util.ArrayList;
 import org.apache.spark.memory.TaskMemoryManager;
@@ -62,7 +62,7 @@ public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayLi
       TaskMemoryManager taskMemoryManager,
       SerializerManager serializerManager,
       SerializerInstance serializer,
-      SpillFileFactory fileFactory) {
+      SpillFileSource fileFactory) {
     this(new MergerContext(
             settings, taskMemoryManager, serializerManager, serializer, new TempFileTracker<>(fileFactory)),
         new KeyHashing.HashThenKeyOrder(KeyHashing.seedForLevel(settings.hashSeed(), 2)));
@@ -92,7 +92,7 @@ public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayLi
   }
 
   /** Splits a chunk into records of at most {@link #VALUES_PER_SPILL_RECORD} values. */
-  private static <V> void writeChunk(SegmentedSpillWriter writer, Object key, ArrayList<V> chunk) throws IOException {
+  private static <V> void writeChunk(SpillWriter writer, Object key, ArrayList<V> chunk) throws IOException {
     if (chunk.size() <= VALUES_PER_SPILL_RECORD) {
       writer.write(key, chunk);
       return;
@@ -113,7 +113,7 @@ public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayLi
     return mergeBySort(keyOrder,
         sorter -> {
           // Every spill wrote its segments in keyOrder: merge them where they are, no second sort.
-          for (SpilledSegments spill : spills) {
+          for (Spill spill : spills) {
             sorter.addSortedRun(spill, partition);
           }
         },

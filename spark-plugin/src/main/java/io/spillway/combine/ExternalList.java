@@ -34,18 +34,18 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.spillway.sort.CloseableIterator;
 import io.spillway.io.Closeables;
-import io.spillway.sort.SegmentReader;
-import io.spillway.sort.SegmentedSpillWriter;
+import io.spillway.spill.SpillReader;
+import io.spillway.spill.SpillWriter;
 import io.spillway.memory.SizeTracker;
-import io.spillway.sort.SpillFile;
-import io.spillway.sort.SpilledSegments;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.Spill;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
 
 /**
  * A list of one key's values that may be far larger than memory. Values collect in memory until
  * their estimated size passes {@code listSpillThresholdBytes}; then they are appended to the
- * list's own file as one segment of single-object records (see {@link SpilledSegments}) and the
+ * list's own file as one segment of single-object records (see {@link Spill}) and the
  * memory buffer starts again. Iteration yields the values on disk, oldest segment first, then
  * the ones in memory: insertion order. The list can be iterated any number of times (each
  * iteration opens the file once); do not add while iterating.
@@ -72,8 +72,8 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
   private transient ArrayList<T> values;
   private transient SizeTracker sizeTracker;
   private transient SpillFile file;
-  private transient List<SpilledSegments> segmentsOnDisk;
-  private transient List<SegmentReader> openReaders;
+  private transient List<Spill> segmentsOnDisk;
+  private transient List<SpillReader> openReaders;
   private transient long size;
   private transient long bytesSpilled;
   /** Set by close() when values were on disk: they are gone, so iterating must fail, not lie. */
@@ -129,10 +129,10 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
       file = files.create();
       context.spilledLists.add(this);
     }
-    SegmentedSpillWriter writer = new SegmentedSpillWriter(file, context.serializerManager,
+    SpillWriter writer = SpillWriter.records(file, context.serializerManager,
         context.serializer, context.settings.fileBufferBytes(), true, false);
     long inMemoryBytes = sizeTracker == null ? 0 : sizeTracker.estimatedBytes();
-    SpilledSegments written;
+    Spill written;
     try {
       writer.beginSegment();
       for (T value : values) {
@@ -145,8 +145,8 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
       throw e;
     }
     segmentsOnDisk.add(written);
-    bytesSpilled += written.lengthBytes();
-    context.metrics.recordUnleveledSpills(1, written.lengthBytes(), inMemoryBytes);
+    bytesSpilled += written.totalBytes();
+    context.metrics.recordUnleveledSpills(1, written.totalBytes(), inMemoryBytes);
     values = new ArrayList<>();
     sizeTracker = null;
   }
@@ -189,7 +189,7 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
     outlivesTask = true;
     List<Closeables.Cleanup> steps = new ArrayList<>();
     if (openReaders != null) {
-      for (SegmentReader reader : openReaders) {
+      for (SpillReader reader : openReaders) {
         steps.add(reader::close);
       }
       openReaders.clear();
@@ -219,7 +219,7 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
   public void close() {
     List<Closeables.Cleanup> steps = new ArrayList<>();
     if (openReaders != null) {
-      for (SegmentReader reader : openReaders) {
+      for (SpillReader reader : openReaders) {
         steps.add(reader::close);
       }
       openReaders.clear();
@@ -236,7 +236,7 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
 
   private final class ValuesIterator implements CloseableIterator<T> {
     private int nextSegment;
-    private SegmentReader reader;
+    private SpillReader reader;
     private Iterator<T> memoryValues;
     private boolean ready;
     private T nextValue;
@@ -292,7 +292,7 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
 
     @Override
     public void close() {
-      SegmentReader open = reader;
+      SpillReader open = reader;
       reader = null;
       memoryValues = java.util.Collections.emptyIterator();
       if (open != null) {

@@ -18,7 +18,7 @@ package io.spillway.combine;
 import io.spillway.io.Closeables;
 import io.spillway.io.TempFileTracker;
 import io.spillway.sort.CloseableIterator;
-import io.spillway.sort.SpillFileFactory;
+import io.spillway.spill.SpillFileSource;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Objects;
@@ -54,7 +54,7 @@ public final class ExternalMerger<K, V, C> extends SpillableCombiner<K, V, C, C>
       TaskMemoryManager taskMemoryManager,
       SerializerManager serializerManager,
       SerializerInstance serializer,
-      SpillFileFactory fileFactory) {
+      SpillFileSource fileFactory) {
     this(new MergerContext(settings, taskMemoryManager, serializerManager, serializer, new TempFileTracker<>(fileFactory)),
         functions, 1);
   }

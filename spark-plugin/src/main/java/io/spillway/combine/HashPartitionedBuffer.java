@@ -26,17 +26,17 @@ import java.util.function.IntFunction;
 import io.spillway.io.Closeables;
 import io.spillway.io.TempFileTracker;
 import io.spillway.memory.MemoryReservation;
-import io.spillway.sort.SegmentedSpillWriter;
+import io.spillway.spill.SpillWriter;
 import io.spillway.memory.EntrySizeSampler;
 import io.spillway.memory.ReferenceArrays;
-import io.spillway.sort.SpillFile;
-import io.spillway.sort.SpilledSegments;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.Spill;
 
 /**
  * The input side of one merger level: combines records into an in-memory hash map whose
  * estimated size is reserved through a {@link MemoryReservation}; when a reservation comes back
  * short, writes everything to one spill file with one segment per hash partition (see
- * {@link SpilledSegments}) and from then on combines into one map per partition, spilling them
+ * {@link Spill}) and from then on combines into one map per partition, spilling them
  * all together whenever memory runs short again. Keys may be null.
  *
  * <p>Why one file with N segments rather than N files (as PySpark does): it keeps one file open
@@ -57,7 +57,7 @@ final class HashPartitionedBuffer<K, V, C> {
   /** How one combiner becomes spill records; the group-by splits long value chunks. */
   @FunctionalInterface
   interface SpillRecordWriter<C> {
-    void write(SegmentedSpillWriter writer, Object key, C combiner) throws IOException;
+    void write(SpillWriter writer, Object key, C combiner) throws IOException;
   }
 
   /** The maps; a holder so the size tracker always measures the current ones. */
@@ -80,7 +80,7 @@ final class HashPartitionedBuffer<K, V, C> {
   private final EntrySizeSampler sizes = new EntrySizeSampler();
   private final Maps maps = new Maps();
   private final IntFunction<CombinerMap> mapOfHash = this::mapFor;
-  private final List<SpilledSegments> spills = new ArrayList<>();
+  private final List<Spill> spills = new ArrayList<>();
   private long recordsSinceSpill;
   /** Inside an insert or a spill: the maps are being changed, a spill request must wait. */
   private boolean busy;
@@ -253,7 +253,7 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   /** Spills what is still in memory (partitioned mode) and returns all spills, oldest first. */
-  List<SpilledSegments> finishSpilling() throws IOException {
+  List<Spill> finishSpilling() throws IOException {
     assert !allInMemory();
     inputClosed = true;
     for (CombinerMap map : maps.partitions) {
@@ -268,7 +268,7 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   /** Every spill file written so far, so an owner can delete them. */
-  List<SpilledSegments> spills() {
+  List<Spill> spills() {
     return spills;
   }
 
@@ -278,10 +278,10 @@ final class HashPartitionedBuffer<K, V, C> {
    * failure is thrown with the others suppressed.
    */
   void deleteSpillsAndReleaseMemory(TempFileTracker<SpillFile> files) {
-    List<SpilledSegments> toDelete = spills();
+    List<Spill> toDelete = spills();
     Closeables.Cleanup[] steps = new Closeables.Cleanup[toDelete.size() + 1];
     for (int i = 0; i < toDelete.size(); i++) {
-      SpilledSegments spill = toDelete.get(i);
+      Spill spill = toDelete.get(i);
       steps[i] = () -> files.delete(spill.spillFile());
     }
     steps[toDelete.size()] = this::releaseMemory;
@@ -299,9 +299,9 @@ final class HashPartitionedBuffer<K, V, C> {
   private void spill() throws IOException {
     long inMemoryBytes = sizes.estimatedBytes() + tableBytes;
     SpillFile file = context.files.create();
-    SegmentedSpillWriter writer = new SegmentedSpillWriter(
+    SpillWriter writer = SpillWriter.records(
         file, context.serializerManager, context.serializer, context.settings.fileBufferBytes(), false, true);
-    SpilledSegments spilled;
+    Spill spilled;
     try {
       if (maps.partitions == null) {
         writeUnpartitioned(writer, maps.unpartitioned);
@@ -317,7 +317,7 @@ final class HashPartitionedBuffer<K, V, C> {
       throw e;
     }
     spills.add(spilled);
-    context.metrics.recordSpill(spilled.lengthBytes(), inMemoryBytes, level);
+    context.metrics.recordSpill(spilled.totalBytes(), inMemoryBytes, level);
     context.metrics.recordMemory(memory.peakReservedBytes());
     maps.unpartitioned = null;
     maps.partitions = newPartitionMaps();
@@ -328,7 +328,7 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   @SuppressWarnings("unchecked")
-  private void writeRecord(SegmentedSpillWriter writer, Object key, Object combiner) throws IOException {
+  private void writeRecord(SpillWriter writer, Object key, Object combiner) throws IOException {
     recordWriter.write(writer, key, (C) combiner);
   }
 
@@ -336,7 +336,7 @@ final class HashPartitionedBuffer<K, V, C> {
    * The first spill: orders the map's slots by partition with a counting sort (three int arrays,
    * a fraction of the map's own size) and writes them as segments.
    */
-  private void writeUnpartitioned(SegmentedSpillWriter writer, CombinerMap map) throws IOException {
+  private void writeUnpartitioned(SpillWriter writer, CombinerMap map) throws IOException {
     int[] slots = new int[map.size()];
     int[] partitionOfEntry = new int[slots.length];
     int[] partitionStarts = new int[numPartitions + 1];
@@ -366,7 +366,7 @@ final class HashPartitionedBuffer<K, V, C> {
   }
 
   /** One partition's map as one segment, in {@link #segmentOrder} when there is one. */
-  private void writeSegment(SegmentedSpillWriter writer, CombinerMap map) throws IOException {
+  private void writeSegment(SpillWriter writer, CombinerMap map) throws IOException {
     writer.beginSegment();
     if (segmentOrder == null) {
       for (int slot = map.nextSlot(0); slot >= 0; slot = map.nextSlot(slot + 1)) {

@@ -15,7 +15,7 @@
  */
 package io.spillway.combine;
 
-import io.spillway.sort.SpillFile;
+import io.spillway.spill.SpillFile;
 import io.spillway.io.TempFileTracker;
 import java.util.ArrayList;
 import java.util.List;

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 import io.spillway.memory.MemoryReservation;
-import io.spillway.sort.SegmentReader;
+import io.spillway.spill.SpillReader;
 import io.spillway.memory.EntrySizeSampler;
-import io.spillway.sort.SpilledSegments;
+import io.spillway.spill.Spill;
 
 /**
  * Reads one partition's segments from every spill, one file at a time, and merges them into a
@@ -35,7 +35,7 @@ final class PartitionLoader {
 
   static CombinerMap loadOrNull(
       MergerContext context,
-      List<SpilledSegments> spills,
+      List<Spill> spills,
       int partition,
       BiFunction<Object, Object, Object> mergeCombiners,
       MemoryReservation memory)
@@ -62,9 +62,9 @@ final class PartitionLoader {
   }
 
   /** Total records of one partition over all spills. */
-  static long recordCount(List<SpilledSegments> spills, int partition) {
+  static long recordCount(List<Spill> spills, int partition) {
     long count = 0;
-    for (SpilledSegments spill : spills) {
+    for (Spill spill : spills) {
       count += spill.recordCount(partition);
     }
     return count;
@@ -72,7 +72,7 @@ final class PartitionLoader {
 
   /** Feeds one partition's records, one spill at a time, to {@code sink}. */
   static void forEachRecord(
-      MergerContext context, List<SpilledSegments> spills, int partition, RecordSink sink) throws IOException {
+      MergerContext context, List<Spill> spills, int partition, RecordSink sink) throws IOException {
     forEachRecordWhile(context, spills, partition, (key, value) -> {
       sink.accept(key, value);
       return true;
@@ -85,13 +85,13 @@ final class PartitionLoader {
    * @return whether every record was fed
    */
   private static boolean forEachRecordWhile(
-      MergerContext context, List<SpilledSegments> spills, int partition, RecordPredicate sink)
+      MergerContext context, List<Spill> spills, int partition, RecordPredicate sink)
       throws IOException {
-    for (SpilledSegments spill : spills) {
+    for (Spill spill : spills) {
       if (spill.recordCount(partition) == 0) {
         continue;
       }
-      try (SegmentReader reader = spill.openSegment(
+      try (SpillReader reader = spill.openSegment(
           partition, context.serializerManager, context.serializer, context.settings.fileBufferBytes())) {
         while (reader.advance()) {
           if (!sink.accept(reader.key(), reader.value())) {

@@ -19,7 +19,7 @@ import io.spillway.io.Closeables;
 import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.CloseableIterator;
 import io.spillway.sort.ExternalSorter;
-import io.spillway.sort.SpilledSegments;
+import io.spillway.spill.Spill;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
   final HashPartitionedBuffer<K, V, C> buffer;
   private final BiFunction<Object, Object, Object> mergeCombinersFunction;
   /** Every spill of this level, oldest first, once the input is complete. */
-  List<SpilledSegments> spills = List.of();
+  List<Spill> spills = List.of();
   private CloseableIterator<Tuple2<K, R>> activeIterator;
   private boolean iterating;
   private boolean closed;

@@ -74,7 +74,16 @@ public final class ConfigWarnings {
       return List.of();
     }
     String setting = SpillwayConfig.MERGE_STRATEGY.key() + "=" + forced.configValue();
-    // the same rules as MergeStrategy.choose, which decides per map task
+    // the same rules as write.merge.MergePlan, which decides per map task
+    if (forced == MergeStrategyOption.COMPRESS) {
+      if (!conf.getBoolean("spark.shuffle.compress", true)
+          || conf.getBoolean("spark.io.encryption.enabled", false)) {
+        return List.of(setting + " cannot apply: uncompressed spills need"
+            + " spark.shuffle.compress=true and spark.io.encryption.enabled=false, so spills are"
+            + " merged as with " + MergeStrategyOption.AUTO.configValue());
+      }
+      return List.of();
+    }
     if (!WriteSettings.fromSparkConf(conf).codecConcatenatesStreams()) {
       return List.of(setting + " cannot apply: the codec "
           + conf.get("spark.io.compression.codec", "lz4") + " cannot concatenate compressed"
@@ -126,6 +135,9 @@ public final class ConfigWarnings {
    */
   public static java.util.Optional<String> forcedStrategyOnPartitionStreams(SparkConf conf,
       int shuffleId, String why) {
+    if (SpillwayConfig.MERGE_STRATEGY.read(conf) == MergeStrategyOption.COMPRESS) {
+      return java.util.Optional.empty(); // what it does anyway
+    }
     return forcedStrategyIgnored(conf, shuffleId, why, "its records are written as one stream"
         + " per partition and its spills compressed once per partition at the merge");
   }

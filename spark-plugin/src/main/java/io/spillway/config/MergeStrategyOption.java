@@ -27,7 +27,12 @@ public enum MergeStrategyOption {
   /** Force concatenation through buffered streams (decrypting and re-encrypting if needed). */
   FILE_STREAM("fileStream"),
   /** Force decompress-and-recompress. */
-  SLOW("slow");
+  SLOW("slow"),
+  /**
+   * Force uncompressed (SERIALIZED) spills, each partition compressed once at the merge; needs
+   * the serialized path, shuffle compression on and IO encryption off.
+   */
+  COMPRESS("compress");
 
   private final String configValue;
 

@@ -33,13 +33,16 @@ public final class SpillwayConfig {
       "How spill files are merged into the map output. `auto` picks with Spark's conditions:"
           + " `transferTo` when fast merge is on, the codec concatenates and IO encryption is off;"
           + " `fileStream` when fast merge is possible but transferTo is off or encryption is on;"
-          + " `slow` (decompress and recompress) otherwise. The others force one, for tests and"
-          + " benchmarks; a forced fast strategy falls back to `slow` when the codec cannot"
-          + " concatenate streams, and `transferTo` falls back to `fileStream` under encryption"
-          + " (a WARN at start-up says so). A serializer that cannot relocate records (such as"
-          + " Java serialization) is not affected: with at most"
-          + " `spark.shuffle.sort.bypassMergeThreshold` partitions its spills are pieces of one"
-          + " stream per partition, compressed once at the merge; with more, or under IO"
+          + " `slow` (decompress and recompress) otherwise; and `compress` when a spill's average"
+          + " partition segment is below 16 KiB (compression on, encryption off): spills are"
+          + " written uncompressed and each partition is compressed once at the merge. The others"
+          + " force one (the spill format with it), for tests and benchmarks; a forced fast"
+          + " strategy falls back to `slow` when the codec cannot concatenate streams,"
+          + " `transferTo` falls back to `fileStream` under encryption, and `compress` to `auto`"
+          + " without compression or under encryption (a WARN at start-up says so). A serializer"
+          + " that cannot relocate records (such as Java serialization) is not affected: with at"
+          + " most `spark.shuffle.sort.bypassMergeThreshold` partitions its spills are pieces of"
+          + " one stream per partition, compressed once at the merge; with more, or under IO"
           + " encryption, it takes the object path, which merges by re-serializing.",
       MergeStrategyOption::fromConfigValue);
 

@@ -48,4 +48,12 @@ public final class CountingOutputStream extends FilterOutputStream {
   public long bytesWritten() {
     return bytesWritten;
   }
+
+  /**
+   * Counts {@code length} bytes written around this stream, straight to the file below it (a
+   * transferTo into its channel, after a flush).
+   */
+  public void countWrittenAround(long length) {
+    bytesWritten += length;
+  }
 }

@@ -14,8 +14,9 @@
  * limitations under the License.
  */
 /**
- * Small stream, channel and temporary-file helpers that every side uses: buffered segment reads,
- * write errors that name the file, cleanup that never hides the first failure, and output bound
- * to its task (released once, at exhaustion or task end). A leaf.
+ * Small stream, channel and temporary-file helpers that every side uses: counting and
+ * non-closing streams, a reusable channel write buffer, temp-file tracking, write errors that
+ * name the file, cleanup that never hides the first failure, and output bound to its task
+ * (released once, at exhaustion or task end). A leaf.
  */
 package io.spillway.io;

@@ -26,7 +26,7 @@ import io.spillway.metrics.TaskSpillMetrics;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
 import io.spillway.io.TempFileTracker;
-import io.spillway.sort.SpillFile;
+import io.spillway.spill.SpillFile;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import scala.Tuple2;
 

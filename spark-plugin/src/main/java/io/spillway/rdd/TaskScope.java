@@ -15,7 +15,7 @@
  */
 package io.spillway.rdd;
 
-import io.spillway.sort.SpillFileFactory;
+import io.spillway.spill.SpillFileSource;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.memory.TaskMemoryManager;
@@ -65,8 +65,8 @@ final class TaskScope {
     return env.serializer().newInstance();
   }
 
-  SpillFileFactory spillFiles() {
-    return SpillFileFactory.fromDiskBlockManager();
+  SpillFileSource spillFiles() {
+    return SpillFileSource.tempLocalBlocks();
   }
 
   /** The task the combiner runs in: its output is bound to it ({@code TaskBoundIterator}). */

@@ -26,7 +26,7 @@ import io.spillway.metrics.ShuffleCounters;
 import io.spillway.metrics.TaskSpillMetrics;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
-import io.spillway.sort.SpillFileFactory;
+import io.spillway.spill.SpillFileSource;
 import io.spillway.spark.SparkGroupByKey;
 import java.io.IOException;
 import java.util.Comparator;
@@ -78,11 +78,11 @@ final class AggregateAndSort {
   private final boolean groupByKeyDetection;
   private final boolean sortKeyPrefixes;
   private final SerializerManager serializerManager;
-  private final SpillFileFactory spillFiles;
+  private final SpillFileSource spillFiles;
   private final ShuffleCounters counters;
 
   AggregateAndSort(TaskContext context, ReadSettings settings,
-      SerializerManager serializerManager, SpillFileFactory spillFiles, ShuffleCounters counters) {
+      SerializerManager serializerManager, SpillFileSource spillFiles, ShuffleCounters counters) {
     this.context = context;
     this.mergerSettings = settings.mergerSettings();
     this.groupByKeyDetection = settings.groupByKeyDetection();

@@ -16,7 +16,7 @@
 package io.spillway.read;
 
 import io.spillway.metrics.ShuffleCounters;
-import io.spillway.sort.SpillFileFactory;
+import io.spillway.spill.SpillFileSource;
 import io.spillway.spark.SparkBlockFetch;
 import org.apache.spark.InterruptibleIterator;
 import org.apache.spark.MapOutputTracker;
@@ -167,7 +167,7 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
     Iterator<? extends Product2<K, ?>> result;
     try {
       result = new AggregateAndSort(context, settings, serializerManager,
-          SpillFileFactory.fromDiskBlockManager(), ShuffleCounters.of(handle))
+          SpillFileSource.tempLocalBlocks(), ShuffleCounters.of(handle))
           .apply(dependency, (Iterator<Product2<K, Object>>) (Iterator<?>) records);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("aggregating or sorting shuffle " + handle.shuffleId()

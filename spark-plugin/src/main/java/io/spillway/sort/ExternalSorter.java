@@ -15,6 +15,10 @@
  */
 package io.spillway.sort;
 
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillWriter;
+import io.spillway.spill.SpillReader;
 import io.spillway.io.TempFileTracker;
 import io.spillway.memory.MemoryReservation;
 import io.spillway.memory.EntrySizeSampler;
@@ -39,7 +43,7 @@ import scala.Tuple2;
 /**
  * Sorts key/value records by key with bounded memory: records collect in an in-memory buffer
  * whose estimated size is reserved from the {@link TaskMemoryManager}; when a reservation comes
- * back short the buffer is sorted and written as a run (a {@link SpilledSegments} with one
+ * back short the buffer is sorted and written as a run (a {@link Spill} with one
  * segment). {@link #sortedIterator()} merges the runs and the last buffer with a heap. At most
  * {@link SortSettings#mergeFanIn()} runs are read at once; with more runs, intermediate passes
  * merge groups of runs into longer runs first (each pass also opens one output file).
@@ -86,7 +90,7 @@ public final class ExternalSorter<K, V> implements Closeable {
   private final EntrySizeSampler recordSizes = new EntrySizeSampler();
   private final Buffer buffer = new Buffer();
   private final List<Run> runs = new ArrayList<>();
-  private final List<SegmentReader> openReaders = new ArrayList<>();
+  private final List<SpillReader> openReaders = new ArrayList<>();
   private long spillCount;
   private long bytesSpilled;
   private long memoryBytesSpilled;
@@ -182,11 +186,11 @@ public final class ExternalSorter<K, V> implements Closeable {
    */
   private void spillBuffer(boolean mayReserveScratch) throws IOException {
     sortBuffer(mayReserveScratch);
-    SpilledSegments run = writeRun(new BufferSource(buffer.records, buffer.size));
+    Spill run = writeRun(new BufferSource(buffer.records, buffer.size));
     runs.add(Run.owned(run));
     memoryBytesSpilled += estimatedBytes();
     spillCount++;
-    bytesSpilled += run.lengthBytes();
+    bytesSpilled += run.totalBytes();
     // A fresh small array, so the memory we return to the task memory manager is really free.
     buffer.records = new Tuple2<?, ?>[INITIAL_BUFFER_CAPACITY];
     buffer.size = 0;
@@ -219,10 +223,10 @@ public final class ExternalSorter<K, V> implements Closeable {
     }
   }
 
-  private SpilledSegments writeRun(MergeHeap.Source source) throws IOException {
+  private Spill writeRun(MergeHeap.Source source) throws IOException {
     SpillFile file = files.create();
-    SegmentedSpillWriter writer =
-        new SegmentedSpillWriter(file, serializerManager, serializer, settings.fileBufferBytes(), false, true);
+    SpillWriter writer =
+        SpillWriter.records(file, serializerManager, serializer, settings.fileBufferBytes(), false, true);
     try {
       writer.beginSegment();
       while (source.advance()) {
@@ -242,7 +246,7 @@ public final class ExternalSorter<K, V> implements Closeable {
    * spill written by someone else, who keeps it (this sorter never deletes its file). It merges
    * after the runs added or spilled before it. Call before {@link #sortedIterator()}.
    */
-  public void addSortedRun(SpilledSegments spill, int segment) {
+  public void addSortedRun(Spill spill, int segment) {
     if (iterating || closed) {
       throw new IllegalStateException("ExternalSorter does not accept runs after sortedIterator() or close()");
     }
@@ -305,12 +309,12 @@ public final class ExternalSorter<K, V> implements Closeable {
     }
   }
 
-  private SpilledSegments mergeIntoRun(List<Run> group) throws IOException {
+  private Spill mergeIntoRun(List<Run> group) throws IOException {
     MergeHeap.Source[] sources = new MergeHeap.Source[group.size()];
     for (int i = 0; i < group.size(); i++) {
       sources[i] = openRun(group.get(i));
     }
-    SpilledSegments mergedRun = writeRun(new HeapSource(new MergeHeap(sources, keyOrder)));
+    Spill mergedRun = writeRun(new HeapSource(new MergeHeap(sources, keyOrder)));
     for (Run run : group) {
       if (run.owned()) {
         files.delete(run.spill().spillFile());
@@ -321,7 +325,7 @@ public final class ExternalSorter<K, V> implements Closeable {
   }
 
   private MergeHeap.Source openRun(Run run) throws IOException {
-    SegmentReader reader = run.owned()
+    SpillReader reader = run.owned()
         ? run.spill().openAll(serializerManager, serializer, settings.fileBufferBytes())
         : run.spill().openSegment(run.segment(), serializerManager, serializer, settings.fileBufferBytes());
     openReaders.add(reader);
@@ -351,7 +355,7 @@ public final class ExternalSorter<K, V> implements Closeable {
     }
     closed = true;
     List<Closeables.Cleanup> steps = new ArrayList<>();
-    for (SegmentReader reader : openReaders) {
+    for (SpillReader reader : openReaders) {
       steps.add(reader::close);
     }
     for (Run run : runs) {
@@ -400,8 +404,8 @@ public final class ExternalSorter<K, V> implements Closeable {
    * A sorted run: a whole spill write of this sorter's ({@code segment} -1, owned: the sorter
    * deletes its file), or one segment of a spill another component owns.
    */
-  private record Run(SpilledSegments spill, int segment) {
-    static Run owned(SpilledSegments spill) {
+  private record Run(Spill spill, int segment) {
+    static Run owned(Spill spill) {
       return new Run(spill, -1);
     }
 

@@ -15,7 +15,7 @@
  */
 package io.spillway.write;
 
-import io.spillway.write.spill.SpillFile;
+import io.spillway.spill.Spill;
 import java.io.IOException;
 import java.util.List;
 import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
@@ -47,7 +47,7 @@ public interface MapOutputBuffer<K, V> {
   default void finishInserts() throws IOException {}
 
   /** Spill files written so far, in spill order. */
-  List<SpillFile> spills();
+  List<Spill> spills();
 
   /** Moves the records still in memory into one last spill file (no-op when there are none). */
   void spillRemaining() throws IOException;
@@ -87,7 +87,7 @@ public interface MapOutputBuffer<K, V> {
   int mostSpillFilesOpen();
 
   /** The format of this task's spills; null before the first spill. */
-  io.spillway.write.spill.SpillFile.SegmentFormat spillFormat();
+  io.spillway.spill.Spill.SegmentFormat spillFormat();
 
   /** Forces the records in memory into a spill file now (tests and benchmarks). */
   void forceSpill() throws IOException;

@@ -15,7 +15,7 @@
  */
 package io.spillway.write;
 
-import io.spillway.write.spill.SpillLocation;
+import io.spillway.spill.SpillFile;
 import io.spillway.io.TempFileTracker;
 import io.spillway.config.WriteSettings;
 import org.apache.spark.executor.TaskMetrics;
@@ -44,5 +44,5 @@ public record MapTaskContext(
     TaskMemoryManager taskMemoryManager,
     SerializerInstance serializer,
     SerializerManager serializerManager,
-    TempFileTracker<SpillLocation> spillFiles,
+    TempFileTracker<SpillFile> spillFiles,
     TaskMetrics taskMetrics) {}

@@ -17,8 +17,8 @@ package io.spillway.write;
 
 import io.spillway.io.Closeables;
 import io.spillway.memory.TaskMemoryConsumer;
-import io.spillway.write.merge.SpillMerger;
-import io.spillway.write.spill.PartitionSink;
+import io.spillway.write.merge.MergePlan;
+import io.spillway.spill.PartitionSink;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.spark.serializer.SerializationStream;
@@ -143,9 +143,8 @@ public final class ObjectMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K
   }
 
   @Override
-  SpillMerger newMerger() {
-    return SpillMerger.reserializing(task.settings(), task.serializerManager(), task.spillFiles(),
-        task.numPartitions(), task.serializer());
+  MergePlan choosePlan(long bytesInMemory, int recordsInMemory) {
+    return MergePlan.reserializing(task.serializerManager().encryptionEnabled());
   }
 
   /**

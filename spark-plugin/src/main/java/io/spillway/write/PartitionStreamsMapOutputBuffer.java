@@ -16,11 +16,11 @@
 package io.spillway.write;
 
 import io.spillway.memory.TaskMemoryConsumer;
-import io.spillway.write.merge.SpillMerger;
+import io.spillway.write.merge.MergePlan;
 import io.spillway.write.sort.PartitionSlabs;
 import io.spillway.write.sort.SerializedRecordStore;
-import io.spillway.write.spill.PartitionSink;
-import io.spillway.write.spill.SpillFile;
+import io.spillway.spill.PartitionSink;
+import io.spillway.spill.Spill;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.apache.spark.serializer.SerializationStream;
@@ -45,7 +45,7 @@ import scala.reflect.ClassTag$;
  * A spill cuts the stream anywhere, even inside a record: it writes each partition's bytes so
  * far, uncompressed, and frees the slabs, while the streams stay open and go on into new slabs.
  * Concatenated in order, the pieces are the stream again, so the merge only compresses them
- * ({@code compress}, see {@link SpillFile.SegmentFormat#SERIALIZED}); nothing is decoded. This is
+ * ({@code compress}, see {@link Spill.SegmentFormat#SERIALIZED}); nothing is decoded. This is
  * what Spark's bypass-merge writer does with a file per partition, with the bytes held in pages
  * from the task's memory manager instead, so a task spills only when memory runs short.
  *
@@ -122,10 +122,10 @@ public final class PartitionStreamsMapOutputBuffer<K, V> extends SpillingMapOutp
     return slabs.dataBytes();
   }
 
-  /** Always SERIALIZED: a piece of a stream is not a block, it must be compressed with the rest. */
+  /** Always {@code compress}: a piece of a stream is not a block, it is compressed with the rest. */
   @Override
-  SpillFile.SegmentFormat chooseSegmentFormat(long bytesInMemory, int recordsInMemory) {
-    return SpillFile.SegmentFormat.SERIALIZED;
+  MergePlan choosePlan(long bytesInMemory, int recordsInMemory) {
+    return MergePlan.partitionStreams();
   }
 
   @Override
@@ -161,12 +161,6 @@ public final class PartitionStreamsMapOutputBuffer<K, V> extends SpillingMapOutp
   long releaseRecords() {
     recordsInMemory = 0;
     return slabs.reset();
-  }
-
-  @Override
-  SpillMerger newMerger() {
-    return new SpillMerger(task.settings(), task.serializerManager(), task.spillFiles(),
-        task.numPartitions());
   }
 
   /** Where partition {@code partition}'s serialization stream puts its bytes: the slabs. */

@@ -18,14 +18,12 @@ package io.spillway.write;
 import io.spillway.io.ExposedByteArrayOutputStream;
 import io.spillway.memory.TaskMemoryConsumer;
 import io.spillway.spark.UnsafeRowEncoder;
-import io.spillway.config.MergeStrategyOption;
-import io.spillway.write.merge.SpillMerger;
-import io.spillway.write.spill.SpillFile;
+import io.spillway.write.merge.MergePlan;
 import io.spillway.write.sort.PageSorter;
 import io.spillway.write.sort.PartitionSlabs;
 import io.spillway.write.sort.SerializedRecordStore;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
-import io.spillway.write.spill.PartitionSink;
+import io.spillway.spill.PartitionSink;
 import java.io.IOException;
 import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.unsafe.Platform;
@@ -112,19 +110,12 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
     return records.dataBytes();
   }
 
-  /**
-   * SERIALIZED when the merge is Spillway's to choose ({@code spark.spillway.merge.strategy=auto}),
-   * the output is compressed and not encrypted (a cipher stream per segment would be needed
-   * anyway), and the average segment, bytes over min(partitions, records), is small.
-   */
+  /** Records are relocatable here: their bytes may be concatenated, compressed or not. */
   @Override
-  SpillFile.SegmentFormat chooseSegmentFormat(long bytesInMemory, int recordsInMemory) {
-    boolean allowed = task.settings().mergeStrategy() == MergeStrategyOption.AUTO
-        && task.settings().compressShuffle()
-        && !task.serializerManager().encryptionEnabled();
-    long segments = Math.max(1, Math.min(task.numPartitions(), recordsInMemory));
-    return allowed && bytesInMemory / segments < SERIALIZED_SEGMENT_BYTES
-        ? SpillFile.SegmentFormat.SERIALIZED : SpillFile.SegmentFormat.OUTPUT;
+  MergePlan choosePlan(long bytesInMemory, int recordsInMemory) {
+    return MergePlan.forSerializedPath(task.settings(),
+        task.serializerManager().encryptionEnabled(), bytesInMemory, recordsInMemory,
+        task.numPartitions());
   }
 
   @Override
@@ -142,9 +133,4 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
     return records.reset();
   }
 
-  @Override
-  SpillMerger newMerger() {
-    return new SpillMerger(task.settings(), task.serializerManager(), task.spillFiles(),
-        task.numPartitions());
-  }
 }

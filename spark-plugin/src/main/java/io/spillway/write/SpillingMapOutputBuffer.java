@@ -17,12 +17,13 @@ package io.spillway.write;
 
 import io.spillway.io.Closeables;
 import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.write.merge.MergePlan;
 import io.spillway.write.merge.SpillMerger;
-import io.spillway.write.spill.PartitionChecksums;
-import io.spillway.write.spill.PartitionSink;
-import io.spillway.write.spill.SpillFile;
-import io.spillway.write.spill.SpillFileWriter;
-import io.spillway.write.spill.SpillLocation;
+import io.spillway.spill.PartitionChecksums;
+import io.spillway.spill.PartitionSink;
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillWriter;
+import io.spillway.spill.SpillFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -47,9 +48,12 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   protected final MapTaskContext task;
   protected final TaskMemoryConsumer memory;
   private final Checksum[] spillChecksums;
-  private final List<SpillFile> spills = new ArrayList<>();
-  /** Chosen at the first spill and kept, so every spill of the task has the same format. */
-  private SpillFile.SegmentFormat spillFormat;
+  private final List<Spill> spills = new ArrayList<>();
+  /**
+   * Made at the first spill and kept: every spill of the task has the plan's format, and the
+   * merge follows it.
+   */
+  private MergePlan plan;
   private final Thread ownerThread;
   protected long recordsInserted;
   private int spillCount;
@@ -83,26 +87,14 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   /** Drops the records in memory and returns their memory; returns the bytes released. */
   abstract long releaseRecords();
 
-  /** A merger that understands this buffer's spill files. */
-  abstract SpillMerger newMerger();
-
   /**
-   * The format of this task's spills, decided when the first spill is written: OUTPUT (segments
-   * as in a map output) unless the subclass can write SERIALIZED segments and the spill's
-   * segments would be small: below {@link #SERIALIZED_SEGMENT_BYTES} a codec stream per segment
-   * (buffer allocation, header, checksum set-up; for zstd a native context) costs more than
-   * compressing the data. Such spills are written uncompressed and each partition is compressed
-   * once, at the merge: as many codec streams as partitions instead of partitions times spills.
+   * The task's merge plan, made when the first spill is written, from the records in memory
+   * then ({@link MergePlan#forSerializedPath} or {@link MergePlan#reserializing}).
    */
-  SpillFile.SegmentFormat chooseSegmentFormat(long bytesInMemory, int recordsInMemory) {
-    return SpillFile.SegmentFormat.OUTPUT;
-  }
-
-  /** Average segment size below which spills are written SERIALIZED, where allowed. */
-  static final long SERIALIZED_SEGMENT_BYTES = 16 * 1024;
+  abstract MergePlan choosePlan(long bytesInMemory, int recordsInMemory);
 
   @Override
-  public List<SpillFile> spills() {
+  public List<Spill> spills() {
     return Collections.unmodifiableList(spills);
   }
 
@@ -135,14 +127,16 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
 
   @Override
   public long[] mergeSpillsTo(ShuffleMapOutputWriter output) throws IOException {
-    SpillMerger merger = newMerger();
+    SpillMerger merger = new SpillMerger(plan, task.settings(), task.serializerManager(),
+        task.serializer(), task.spillFiles(), task.numPartitions());
     long start = System.nanoTime();
-    long[] checksums = merger.merge(spills, output, task.shuffleId(), task.mapId(), spillChecksums);
+    long[] checksums = merger.merge(spills, outputChecksums -> new MapOutputTarget(output,
+        outputChecksums), task.shuffleId(), task.mapId(), spillChecksums);
     LOG.info("Merged {} spills of map {} of shuffle {} with {} in {} round(s), at most {} files"
-        + " open, {} ms", spills.size(), task.mapId(), task.shuffleId(), merger.strategyName(),
+        + " open, {} ms", spills.size(), task.mapId(), task.shuffleId(), plan.name(),
         merger.rounds(), merger.mostFilesOpen(), (System.nanoTime() - start) / 1_000_000);
     mergeRounds = merger.rounds();
-    mergeStrategyName = merger.strategyName();
+    mergeStrategyName = plan.name();
     mergeMillis = (System.nanoTime() - start) / 1_000_000;
     mostSpillFilesOpen = merger.mostFilesOpen();
     spills.clear();
@@ -185,8 +179,8 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   }
 
   @Override
-  public SpillFile.SegmentFormat spillFormat() {
-    return spillFormat;
+  public Spill.SegmentFormat spillFormat() {
+    return plan == null ? null : plan.spillFormat();
   }
 
   @Override
@@ -229,16 +223,17 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
       return 0;
     }
     long startNanos = System.nanoTime();
-    if (spillFormat == null) {
-      spillFormat = chooseSegmentFormat(bytesInMemory(), records);
+    if (plan == null) {
+      plan = choosePlan(bytesInMemory(), records);
     }
-    SpillLocation location = task.spillFiles().create();
+    Spill.SegmentFormat spillFormat = plan.spillFormat();
+    SpillFile location = task.spillFiles().create();
     // SERIALIZED segments are compressed at the merge, which computes the checksums then
-    Checksum[] checksums = spillFormat == SpillFile.SegmentFormat.OUTPUT
+    Checksum[] checksums = spillFormat == Spill.SegmentFormat.WRAPPED
         ? spillChecksums : new Checksum[0];
-    SpillFileWriter writer = new SpillFileWriter(location, task.numPartitions(),
+    SpillWriter writer = SpillWriter.bytes(location, task.numPartitions(),
         task.serializerManager(), spillFormat, checksums, task.settings().fileBufferSizeBytes());
-    SpillFile spill;
+    Spill spill;
     try {
       writeRecordsInPartitionOrder(writer);
       spill = writer.finish(records);

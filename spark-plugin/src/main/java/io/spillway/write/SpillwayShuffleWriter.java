@@ -20,7 +20,7 @@ import io.spillway.metrics.ShuffleCounters;
 import io.spillway.spark.LocalDiskMapOutput;
 import io.spillway.spark.RowChecksums;
 import io.spillway.spark.SparkVersionBridge;
-import io.spillway.write.spill.SpillFile;
+import io.spillway.spill.Spill;
 import java.io.IOException;
 import io.spillway.memory.NotEnoughExecutionMemoryException;
 import java.util.List;
@@ -124,20 +124,20 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
   private void writeOutput() throws IOException {
     long startNanos = System.nanoTime();
     buffer.finishInserts();
-    List<SpillFile> spills = buffer.spills();
+    List<Spill> spills = buffer.spills();
     if (spills.isEmpty()) {
       ShuffleMapOutputWriter output = newMapOutputWriter();
       partitionLengths = commitOrAbort(output, () -> buffer.writeInMemoryTo(output));
     } else {
       buffer.spillRemaining();
       spills = buffer.spills();
-      // a SERIALIZED spill still needs its compressing pass: only an OUTPUT spill can be moved
+      // a SERIALIZED spill still needs its compressing pass: only a WRAPPED spill can be moved
       Optional<SingleSpillShuffleMapOutputWriter> mover = spills.size() == 1
-          && spills.get(0).format() == SpillFile.SegmentFormat.OUTPUT
+          && spills.get(0).format() == Spill.SegmentFormat.WRAPPED
           ? executorComponents.createSingleFileMapOutputWriter(task.shuffleId(), task.mapId())
           : Optional.empty();
       if (mover.isPresent()) {
-        SpillFile spill = spills.get(0);
+        Spill spill = spills.get(0);
         partitionLengths = spill.partitionLengths().clone();
         try {
           mover.get().transferMapSpillFile(spill.file(), partitionLengths, buffer.spillChecksums());

@@ -80,6 +80,22 @@ class ConfigWarningsTest {
   }
 
   @Test
+  void compressWithoutCompressionOrUnderEncryptionSaysAutoIsUsed() {
+    String expected = "spark.spillway.merge.strategy=compress cannot apply: uncompressed spills"
+        + " need spark.shuffle.compress=true and spark.io.encryption.enabled=false, so spills are"
+        + " merged as with auto";
+    SparkConf conf = new SparkConf(false).set("spark.spillway.merge.strategy", "compress");
+    assertEquals(List.of(), ConfigWarnings.of(conf));
+    // compress concatenates uncompressed bytes: a codec that cannot concatenate is no obstacle
+    assertEquals(List.of(), ConfigWarnings.of(conf.clone()
+        .set("spark.io.compression.codec", NonConcatenatingCodec.class.getName())));
+    assertEquals(List.of(expected), ConfigWarnings.of(conf.clone()
+        .set("spark.shuffle.compress", "false")));
+    assertEquals(List.of(expected), ConfigWarnings.of(conf.clone()
+        .set("spark.io.encryption.enabled", "true")));
+  }
+
+  @Test
   void concatenatingStrategyWithACodecThatCannotConcatenateSaysSlowIsUsed() {
     // zstd concatenates; Spark's lz4, lzf, snappy and zstd all do, so a test codec stands in
     SparkConf conf = new SparkConf(false)
@@ -126,6 +142,9 @@ class ConfigWarningsTest {
         ConfigWarnings.forcedStrategyOnPartitionStreams(forced, 4, "why").orElseThrow());
     assertTrue(ConfigWarnings.forcedStrategyOnPartitionStreams(
         new SparkConf(false).set("spark.spillway.merge.strategy", "slow"), 4, "why").isEmpty());
+    assertTrue(ConfigWarnings.forcedStrategyOnPartitionStreams(
+        new SparkConf(false).set("spark.spillway.merge.strategy", "compress"), 4, "why")
+        .isEmpty());
   }
 
   @Test

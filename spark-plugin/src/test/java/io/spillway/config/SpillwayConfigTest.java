@@ -49,7 +49,7 @@ class SpillwayConfigTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SpillwayConfig.validate(conf));
     assertEquals("Invalid value 'bogus' for spark.spillway.merge.strategy: allowed values are"
-        + " auto, transferTo, fileStream, slow", e.getMessage());
+        + " auto, transferTo, fileStream, slow, compress", e.getMessage());
   }
 
   @Test

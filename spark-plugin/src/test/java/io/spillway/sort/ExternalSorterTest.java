@@ -15,6 +15,8 @@
  */
 package io.spillway.sort;
 
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillWriter;
 import io.spillway.testing.TestSeed;
 import io.spillway.io.TempFileTracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -126,9 +128,9 @@ class ExternalSorterTest {
     // Ten spill files of someone else's, three segments each; segment 1 of each is sorted and is
     // the run handed over, segments 0 and 2 (unsorted, "v" + key too) must never be read.
     List<Integer> expected = new ArrayList<>();
-    List<SpilledSegments> borrowed = new ArrayList<>();
+    List<Spill> borrowed = new ArrayList<>();
     for (int f = 0; f < 10; f++) {
-      SegmentedSpillWriter writer = new SegmentedSpillWriter(support.fileFactory.create(),
+      SpillWriter writer = SpillWriter.records(support.fileFactory.create(),
           support.serializerManager, support.serializer, 4096, false, true);
       List<Integer> sortedKeys = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
@@ -151,7 +153,7 @@ class ExternalSorterTest {
     }
     // fan-in 4 over ten borrowed runs and the sorter's own spills: intermediate passes merge both
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
-    for (SpilledSegments spill : borrowed) {
+    for (Spill spill : borrowed) {
       sorter.addSortedRun(spill, 1);
     }
     List<Tuple2<Integer, String>> inserted = randomRecords(seed, 20_000, 100_000);
@@ -164,7 +166,7 @@ class ExternalSorterTest {
 
     assertEquals(expected, actual, "seed " + seed);
     assertTrue(sorter.spillCount() > 0 && sorter.mergePasses() > 1, "seed " + seed);
-    for (SpilledSegments spill : borrowed) {
+    for (Spill spill : borrowed) {
       assertTrue(spill.spillFile().file().exists(), "a borrowed run's file is its owner's to delete");
       Files.delete(spill.spillFile().file().toPath());
     }

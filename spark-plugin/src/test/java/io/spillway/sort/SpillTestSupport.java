@@ -15,6 +15,8 @@
  */
 package io.spillway.sort;
 
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.File;
@@ -55,7 +57,7 @@ public final class SpillTestSupport {
   public final SerializerManager serializerManager;
   public final SerializerInstance serializer;
   public final Path spillDirectory;
-  public final SpillFileFactory fileFactory;
+  public final SpillFileSource fileFactory;
 
   public SpillTestSupport(Path spillDirectory, long memoryLimitBytes, SerializerKind kind, boolean encrypt) {
     this.spillDirectory = spillDirectory;

@@ -26,10 +26,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
-import io.spillway.write.spill.SpillFile;
-import io.spillway.write.merge.MergeStrategy;
-import io.spillway.write.spill.SpillLocation;
-import io.spillway.write.spill.SpillLocationSource;
+import io.spillway.spill.Spill;
+import io.spillway.write.merge.MergePlan;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,7 +85,7 @@ class SpillwayShuffleWriterTest {
     for (RecordLayout layout : RecordLayout.values()) {
       for (MergeStrategyOption strategy : List.of(MergeStrategyOption.AUTO,
           MergeStrategyOption.TRANSFER_TO, MergeStrategyOption.FILE_STREAM,
-          MergeStrategyOption.SLOW)) {
+          MergeStrategyOption.SLOW, MergeStrategyOption.COMPRESS)) {
         for (String codec : CODECS) {
           for (boolean encryption : new boolean[] {false, true}) {
             for (Spills spills : Spills.values()) {
@@ -167,7 +167,7 @@ class SpillwayShuffleWriterTest {
     harness.writer.write(harness.feed(records, 0, false));
     assertTrue(harness.writer.stop(true).isDefined());
     assertTrue(harness.buffer.spillCount() > 3, "spills: " + harness.buffer.spillCount());
-    assertEquals(SpillFile.SegmentFormat.SERIALIZED, harness.buffer.spillFormat());
+    assertEquals(Spill.SegmentFormat.SERIALIZED, harness.buffer.spillFormat());
     assertTrue(harness.taskMetrics.peakExecutionMemory() <= 160 * 1024,
         "peak " + harness.taskMetrics.peakExecutionMemory());
     assertPartitionsEqual(harness, records);
@@ -188,14 +188,25 @@ class SpillwayShuffleWriterTest {
 
   @Test
   void manySpillsMergeInRoundsWithBoundedOpenFiles() throws Exception {
-    for (BufferKind kind : BufferKind.values()) {
-      WriterHarness harness = roundTrip(kind, null, MergeStrategyOption.AUTO, "lz4", false,
-          Spills.MANY, 5, 3);
-      assertTrue(harness.buffer.spillCount() >= 10, "spills: " + harness.buffer.spillCount());
-      assertTrue(harness.buffer.mergeRounds() >= 2, "rounds: " + harness.buffer.mergeRounds());
-      assertTrue(harness.buffer.mostSpillFilesOpen() <= 3,
-          "open files: " + harness.buffer.mostSpillFilesOpen());
+    // every plan's intermediate rounds: the serialized path under each strategy, with and
+    // without encryption, the partition streams and the object path (re-serialized)
+    for (MergeStrategyOption strategy : MergeStrategyOption.values()) {
+      for (boolean encryption : new boolean[] {false, true}) {
+        assertMergedInRounds(roundTrip(BufferKind.SERIALIZED, null, strategy, "lz4", encryption,
+            Spills.MANY, 5, 3));
+      }
     }
+    assertMergedInRounds(roundTrip(BufferKind.PARTITION_STREAMS, null, MergeStrategyOption.AUTO,
+        "lz4", false, Spills.MANY, 5, 3));
+    assertMergedInRounds(roundTrip(BufferKind.OBJECT, null, MergeStrategyOption.AUTO, "lz4", false,
+        Spills.MANY, 5, 3));
+  }
+
+  private static void assertMergedInRounds(WriterHarness harness) {
+    assertTrue(harness.buffer.spillCount() >= 10, "spills: " + harness.buffer.spillCount());
+    assertTrue(harness.buffer.mergeRounds() >= 2, "rounds: " + harness.buffer.mergeRounds());
+    assertTrue(harness.buffer.mostSpillFilesOpen() <= 3,
+        "open files: " + harness.buffer.mostSpillFilesOpen());
   }
 
   @ParameterizedTest
@@ -297,17 +308,21 @@ class SpillwayShuffleWriterTest {
     WriterHarness plain = new WriterHarness(spillDirectory, "lz4", false, true,
         MergeStrategyOption.AUTO, 2, 64, new SparkConf(false));
     harnesses.add(plain);
-    assertEquals(MergeStrategy.TRANSFER_TO, MergeStrategy.choose(plain.settings, false));
-    assertEquals(MergeStrategy.FILE_STREAM, MergeStrategy.choose(plain.settings, true));
+    assertEquals(MergeStrategyOption.TRANSFER_TO,
+        MergePlan.sparksConditions(plain.settings, false).strategy());
+    assertEquals(MergeStrategyOption.FILE_STREAM,
+        MergePlan.sparksConditions(plain.settings, true).strategy());
     WriterHarness noTransferTo = new WriterHarness(spillDirectory, "lz4", false, true,
         MergeStrategyOption.AUTO, 2, 64, new SparkConf(false).set("spark.file.transferTo", "false"));
     harnesses.add(noTransferTo);
-    assertEquals(MergeStrategy.FILE_STREAM, MergeStrategy.choose(noTransferTo.settings, false));
+    assertEquals(MergeStrategyOption.FILE_STREAM,
+        MergePlan.sparksConditions(noTransferTo.settings, false).strategy());
     WriterHarness noFastMerge = new WriterHarness(spillDirectory, "lz4", false, true,
         MergeStrategyOption.AUTO, 2, 64,
         new SparkConf(false).set("spark.shuffle.unsafe.fastMergeEnabled", "false"));
     harnesses.add(noFastMerge);
-    assertEquals(MergeStrategy.SLOW, MergeStrategy.choose(noFastMerge.settings, false));
+    assertEquals(MergeStrategyOption.SLOW,
+        MergePlan.sparksConditions(noFastMerge.settings, false).strategy());
   }
 
   /**
@@ -321,15 +336,15 @@ class SpillwayShuffleWriterTest {
     assumeTrue(Files.isWritable(devFull), "needs Linux's /dev/full");
     for (BufferKind kind : BufferKind.values()) {
       AtomicInteger spillsCreated = new AtomicInteger();
-      SpillLocationSource healthy = SpillLocationSource.directory(spillDirectory);
-      SpillLocationSource fillsUp = () -> {
+      SpillFileSource healthy = SpillFileSource.directory(spillDirectory);
+      SpillFileSource fillsUp = () -> {
         if (spillsCreated.incrementAndGet() < 3) {
           return healthy.create();
         }
         TempShuffleBlockId blockId = new TempShuffleBlockId(UUID.randomUUID());
         File link = new File(spillDirectory, blockId.name());
         Files.createSymbolicLink(link.toPath(), devFull);
-        return new SpillLocation(blockId, link);
+        return new SpillFile(blockId, link);
       };
       WriterHarness harness = new WriterHarness(fillsUp, "lz4", false, kind,
           MergeStrategyOption.AUTO, 7, 64,
@@ -410,14 +425,23 @@ class SpillwayShuffleWriterTest {
     };
     assertEquals(expectedSpills, harness.buffer.spillCount(), "spill count");
     // Small segments (3000 records over 37 partitions) are spilled uncompressed where allowed:
-    // the serialized path, strategy auto, compression on, no encryption; pieces of partition
-    // streams always are
+    // the serialized path, strategy auto (or compress forced), compression on, no encryption;
+    // pieces of partition streams always are
     boolean serializedSpills = kind == BufferKind.PARTITION_STREAMS
-        || kind == BufferKind.SERIALIZED && strategy == MergeStrategyOption.AUTO
-        && !codec.equals("none") && !encryption;
+        || kind == BufferKind.SERIALIZED && (strategy == MergeStrategyOption.AUTO
+        || strategy == MergeStrategyOption.COMPRESS) && !codec.equals("none") && !encryption;
     if (spills != Spills.NONE) {
-      assertEquals(serializedSpills ? SpillFile.SegmentFormat.SERIALIZED
-          : SpillFile.SegmentFormat.OUTPUT, harness.buffer.spillFormat(), "spill format");
+      assertEquals(serializedSpills ? Spill.SegmentFormat.SERIALIZED
+          : Spill.SegmentFormat.WRAPPED, harness.buffer.spillFormat(), "spill format");
+    }
+    if (spills == Spills.MANY) {
+      // the plan's name, in the configuration's words, is what the log and the metric say
+      String merged = harness.buffer.mergeStrategyName();
+      assertEquals(serializedSpills, merged.equals(MergeStrategyOption.COMPRESS.configValue()),
+          merged);
+      if (kind == BufferKind.OBJECT) {
+        assertEquals("slow (re-serialized)", merged);
+      }
     }
     InMemoryShuffleOutput.MapOutput committed = harness.output.committed.get(WriterHarness.MAP_ID);
     assertEquals(spills == Spills.ONE && !serializedSpills, committed.movedFromSpill,

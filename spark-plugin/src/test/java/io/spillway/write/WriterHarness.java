@@ -15,13 +15,13 @@
  */
 package io.spillway.write;
 
-import io.spillway.write.spill.SpillLocation;
+import io.spillway.spill.SpillFile;
 import io.spillway.io.TempFileTracker;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
 import io.spillway.spark.RowChecksums;
 import io.spillway.spark.SparkVersionBridge;
-import io.spillway.write.spill.SpillLocationSource;
+import io.spillway.spill.SpillFileSource;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -62,7 +62,7 @@ final class WriterHarness {
   final TaskMetrics taskMetrics = new TaskMetrics();
   final ShuffleWriteMetrics writeMetrics = new ShuffleWriteMetrics();
   final InMemoryShuffleOutput output = new InMemoryShuffleOutput();
-  final TempFileTracker<SpillLocation> tracker;
+  final TempFileTracker<SpillFile> tracker;
   final int numPartitions;
   final MapOutputBuffer<Object, Object> buffer;
   final SpillwayShuffleWriter<Object, Object> writer;
@@ -89,12 +89,12 @@ final class WriterHarness {
    */
   WriterHarness(File spillDirectory, String codec, boolean encryption, boolean kryo,
       MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
-    this(SpillLocationSource.directory(spillDirectory), codec, encryption, kryo, strategy,
+    this(SpillFileSource.directory(spillDirectory), codec, encryption, kryo, strategy,
         numPartitions, maxOpenFiles, extraConf);
   }
 
   /** A harness whose spill files come from {@code spillSource}. */
-  WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption, boolean kryo,
+  WriterHarness(SpillFileSource spillSource, String codec, boolean encryption, boolean kryo,
       MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
     this(spillSource, codec, encryption, kryo ? BufferKind.SERIALIZED : BufferKind.OBJECT, null,
         strategy, numPartitions, maxOpenFiles, extraConf);
@@ -103,12 +103,12 @@ final class WriterHarness {
   /** A harness whose writer uses a buffer of {@code kind}. */
   WriterHarness(File spillDirectory, String codec, boolean encryption, BufferKind kind,
       MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
-    this(SpillLocationSource.directory(spillDirectory), codec, encryption, kind, null, strategy,
+    this(SpillFileSource.directory(spillDirectory), codec, encryption, kind, null, strategy,
         numPartitions, maxOpenFiles, extraConf);
   }
 
   /** A harness whose writer uses a buffer of {@code kind} and whose spills come from a source. */
-  WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption, BufferKind kind,
+  WriterHarness(SpillFileSource spillSource, String codec, boolean encryption, BufferKind kind,
       MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
     this(spillSource, codec, encryption, kind, null, strategy, numPartitions, maxOpenFiles,
         extraConf);
@@ -121,12 +121,12 @@ final class WriterHarness {
   WriterHarness(File spillDirectory, String codec, boolean encryption, boolean kryo,
       RecordLayout layout, MergeStrategyOption strategy, int numPartitions, int maxOpenFiles,
       SparkConf extraConf) {
-    this(SpillLocationSource.directory(spillDirectory), codec, encryption,
+    this(SpillFileSource.directory(spillDirectory), codec, encryption,
         kryo ? BufferKind.SERIALIZED : BufferKind.OBJECT, layout, strategy, numPartitions,
         maxOpenFiles, extraConf);
   }
 
-  private WriterHarness(SpillLocationSource spillSource, String codec, boolean encryption,
+  private WriterHarness(SpillFileSource spillSource, String codec, boolean encryption,
       BufferKind kind, RecordLayout layout, MergeStrategyOption strategy, int numPartitions,
       int maxOpenFiles, SparkConf extraConf) {
     boolean kryo = kind.kryo();

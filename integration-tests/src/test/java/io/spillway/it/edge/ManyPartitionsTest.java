@@ -59,7 +59,7 @@ import scala.reflect.ClassTag$;
  * driver builds 2^24 + 1 partition objects (~10 s, ~400 MiB); each map task holds one Checksum
  * object per partition (~330 MiB; Spark's sort shuffle does the same) and writes a 128 MiB
  * index and a 128 MiB checksum file. Spillway used to also allocate a long per partition per
- * spill and per merge round, and ran out of the 3 GiB heap here; see {@code SegmentLengths}.
+ * spill and per merge round, and ran out of the 3 GiB heap here; see {@code io.spillway.spill.SegmentIndex}.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ManyPartitionsTest {

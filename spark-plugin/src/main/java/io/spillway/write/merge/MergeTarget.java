@@ -20,11 +20,11 @@ import java.io.OutputStream;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * Where one merge round writes: the map output (through Spark's {@code ShuffleMapOutputWriter})
- * or an intermediate spill file. Partitions are opened in increasing order, each at most once,
- * and either as a stream or as a channel.
+ * Where one merge round writes: the map output (the writer's adapter to Spark's shuffle IO API,
+ * {@code io.spillway.write.MapOutputTarget}) or an intermediate spill file. Partitions are opened
+ * in increasing order, each at most once, and either as a stream or as a channel.
  */
-interface MergeTarget {
+public interface MergeTarget {
 
   /** The raw (already compressed and encrypted) bytes of one partition go here. */
   interface PartitionOutput extends AutoCloseable {

@@ -15,45 +15,40 @@
  */
 package io.spillway.write.merge;
 
-import io.spillway.io.TempFileTracker;
 import io.spillway.config.WriteSettings;
+import io.spillway.io.ChannelWriteBuffer;
 import io.spillway.io.Channels;
 import io.spillway.io.Closeables;
-import io.spillway.io.CountingOutputStream;
-import io.spillway.io.ChannelWriteBuffer;
-import io.spillway.io.NamedFileOutputStream;
-import io.spillway.io.SequentialSegmentReader;
 import io.spillway.io.NonClosingOutputStream;
+import io.spillway.io.TempFileTracker;
 import io.spillway.io.WriteFailures;
-import io.spillway.write.spill.PartitionChecksums;
-import io.spillway.write.spill.SegmentLengths;
-import io.spillway.write.spill.SpillFile;
-import io.spillway.write.spill.SpillLocation;
-import java.io.BufferedOutputStream;
+import io.spillway.spill.PartitionChecksums;
+import io.spillway.spill.SegmentIndex;
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillReader;
+import io.spillway.spill.SpillWriter;
 import java.io.Closeable;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CheckedOutputStream;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.zip.Checksum;
 import org.apache.spark.serializer.DeserializationStream;
 import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
-import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
-import org.apache.spark.shuffle.api.ShufflePartitionWriter;
-import org.apache.spark.shuffle.api.WritableByteChannelWrapper;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.ShuffleBlockId;
 
 /**
- * Merges the spill files of one map task, partition by partition, into the map output.
+ * Merges the spill files of one map task, partition by partition, into the map output, as its
+ * {@link MergePlan} says: the plan was made once, when the task first spilled, and is followed
+ * here without another decision.
  *
  * <p>At most {@code spark.spillway.merge.maxOpenFiles} spills are open at once: with more, runs
  * of that many consecutive spills are first merged into intermediate spill files (same format,
@@ -64,12 +59,12 @@ import org.apache.spark.storage.ShuffleBlockId;
 public final class SpillMerger {
   private static final scala.reflect.ClassTag<Object> OBJECT_TAG =
       scala.reflect.ClassTag$.MODULE$.Object();
+  private final MergePlan plan;
   private final WriteSettings settings;
   private final SerializerManager serializerManager;
-  private final TempFileTracker<SpillLocation> tracker;
+  private final TempFileTracker<SpillFile> tracker;
   private final int numPartitions;
-  /** The strategy of the current merge; set by {@link #merge} from the spills' format. */
-  private MergeStrategy strategy;
+  /** The serializer records are decoded and written again with, when the plan re-serializes. */
   private final SerializerInstance reserializer;
   private final boolean encryptionEnabled;
   /**
@@ -85,49 +80,33 @@ public final class SpillMerger {
   private int mostFilesOpen;
   private int rounds;
 
-  /** A merger for serialized-path spills: bytes are concatenated or recompressed. */
-  public SpillMerger(WriteSettings settings, SerializerManager serializerManager,
-      TempFileTracker<SpillLocation> tracker, int numPartitions) {
-    this(settings, serializerManager, tracker, numPartitions, null);
-  }
-
   /**
-   * A merger for spills written by a serializer that cannot be concatenated (Java serialization,
-   * Kryo without auto-reset): every segment is decoded to records, and each partition written
-   * again as one serialization stream. This is the slow path with a deserializer in the middle.
+   * @param plan what to do, made by {@link MergePlan#forSerializedPath} or {@link
+   *     MergePlan#reserializing}
+   * @param serializer the task's serializer: records are decoded and written again with it when
+   *     the plan re-serializes (Java serialization, Kryo without auto-reset); unused otherwise
    */
-  public static SpillMerger reserializing(WriteSettings settings,
-      SerializerManager serializerManager, TempFileTracker<SpillLocation> tracker, int numPartitions,
-      SerializerInstance serializer) {
-    return new SpillMerger(settings, serializerManager, tracker, numPartitions,
-        java.util.Objects.requireNonNull(serializer, "serializer is null"));
-  }
-
-  private SpillMerger(WriteSettings settings, SerializerManager serializerManager,
-      TempFileTracker<SpillLocation> tracker, int numPartitions, SerializerInstance reserializer) {
+  public SpillMerger(MergePlan plan, WriteSettings settings, SerializerManager serializerManager,
+      SerializerInstance serializer, TempFileTracker<SpillFile> tracker, int numPartitions) {
+    if (plan.encrypted() != serializerManager.encryptionEnabled()) {
+      throw new IllegalArgumentException("plan made for encryption " + plan.encrypted()
+          + ", but IO encryption is " + serializerManager.encryptionEnabled());
+    }
+    this.plan = plan;
     this.settings = settings;
     this.serializerManager = serializerManager;
     this.tracker = tracker;
     this.numPartitions = numPartitions;
-    this.encryptionEnabled = serializerManager.encryptionEnabled();
-    this.reserializer = reserializer;
+    this.encryptionEnabled = plan.encrypted();
+    this.reserializer = plan.reserializes()
+        ? java.util.Objects.requireNonNull(serializer, "serializer is null") : null;
     this.writeBuffer = new ChannelWriteBuffer(Math.max(64 * 1024, settings.fileBufferSizeBytes()));
     this.copyBuffer = new byte[Math.max(8192, settings.fileBufferSizeBytes())];
-    this.strategy = reserializer != null ? MergeStrategy.SLOW
-        : MergeStrategy.choose(settings, encryptionEnabled);
   }
 
-  /** The strategy used; {@code SLOW} for a re-serializing merger. */
-  public MergeStrategy strategy() {
-    return strategy;
-  }
-
-  /**
-   * A name for logs and metrics in the configuration's words ({@link MergeStrategy#configName});
-   * a re-serializing merger is "slow (re-serialized)".
-   */
-  public String strategyName() {
-    return reserializer != null ? strategy.configName() + " (re-serialized)" : strategy.configName();
+  /** The plan this merger follows. */
+  public MergePlan plan() {
+    return plan;
   }
 
   /** The most spill files that were open at the same time. */
@@ -141,43 +120,39 @@ public final class SpillMerger {
   }
 
   /**
-   * Writes {@code spills} into {@code output} and deletes them.
+   * Writes {@code spills} into the map output and deletes them.
    *
+   * @param mapOutput opens the map output, given the checksums its partitions' bytes must update
+   *     (an empty array for none); the adapter to Spark's shuffle IO API is the writer's
    * @param shuffleId the shuffle, for the block ids the slow path recompresses with
    * @param mapId the map task
    * @param accumulatedChecksums per-partition checksums updated in spill order while the spills
    *     were written (empty array when checksums are off); reset and reused for the output's
-   *     checksums when the strategy changes the bytes
+   *     checksums when the plan changes the bytes
    * @return the checksums of the bytes as written: {@code accumulatedChecksums}' values when the
-   *     strategy copies bytes unchanged, fresh ones otherwise (empty when checksums are off)
+   *     plan copies bytes unchanged, fresh ones otherwise (empty when checksums are off)
    */
-  public long[] merge(List<SpillFile> spills, ShuffleMapOutputWriter output, int shuffleId,
-      long mapId, Checksum[] accumulatedChecksums) throws IOException {
-    SpillFile.SegmentFormat format = spills.isEmpty() ? SpillFile.SegmentFormat.OUTPUT
-        : spills.get(0).format();
-    for (SpillFile spill : spills) {
-      if (spill.format() != format) {
-        throw new IllegalArgumentException("Spills of one task must share a segment format: "
-            + format + " and " + spill.format());
+  public long[] merge(List<Spill> spills, Function<Checksum[], MergeTarget> mapOutput,
+      int shuffleId, long mapId, Checksum[] accumulatedChecksums) throws IOException {
+    for (Spill spill : spills) {
+      if (spill.format() != plan.spillFormat()) {
+        throw new IllegalArgumentException("Plan " + plan + " merges " + plan.spillFormat()
+            + " spills, not " + spill.format());
       }
     }
-    if (reserializer == null) {
-      strategy = MergeStrategy.forSpills(format, settings, encryptionEnabled);
-    }
-    List<SpillFile> remaining = new ArrayList<>(spills);
+    List<Spill> remaining = new ArrayList<>(spills);
     while (remaining.size() > settings.maxOpenFiles()) {
       remaining = mergeIntermediateRound(remaining);
     }
     boolean checksumsOn = settings.checksumEnabled();
-    boolean freshChecksums = checksumsOn
-        && (reserializer != null || !strategy.preservesBytes(encryptionEnabled));
+    boolean freshChecksums = checksumsOn && !plan.preservesBytes();
     // Fresh checksums replace the accumulated ones, which are not needed any more: reset and
     // reuse them rather than allocate a second object per partition.
     Checksum[] outputChecksums = freshChecksums ? reset(accumulatedChecksums) : new Checksum[0];
-    MergeTarget target = mapOutputTarget(output, outputChecksums);
+    MergeTarget target = mapOutput.apply(outputChecksums);
     mergeRound(remaining, target, partitionId -> new ShuffleBlockId(shuffleId, mapId, partitionId),
         false);
-    for (SpillFile spill : remaining) {
+    for (Spill spill : remaining) {
       tracker.delete(spill.file());
     }
     if (!checksumsOn) {
@@ -197,20 +172,20 @@ public final class SpillMerger {
     return checksums;
   }
 
-  private List<SpillFile> mergeIntermediateRound(List<SpillFile> spills) throws IOException {
-    List<SpillFile> merged = new ArrayList<>();
+  private List<Spill> mergeIntermediateRound(List<Spill> spills) throws IOException {
+    List<Spill> merged = new ArrayList<>();
     for (int start = 0; start < spills.size(); start += settings.maxOpenFiles()) {
-      List<SpillFile> run = spills.subList(start, Math.min(spills.size(), start + settings.maxOpenFiles()));
+      List<Spill> run = spills.subList(start, Math.min(spills.size(), start + settings.maxOpenFiles()));
       if (run.size() == 1) {
         merged.add(run.get(0));
         continue;
       }
-      SpillLocation location = tracker.create();
-      IntermediateSpillTarget target = new IntermediateSpillTarget(location, numPartitions);
+      SpillFile location = tracker.create();
+      IntermediateSpillTarget target = new IntermediateSpillTarget(location);
       try {
         mergeRound(run, target, partitionId -> location.blockId(), true);
-        long records = run.stream().mapToLong(SpillFile::records).sum();
-        merged.add(target.finish(records, run.get(0).format()));
+        long records = run.stream().mapToLong(Spill::records).sum();
+        merged.add(target.finish(records));
       } catch (IOException e) {
         // transferTo writes through the channel, which NamedFileOutputStream does not cover
         IOException named = WriteFailures.naming(e, location.file());
@@ -220,7 +195,7 @@ public final class SpillMerger {
         Closeables.closeWhileFailing(target, e);
         throw e;
       }
-      for (SpillFile spill : run) {
+      for (Spill spill : run) {
         tracker.delete(spill.file());
       }
     }
@@ -228,21 +203,19 @@ public final class SpillMerger {
   }
 
   /** One round: every partition of every spill in {@code spills}, in order, into {@code target}. */
-  private void mergeRound(List<SpillFile> spills, MergeTarget target,
-      java.util.function.IntFunction<BlockId> outputBlockIds, boolean intermediate)
+  private void mergeRound(List<Spill> spills, MergeTarget target,
+      IntFunction<BlockId> outputBlockIds, boolean intermediate)
       throws IOException {
     rounds++;
-    List<SequentialSegmentReader> readers = new ArrayList<>(spills.size());
+    List<SpillReader> readers = new ArrayList<>(spills.size());
     try {
-      for (SpillFile spill : spills) {
-        readers.add(new SequentialSegmentReader(
-            FileChannel.open(spill.file().toPath(), StandardOpenOption.READ),
-            settings.fileBufferSizeBytes()));
+      for (Spill spill : spills) {
+        readers.add(SpillReader.bytes(spill.file(), settings.fileBufferSizeBytes()));
       }
       mostFilesOpen = Math.max(mostFilesOpen, readers.size());
       // Visit only the partitions some spill has bytes for, in increasing order: a cursor per
       // spill walks its non-empty segments, so the round costs the segments, not the partitions.
-      SegmentLengths.Cursor[] cursors = new SegmentLengths.Cursor[spills.size()];
+      SegmentIndex.Cursor[] cursors = new SegmentIndex.Cursor[spills.size()];
       for (int s = 0; s < spills.size(); s++) {
         cursors[s] = spills.get(s).segments().cursor();
       }
@@ -250,7 +223,7 @@ public final class SpillMerger {
       long[] lengths = new long[spills.size()];
       for (int p = nextPartition(cursors); p >= 0; p = nextPartition(cursors)) {
         for (int s = 0; s < cursors.length; s++) {
-          if (cursors[s].partition() == p) {
+          if (cursors[s].segment() == p) {
             positions[s] = cursors[s].offset();
             lengths[s] = cursors[s].length();
             cursors[s].advance();
@@ -259,11 +232,11 @@ public final class SpillMerger {
           }
         }
         try (MergeTarget.PartitionOutput out = target.openPartition(p)) {
-          if (reserializer != null) {
+          if (plan.reserializes()) {
             reserialize(spills, readers, positions, lengths, out, outputBlockIds.apply(p));
             continue;
           }
-          switch (strategy) {
+          switch (plan.strategy()) {
             case TRANSFER_TO -> copyWithTransferTo(readers, positions, lengths, out);
             case FILE_STREAM -> copyWithStreams(spills, readers, positions, lengths, out, false,
                 outputBlockIds.apply(p));
@@ -277,7 +250,7 @@ public final class SpillMerger {
                 compressOnce(readers, positions, lengths, out, outputBlockIds.apply(p));
               }
             }
-            default -> throw new IllegalStateException("Unknown strategy " + strategy);
+            case AUTO -> throw new IllegalStateException("a plan never holds auto");
           }
         }
       }
@@ -287,10 +260,10 @@ public final class SpillMerger {
   }
 
   /** The smallest partition a cursor is at, or -1 when all are past their last segment. */
-  private static int nextPartition(SegmentLengths.Cursor[] cursors) {
+  private static int nextPartition(SegmentIndex.Cursor[] cursors) {
     int next = -1;
-    for (SegmentLengths.Cursor cursor : cursors) {
-      int p = cursor.partition();
+    for (SegmentIndex.Cursor cursor : cursors) {
+      int p = cursor.segment();
       if (p >= 0 && (next < 0 || p < next)) {
         next = p;
       }
@@ -302,10 +275,10 @@ public final class SpillMerger {
    * Byte-for-byte concatenation. Segments of at least {@link #DIRECT_TRANSFER_BYTES} go through
    * {@code FileChannel.transferTo} (no copy through the heap); smaller ones, the common case with
    * many spills, are gathered through the spill's read buffer and {@link #writeBuffer} and written
-   * in large calls: a system call (or an mmap/munmap pair, see {@link SequentialSegmentReader})
+   * in large calls: a system call (or an mmap/munmap pair, see {@link SpillReader})
    * per tiny segment costs more than copying it.
    */
-  private void copyWithTransferTo(List<SequentialSegmentReader> readers, long[] positions,
+  private void copyWithTransferTo(List<SpillReader> readers, long[] positions,
       long[] lengths, MergeTarget.PartitionOutput out) throws IOException {
     WritableByteChannel channel = out.channel();
     OutputStream small = channel != null ? writeBuffer.target(channel) : out.stream();
@@ -330,7 +303,7 @@ public final class SpillMerger {
    * are (decrypting each segment and re-encrypting the partition when encryption is on); with
    * it, each segment is fully unwrapped and the partition wrapped again as one stream.
    */
-  private void copyWithStreams(List<SpillFile> spills, List<SequentialSegmentReader> readers,
+  private void copyWithStreams(List<Spill> spills, List<SpillReader> readers,
       long[] positions, long[] lengths, MergeTarget.PartitionOutput out, boolean decode,
       BlockId outputBlockId) throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
@@ -339,7 +312,7 @@ public final class SpillMerger {
         : (encryptionEnabled ? serializerManager.wrapForEncryption(raw) : raw);
     try {
       for (int s = 0; s < spills.size(); s++) {
-        SpillFile spill = spills.get(s);
+        Spill spill = spills.get(s);
         long length = lengths[s];
         if (length == 0) {
           continue;
@@ -367,7 +340,7 @@ public final class SpillMerger {
    * SERIALIZED segments of one partition, concatenated through one codec (and cipher) stream:
    * the partition is compressed once, however many spills it came from.
    */
-  private void compressOnce(List<SequentialSegmentReader> readers, long[] positions,
+  private void compressOnce(List<SpillReader> readers, long[] positions,
       long[] lengths, MergeTarget.PartitionOutput out, BlockId outputBlockId) throws IOException {
     OutputStream partitionStream =
         serializerManager.wrapStream(outputBlockId, new NonClosingOutputStream(out.stream()));
@@ -383,7 +356,7 @@ public final class SpillMerger {
   }
 
   /** Decodes every segment of one partition into records and writes them as one stream. */
-  private void reserialize(List<SpillFile> spills, List<SequentialSegmentReader> readers,
+  private void reserialize(List<Spill> spills, List<SpillReader> readers,
       long[] positions, long[] lengths, MergeTarget.PartitionOutput out, BlockId outputBlockId)
       throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
@@ -391,7 +364,7 @@ public final class SpillMerger {
         reserializer.serializeStream(serializerManager.wrapStream(outputBlockId, raw));
     try {
       for (int s = 0; s < spills.size(); s++) {
-        SpillFile spill = spills.get(s);
+        Spill spill = spills.get(s);
         long length = lengths[s];
         if (length == 0) {
           continue;
@@ -416,91 +389,45 @@ public final class SpillMerger {
     }
   }
 
-  private MergeTarget mapOutputTarget(ShuffleMapOutputWriter output, Checksum[] outputChecksums) {
-    return partitionId -> {
-      ShufflePartitionWriter writer = output.getPartitionWriter(partitionId);
-      return new MergeTarget.PartitionOutput() {
-        private WritableByteChannelWrapper channelWrapper;
-        private OutputStream stream;
+  /**
+   * An intermediate spill file: the round's bytes, already in the spills' format, through a
+   * {@link SpillWriter} of encoded bytes (a stream, or its file's channel for transferTo).
+   */
+  private final class IntermediateSpillTarget implements MergeTarget, Closeable {
+    private final SpillWriter writer;
 
+    IntermediateSpillTarget(SpillFile location) throws IOException {
+      this.writer = SpillWriter.encoded(location, numPartitions, plan.spillFormat(),
+          settings.fileBufferSizeBytes());
+    }
+
+    @Override
+    public PartitionOutput openPartition(int partitionId) {
+      return new PartitionOutput() {
         @Override
         public WritableByteChannel channel() throws IOException {
-          if (outputChecksums.length > 0) {
-            return null; // bytes must pass a checksum: use the stream
-          }
-          channelWrapper = writer.openChannelWrapper().orElse(null);
-          return channelWrapper == null ? null : channelWrapper.channel();
+          return writer.openPartitionChannel(partitionId);
         }
 
         @Override
         public OutputStream stream() throws IOException {
-          stream = writer.openStream();
-          if (outputChecksums.length > 0) {
-            stream = new CheckedOutputStream(stream, outputChecksums[partitionId]);
-          }
-          return stream;
+          return writer.openPartition(partitionId);
         }
 
         @Override
-        public void close() throws IOException {
-          Closeables.closeAll(channelWrapper, stream);
-        }
-      };
-    };
-  }
-
-  /** An intermediate spill file written partition by partition through one file channel. */
-  private final class IntermediateSpillTarget implements MergeTarget, Closeable {
-    private final SpillLocation location;
-    private final FileOutputStream file;
-    private final FileChannel channel;
-    private final SegmentLengths segments;
-
-    IntermediateSpillTarget(SpillLocation location, int numPartitions) throws IOException {
-      this.location = location;
-      this.file = new NamedFileOutputStream(location.file(), false);
-      this.channel = file.getChannel();
-      this.segments = new SegmentLengths(numPartitions);
-    }
-
-    @Override
-    public PartitionOutput openPartition(int partitionId) throws IOException {
-      long start = channel.position();
-      return new PartitionOutput() {
-        private CountingOutputStream stream;
-
-        @Override
-        public WritableByteChannel channel() {
-          return channel;
-        }
-
-        @Override
-        public OutputStream stream() {
-          stream = new CountingOutputStream(
-              new BufferedOutputStream(new NonClosingOutputStream(file), settings.fileBufferSizeBytes()));
-          return stream;
-        }
-
-        @Override
-        public void close() throws IOException {
-          if (stream != null) {
-            stream.flush();
-            segments.add(partitionId, stream.bytesWritten());
-          } else {
-            segments.add(partitionId, channel.position() - start);
-          }
+        public void close() {
+          // the segment ends when the next one opens or the file is finished
         }
       };
     }
 
-    SpillFile finish(long records, SpillFile.SegmentFormat format) throws IOException {
-      file.close();
-      return new SpillFile(location.file(), location.blockId(), segments, records, format);
+    Spill finish(long records) throws IOException {
+      return writer.finish(records);
     }
 
     @Override
     public void close() throws IOException {
-      file.close();
+      writer.close();
     }
   }
 }

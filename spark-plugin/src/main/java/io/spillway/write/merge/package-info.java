@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 /**
- * Merging a map task's spill files into its map output, partition by partition, with a bounded
- * number of open files (transferTo, buffered streams, decompress-and-recompress).
+ * A map task's merge plan, made once at its first spill, and the merger that follows it: spill
+ * files into the map output partition by partition, with a bounded number of open files.
  */
 package io.spillway.write.merge;

@@ -16,7 +16,7 @@
 package io.spillway.write.sort;
 
 import io.spillway.memory.TaskMemoryConsumer;
-import io.spillway.write.spill.PartitionSink;
+import io.spillway.spill.PartitionSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;

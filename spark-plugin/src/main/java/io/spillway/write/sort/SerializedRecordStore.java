@@ -15,7 +15,7 @@
  */
 package io.spillway.write.sort;
 
-import io.spillway.write.spill.PartitionSink;
+import io.spillway.spill.PartitionSink;
 import java.io.IOException;
 import org.apache.spark.memory.TaskMemoryManager;
 

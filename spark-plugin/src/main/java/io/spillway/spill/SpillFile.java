@@ -13,11 +13,22 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.spillway.write.spill;
+package io.spillway.spill;
 
 import io.spillway.io.TempFile;
 import java.io.File;
+import java.util.Objects;
 import org.apache.spark.storage.BlockId;
 
-/** A fresh temp file and the block id its streams are wrapped with. */
-public record SpillLocation(BlockId blockId, File file) implements TempFile {}
+/**
+ * One temporary file for a spill and the block id that keys its compression and encryption
+ * ({@code SerializerManager.wrapStream(blockId, ...)} decides per block type whether to compress:
+ * a {@code TempShuffleBlockId} follows {@code spark.shuffle.compress}, a {@code TempLocalBlockId}
+ * {@code spark.shuffle.spill.compress}). Created by a {@link SpillFileSource}.
+ */
+public record SpillFile(BlockId blockId, File file) implements TempFile {
+  public SpillFile {
+    Objects.requireNonNull(blockId, "blockId is null");
+    Objects.requireNonNull(file, "file is null");
+  }
+}

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.spillway.write.spill;
+package io.spillway.spill;
 
 import java.util.zip.Checksum;
 import org.apache.spark.network.shuffle.checksum.ShuffleChecksumHelper;

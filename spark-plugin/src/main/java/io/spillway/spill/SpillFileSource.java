@@ -13,35 +13,53 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.spillway.write.spill;
+package io.spillway.spill;
 
 import io.spillway.io.TempFileFactory;
 import io.spillway.spark.SparkLocalDisk;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.UUID;
+import org.apache.spark.storage.TempLocalBlockId;
 import org.apache.spark.storage.TempShuffleBlockId;
 import scala.Tuple2;
 
-/** Where spill files come from: Spark's local dirs in a task, a plain directory in tests. */
+/**
+ * Where spill files come from: Spark's local directories ({@code spark.local.dir}, through the
+ * executor's {@code DiskBlockManager}) inside a task, a plain directory in tests and benchmarks.
+ */
 @FunctionalInterface
-public interface SpillLocationSource extends TempFileFactory<SpillLocation> {
+public interface SpillFileSource extends TempFileFactory<SpillFile> {
 
-  /** Temp shuffle blocks of the executor's {@code DiskBlockManager} ({@code spark.local.dir}). */
-  static SpillLocationSource sparkLocalDirs() {
+  /**
+   * Temp shuffle blocks: map-side spills, whose segments are map output blocks (compressed as
+   * {@code spark.shuffle.compress} says).
+   */
+  static SpillFileSource tempShuffleBlocks() {
     return () -> {
       Tuple2<TempShuffleBlockId, File> block = SparkLocalDisk.newTempShuffleBlock();
-      return new SpillLocation(block._1(), block._2());
+      return new SpillFile(block._1(), block._2());
+    };
+  }
+
+  /**
+   * Temp local blocks: reduce-side spills (combiners, sorter runs, lists), compressed as
+   * {@code spark.shuffle.spill.compress} says.
+   */
+  static SpillFileSource tempLocalBlocks() {
+    return () -> {
+      Tuple2<TempLocalBlockId, File> block = SparkLocalDisk.newTempLocalBlock();
+      return new SpillFile(block._1(), block._2());
     };
   }
 
   /** Files in {@code directory}, named like Spark's temp shuffle blocks. */
-  static SpillLocationSource directory(File directory) {
+  static SpillFileSource directory(File directory) {
     return () -> {
       TempShuffleBlockId blockId = new TempShuffleBlockId(UUID.randomUUID());
       File file = new File(directory, blockId.name());
       Files.createFile(file.toPath());
-      return new SpillLocation(blockId, file);
+      return new SpillFile(blockId, file);
     };
   }
 }

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.spillway.write.spill;
+package io.spillway.spill;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,11 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class SegmentLengthsTest {
+class SegmentIndexTest {
 
   @Test
   void keepsOnlyNonEmptySegmentsAndTheirOffsets() {
-    SegmentLengths segments = new SegmentLengths(10);
+    SegmentIndex segments = new SegmentIndex(10);
     segments.add(0, 0);
     segments.add(2, 5);
     segments.add(3, 0);
@@ -36,18 +36,18 @@ class SegmentLengthsTest {
     assertEquals(17, segments.totalBytes());
     assertArrayEquals(new long[] {0, 0, 5, 0, 0, 0, 0, 11, 0, 1}, segments.toArray());
 
-    SegmentLengths.Cursor cursor = segments.cursor();
-    assertEquals(2, cursor.partition());
+    SegmentIndex.Cursor cursor = segments.cursor();
+    assertEquals(2, cursor.segment());
     assertEquals(0, cursor.offset());
     assertEquals(5, cursor.length());
     cursor.advance();
-    assertEquals(7, cursor.partition());
+    assertEquals(7, cursor.segment());
     assertEquals(5, cursor.offset());
     cursor.advance();
-    assertEquals(9, cursor.partition());
+    assertEquals(9, cursor.segment());
     assertEquals(16, cursor.offset());
     cursor.advance();
-    assertEquals(-1, cursor.partition());
+    assertEquals(-1, cursor.segment());
   }
 
   @Test
@@ -55,7 +55,7 @@ class SegmentLengthsTest {
     SplittableRandom random = new SplittableRandom(42);
     int numPartitions = 100_000;
     long[] dense = new long[numPartitions];
-    SegmentLengths segments = new SegmentLengths(numPartitions);
+    SegmentIndex segments = new SegmentIndex(numPartitions);
     for (int p = 0; p < numPartitions; p++) {
       long length = random.nextInt(10) < 8 ? 0 : 1 + random.nextInt(1_000);
       dense[p] = length;
@@ -63,22 +63,22 @@ class SegmentLengthsTest {
     }
     assertArrayEquals(dense, segments.toArray());
     long offset = 0;
-    SegmentLengths.Cursor cursor = segments.cursor();
+    SegmentIndex.Cursor cursor = segments.cursor();
     for (int p = 0; p < numPartitions; p++) {
       if (dense[p] > 0) {
-        assertEquals(p, cursor.partition());
+        assertEquals(p, cursor.segment());
         assertEquals(offset, cursor.offset());
         assertEquals(dense[p], cursor.length());
         cursor.advance();
       }
       offset += dense[p];
     }
-    assertEquals(-1, cursor.partition());
+    assertEquals(-1, cursor.segment());
   }
 
   @Test
   void theLargestShuffleNeedsNoPerPartitionArray() {
-    SegmentLengths segments = new SegmentLengths(Integer.MAX_VALUE);
+    SegmentIndex segments = new SegmentIndex(Integer.MAX_VALUE);
     segments.add(0, 3);
     segments.add(Integer.MAX_VALUE - 1, 4);
     assertEquals(2, segments.segmentCount());
@@ -87,7 +87,7 @@ class SegmentLengthsTest {
 
   @Test
   void rejectsOutOfOrderAndOutOfRangePartitions() {
-    SegmentLengths segments = new SegmentLengths(4);
+    SegmentIndex segments = new SegmentIndex(4);
     segments.add(2, 1);
     assertThrows(IllegalStateException.class, () -> segments.add(2, 1));
     assertThrows(IllegalStateException.class, () -> segments.add(1, 1));

@@ -14,7 +14,8 @@
  * limitations under the License.
  */
 /**
- * Map-side spill files: where they go, how their per-partition segments are written, the lengths
- * of the non-empty segments, and per-partition checksums.
+ * Spill files, map side and reduce side: where they are created, the one writer (bytes mode for
+ * the map side's sorted runs, records mode for the combiners, sorter and lists), the one segment
+ * index kept in memory, the one reader, and per-partition checksums of the bytes as stored.
  */
-package io.spillway.write.spill;
+package io.spillway.spill;

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.spillway.write.spill;
+package io.spillway.spill;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +21,8 @@ import java.io.OutputStream;
 /**
  * Receives a sorted run partition by partition. {@link #openPartition} is called with strictly
  * increasing ids, only for partitions that have records; the returned stream already compresses
- * and encrypts like Spark's, and closing it ends the partition's segment.
+ * and encrypts like Spark's, and closing it ends the partition's codec stream. Implemented by
+ * {@link SpillWriter} in bytes mode, and by the map output when nothing was spilled.
  */
 public interface PartitionSink {
   OutputStream openPartition(int partitionId) throws IOException;

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.spillway.io;
+package io.spillway.spill;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,17 +27,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SequentialSegmentReader} and {@link ChannelWriteBuffer} against the file's own bytes:
+ * {@link SpillReader} in bytes mode against the file's own bytes:
  * segments of random lengths (empty, inside one buffer window, spanning several windows), with
  * buffers from 1 byte up, read both by copy and by stream.
  */
-class SequentialSegmentReaderTest {
+class SpillReaderTest {
   @TempDir Path dir;
 
   @Test
@@ -51,7 +50,7 @@ class SequentialSegmentReaderTest {
       for (boolean byStream : new boolean[] {false, true}) {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         ByteArrayOutputStream actual = new ByteArrayOutputStream();
-        try (SequentialSegmentReader reader = new SequentialSegmentReader(
+        try (SpillReader reader = SpillReader.bytes(
             FileChannel.open(file, StandardOpenOption.READ), bufferSize)) {
           int position = 0;
           while (position < content.length) {
@@ -96,48 +95,11 @@ class SequentialSegmentReaderTest {
   void segmentPastTheEndOfTheFileFailsLoudly() throws IOException {
     Path file = dir.resolve("short");
     Files.write(file, new byte[100]);
-    try (SequentialSegmentReader reader = new SequentialSegmentReader(
+    try (SpillReader reader = SpillReader.bytes(
         FileChannel.open(file, StandardOpenOption.READ), 16)) {
       EOFException e = assertThrows(EOFException.class,
           () -> reader.copyTo(90, 20, new ByteArrayOutputStream()));
       assertEquals(true, e.getMessage().contains("100 bytes"), e.getMessage());
     }
-  }
-
-  @Test
-  void writeBufferKeepsOrderAcrossTargetsAndDirectWrites() throws IOException {
-    Path a = dir.resolve("a");
-    Path b = dir.resolve("b");
-    Random random = new Random(11);
-    ByteArrayOutputStream expectedA = new ByteArrayOutputStream();
-    ByteArrayOutputStream expectedB = new ByteArrayOutputStream();
-    ChannelWriteBuffer buffer = new ChannelWriteBuffer(100);
-    try (FileChannel channelA = FileChannel.open(a, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileChannel channelB = FileChannel.open(b, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      for (int i = 0; i < 500; i++) {
-        boolean toA = i % 3 != 0;
-        buffer.target(toA ? channelA : channelB);
-        byte[] bytes = new byte[random.nextInt(10) == 0 ? 150 + random.nextInt(200) : random.nextInt(40)];
-        random.nextBytes(bytes);
-        if (bytes.length > 0 && random.nextBoolean()) {
-          buffer.write(bytes[0]);
-          buffer.write(bytes, 1, bytes.length - 1);
-        } else {
-          buffer.write(bytes);
-        }
-        (toA ? expectedA : expectedB).write(bytes);
-        if (random.nextInt(7) == 0) {
-          // a direct channel write, as a transferTo would do, after a flush
-          buffer.flush();
-          byte[] direct = {(byte) i, (byte) (i >> 8)};
-          (toA ? channelA : channelB).write(java.nio.ByteBuffer.wrap(direct));
-          (toA ? expectedA : expectedB).write(direct);
-        }
-      }
-      buffer.close();
-    }
-    assertArrayEquals(expectedA.toByteArray(), Files.readAllBytes(a));
-    assertArrayEquals(expectedB.toByteArray(), Files.readAllBytes(b));
-    assertEquals(false, Arrays.equals(expectedA.toByteArray(), expectedB.toByteArray()));
   }
 }
