@@ -48,6 +48,8 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   private final SerializedRecordStore records;
   private final ExposedByteArrayOutputStream serializationBuffer;
   private final SerializationStream serializationStream;
+  /** The pages and the pointer array of {@link #records}. */
+  private final TaskMemoryConsumer memory;
   /** Spark SQL's rows, written without the serialization stream; null for other serializers. */
   private final UnsafeRowEncoder rowEncoder;
 
@@ -58,7 +60,9 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
 
   /** A buffer with the given layout (tests and benchmarks compare the two). */
   public SerializedMapOutputBuffer(MapTaskContext task, RecordLayout layout) {
-    super(task, TaskMemoryConsumer.tungsten(task.taskMemoryManager()));
+    super(task);
+    this.memory = TaskMemoryConsumer.tungsten(task.taskMemoryManager());
+    memory.setSpillHandler(this::spillOnRequest);
     this.records = layout == RecordLayout.PARTITION_SLABS
         ? new PartitionSlabs(memory, pageSizeBytes(task), task.numPartitions(),
             task.settings().diskWriteBufferSizeBytes())
@@ -105,6 +109,11 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   @Override
   int recordsInMemory() {
     return records.numRecords();
+  }
+
+  @Override
+  public long peakMemoryBytes() {
+    return memory.peakUsedBytes();
   }
 
   @Override

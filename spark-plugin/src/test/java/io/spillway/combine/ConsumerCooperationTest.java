@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
 import io.spillway.config.MapSideCombineOption;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.io.TempFileTracker;
-import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.CloseableIterator;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
@@ -251,7 +251,7 @@ class ConsumerCooperationTest {
   @Test
   void mapSideCombinerFlushesWhenAnotherConsumerAsks() {
     List<Tuple2<Object, Long>> records = randomRecords();
-    TaskMemoryConsumer memory = TaskMemoryConsumer.onHeap(support.taskMemoryManager);
+    MemoryReservation memory = new MemoryReservation(support.taskMemoryManager, "test combiner");
     Ask ask = new Ask();
     // The upstream operator asks while the combiner pulls its input. (The map output buffer, the
     // combiner's own consumer, only allocates while the combiner emits a detached map, whose
