@@ -150,6 +150,17 @@ public final class ExternalGroupBy<K, V> implements Closeable {
     return new ExternalList<>(context, values);
   }
 
+  /** A list of a chunk read back from a spill: its values are reserved as they are added. */
+  private ExternalList<V> newFilledList(ArrayList<V> chunk) {
+    ExternalList<V> list = new ExternalList<>(context);
+    try {
+      list.addAll(chunk);
+    } catch (IOException e) {
+      throw CloseableIterator.unchecked("spilling grouped values failed", e);
+    }
+    return list;
+  }
+
   @SuppressWarnings("unchecked")
   private CloseableIterator<Tuple2<K, ExternalList<V>>> openPartition(int partition) throws IOException {
     if (PartitionLoader.recordCount(spills, partition) == 0) {
@@ -179,7 +190,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
       return new SortedGroupIterator<K, ArrayList<V>, ExternalList<V>>(
           (CloseableIterator<Tuple2<K, ArrayList<V>>>) (CloseableIterator<?>) sorted,
           keyOrder,
-          chunk -> newList(chunk),
+          this::newFilledList,
           (list, chunk) -> {
             try {
               list.addAll(chunk);
@@ -225,6 +236,7 @@ public final class ExternalGroupBy<K, V> implements Closeable {
     for (ExternalList<?> list : context.spilledLists) {
       steps.add(keepListFiles ? list::keepFileWhileReachable : list::close);
     }
+    steps.add(context::releaseListMemory);
     steps.add(this::deleteSpillsAndReleaseMemory);
     steps.add(context.files::deleteAll);
     context.spilledLists.clear();
