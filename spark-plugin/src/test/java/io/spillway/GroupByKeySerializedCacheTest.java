@@ -18,6 +18,7 @@ package io.spillway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.testing.ResultTaskSpills;
 import io.spillway.testing.TestSeed;
 import java.io.File;
 import java.util.ArrayList;
@@ -25,13 +26,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,16 +67,8 @@ class GroupByKeySerializedCacheTest {
         .set("spark.unsafe.exceptionOnMemoryLeak", "true")
         .set("spark.ui.enabled", "false");
     Map<Integer, Tuple2<Long, Long>> oracle = oracle(seed);
-    AtomicLong resultTaskDiskSpills = new AtomicLong();
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-      sc.sc().addSparkListener(new SparkListener() {
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-          if ("ResultTask".equals(taskEnd.taskType()) && taskEnd.taskMetrics() != null) {
-            resultTaskDiskSpills.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
-          }
-        }
-      });
+      ResultTaskSpills resultTaskSpills = ResultTaskSpills.listenTo(sc);
       List<Integer> tasks = new ArrayList<>();
       for (int task = 0; task < MAP_TASKS; task++) {
         tasks.add(task);
@@ -90,7 +80,7 @@ class GroupByKeySerializedCacheTest {
 
       assertEquals(oracle.size(), groups.count(), "groups, seed " + seed);
       sc.sc().listenerBus().waitUntilEmpty();
-      assertTrue(resultTaskDiskSpills.get() > 0, "the groups must have spilled in the reduce task");
+      assertTrue(resultTaskSpills.diskBytesSpilled() > 0, "the groups must have spilled in the reduce task");
       assertEquals(oracle.size(), groups.count(), "groups counted again, seed " + seed);
       assertEquals(oracle, countsAndSums(groups), "read from the cache, seed " + seed);
       assertEquals(oracle, countsAndSums(groups), "read from the cache again, seed " + seed);

@@ -39,8 +39,6 @@ import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
 import io.spillway.sort.SpillTestSupport;
 import io.spillway.sort.SpillTestSupport.SerializerKind;
-import org.apache.spark.memory.MemoryConsumer;
-import org.apache.spark.memory.MemoryMode;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,13 +64,13 @@ class ConsumerCooperationTest {
 
   @TempDir Path spillDirectory;
   private SpillTestSupport support;
-  private Competitor competitor;
+  private CompetingConsumer competitor;
   private long seed;
 
   @BeforeEach
   void setUp() {
     support = new SpillTestSupport(spillDirectory, MEMORY_LIMIT, SerializerKind.KRYO, false);
-    competitor = new Competitor(support.taskMemoryManager);
+    competitor = new CompetingConsumer(support.taskMemoryManager);
     seed = new Random().nextLong();
     System.out.println("ConsumerCooperationTest: seed " + seed);
   }
@@ -81,28 +79,6 @@ class ConsumerCooperationTest {
   void nothingLeaks() throws IOException {
     competitor.releaseAll();
     support.assertNoLeaks();
-  }
-
-  /** The other consumer of the task: takes memory on request and never spills. */
-  private static final class Competitor extends MemoryConsumer {
-    Competitor(TaskMemoryManager taskMemoryManager) {
-      super(taskMemoryManager, MemoryMode.ON_HEAP);
-    }
-
-    long take(long bytes) {
-      return acquireMemory(bytes);
-    }
-
-    void releaseAll() {
-      if (getUsed() > 0) {
-        freeMemory(getUsed());
-      }
-    }
-
-    @Override
-    public long spill(long size, MemoryConsumer trigger) {
-      return 0;
-    }
   }
 
   /** What the competitor asked for and got, from inside the input iterator. */

@@ -28,9 +28,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Path;
-import org.apache.spark.memory.MemoryConsumer;
-import org.apache.spark.memory.MemoryMode;
-import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
 import org.junit.jupiter.api.Test;
@@ -208,7 +205,7 @@ class ExternalListTest {
     assertTrue(reserved >= VALUES * 16L, "reserved " + reserved);
     assertEquals(0, list.bytesSpilled());
 
-    Competitor competitor = new Competitor(support.taskMemoryManager);
+    CompetingConsumer competitor = new CompetingConsumer(support.taskMemoryManager);
     long asked = limit - support.taskMemoryManager.getMemoryConsumptionForThisTask() + reserved / 2;
     long granted = competitor.take(asked);
     competitor.releaseAll();
@@ -232,27 +229,5 @@ class ExternalListTest {
     assertTrue(list.bytesSpilled() > 0, "a short grant spills the list");
     assertAllValues(list);
     list.close();
-  }
-
-  /** Another consumer of the task: takes memory and never spills. */
-  private static final class Competitor extends MemoryConsumer {
-    Competitor(TaskMemoryManager taskMemoryManager) {
-      super(taskMemoryManager, MemoryMode.ON_HEAP);
-    }
-
-    long take(long bytes) {
-      return acquireMemory(bytes);
-    }
-
-    void releaseAll() {
-      if (getUsed() > 0) {
-        freeMemory(getUsed());
-      }
-    }
-
-    @Override
-    public long spill(long size, MemoryConsumer trigger) {
-      return 0;
-    }
   }
 }
