@@ -59,16 +59,19 @@ import java.util.NoSuchElementException;
  * <p><b>Who owns the file</b>, the state machine of {@link FileState}; nothing else decides it:
  *
  * <pre>
- *                spill()                  spill()
- *   NO_FILE ────────────────▶ TASK_OWNS ◀───────┘
- *      │ close(): values       │      │
- *      │ stay in memory        │      │ keepFileWhileReachable(), the one hand-over: the task
- *      ▼                       │      │ succeeded and no iteration read the list to its end,
- *   NO_FILE                    │      ▼ so it may be the task's result or in a cache
- *            close(): the task │    LIST_OWNS ──(list unreachable: the Cleaner)──▶ file deleted
- *        failed, or the list   │      │
- *        was read to its end   ▼      │ close()
- *                           DELETED ◀─┘
+ *   NO_FILE ──spill()──▶ TASK_OWNS ◀──┐ spill(): one more segment
+ *     ▲  │                 │    │     │
+ *     └──┘ close():        │    └─────┘
+ *      values stay in      │
+ *      memory, readable    ├──▶ keepFileWhileReachable(), the one hand-over: the task succeeded
+ *                          │    and no iteration read the list to its end, so it may be the
+ *                          │    task's result or in a cache
+ *                          │          ▼
+ *                          │      LIST_OWNS ──(list unreachable)──▶ the Cleaner deletes the file
+ *          close(): the    │          │
+ *      task failed, or the │          │ close()
+ *      list was read to    ▼          │
+ *      its end          DELETED ◀─────┘
  * </pre>
  *
  * In TASK_OWNS the file is registered with the group-by's {@code TempFileTracker}, which deletes
@@ -76,8 +79,8 @@ import java.util.NoSuchElementException;
  * released it and a {@link Cleaner} deletes it once the list is garbage: Spark serializes a
  * task's result after the completion listeners ran, and the result may hold this list (a {@code
  * groupByKey().collect()}). Files still present when the executor stops go with Spark's local
- * directories. In DELETED, iterating (and so serializing) fails with a message saying why;
- * values never on disk stay readable in any state.
+ * directories. In DELETED, iterating (and so serializing) fails with a message saying why. A
+ * list whose values never went to disk stays in NO_FILE, readable after close().
  *
  * <p><b>Serializing</b> the list with Java serialization writes its size and every value, read
  * from disk as needed (with {@code writeUnshared}, so the stream does not keep them all); Kryo
