@@ -19,7 +19,7 @@ import io.spillway.combine.CombineFunctions;
 import io.spillway.combine.MapSideCombiner;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.io.Closeables;
-import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.memory.MemoryReservation;
 import io.spillway.metrics.ShuffleCounters;
 import java.io.IOException;
 import org.apache.spark.ShuffleDependency;
@@ -65,7 +65,8 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
     CombineFunctions<V, Object> functions =
         CombineFunctions.fromAggregator(dependency.aggregator().get());
     combiner = new MapSideCombiner<>(functions, settings,
-        TaskMemoryConsumer.onHeap(context.taskMemoryManager()), CollectionConverters.asJava(records));
+        new MemoryReservation(context.taskMemoryManager(), "map-side combiner"),
+        CollectionConverters.asJava(records));
     Iterator combined = CollectionConverters.asScala(combiner)
         .map(CombineFunctions::withUnmaskedCombiner);
     combinedWriter.write((Iterator<Product2<K, C>>) combined);

@@ -18,6 +18,7 @@ package io.spillway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.testing.ResultTaskSpills;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -178,16 +179,8 @@ class SpillwayLocalJobTest {
         .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .set("spark.unsafe.exceptionOnMemoryLeak", "true")
         .set("spark.ui.enabled", "false");
-    AtomicLong resultTaskDiskSpills = new AtomicLong();
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-      sc.sc().addSparkListener(new SparkListener() {
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-          if ("ResultTask".equals(taskEnd.taskType()) && taskEnd.taskMetrics() != null) {
-            resultTaskDiskSpills.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
-          }
-        }
-      });
+      ResultTaskSpills resultTaskSpills = ResultTaskSpills.listenTo(sc);
       List<Integer> input = new ArrayList<>();
       for (int i = 0; i < HOT_KEY_VALUES + OTHER_VALUES; i++) {
         input.add(i);
@@ -196,11 +189,11 @@ class SpillwayLocalJobTest {
           .mapToPair(i -> new Tuple2<>(i < HOT_KEY_VALUES ? 0 : 1 + i % 7, (long) i));
       checkGroups(pairs.groupByKey(3).collect());
       sc.sc().listenerBus().waitUntilEmpty();
-      assertTrue(resultTaskDiskSpills.get() > 0, "the groups must have spilled in the reduce task");
-      resultTaskDiskSpills.set(0);
+      assertTrue(resultTaskSpills.diskBytesSpilled() > 0, "the groups must have spilled in the reduce task");
+      resultTaskSpills.reset();
       checkGroups(io.spillway.rdd.SpillwayPairRDD.of(pairs).groupByKey(3).collect());
       sc.sc().listenerBus().waitUntilEmpty();
-      assertTrue(resultTaskDiskSpills.get() > 0, "the groups must have spilled in the reduce task");
+      assertTrue(resultTaskSpills.diskBytesSpilled() > 0, "the groups must have spilled in the reduce task");
     }
   }
 

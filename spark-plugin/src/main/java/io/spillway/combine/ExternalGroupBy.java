@@ -108,6 +108,17 @@ public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayLi
     return new ExternalList<>(context, values);
   }
 
+  /** A list of a chunk read back from a spill: its values are reserved as they are added. */
+  private ExternalList<V> newFilledList(ArrayList<V> chunk) {
+    ExternalList<V> list = new ExternalList<>(context);
+    try {
+      list.addAll(chunk);
+    } catch (IOException e) {
+      throw CloseableIterator.unchecked("spilling grouped values failed", e);
+    }
+    return list;
+  }
+
   @Override
   CloseableIterator<Tuple2<K, ExternalList<V>>> mergeOversized(int partition) throws IOException {
     return mergeBySort(keyOrder,
@@ -117,6 +128,7 @@ public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayLi
             sorter.addSortedRun(spill, partition);
           }
         },
+        this::newFilledList,
         (list, chunk) -> {
           try {
             list.addAll(chunk);

@@ -25,7 +25,7 @@ import java.util.function.IntFunction;
 import io.spillway.config.MapSideCombineOption;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.memory.EntrySizeSampler;
-import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.memory.MemoryReservation;
 import scala.Product2;
 import scala.Tuple2;
 
@@ -34,7 +34,7 @@ import scala.Tuple2;
  * into {@code (key, combiner)} records for the map output buffer. It never spills.
  *
  * <pre>
- *   input ──▶ hash map key → combiner (estimated size reserved through a TaskMemoryConsumer)
+ *   input ──▶ hash map key → combiner (estimated size reserved through a MemoryReservation)
  *                │ reservation short, or map holds forceFlushRecords combiners
  *                ▼
  *             FLUSH: the map's entries are emitted as (key, combiner) records, the map starts
@@ -85,7 +85,7 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
 
   private final CombineFunctions<V, C> functions;
   private final MapSideCombineSettings settings;
-  private final TaskMemoryConsumer memory;
+  private final MemoryReservation memory;
   private final Iterator<? extends Product2<? extends K, ? extends V>> input;
   private final EntrySizeSampler sizes = new EntrySizeSampler();
   /** {@code functions.mergeValue}, untyped for {@link CombinerMap#mergeAt}. */
@@ -111,7 +111,6 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   private long recordsWritten;
   private long memoryFlushes;
   private boolean combiningStopped;
-  private final Thread ownerThread = Thread.currentThread();
   /** Inside {@link #hasNext()}: the map and the batch are in use, a flush request must wait. */
   private boolean inHasNext;
   /** Inside {@link #hasNext()} but pulling the input: the map is consistent, a flush may start. */
@@ -123,7 +122,7 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   public MapSideCombiner(
       CombineFunctions<V, C> functions,
       MapSideCombineSettings settings,
-      TaskMemoryConsumer memory,
+      MemoryReservation memory,
       Iterator<? extends Product2<? extends K, ? extends V>> input) {
     this.functions = Objects.requireNonNull(functions, "functions is null");
     this.mergeValue = (combiner, value) -> functions.mergeValue((C) combiner, (V) value);
@@ -136,14 +135,12 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
 
   /** Detaches the map for emitting if the request is safe to honour now; returns bytes released. */
   private long flushOnRequest(long requestedBytes, boolean requestedByItself) {
-    if (requestedByItself || closed || (inHasNext && !pulling) || flushing != null || map.isEmpty()
-        || Thread.currentThread() != ownerThread) {
+    // (the reservation only asks on the owner thread, for another consumer of the task)
+    if (closed || (inHasNext && !pulling) || flushing != null || map.isEmpty()) {
       return 0;
     }
-    long released = memory.getUsed();
     memoryFlushes++;
-    startFlush();
-    return released;
+    return startFlush();
   }
 
   @Override
@@ -319,25 +316,20 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
       return true;
     }
     long estimatedBytes = sizes.estimatedBytes() + map.tableBytes();
-    long used = memory.getUsed();
-    if (estimatedBytes <= used) {
-      return false;
-    }
-    // Ask for twice the need so the number of requests grows with log(data); keep what is given.
-    memory.acquireBytes(2 * estimatedBytes - used);
-    return memory.getUsed() < estimatedBytes;
+    return estimatedBytes > memory.reservedBytes() && !memory.tryGrow(estimatedBytes);
   }
 
   /**
    * Detaches the map for emitting and returns its memory: the entries move into the map output
    * buffer, which accounts for them from now on; each one is dropped here as it is emitted.
+   * Returns the bytes released.
    */
-  private void startFlush() {
+  private long startFlush() {
     flushing = map;
     flushSlot = map.nextSlot(0);
     map = new CombinerMap();
     sizes.reset();
-    memory.releaseBytes(memory.getUsed());
+    return memory.releaseAll();
   }
 
   @SuppressWarnings("unchecked")
@@ -360,7 +352,7 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
     batch.clear();
     currentKey = null;
     currentValue = null;
-    memory.releaseBytes(memory.getUsed());
+    memory.releaseAll();
   }
 
   /** Records read from the input. */
@@ -385,6 +377,6 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
 
   /** The most memory the combiner held at once. */
   public long peakMemoryBytes() {
-    return memory.peakUsedBytes();
+    return memory.peakReservedBytes();
   }
 }

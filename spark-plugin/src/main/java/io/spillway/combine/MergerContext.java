@@ -17,6 +17,9 @@ package io.spillway.combine;
 
 import io.spillway.spill.SpillFile;
 import io.spillway.io.TempFileTracker;
+import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.MemoryReservation;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +38,16 @@ final class MergerContext {
   final MergerMetrics metrics = new MergerMetrics();
   /** Lists that own a file, so that close() can end their abandoned iterations too. */
   final List<ExternalList<?>> spilledLists = new ArrayList<>();
+  /**
+   * Reserves the values of the list being filled ({@link #fillingList}); shared by the lists, so
+   * a group-by with a million keys has one memory consumer, not a million. A request from
+   * another consumer of the task spills that list and returns the reservation.
+   */
+  final MemoryReservation listMemory;
+  /** Sizes of the lists' values: one sampler for all of them (values of one RDD are alike). */
+  final EntrySizeSampler listValueSizes = new EntrySizeSampler();
+  /** The list whose added values {@link #listMemory} covers; null when none. */
+  ExternalList<?> fillingList;
 
   MergerContext(
       MergerSettings settings,
@@ -47,5 +60,21 @@ final class MergerContext {
     this.serializerManager = Objects.requireNonNull(serializerManager, "serializerManager is null");
     this.serializer = Objects.requireNonNull(serializer, "serializer is null");
     this.files = Objects.requireNonNull(files, "files is null");
+    this.listMemory = new MemoryReservation(taskMemoryManager, "ExternalList values");
+    listMemory.setSpillHandler(this::spillFillingList);
+  }
+
+  private long spillFillingList(long requestedBytes, boolean requestedByItself) throws IOException {
+    ExternalList<?> list = fillingList;
+    if (list != null && !list.spillOnRequest()) {
+      return 0;
+    }
+    return listMemory.releaseAll();
+  }
+
+  /** Returns the lists' reservation, when the group-by or the list being filled is closed. */
+  void releaseListMemory() {
+    fillingList = null;
+    listMemory.releaseAll();
   }
 }

@@ -159,9 +159,16 @@ public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
    * ({@link SortedGroupIterator}): {@link #output} for a key's first combiner, {@code merge} for
    * the next ones. The sorter's spills and memory are counted in {@link #metrics()}.
    */
-  @SuppressWarnings("unchecked")
   final CloseableIterator<Tuple2<K, R>> mergeBySort(
       KeyHashing.HashThenKeyOrder keyOrder, SortFeed feed, BiFunction<R, C, R> merge) throws IOException {
+    return mergeBySort(keyOrder, feed, this::output, merge);
+  }
+
+  /** {@link #mergeBySort} with {@code first} instead of {@link #output} for a key's first combiner. */
+  @SuppressWarnings("unchecked")
+  final CloseableIterator<Tuple2<K, R>> mergeBySort(KeyHashing.HashThenKeyOrder keyOrder,
+      SortFeed feed, java.util.function.Function<C, R> first, BiFunction<R, C, R> merge)
+      throws IOException {
     context.metrics.recordSortMerge();
     ExternalSorter<Object, Object> sorter = new ExternalSorter<>(keyOrder, context.settings.sortSettings(),
         context.taskMemoryManager, context.serializerManager, context.serializer, context.files);
@@ -172,7 +179,7 @@ public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
           sorter.spillCount(), sorter.bytesSpilled(), sorter.memoryBytesSpilled());
       context.metrics.recordMemory(sorter.peakMemoryBytes());
       return new SortedGroupIterator<K, C, R>(
-          (CloseableIterator<Tuple2<K, C>>) (CloseableIterator<?>) sorted, keyOrder, this::output, merge);
+          (CloseableIterator<Tuple2<K, C>>) (CloseableIterator<?>) sorted, keyOrder, first, merge);
     } catch (IOException | RuntimeException | Error e) {
       Closeables.runAll(e, sorter::close);
       throw e;
@@ -210,6 +217,7 @@ public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
         steps.add(keepListFiles ? list::keepFileWhileReachable : list::close);
       }
       context.spilledLists.clear();
+      steps.add(context::releaseListMemory);
     }
     steps.add(this::deleteSpillsAndReleaseMemory);
     steps.add(level == 1 ? context.files::deleteAll : null);

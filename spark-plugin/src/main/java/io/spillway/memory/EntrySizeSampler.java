@@ -18,12 +18,12 @@ package io.spillway.memory;
 import org.apache.spark.util.SizeEstimator;
 
 /**
- * Estimates the heap size of a hash map of combiners (or of a sorter's record buffer) from samples
- * of the entries that change, instead of walking the structure. Spark's {@code SizeTracker} idea ({@link SizeTracker}) measures
- * the whole structure at exponentially spaced updates; for a map that is emptied on every spill
- * or flush the schedule restarts each time, and every measurement of a partitioned map visits
- * hundreds of nodes: measured, a fifth of a reduceByKey under memory pressure went there. Here
- * each update costs a counter, and one insert in {@link #SAMPLE_EVERY} (one merge in
+ * The one size estimate of Spillway's heap structures: a hash map of combiners, a sorter's
+ * record buffer, the object path's records, a group's list of values. Samples of the entries
+ * that change are measured with Spark's {@link SizeEstimator}, instead of walking the structure
+ * (Spark's {@code SizeTracker} idea): a walk visits every node of the structure, and a map that
+ * is emptied on every spill or flush would be walked again and again from the start. Here each
+ * update costs a counter, and one insert in {@link #SAMPLE_EVERY} (one merge in
  * {@link #SAMPLE_UPDATE_EVERY}) measures one entry:
  *
  * <pre>
@@ -31,8 +31,8 @@ import org.apache.spark.util.SizeEstimator;
  *            + updates * mean(size(combiner after merge) - size(combiner before merge))
  * </pre>
  *
- * The map's own table is not included: its owner adds it (a {@code CombinerMap} knows it
- * exactly).
+ * The structure's own arrays are not included: its owner adds them with {@link ReferenceArrays}
+ * (a {@code CombinerMap} knows its table exactly).
  *
  * The second term follows combiners that grow as values are merged in (lists, sets); for
  * combiners replaced by one of the same size (sums) it is zero. Means are over all samples since
@@ -91,9 +91,8 @@ public final class EntrySizeSampler {
    * The size of a combiner about to take a measured merge, or {@link #UNMEASURED} for a
    * collection (a {@code java.util.Collection}, or a Scala collection such as Spark's {@code
    * CompactBuffer}): a collection grows by what is merged into it, and measuring a large one
-   * first is what made this expensive. Profiled on a Zipf groupByKey (hot keys' value lists of
-   * tens of thousands): {@code SizeEstimator} sampling those lists took 41% of the reduce tasks'
-   * CPU time, one merge in 256 though it was.
+   * first would cost a visit of each of its elements, for a hot key's list tens of thousands, on
+   * every measured merge.
    */
   public long sizeBeforeMerge(Object combiner) {
     return combiner instanceof java.util.Collection || combiner instanceof scala.collection.Iterable
@@ -124,8 +123,11 @@ public final class EntrySizeSampler {
 
   /** Combiners up to this size are measured exactly before and after a merge. */
   static final long EXACT_BYTES = 4 * 1024;
-  /** A reference in a collection's array, with the array's growth slack. */
-  static final long REFERENCE_BYTES = 8;
+  /**
+   * A reference in a collection's array, with the array's growth slack: two references (an
+   * {@code ArrayList} grows by half, so up to half its slots are spare).
+   */
+  static final long REFERENCE_BYTES = 2 * ReferenceArrays.referenceBytes();
 
   /** A merge into an existing combiner, not measured. */
   public void updated() {
@@ -142,9 +144,17 @@ public final class EntrySizeSampler {
     return entries;
   }
 
+  /**
+   * The mean bytes of an inserted entry (key and first combiner, or one record) so far; for an
+   * owner that counts its entries itself, such as lists sharing one sampler.
+   */
+  public double meanInsertBytes() {
+    return insertSamples == 0 ? 0 : insertBytesSum / insertSamples;
+  }
+
   /** Bytes of the keys and combiners (not of the table that holds them). */
   public long estimatedBytes() {
-    double perEntry = insertSamples == 0 ? 0 : insertBytesSum / insertSamples;
+    double perEntry = meanInsertBytes();
     // growth can be negative in a sample (a merge that shrinks a combiner); never in total
     double perUpdate = updateSamples == 0 ? 0 : Math.max(0, updateBytesSum / updateSamples);
     return (long) (entries * perEntry + updates * perUpdate);

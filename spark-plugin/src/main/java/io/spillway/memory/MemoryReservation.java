@@ -20,10 +20,18 @@ import org.apache.spark.memory.MemoryMode;
 import org.apache.spark.memory.TaskMemoryManager;
 
 /**
- * The bytes one in-memory structure (a combiner map, a sort buffer, a list) holds, reserved from
- * Spark's {@link TaskMemoryManager} as ON_HEAP execution memory. The structure reports its
- * estimated size; the reservation grows geometrically ahead of it and says when the task memory
- * manager could not grant enough, which is the owner's signal to spill and {@link #releaseAll()}.
+ * The one budget for heap memory a Spillway structure holds (a combiner map, a sort buffer, the
+ * object path's record arrays and their sort scratch, a group's list of values): bytes reserved
+ * from Spark's {@link TaskMemoryManager} as ON_HEAP execution memory before they are used. Pages
+ * and pointer arrays, which Spark allocates itself, go through {@link TaskMemoryConsumer}
+ * instead; those are Spark's memory blocks, these are the owner's own objects, sized with an
+ * {@link EntrySizeSampler} and {@link ReferenceArrays}.
+ *
+ * <p><b>Growth policy</b>, the same for every owner: when the estimate passes what is reserved,
+ * {@link #tryGrow} asks for twice the need (so the number of requests grows with the logarithm of
+ * the data, as Spark's {@code Spillable} does) and keeps whatever is granted. A short grant is the
+ * owner's signal to spill (or flush) and {@link #releaseAll()}. A one-off need that is returned
+ * right after (a sort's scratch) takes {@link #tryGrowExactly} and {@link #releaseDownTo}.
  *
  * <p><b>Spill requests</b> ({@link #spill(long, MemoryConsumer)}), the contract of Spark's
  * {@code Spillable}:
@@ -33,17 +41,13 @@ import org.apache.spark.memory.TaskMemoryManager;
  *       point, which frees the same memory without spilling re-entrantly.
  *   <li>From another consumer of the task, on the thread that created this reservation (the
  *       task thread, for example a shuffle writer or a second combiner of the same task asking
- *       for memory): the owner's {@link SpillHandler} decides; it spills if the structure is
- *       between two records and returns the bytes it released.
+ *       for memory): the owner's {@link SpillHandler} spills if the structure is between two
+ *       records, gives the memory back and returns the bytes it released.
  *   <li>From any other thread (Spark runs some consumers of a task on helper threads): nothing,
  *       because the structures here are not thread-safe and the owner may be mutating them.
  *       Spark's {@code ShuffleExternalSorter} refuses such requests for the same reason.
  * </ul>
  * Without a handler (a structure with no safe point to offer) every request frees nothing.
- *
- * <p>Why not {@link TaskMemoryConsumer}: that one serves pages and pointer arrays; this one only
- * accounts for on-heap objects its owner sizes with a {@link SizeTracker} or a sampler, and
- * grows geometrically.
  */
 public final class MemoryReservation extends MemoryConsumer {
 
@@ -60,20 +64,20 @@ public final class MemoryReservation extends MemoryConsumer {
 
   /**
    * Sets who is asked when another consumer of the task needs memory; called on the thread that
-   * will own the structure, before it takes memory.
+   * will own the structure, before it takes memory. The handler is only called on that thread,
+   * with {@code requestedByItself == false}.
    */
   public void setSpillHandler(SpillHandler handler) {
     this.spillHandler = java.util.Objects.requireNonNull(handler, "handler is null");
   }
 
   /**
-   * Makes sure at least {@code neededBytes} are reserved, asking for twice that (so the number of
-   * requests grows logarithmically with the data) and keeping whatever is granted.
+   * Makes sure at least {@code neededBytes} are reserved, asking for twice that (the growth
+   * policy, see the class comment) and keeping whatever is granted.
    *
    * @return true when the reservation now covers {@code neededBytes}
    */
   public boolean tryGrow(long neededBytes) {
-    // Ask for twice the need so the number of requests grows with log(data).
     return growTo(neededBytes, 2 * neededBytes);
   }
 
@@ -107,17 +111,20 @@ public final class MemoryReservation extends MemoryConsumer {
     }
   }
 
-  /** Returns every reserved byte to the task memory manager; idempotent. */
-  public void releaseAll() {
-    if (getUsed() > 0) {
-      freeMemory(getUsed());
+  /** Returns every reserved byte to the task memory manager; idempotent. Returns the bytes released. */
+  public long releaseAll() {
+    long released = getUsed();
+    if (released > 0) {
+      freeMemory(released);
     }
+    return released;
   }
 
   public long reservedBytes() {
     return getUsed();
   }
 
+  /** The most this reservation held at once. */
   public long peakReservedBytes() {
     return peakReservedBytes;
   }

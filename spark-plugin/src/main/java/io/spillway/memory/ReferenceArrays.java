@@ -18,7 +18,8 @@ package io.spillway.memory;
 import org.apache.spark.util.SizeEstimator;
 
 /**
- * Heap bytes of an {@code Object[]} in this JVM, measured once with Spark's {@link SizeEstimator}:
+ * Heap bytes of arrays in this JVM, the one source of reference and array sizes: an
+ * {@code Object[]}'s are measured once with Spark's {@link SizeEstimator}:
  * a reference is 4 bytes with compressed oops (heaps under 32 GiB) and 8 without, so it is
  * measured, not assumed. For structures that know their arrays' lengths exactly (hash tables,
  * record buffers) and add them to sampled estimates of what the arrays point to.
@@ -34,5 +35,18 @@ public final class ReferenceArrays {
   /** Bytes of a reference array of {@code length} slots. */
   public static long bytes(long length) {
     return HEADER_BYTES + REFERENCE_BYTES * length;
+  }
+
+  /** Bytes of one reference (4 with compressed oops, else 8). */
+  public static long referenceBytes() {
+    return REFERENCE_BYTES;
+  }
+
+  /**
+   * Bytes of a primitive array of {@code length} elements of {@code elementBytes} each ({@code
+   * int[]}: 4, {@code long[]}: 8): the same header as a reference array's, padded to 8 bytes.
+   */
+  public static long primitiveArrayBytes(long length, int elementBytes) {
+    return (HEADER_BYTES + elementBytes * length + 7) & ~7L;
   }
 }

@@ -25,9 +25,11 @@ import org.apache.spark.unsafe.array.LongArray;
 import org.apache.spark.unsafe.memory.MemoryBlock;
 
 /**
- * The one {@link MemoryConsumer} through which a Spillway structure takes memory from the task's
- * {@link TaskMemoryManager}. It opens the allocation methods to its owner, keeps the peak of what
- * it held, and forwards spill requests to a {@link SpillHandler}.
+ * The {@link MemoryConsumer} through which a map output buffer takes Spark's memory blocks (data
+ * pages and pointer arrays) from the task's {@link TaskMemoryManager}. It opens the allocation
+ * methods to its owner, keeps the peak of what it held, and forwards spill requests, its own
+ * included (a page request is a safe point of its owner), to a {@link SpillHandler}. Heap
+ * objects a structure sizes itself are reserved through a {@link MemoryReservation} instead.
  *
  * <p>Why a delegate instead of having sorters extend {@code MemoryConsumer}: the sorters stay
  * small and testable, the memory rules live in one class, and the spill request carries a plain
@@ -47,12 +49,6 @@ public final class TaskMemoryConsumer extends MemoryConsumer {
    */
   public static TaskMemoryConsumer tungsten(TaskMemoryManager taskMemoryManager) {
     return new TaskMemoryConsumer(taskMemoryManager, 1, taskMemoryManager.getTungstenMemoryMode());
-  }
-
-  /** A consumer that only accounts for on-heap objects its owner sizes itself. */
-  public static TaskMemoryConsumer onHeap(TaskMemoryManager taskMemoryManager) {
-    return new TaskMemoryConsumer(taskMemoryManager, taskMemoryManager.pageSizeBytes(),
-        MemoryMode.ON_HEAP);
   }
 
   private TaskMemoryConsumer(TaskMemoryManager taskMemoryManager, long pageSizeBytes, MemoryMode mode) {
@@ -118,17 +114,6 @@ public final class TaskMemoryConsumer extends MemoryConsumer {
 
   public void freeLongArray(LongArray array) {
     freeArray(array);
-  }
-
-  /** Accounting only: asks for {@code bytes} more; returns what was granted (maybe less). */
-  public long acquireBytes(long bytes) {
-    long granted = acquireMemory(bytes);
-    notePeak();
-    return granted;
-  }
-
-  public void releaseBytes(long bytes) {
-    freeMemory(bytes);
   }
 
   /** The most this consumer held at once. */

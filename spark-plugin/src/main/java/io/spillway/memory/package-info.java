@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 /**
- * Memory from Spark's {@code TaskMemoryManager}: the one memory consumer, byte reservations for
- * heap structures, and their size estimates. A leaf: nothing else of Spillway is used here.
+ * Memory from Spark's {@code TaskMemoryManager}: pages and pointer arrays, the one heap budget
+ * ({@code MemoryReservation}) and the one size estimate. A leaf: it uses no other Spillway code.
  */
 package io.spillway.memory;

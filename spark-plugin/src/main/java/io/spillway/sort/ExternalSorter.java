@@ -80,9 +80,9 @@ public final class ExternalSorter<K, V> implements Closeable {
   private final TempFileTracker<SpillFile> files;
   private final MemoryReservation memory;
   /**
-   * Sizes of sampled records (one in 32 after the first 16). Not a {@code SizeTracker}, which
-   * measures the whole buffer at exponentially spaced inserts: its schedule restarts at every
-   * spill, and each measurement samples the array deeply; on the hot-key groupByKey (a reducer
+   * Sizes of sampled records (one in 32 after the first 16), not measurements of the whole
+   * buffer at exponentially spaced inserts (Spark's {@code SizeTracker}): that schedule restarts
+   * at every spill, and each measurement samples the array deeply; on the hot-key groupByKey (a reducer
    * sorting millions of byte[200] values in ~100 runs) that took 17% of the job's CPU samples
    * (profile of the {@code rdd-groupbykey-hotkey} workload of {@code bin/benchmark}, commit
    * 3b93481).

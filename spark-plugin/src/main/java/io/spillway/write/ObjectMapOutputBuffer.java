@@ -16,13 +16,14 @@
 package io.spillway.write;
 
 import io.spillway.io.Closeables;
-import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.MemoryReservation;
+import io.spillway.memory.ReferenceArrays;
 import io.spillway.write.merge.MergePlan;
 import io.spillway.spill.PartitionSink;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.spark.serializer.SerializationStream;
-import org.apache.spark.util.SizeEstimator;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -30,40 +31,32 @@ import scala.reflect.ClassTag$;
  * The object path, for serializers whose output cannot be cut and concatenated (Java
  * serialization, Kryo without auto-reset) and for shuffles with more than 2^24 partitions.
  *
- * <p>Records are kept as objects with their partition ids. Memory is accounted through a {@link
- * TaskMemoryConsumer}: the size of a record is measured with Spark's {@link SizeEstimator} on a
- * sample (every record at first, then one in {@value #SAMPLE_INTERVAL}) and the running average
- * times the record count, plus the arrays themselves, is what the buffer asks the task for. When
- * the task cannot grant it, the records are sorted by partition (stable) and spilled, each
- * partition as its own serialization stream; spills are merged by decoding and re-encoding.
+ * <p>Records are kept as objects with their partition ids. Their size is estimated by an {@link
+ * EntrySizeSampler}; that, the three arrays and the sort's scratch ({@link #estimatedBytes}) are
+ * reserved through a {@link MemoryReservation} before a record is kept. When the task cannot
+ * grant it, the records are sorted by partition (stable) and spilled, each partition as its own
+ * serialization stream; spills are merged by decoding and re-encoding.
  *
  * <p>Keeping references is allowed here: Spark SQL, the one caller that reuses row objects, only
  * avoids copying rows when the serializer is relocatable, which never reaches this class.
  */
 public final class ObjectMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K, V> {
   private static final ClassTag<Object> OBJECT_TAG = ClassTag$.MODULE$.Object();
-  private static final int SAMPLE_INTERVAL = 64;
   private static final int INITIAL_CAPACITY = 1024;
-  /**
-   * Per slot: a key and a value reference and an int partition id, plus the {@code long} of the
-   * sort order {@link #writeSorted} builds at spill time. That scratch array is reserved ahead
-   * with the others because a spill must not ask the task for memory (it may be running inside
-   * another consumer's request).
-   */
-  private static final long ARRAY_BYTES_PER_SLOT = 8 + 8 + 4 + 8;
-  private static final long MINIMUM_MEMORY_REQUEST_BYTES = 1L << 20;
 
   private Object[] keys = new Object[INITIAL_CAPACITY];
   private Object[] values = new Object[INITIAL_CAPACITY];
   private int[] partitionIds = new int[INITIAL_CAPACITY];
   private int size;
-  private long sampledRecords;
-  private long sampledBytes;
-  private long grantedBytes;
+  private final MemoryReservation memory;
+  private final EntrySizeSampler recordSizes = new EntrySizeSampler();
   private boolean insertInProgress;
 
   public ObjectMapOutputBuffer(MapTaskContext task) {
-    super(task, TaskMemoryConsumer.onHeap(task.taskMemoryManager()));
+    super(task);
+    this.memory = new MemoryReservation(task.taskMemoryManager(),
+        "object map output buffer of shuffle " + task.shuffleId() + ", map " + task.mapId());
+    memory.setSpillHandler(this::spillOnRequest);
   }
 
   @Override
@@ -83,10 +76,7 @@ public final class ObjectMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K
       values[size] = value;
       partitionIds[size] = partitionId;
       size++;
-      if (recordsInserted < SAMPLE_INTERVAL || recordsInserted % SAMPLE_INTERVAL == 0) {
-        sampledBytes += SizeEstimator.estimate(key) + SizeEstimator.estimate(value);
-        sampledRecords++;
-      }
+      recordSizes.inserted(key, value);
       recordsInserted++;
     } finally {
       insertInProgress = false;
@@ -94,23 +84,30 @@ public final class ObjectMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K
     reserveMemoryOrSpill();
   }
 
-  /** Estimated bytes held: records by the sampled average, plus the arrays. */
+  /**
+   * Estimated bytes held: the records, the three arrays, and the sort's scratch, {@link
+   * #sortScratchBytes}. The scratch is reserved ahead with the rest because a spill must not ask
+   * the task for memory (it may be running inside another consumer's request).
+   */
   long estimatedBytes() {
-    long perRecord = sampledRecords == 0 ? 0 : sampledBytes / sampledRecords;
-    return size * perRecord + keys.length * ARRAY_BYTES_PER_SLOT;
+    long capacity = keys.length;
+    return recordSizes.estimatedBytes()
+        + 2 * ReferenceArrays.bytes(capacity)
+        + ReferenceArrays.primitiveArrayBytes(capacity, Integer.BYTES)
+        + sortScratchBytes(size);
+  }
+
+  /**
+   * What {@link #writeSorted} allocates for {@code records}: the {@code long[]} sort order, and
+   * the buffer of the same length {@code Arrays.sort} takes when it merges presorted runs.
+   */
+  static long sortScratchBytes(int records) {
+    return 2 * ReferenceArrays.primitiveArrayBytes(records, Long.BYTES);
   }
 
   private void reserveMemoryOrSpill() throws IOException {
     long estimate = estimatedBytes();
-    if (estimate <= grantedBytes) {
-      return;
-    }
-    // ask for twice what is used, as Spark's Spillable does, so requests stay rare
-    long wanted = Math.max(MINIMUM_MEMORY_REQUEST_BYTES, 2 * estimate - grantedBytes);
-    // acquire first: the request may spill this buffer, which releases and zeroes grantedBytes
-    long granted = memory.acquireBytes(wanted);
-    grantedBytes += granted;
-    if (estimatedBytes() > grantedBytes && size > 0) {
+    if (estimate > memory.reservedBytes() && !memory.tryGrow(estimate) && size > 0) {
       spill();
     }
   }
@@ -137,9 +134,16 @@ public final class ObjectMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K
 
   @Override
   long releaseRecords() {
-    long released = grantedBytes;
-    clearRecords();
-    return released;
+    Arrays.fill(keys, 0, size, null);
+    Arrays.fill(values, 0, size, null);
+    size = 0;
+    recordSizes.reset();
+    return memory.releaseAll();
+  }
+
+  @Override
+  public long peakMemoryBytes() {
+    return memory.peakReservedBytes();
   }
 
   @Override
@@ -183,16 +187,6 @@ public final class ObjectMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K
         Closeables.closeWhileFailing(out::close, e);
       }
       throw e;
-    }
-  }
-
-  private void clearRecords() {
-    Arrays.fill(keys, 0, size, null);
-    Arrays.fill(values, 0, size, null);
-    size = 0;
-    if (grantedBytes > 0) {
-      memory.releaseBytes(grantedBytes);
-      grantedBytes = 0;
     }
   }
 }

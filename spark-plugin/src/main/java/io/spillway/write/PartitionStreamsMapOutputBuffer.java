@@ -56,6 +56,8 @@ import scala.reflect.ClassTag$;
 public final class PartitionStreamsMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K, V> {
   private static final ClassTag<Object> OBJECT_TAG = ClassTag$.MODULE$.Object();
 
+  /** The pages of {@link #slabs}. */
+  private final TaskMemoryConsumer memory;
   private final PartitionSlabs slabs;
   private final SerializationStream[] streams;
   private int recordsInMemory;
@@ -73,7 +75,9 @@ public final class PartitionStreamsMapOutputBuffer<K, V> extends SpillingMapOutp
   }
 
   public PartitionStreamsMapOutputBuffer(MapTaskContext task) {
-    super(task, TaskMemoryConsumer.tungsten(task.taskMemoryManager()));
+    super(task);
+    this.memory = TaskMemoryConsumer.tungsten(task.taskMemoryManager());
+    memory.setSpillHandler(this::spillOnRequest);
     this.slabs = new PartitionSlabs(memory,
         SerializedRecordStore.pageSizeBytes(task.taskMemoryManager()), task.numPartitions(),
         task.settings().diskWriteBufferSizeBytes());
@@ -115,6 +119,11 @@ public final class PartitionStreamsMapOutputBuffer<K, V> extends SpillingMapOutp
   @Override
   int recordsInMemory() {
     return slabs.numRecords() == 0 ? 0 : Math.max(1, recordsInMemory);
+  }
+
+  @Override
+  public long peakMemoryBytes() {
+    return memory.peakUsedBytes();
   }
 
   @Override

@@ -46,6 +46,8 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   /** The serializer's stream and its buffer; null when {@link #rowEncoder} writes the rows. */
   private final ExposedByteArrayOutputStream serializationBuffer;
   private final SerializationStream serializationStream;
+  /** The pages and the pointer array of {@link #records}. */
+  private final TaskMemoryConsumer memory;
   /** Spark SQL's rows, written without a serialization stream; null for other serializers. */
   private final UnsafeRowEncoder rowEncoder;
 
@@ -57,7 +59,9 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
 
   /** A buffer with the given layout (tests and benchmarks compare the two). */
   public SerializedMapOutputBuffer(MapTaskContext task, RecordLayout layout) {
-    super(task, TaskMemoryConsumer.tungsten(task.taskMemoryManager()));
+    super(task);
+    this.memory = TaskMemoryConsumer.tungsten(task.taskMemoryManager());
+    memory.setSpillHandler(this::spillOnRequest);
     long pageSizeBytes = SerializedRecordStore.pageSizeBytes(task.taskMemoryManager());
     this.records = layout == RecordLayout.PARTITION_SLABS
         ? new PartitionSlabs(memory, pageSizeBytes, task.numPartitions(),
@@ -103,6 +107,11 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   @Override
   int recordsInMemory() {
     return records.numRecords();
+  }
+
+  @Override
+  public long peakMemoryBytes() {
+    return memory.peakUsedBytes();
   }
 
   @Override

@@ -16,7 +16,6 @@
 package io.spillway.write;
 
 import io.spillway.io.Closeables;
-import io.spillway.memory.TaskMemoryConsumer;
 import io.spillway.write.merge.MergePlan;
 import io.spillway.write.merge.SpillMerger;
 import io.spillway.spill.PartitionChecksums;
@@ -40,13 +39,14 @@ import org.slf4j.LoggerFactory;
  * What both map output buffers share: the spill files and their accumulated per-partition
  * checksums, when a spill request may be honoured, writing a sorted run to a spill file or
  * straight to the map output, merging, and the counters. A subclass holds the records in memory
- * and knows how to write them in partition order.
+ * and knows how to write them in partition order, takes its memory through its own consumer
+ * (pages through a {@code TaskMemoryConsumer}, heap objects through a {@code MemoryReservation})
+ * and hands that consumer {@link #spillOnRequest}.
  */
 abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(SpillingMapOutputBuffer.class);
 
   protected final MapTaskContext task;
-  protected final TaskMemoryConsumer memory;
   private final Checksum[] spillChecksums;
   private final List<Spill> spills = new ArrayList<>();
   /**
@@ -64,12 +64,10 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   private boolean finishing;
   private boolean freed;
 
-  SpillingMapOutputBuffer(MapTaskContext task, TaskMemoryConsumer memory) {
+  SpillingMapOutputBuffer(MapTaskContext task) {
     this.task = task;
-    this.memory = memory;
     this.spillChecksums = newChecksums();
     this.ownerThread = Thread.currentThread();
-    memory.setSpillHandler(this::spillOnRequest);
   }
 
   /** Records held in memory now. */
@@ -189,11 +187,6 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   }
 
   @Override
-  public long peakMemoryBytes() {
-    return memory.peakUsedBytes();
-  }
-
-  @Override
   public void free() {
     if (!freed) {
       freed = true;
@@ -202,11 +195,12 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   }
 
   /**
-   * Called by the task's memory manager. A request from this buffer itself arrives while it makes
-   * room for a record, a safe point. A request from another consumer is honoured only on the task
-   * thread between two records: elsewhere the records may be in use.
+   * The subclass's memory consumer's {@code SpillHandler}, called by the task's memory manager. A
+   * request from this buffer itself arrives while it makes room for a record, a safe point. A
+   * request from another consumer is honoured only on the task thread between two records:
+   * elsewhere the records may be in use. Returns the bytes freed.
    */
-  private long spillOnRequest(long requestedBytes, boolean requestedByItself) throws IOException {
+  protected final long spillOnRequest(long requestedBytes, boolean requestedByItself) throws IOException {
     if (finishing || freed || recordsInMemory() == 0) {
       return 0;
     }

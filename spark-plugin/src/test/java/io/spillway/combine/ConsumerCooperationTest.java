@@ -33,15 +33,13 @@ import java.util.function.LongSupplier;
 import io.spillway.config.MapSideCombineOption;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.io.TempFileTracker;
-import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.memory.MemoryReservation;
 import io.spillway.sort.CloseableIterator;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
 import io.spillway.sort.SpillTestSupport;
 import io.spillway.sort.SpillTestSupport.SerializerKind;
 import io.spillway.testing.TestSeed;
-import org.apache.spark.memory.MemoryConsumer;
-import org.apache.spark.memory.MemoryMode;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,13 +65,13 @@ class ConsumerCooperationTest {
 
   @TempDir Path spillDirectory;
   private SpillTestSupport support;
-  private Competitor competitor;
+  private CompetingConsumer competitor;
   private long seed;
 
   @BeforeEach
   void setUp() {
     support = new SpillTestSupport(spillDirectory, MEMORY_LIMIT, SerializerKind.KRYO, false);
-    competitor = new Competitor(support.taskMemoryManager);
+    competitor = new CompetingConsumer(support.taskMemoryManager);
     seed = TestSeed.next();
   }
 
@@ -81,28 +79,6 @@ class ConsumerCooperationTest {
   void nothingLeaks() throws IOException {
     competitor.releaseAll();
     support.assertNoLeaks();
-  }
-
-  /** The other consumer of the task: takes memory on request and never spills. */
-  private static final class Competitor extends MemoryConsumer {
-    Competitor(TaskMemoryManager taskMemoryManager) {
-      super(taskMemoryManager, MemoryMode.ON_HEAP);
-    }
-
-    long take(long bytes) {
-      return acquireMemory(bytes);
-    }
-
-    void releaseAll() {
-      if (getUsed() > 0) {
-        freeMemory(getUsed());
-      }
-    }
-
-    @Override
-    public long spill(long size, MemoryConsumer trigger) {
-      return 0;
-    }
   }
 
   /** What the competitor asked for and got, from inside the input iterator. */
@@ -251,7 +227,7 @@ class ConsumerCooperationTest {
   @Test
   void mapSideCombinerFlushesWhenAnotherConsumerAsks() {
     List<Tuple2<Object, Long>> records = randomRecords();
-    TaskMemoryConsumer memory = TaskMemoryConsumer.onHeap(support.taskMemoryManager);
+    MemoryReservation memory = new MemoryReservation(support.taskMemoryManager, "test combiner");
     Ask ask = new Ask();
     // The upstream operator asks while the combiner pulls its input. (The map output buffer, the
     // combiner's own consumer, only allocates while the combiner emits a detached map, whose

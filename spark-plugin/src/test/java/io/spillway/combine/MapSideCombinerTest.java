@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.config.MapSideCombineOption;
 import io.spillway.config.MapSideCombineSettings;
-import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.memory.MemoryReservation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -82,7 +82,7 @@ class MapSideCombinerTest {
 
   private MapSideCombiner<Integer, Long, Long> combiner(MapSideCombineSettings settings,
       List<Product2<Integer, Long>> input) {
-    return new MapSideCombiner<>(sum, settings, TaskMemoryConsumer.onHeap(taskMemoryManager),
+    return new MapSideCombiner<>(sum, settings, new MemoryReservation(taskMemoryManager, "test combiner"),
         input.iterator());
   }
 
