@@ -50,8 +50,12 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
   private final ShuffleCounters counters;
   private MapSideCombiner<K, V, Object> combiner;
 
-  MapSideCombiningWriter(ShuffleDependency<K, V, C> dependency, ShuffleWriter<K, C> combinedWriter,
-      TaskContext context, MapSideCombineSettings settings, ShuffleCounters counters) {
+  MapSideCombiningWriter(
+      ShuffleDependency<K, V, C> dependency,
+      ShuffleWriter<K, C> combinedWriter,
+      TaskContext context,
+      MapSideCombineSettings settings,
+      ShuffleCounters counters) {
     this.dependency = dependency;
     this.combinedWriter = combinedWriter;
     this.context = context;
@@ -64,11 +68,14 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
   public void write(Iterator<Product2<K, V>> records) throws IOException {
     CombineFunctions<V, Object> functions =
         CombineFunctions.fromAggregator(dependency.aggregator().get());
-    combiner = new MapSideCombiner<>(functions, settings,
-        new MemoryReservation(context.taskMemoryManager(), "map-side combiner"),
-        CollectionConverters.asJava(records));
-    Iterator combined = CollectionConverters.asScala(combiner)
-        .map(CombineFunctions::withUnmaskedCombiner);
+    combiner =
+        new MapSideCombiner<>(
+            functions,
+            settings,
+            new MemoryReservation(context.taskMemoryManager(), "map-side combiner"),
+            CollectionConverters.asJava(records));
+    Iterator combined =
+        CollectionConverters.asScala(combiner).map(CombineFunctions::withUnmaskedCombiner);
     combinedWriter.write((Iterator<Product2<K, C>>) combined);
   }
 
@@ -90,9 +97,14 @@ final class MapSideCombiningWriter<K, V, C> extends ShuffleWriter<K, V> {
       open.close();
       context.taskMetrics().incPeakExecutionMemory(open.peakMemoryBytes());
       counters.mapSideCombined(open.memoryFlushes(), open.combiningStopped());
-      LOG.debug("Map-side combine of shuffle {}: {} records in, {} combiners out, {} flushes,"
-              + " combining {}", dependency.shuffleId(), open.recordsRead(), open.recordsWritten(),
-          open.memoryFlushes(), open.combiningStopped() ? "stopped by the probe" : "kept on");
+      LOG.debug(
+          "Map-side combine of shuffle {}: {} records in, {} combiners out, {} flushes,"
+              + " combining {}",
+          dependency.shuffleId(),
+          open.recordsRead(),
+          open.recordsWritten(),
+          open.memoryFlushes(),
+          open.combiningStopped() ? "stopped by the probe" : "kept on");
     }
     return status;
   }

@@ -31,8 +31,11 @@ public final class SpillwayShuffleHandle<K, V, C> extends BaseShuffleHandle<K, V
   private final WritePath writePath;
   private final ShuffleCounters counters;
 
-  public SpillwayShuffleHandle(int shuffleId, ShuffleDependency<K, V, C> dependency,
-      WritePath writePath, ShuffleCounters counters) {
+  public SpillwayShuffleHandle(
+      int shuffleId,
+      ShuffleDependency<K, V, C> dependency,
+      WritePath writePath,
+      ShuffleCounters counters) {
     super(shuffleId, dependency);
     this.writePath = writePath;
     this.counters = counters;

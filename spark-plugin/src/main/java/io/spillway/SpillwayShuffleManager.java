@@ -15,24 +15,23 @@
  */
 package io.spillway;
 
-import io.spillway.io.TempFileTracker;
 import io.spillway.config.ConfigWarnings;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.config.SpillwayConfig;
 import io.spillway.config.WriteSettings;
+import io.spillway.io.TempFileTracker;
 import io.spillway.metrics.ShuffleCounters;
 import io.spillway.read.SpillwayShuffleReader;
 import io.spillway.spark.IndexCachingBlockResolver;
 import io.spillway.spark.SparkShuffleIo;
 import io.spillway.spark.SparkVersionBridge;
+import io.spillway.spill.SpillFileSource;
 import io.spillway.write.MapOutputBuffer;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.ObjectMapOutputBuffer;
 import io.spillway.write.PartitionStreamsMapOutputBuffer;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
-import io.spillway.spill.SpillFileSource;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkConf;
@@ -81,6 +80,7 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   private final MapSideCombineSettings mapSideCombineSettings;
   private final IndexCachingBlockResolver blockResolver;
   private volatile ShuffleExecutorComponents executorComponents;
+
   /** Whether a forced merge strategy was reported as not applying to an object-path shuffle. */
   private final AtomicBoolean objectPathReported = new AtomicBoolean();
 
@@ -103,10 +103,14 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     this.writeSettings = WriteSettings.fromSparkConf(conf);
     this.mapSideCombineSettings = MapSideCombineSettings.fromSparkConf(conf);
     // Spark's resolver and file layout, with index files cached (see IndexCachingBlockResolver)
-    this.blockResolver = new IndexCachingBlockResolver(
-        conf, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(conf), spark);
-    LOG.info("Spillway {} shuffle manager started on Spark {} ({}): {}", version(),
-        org.apache.spark.package$.MODULE$.SPARK_VERSION(), spark, SpillwayConfig.describe(conf));
+    this.blockResolver =
+        new IndexCachingBlockResolver(conf, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(conf), spark);
+    LOG.info(
+        "Spillway {} shuffle manager started on Spark {} ({}): {}",
+        version(),
+        org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+        spark,
+        SpillwayConfig.describe(conf));
     warnSettingsThatCannotApply(conf);
   }
 
@@ -122,36 +126,42 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   }
 
   @Override
-  public <K, V, C> ShuffleHandle registerShuffle(int shuffleId, ShuffleDependency<K, V, C> dependency) {
+  public <K, V, C> ShuffleHandle registerShuffle(
+      int shuffleId, ShuffleDependency<K, V, C> dependency) {
     WritePath path = WritePath.choose(dependency, writeSettings.bypassMergeThreshold());
     if (path != WritePath.SERIALIZED && !objectPathReported.get()) {
       String why = WritePath.whyNotSerialized(dependency);
-      (path == WritePath.OBJECT ? ConfigWarnings.forcedStrategyOnObjectPath(conf, shuffleId, why)
-          : ConfigWarnings.forcedStrategyOnPartitionStreams(conf, shuffleId, why))
+      (path == WritePath.OBJECT
+              ? ConfigWarnings.forcedStrategyOnObjectPath(conf, shuffleId, why)
+              : ConfigWarnings.forcedStrategyOnPartitionStreams(conf, shuffleId, why))
           .filter(warning -> objectPathReported.compareAndSet(false, true))
           .ifPresent(LOG::warn);
     }
-    return new SpillwayShuffleHandle<>(shuffleId, dependency, path,
+    return new SpillwayShuffleHandle<>(
+        shuffleId,
+        dependency,
+        path,
         ShuffleCounters.register(dependency.rdd().sparkContext(), shuffleId));
   }
 
   @Override
-  public <K, V> ShuffleWriter<K, V> getWriter(ShuffleHandle handle, long mapId, TaskContext context,
-      ShuffleWriteMetricsReporter metrics) {
+  public <K, V> ShuffleWriter<K, V> getWriter(
+      ShuffleHandle handle, long mapId, TaskContext context, ShuffleWriteMetricsReporter metrics) {
     SpillwayShuffleHandle<K, V, ?> spillwayHandle = asSpillwayHandle(handle);
     blockResolver.recordMapOutput(handle.shuffleId(), mapId);
     ShuffleDependency<K, V, ?> dependency = spillwayHandle.dependency();
     SparkEnv env = SparkEnv.get();
-    MapTaskContext task = new MapTaskContext(
-        handle.shuffleId(),
-        mapId,
-        dependency.partitioner().numPartitions(),
-        writeSettings,
-        context.taskMemoryManager(),
-        dependency.serializer().newInstance(),
-        env.serializerManager(),
-        new TempFileTracker<>(SpillFileSource.tempShuffleBlocks()),
-        context.taskMetrics());
+    MapTaskContext task =
+        new MapTaskContext(
+            handle.shuffleId(),
+            mapId,
+            dependency.partitioner().numPartitions(),
+            writeSettings,
+            context.taskMemoryManager(),
+            dependency.serializer().newInstance(),
+            env.serializerManager(),
+            new TempFileTracker<>(SpillFileSource.tempShuffleBlocks()),
+            context.taskMetrics());
     ShuffleWriter<K, V> writer =
         newWriter(spillwayHandle, task, context, metrics, env.blockManager().shuffleServerId());
     // Spark calls stop(false) when write() throws; this also covers a task that ends without
@@ -160,40 +170,66 @@ public class SpillwayShuffleManager extends SortShuffleManager {
     return writer;
   }
 
-  private <K, V, C> ShuffleWriter<K, V> newWriter(SpillwayShuffleHandle<K, V, C> handle,
-      MapTaskContext task, TaskContext context, ShuffleWriteMetricsReporter metrics,
+  private <K, V, C> ShuffleWriter<K, V> newWriter(
+      SpillwayShuffleHandle<K, V, C> handle,
+      MapTaskContext task,
+      TaskContext context,
+      ShuffleWriteMetricsReporter metrics,
       BlockManagerId shuffleServerId) {
     ShuffleDependency<K, V, C> dependency = handle.dependency();
     if (dependency.mapSideCombine()) {
       MapOutputBuffer<K, C> buffer = newBuffer(handle.writePath(), task);
-      ShuffleWriter<K, C> combined = new SpillwayShuffleWriter<>(dependency.partitioner(),
-          spark.rowChecksums(dependency), task, buffer, metrics, executorComponents(),
-          shuffleServerId, spark, handle.counters());
-      return new MapSideCombiningWriter<>(dependency, combined, context, mapSideCombineSettings,
-          handle.counters());
+      ShuffleWriter<K, C> combined =
+          new SpillwayShuffleWriter<>(
+              dependency.partitioner(),
+              spark.rowChecksums(dependency),
+              task,
+              buffer,
+              metrics,
+              executorComponents(),
+              shuffleServerId,
+              spark,
+              handle.counters());
+      return new MapSideCombiningWriter<>(
+          dependency, combined, context, mapSideCombineSettings, handle.counters());
     }
     MapOutputBuffer<K, V> buffer = newBuffer(handle.writePath(), task);
-    return new SpillwayShuffleWriter<>(dependency.partitioner(), spark.rowChecksums(dependency),
-        task, buffer, metrics, executorComponents(), shuffleServerId, spark, handle.counters());
+    return new SpillwayShuffleWriter<>(
+        dependency.partitioner(),
+        spark.rowChecksums(dependency),
+        task,
+        buffer,
+        metrics,
+        executorComponents(),
+        shuffleServerId,
+        spark,
+        handle.counters());
   }
 
   private static <K, V> MapOutputBuffer<K, V> newBuffer(WritePath path, MapTaskContext task) {
     return switch (path) {
       case SERIALIZED -> new SerializedMapOutputBuffer<>(task);
       // the slabs' fit depends on the executor's page size, known only here
-      case PARTITION_STREAMS -> PartitionStreamsMapOutputBuffer.fits(task)
-          ? new PartitionStreamsMapOutputBuffer<>(task) : new ObjectMapOutputBuffer<>(task);
+      case PARTITION_STREAMS ->
+          PartitionStreamsMapOutputBuffer.fits(task)
+              ? new PartitionStreamsMapOutputBuffer<>(task)
+              : new ObjectMapOutputBuffer<>(task);
       case OBJECT -> new ObjectMapOutputBuffer<>(task);
     };
   }
 
   @Override
-  public <K, C> ShuffleReader<K, C> getReader(ShuffleHandle handle, int startMapIndex,
-      int endMapIndex, int startPartition, int endPartition, TaskContext context,
+  public <K, C> ShuffleReader<K, C> getReader(
+      ShuffleHandle handle,
+      int startMapIndex,
+      int endMapIndex,
+      int startPartition,
+      int endPartition,
+      TaskContext context,
       ShuffleReadMetricsReporter metrics) {
     BaseShuffleHandle<K, ?, C> baseHandle = asSpillwayHandle(handle);
-    return SpillwayShuffleReader.forRange(baseHandle, startMapIndex, endMapIndex, startPartition,
-        endPartition, context, metrics);
+    return SpillwayShuffleReader.forRange(
+        baseHandle, startMapIndex, endMapIndex, startPartition, endPartition, context, metrics);
   }
 
   @Override
@@ -238,9 +274,13 @@ public class SpillwayShuffleManager extends SortShuffleManager {
   @SuppressWarnings("unchecked")
   private static <K, V, C> SpillwayShuffleHandle<K, V, C> asSpillwayHandle(ShuffleHandle handle) {
     if (!(handle instanceof SpillwayShuffleHandle)) {
-      throw new IllegalArgumentException("Shuffle " + handle.shuffleId()
-          + " was registered by another shuffle manager (handle " + handle.getClass().getName()
-          + "); every JVM of the application must use " + SpillwayShuffleManager.class.getName());
+      throw new IllegalArgumentException(
+          "Shuffle "
+              + handle.shuffleId()
+              + " was registered by another shuffle manager (handle "
+              + handle.getClass().getName()
+              + "); every JVM of the application must use "
+              + SpillwayShuffleManager.class.getName());
     }
     return (SpillwayShuffleHandle<K, V, C>) handle;
   }

@@ -56,7 +56,9 @@ public enum WritePath {
       return dependency.serializer().getClass().getSimpleName()
           + " cannot relocate serialized records";
     }
-    return dependency.partitioner().numPartitions() + " partitions, more than the "
-        + MAX_SERIALIZED_PARTITIONS + " the serialized path addresses";
+    return dependency.partitioner().numPartitions()
+        + " partitions, more than the "
+        + MAX_SERIALIZED_PARTITIONS
+        + " the serialized path addresses";
   }
 }

@@ -50,7 +50,10 @@ class CombinerParityJobTest {
   private static final int KEYS = 15_000;
 
   /** What one run observed: the answers by operation, and the spill metrics. */
-  private record Run(Map<String, Object> answers, long memoryBytesSpilled, long diskBytesSpilled,
+  private record Run(
+      Map<String, Object> answers,
+      long memoryBytesSpilled,
+      long diskBytesSpilled,
       long peakExecutionMemory) {}
 
   @Test
@@ -66,16 +69,18 @@ class CombinerParityJobTest {
   }
 
   private static Run run(String manager, boolean smallMemory) throws Exception {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("combiner-parity-" + manager)
-        .set("spark.shuffle.manager", manager)
-        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .set("spark.spillway.combine.probeRecords", "5000")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("combiner-parity-" + manager)
+            .set("spark.shuffle.manager", manager)
+            .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .set("spark.spillway.combine.probeRecords", "5000")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     if (smallMemory) {
-      // ~5 MB of unified memory shared by two tasks, and a spill every 2000 records: every reduce-side combiner spills.
+      // ~5 MB of unified memory shared by two tasks, and a spill every 2000 records: every
+      // reduce-side combiner spills.
       conf.set("spark.testing.memory", String.valueOf(8L << 20))
           .set("spark.shuffle.spill.numElementsForceSpillThreshold", "2000");
     }
@@ -84,16 +89,18 @@ class CombinerParityJobTest {
     AtomicLong peakMemory = new AtomicLong();
     Map<String, Object> answers = new LinkedHashMap<>();
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-      sc.sc().addSparkListener(new SparkListener() {
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-          if (taskEnd.taskMetrics() != null) {
-            memorySpilled.addAndGet(taskEnd.taskMetrics().memoryBytesSpilled());
-            diskSpilled.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
-            peakMemory.addAndGet(taskEnd.taskMetrics().peakExecutionMemory());
-          }
-        }
-      });
+      sc.sc()
+          .addSparkListener(
+              new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+                  if (taskEnd.taskMetrics() != null) {
+                    memorySpilled.addAndGet(taskEnd.taskMetrics().memoryBytesSpilled());
+                    diskSpilled.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
+                    peakMemory.addAndGet(taskEnd.taskMetrics().peakExecutionMemory());
+                  }
+                }
+              });
       Random random = new Random(42);
       List<Tuple2<Integer, Long>> input = new ArrayList<>(RECORDS);
       for (int i = 0; i < RECORDS; i++) {
@@ -102,39 +109,67 @@ class CombinerParityJobTest {
       JavaPairRDD<Integer, Long> pairs = sc.parallelizePairs(input, 4);
 
       answers.put("reduceByKey", new TreeMap<>(pairs.reduceByKey(Long::sum, 5).collectAsMap()));
-      answers.put("aggregateByKey", new TreeMap<>(
-          pairs.aggregateByKey(0L, 3, (sum, value) -> sum + value, Long::sum).collectAsMap()));
-      answers.put("combineByKey", new TreeMap<>(pairs.combineByKey(
-              value -> new Tuple2<>(value, 1L),
-              (sumAndCount, value) -> new Tuple2<>(sumAndCount._1() + value, sumAndCount._2() + 1),
-              (left, right) -> new Tuple2<>(left._1() + right._1(), left._2() + right._2()), 4)
-          .collectAsMap()));
+      answers.put(
+          "aggregateByKey",
+          new TreeMap<>(
+              pairs.aggregateByKey(0L, 3, (sum, value) -> sum + value, Long::sum).collectAsMap()));
+      answers.put(
+          "combineByKey",
+          new TreeMap<>(
+              pairs
+                  .combineByKey(
+                      value -> new Tuple2<>(value, 1L),
+                      (sumAndCount, value) ->
+                          new Tuple2<>(sumAndCount._1() + value, sumAndCount._2() + 1),
+                      (left, right) -> new Tuple2<>(left._1() + right._1(), left._2() + right._2()),
+                      4)
+                  .collectAsMap()));
       answers.put("foldByKey", new TreeMap<>(pairs.foldByKey(0L, 6, Long::sum).collectAsMap()));
       // Java API: values arrive as java.lang.Iterable; iterate twice to prove re-iterability.
-      answers.put("groupByKey (Java)", new TreeMap<>(pairs.groupByKey(4).mapValues(values -> {
-        List<Long> first = new ArrayList<>();
-        values.forEach(first::add);
-        List<Long> second = new ArrayList<>();
-        values.forEach(second::add);
-        assertEquals(first, second);
-        Collections.sort(first);
-        return first;
-      }).collectAsMap()));
+      answers.put(
+          "groupByKey (Java)",
+          new TreeMap<>(
+              pairs
+                  .groupByKey(4)
+                  .mapValues(
+                      values -> {
+                        List<Long> first = new ArrayList<>();
+                        values.forEach(first::add);
+                        List<Long> second = new ArrayList<>();
+                        values.forEach(second::add);
+                        assertEquals(first, second);
+                        Collections.sort(first);
+                        return first;
+                      })
+                  .collectAsMap()));
       // Scala API: values arrive as scala.collection.Iterable.
       RDD<Tuple2<Integer, scala.collection.Iterable<Long>>> scalaGroups =
-          org.apache.spark.rdd.RDD.rddToPairRDDFunctions(pairs.rdd(),
-              ClassTag$.MODULE$.<Integer>apply(Integer.class),
-              ClassTag$.MODULE$.<Long>apply(Long.class), null).groupByKey(3);
-      answers.put("groupByKey (Scala)", new TreeMap<>(scalaGroups.toJavaRDD()
-          .mapToPair(group -> {
-            long count = group._2().size();
-            long sum = 0;
-            scala.collection.Iterator<Long> values = group._2().iterator();
-            while (values.hasNext()) {
-              sum += values.next();
-            }
-            return new Tuple2<>(group._1(), new Tuple2<>(count, sum));
-          }).collectAsMap()));
+          org.apache
+              .spark
+              .rdd
+              .RDD
+              .rddToPairRDDFunctions(
+                  pairs.rdd(),
+                  ClassTag$.MODULE$.<Integer>apply(Integer.class),
+                  ClassTag$.MODULE$.<Long>apply(Long.class),
+                  null)
+              .groupByKey(3);
+      answers.put(
+          "groupByKey (Scala)",
+          new TreeMap<>(
+              scalaGroups
+                  .toJavaRDD()
+                  .mapToPair(
+                      group -> {
+                        long count = group._2().size();
+                        long sum = 0;
+                        scala.collection.Iterator<Long> values = group._2().iterator();
+                        while (values.hasNext()) {
+                          sum += values.next();
+                        }
+                        return new Tuple2<>(group._1(), new Tuple2<>(count, sum));
+                      })
+                  .collectAsMap()));
       // Equal keys may come in any order: compare the key sequence and the sorted records.
       List<Tuple2<Integer, Long>> sorted = pairs.sortByKey(false, 3).collect();
       List<Integer> sortedKeys = new ArrayList<>();

@@ -50,22 +50,24 @@ class GroupByKeySerializedCacheTest {
 
   @ParameterizedTest(name = "{0}, {1}")
   @CsvSource({
-      "MEMORY_ONLY_SER, org.apache.spark.serializer.KryoSerializer",
-      "MEMORY_AND_DISK_SER, org.apache.spark.serializer.JavaSerializer"})
+    "MEMORY_ONLY_SER, org.apache.spark.serializer.KryoSerializer",
+    "MEMORY_AND_DISK_SER, org.apache.spark.serializer.JavaSerializer"
+  })
   void spilledGroupsCachedSerializedAreCountedAndReadAgain(String levelName, String serializer)
       throws Exception {
     long seed = TestSeed.next();
     StorageLevel level = StorageLevel.fromString(levelName);
-    SparkConf conf = new SparkConf()
-        // one task at a time and a small pool, as in SpillwayLocalJobTest: the hot key's
-        // partition is grouped by sort and its list spills
-        .setMaster("local[1]")
-        .setAppName("spillway-serialized-cache")
-        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
-        .set("spark.testing.memory", String.valueOf(16L << 20))
-        .set("spark.serializer", serializer)
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            // one task at a time and a small pool, as in SpillwayLocalJobTest: the hot key's
+            // partition is grouped by sort and its list spills
+            .setMaster("local[1]")
+            .setAppName("spillway-serialized-cache")
+            .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+            .set("spark.testing.memory", String.valueOf(16L << 20))
+            .set("spark.serializer", serializer)
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     Map<Integer, Tuple2<Long, Long>> oracle = oracle(seed);
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       ResultTaskSpills resultTaskSpills = ResultTaskSpills.listenTo(sc);
@@ -73,14 +75,17 @@ class GroupByKeySerializedCacheTest {
       for (int task = 0; task < MAP_TASKS; task++) {
         tasks.add(task);
       }
-      JavaPairRDD<Integer, Iterable<Long>> groups = sc.parallelize(tasks, MAP_TASKS)
-          .flatMapToPair(task -> records(seed, task).iterator())
-          .groupByKey(3)
-          .persist(level);
+      JavaPairRDD<Integer, Iterable<Long>> groups =
+          sc.parallelize(tasks, MAP_TASKS)
+              .flatMapToPair(task -> records(seed, task).iterator())
+              .groupByKey(3)
+              .persist(level);
 
       assertEquals(oracle.size(), groups.count(), "groups, seed " + seed);
       sc.sc().listenerBus().waitUntilEmpty();
-      assertTrue(resultTaskSpills.diskBytesSpilled() > 0, "the groups must have spilled in the reduce task");
+      assertTrue(
+          resultTaskSpills.diskBytesSpilled() > 0,
+          "the groups must have spilled in the reduce task");
       assertEquals(oracle.size(), groups.count(), "groups counted again, seed " + seed);
       assertEquals(oracle, countsAndSums(groups), "read from the cache, seed " + seed);
       assertEquals(oracle, countsAndSums(groups), "read from the cache again, seed " + seed);
@@ -91,16 +96,21 @@ class GroupByKeySerializedCacheTest {
     }
   }
 
-  private static Map<Integer, Tuple2<Long, Long>> countsAndSums(JavaPairRDD<Integer, Iterable<Long>> groups) {
-    return new HashMap<>(groups.mapValues(values -> {
-      long count = 0;
-      long sum = 0;
-      for (long value : values) {
-        count++;
-        sum += value;
-      }
-      return new Tuple2<>(count, sum);
-    }).collectAsMap());
+  private static Map<Integer, Tuple2<Long, Long>> countsAndSums(
+      JavaPairRDD<Integer, Iterable<Long>> groups) {
+    return new HashMap<>(
+        groups
+            .mapValues(
+                values -> {
+                  long count = 0;
+                  long sum = 0;
+                  for (long value : values) {
+                    count++;
+                    sum += value;
+                  }
+                  return new Tuple2<>(count, sum);
+                })
+            .collectAsMap());
   }
 
   /** One map task's records: nine in ten go to the hot key 0, the others to 50 small keys. */
@@ -145,8 +155,9 @@ class GroupByKeySerializedCacheTest {
 
   private static List<String> spillFiles() {
     List<String> names = new ArrayList<>();
-    for (File file : scala.jdk.javaapi.CollectionConverters.asJava(
-        SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
+    for (File file :
+        scala.jdk.javaapi.CollectionConverters.asJava(
+            SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
       if (file.getName().startsWith("temp_local_") && file.exists()) {
         names.add(file.getName());
       }

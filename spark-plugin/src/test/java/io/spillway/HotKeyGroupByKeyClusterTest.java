@@ -44,37 +44,42 @@ import scala.Tuple2;
 class HotKeyGroupByKeyClusterTest {
   /** Longs per value: one value is 128 * 8 + 16 = 1040 bytes of heap. */
   private static final int LONGS_PER_VALUE = 128;
+
   private static final int VALUES_PER_MAP_TASK = 500_000;
   private static final int MAP_TASKS = 2;
 
   @Test
   void oneKeyFourTimesTheExecutorHeapIsGrouped() throws Exception {
-    SparkConf conf = new SparkConf()
-        .setMaster("local-cluster[1,1,256]")
-        .setAppName("spillway-hot-key")
-        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
-        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .set("spark.executor.memory", "256m")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local-cluster[1,1,256]")
+            .setAppName("spillway-hot-key")
+            .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+            .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .set("spark.executor.memory", "256m")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-      List<Tuple2<Integer, Tuple2<Long, Long>>> groups = sc.parallelize(List.of(0, 1), MAP_TASKS)
-          .flatMapToPair(task -> new HotKeyValues(task))
-          .groupByKey(1)
-          .mapValues(values -> {
-            long count = 0;
-            long sum = 0;
-            for (long[] value : values) {
-              count++;
-              sum += value[0];
-            }
-            return new Tuple2<>(count, sum);
-          })
-          .collect();
+      List<Tuple2<Integer, Tuple2<Long, Long>>> groups =
+          sc.parallelize(List.of(0, 1), MAP_TASKS)
+              .flatMapToPair(task -> new HotKeyValues(task))
+              .groupByKey(1)
+              .mapValues(
+                  values -> {
+                    long count = 0;
+                    long sum = 0;
+                    for (long[] value : values) {
+                      count++;
+                      sum += value[0];
+                    }
+                    return new Tuple2<>(count, sum);
+                  })
+              .collect();
       long totalValues = (long) VALUES_PER_MAP_TASK * MAP_TASKS;
       long expectedSum = totalValues * (totalValues - 1) / 2;
       assertEquals(1, groups.size());
-      Map.Entry<Integer, Tuple2<Long, Long>> hot = Map.entry(groups.get(0)._1(), groups.get(0)._2());
+      Map.Entry<Integer, Tuple2<Long, Long>> hot =
+          Map.entry(groups.get(0)._1(), groups.get(0)._2());
       assertEquals(7, hot.getKey());
       assertEquals(totalValues, hot.getValue()._1());
       assertEquals(expectedSum, hot.getValue()._2());

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -57,6 +56,7 @@ class NullKeyJobTest {
   private static final long SEED = 0x4E55_11L;
   private static final int MAP_PARTITIONS = 2;
   private static final int KEYS = 5_000;
+
   /** One reducer gets every key's values: where Spark's sort shuffle mismatches most often. */
   private static final int REDUCE_PARTITIONS = 1;
 
@@ -67,26 +67,32 @@ class NullKeyJobTest {
 
   @BeforeAll
   void startSpark() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("null-key-job")
-        .set("spark.shuffle.manager", System.getProperty("nullkey.manager", SpillwayShuffleManager.class.getName()))
-        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold", "1000")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("null-key-job")
+            .set(
+                "spark.shuffle.manager",
+                System.getProperty("nullkey.manager", SpillwayShuffleManager.class.getName()))
+            .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .set("spark.shuffle.spill.numElementsForceSpillThreshold", "1000")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     sc = new JavaSparkContext(conf);
-    sc.sc().addSparkListener(new SparkListener() {
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-        if ("ResultTask".equals(taskEnd.taskType()) && taskEnd.taskMetrics() != null) {
-          reduceSideDiskSpills.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
-        }
-      }
-    });
+    sc.sc()
+        .addSparkListener(
+            new SparkListener() {
+              @Override
+              public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+                if ("ResultTask".equals(taskEnd.taskType()) && taskEnd.taskMetrics() != null) {
+                  reduceSideDiskSpills.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
+                }
+              }
+            });
     System.out.println("NullKeyJobTest: seed " + SEED);
     List<Integer> partitions = List.of(0, 1);
-    pairs = sc.parallelize(partitions, MAP_PARTITIONS).flatMapToPair(p -> records(SEED, p).iterator());
+    pairs =
+        sc.parallelize(partitions, MAP_PARTITIONS).flatMapToPair(p -> records(SEED, p).iterator());
     input = new ArrayList<>();
     for (int p : partitions) {
       input.addAll(records(SEED, p));
@@ -147,11 +153,25 @@ class NullKeyJobTest {
     assertEquals(sums, asMap(pairs.reduceByKey(Long::sum, REDUCE_PARTITIONS)), "reduceByKey");
     assertReduceSideSpilled();
     assertEquals(sums, asMap(pairs.foldByKey(0L, REDUCE_PARTITIONS, Long::sum)), "foldByKey");
-    assertEquals(sums, asMap(pairs.combineByKey(v -> v, Long::sum, Long::sum, REDUCE_PARTITIONS)), "combineByKey");
-    assertEquals(sums, asMap(pairs.combineByKey(v -> v, Long::sum, Long::sum,
-        new org.apache.spark.HashPartitioner(REDUCE_PARTITIONS), false, null)), "combineByKey without map-side combine");
-    assertEquals(countsOracle(),
-        asMap(pairs.aggregateByKey(0L, REDUCE_PARTITIONS, (c, v) -> c + 1, Long::sum)), "aggregateByKey");
+    assertEquals(
+        sums,
+        asMap(pairs.combineByKey(v -> v, Long::sum, Long::sum, REDUCE_PARTITIONS)),
+        "combineByKey");
+    assertEquals(
+        sums,
+        asMap(
+            pairs.combineByKey(
+                v -> v,
+                Long::sum,
+                Long::sum,
+                new org.apache.spark.HashPartitioner(REDUCE_PARTITIONS),
+                false,
+                null)),
+        "combineByKey without map-side combine");
+    assertEquals(
+        countsOracle(),
+        asMap(pairs.aggregateByKey(0L, REDUCE_PARTITIONS, (c, v) -> c + 1, Long::sum)),
+        "aggregateByKey");
   }
 
   @Test
@@ -167,12 +187,17 @@ class NullKeyJobTest {
     Map<String, List<Long>> expected = new HashMap<>();
     input.forEach(r -> expected.computeIfAbsent(r._1(), k -> new ArrayList<>()).add(r._2()));
     expected.values().forEach(Collections::sort);
-    Map<String, List<Long>> groups = asMap(pairs.groupByKey(REDUCE_PARTITIONS).mapValues(values -> {
-      List<Long> list = new ArrayList<>();
-      values.forEach(list::add);
-      Collections.sort(list);
-      return list;
-    }));
+    Map<String, List<Long>> groups =
+        asMap(
+            pairs
+                .groupByKey(REDUCE_PARTITIONS)
+                .mapValues(
+                    values -> {
+                      List<Long> list = new ArrayList<>();
+                      values.forEach(list::add);
+                      Collections.sort(list);
+                      return list;
+                    }));
     assertReduceSideSpilled();
     assertEquals(expected, groups);
   }

@@ -49,78 +49,94 @@ class PackageRulesTest {
   // ---- 1. no cycles -------------------------------------------------------------------------
 
   /** Every package is a slice, the root package included. */
-  private static final SliceAssignment EVERY_PACKAGE = new SliceAssignment() {
-    @Override
-    public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-      String name = javaClass.getPackageName();
-      return name.equals(ROOT) || name.startsWith(ROOT + ".")
-          ? SliceIdentifier.of(name) : SliceIdentifier.ignore();
-    }
+  private static final SliceAssignment EVERY_PACKAGE =
+      new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+          String name = javaClass.getPackageName();
+          return name.equals(ROOT) || name.startsWith(ROOT + ".")
+              ? SliceIdentifier.of(name)
+              : SliceIdentifier.ignore();
+        }
 
-    @Override
-    public String getDescription() {
-      return "every Spillway package";
-    }
-  };
+        @Override
+        public String getDescription() {
+          return "every Spillway package";
+        }
+      };
 
   @ArchTest
-  static final ArchRule noPackageCycles = slices().assignedFrom(EVERY_PACKAGE).should()
-      .beFreeOfCycles();
+  static final ArchRule noPackageCycles =
+      slices().assignedFrom(EVERY_PACKAGE).should().beFreeOfCycles();
 
   // ---- 2. layers ----------------------------------------------------------------------------
 
-  @ArchTest
-  static final ArchRule configIsALeaf = leaf("config");
+  @ArchTest static final ArchRule configIsALeaf = leaf("config");
+
+  @ArchTest static final ArchRule memoryIsALeaf = leaf("memory");
+
+  @ArchTest static final ArchRule ioIsALeaf = leaf("io");
+
+  @ArchTest static final ArchRule metricsIsALeaf = leaf("metrics");
 
   @ArchTest
-  static final ArchRule memoryIsALeaf = leaf("memory");
+  static final ArchRule sparkBridgeUsesOnlyLeaves =
+      classes()
+          .that()
+          .resideInAPackage(ROOT + ".spark..")
+          .should()
+          .onlyDependOnClassesThat(
+              resideOutsideOfSpillway()
+                  .or(
+                      resideInAnyPackage(
+                          ROOT + ".spark..",
+                          ROOT + ".config..",
+                          ROOT + ".io..",
+                          ROOT + ".metrics..")))
+          .because(
+              "the bridge is below everything that uses it (the index cache reports to metrics)");
 
   @ArchTest
-  static final ArchRule ioIsALeaf = leaf("io");
+  static final ArchRule spillUsesOnlyTheHelpersAndTheBridge =
+      classes()
+          .that()
+          .resideInAPackage(ROOT + ".spill..")
+          .should()
+          .onlyDependOnClassesThat(
+              resideOutsideOfSpillway()
+                  .or(resideInAnyPackage(ROOT + ".spill..", ROOT + ".io..", ROOT + ".spark..")))
+          .because(
+              "spill files are below both sides that write them (the bridge gives the local"
+                  + " directories)");
 
-  @ArchTest
-  static final ArchRule metricsIsALeaf = leaf("metrics");
+  @ArchTest static final ArchRule writeDoesNotUseRead = doesNotUse("write", "read");
 
-  @ArchTest
-  static final ArchRule sparkBridgeUsesOnlyLeaves = classes()
-      .that().resideInAPackage(ROOT + ".spark..")
-      .should().onlyDependOnClassesThat(resideOutsideOfSpillway()
-          .or(resideInAnyPackage(ROOT + ".spark..", ROOT + ".config..", ROOT + ".io..",
-              ROOT + ".metrics..")))
-      .because("the bridge is below everything that uses it (the index cache reports to metrics)");
+  @ArchTest static final ArchRule readDoesNotUseWrite = doesNotUse("read", "write");
 
-  @ArchTest
-  static final ArchRule spillUsesOnlyTheHelpersAndTheBridge = classes()
-      .that().resideInAPackage(ROOT + ".spill..")
-      .should().onlyDependOnClassesThat(resideOutsideOfSpillway()
-          .or(resideInAnyPackage(ROOT + ".spill..", ROOT + ".io..", ROOT + ".spark..")))
-      .because("spill files are below both sides that write them (the bridge gives the local"
-          + " directories)");
-
-  @ArchTest
-  static final ArchRule writeDoesNotUseRead = doesNotUse("write", "read");
-
-  @ArchTest
-  static final ArchRule readDoesNotUseWrite = doesNotUse("read", "write");
-
-  @ArchTest
-  static final ArchRule combineUsesNeitherSide = doesNotUse("combine", "write", "read");
+  @ArchTest static final ArchRule combineUsesNeitherSide = doesNotUse("combine", "write", "read");
 
   @ArchTest
   static final ArchRule sortUsesNeitherSideNorTheCombiners =
       doesNotUse("sort", "write", "read", "combine");
 
   @ArchTest
-  static final ArchRule onlyTheRddApiUsesItself = noClasses()
-      .that().resideOutsideOfPackage(ROOT + ".rdd..")
-      .should().dependOnClassesThat().resideInAPackage(ROOT + ".rdd..")
-      .because("the RDD API is a user of the combiners, not a part of the shuffle");
+  static final ArchRule onlyTheRddApiUsesItself =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(ROOT + ".rdd..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(ROOT + ".rdd..")
+          .because("the RDD API is a user of the combiners, not a part of the shuffle");
 
   private static ArchRule leaf(String name) {
     String own = ROOT + "." + name + "..";
-    return noClasses().that().resideInAPackage(own)
-        .should().dependOnClassesThat(resideInAPackage(ROOT + "..")
-            .and(DescribedPredicate.not(resideInAPackage(own))))
+    return noClasses()
+        .that()
+        .resideInAPackage(own)
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage(ROOT + "..").and(DescribedPredicate.not(resideInAPackage(own))))
         .because(name + " is a leaf: it uses nothing else of Spillway");
   }
 
@@ -129,8 +145,12 @@ class PackageRulesTest {
     for (int i = 0; i < used.length; i++) {
       packages[i] = ROOT + "." + used[i] + "..";
     }
-    return noClasses().that().resideInAPackage(ROOT + "." + user + "..")
-        .should().dependOnClassesThat().resideInAnyPackage(packages);
+    return noClasses()
+        .that()
+        .resideInAPackage(ROOT + "." + user + "..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(packages);
   }
 
   private static DescribedPredicate<JavaClass> resideOutsideOfSpillway() {
@@ -151,7 +171,8 @@ class PackageRulesTest {
   static final DescribedPredicate<JavaClass> SHUFFLE_INTERFACES =
       resideInAPackage("org.apache.spark.shuffle..")
           .or(JavaClass.Predicates.type(org.apache.spark.storage.ShuffleBlockFetcherIterator.class))
-          .as("Spark's shuffle interfaces (org.apache.spark.shuffle.., ShuffleBlockFetcherIterator)");
+          .as(
+              "Spark's shuffle interfaces (org.apache.spark.shuffle.., ShuffleBlockFetcherIterator)");
 
   /**
    * Who may touch them: the manager, its handle and the map-side combining writer (the root
@@ -167,16 +188,21 @@ class PackageRulesTest {
    * (The merge reaches Spark's {@code ShuffleMapOutputWriter} only through the writer's adapter,
    * {@code io.spillway.write.MapOutputTarget}, so it needs none.)
    */
-  static final Map<String, Set<String>> SHUFFLE_INTERFACE_EXCEPTIONS = Map.of(
-      // the metrics plugin finds the executor's index cache through the shuffle manager Spark
-      // started (SparkEnv's), the only handle a SparkPlugin has on it
-      "io.spillway.metrics.SpillwayPlugin", Set.of("org.apache.spark.shuffle.ShuffleManager"));
+  static final Map<String, Set<String>> SHUFFLE_INTERFACE_EXCEPTIONS =
+      Map.of(
+          // the metrics plugin finds the executor's index cache through the shuffle manager Spark
+          // started (SparkEnv's), the only handle a SparkPlugin has on it
+          "io.spillway.metrics.SpillwayPlugin", Set.of("org.apache.spark.shuffle.ShuffleManager"));
 
   @ArchTest
-  static final ArchRule onlyTheManagerWriterAndReaderTouchSparksShuffleInterfaces = classes()
-      .that().resideInAPackage(ROOT + "..")
-      .should(onlyHaveDependenciesWhere(allowed(SHUFFLE_INTERFACES, SHUFFLE_INTERFACE_USERS,
-          SHUFFLE_INTERFACE_EXCEPTIONS)));
+  static final ArchRule onlyTheManagerWriterAndReaderTouchSparksShuffleInterfaces =
+      classes()
+          .that()
+          .resideInAPackage(ROOT + "..")
+          .should(
+              onlyHaveDependenciesWhere(
+                  allowed(
+                      SHUFFLE_INTERFACES, SHUFFLE_INTERFACE_USERS, SHUFFLE_INTERFACE_EXCEPTIONS)));
 
   // ---- 4. Spark internals ---------------------------------------------------------------------
 
@@ -193,21 +219,23 @@ class PackageRulesTest {
    * classes, serializers, block ids, {@code ShuffleDependency}, {@code Aggregator}, {@code
    * Partitioner}, {@code MapStatus} as the type {@code ShuffleWriter.stop} returns.
    */
-  static final DescribedPredicate<JavaClass> SPARK_INTERNALS = resideInAnyPackage(
-      "org.apache.spark.internal..",
-      "org.apache.spark.util.collection..",
-      "org.apache.spark.shuffle.sort.io..",
-      "org.apache.spark.network.netty..",
-      "org.sparkproject..",
-      "java.lang.reflect..")
-      .or(nameIn(
-          "org.apache.spark.shuffle.IndexShuffleBlockResolver",
-          "org.apache.spark.shuffle.ShuffleDataIOUtils",
-          "org.apache.spark.shuffle.ShuffleDataIOUtils$",
-          "org.apache.spark.storage.ShuffleBlockFetcherIterator",
-          "org.apache.spark.storage.DiskBlockManager",
-          "org.apache.spark.scheduler.MapStatus$"))
-      .as("Spark internals (see PackageRulesTest.SPARK_INTERNALS)");
+  static final DescribedPredicate<JavaClass> SPARK_INTERNALS =
+      resideInAnyPackage(
+              "org.apache.spark.internal..",
+              "org.apache.spark.util.collection..",
+              "org.apache.spark.shuffle.sort.io..",
+              "org.apache.spark.network.netty..",
+              "org.sparkproject..",
+              "java.lang.reflect..")
+          .or(
+              nameIn(
+                  "org.apache.spark.shuffle.IndexShuffleBlockResolver",
+                  "org.apache.spark.shuffle.ShuffleDataIOUtils",
+                  "org.apache.spark.shuffle.ShuffleDataIOUtils$",
+                  "org.apache.spark.storage.ShuffleBlockFetcherIterator",
+                  "org.apache.spark.storage.DiskBlockManager",
+                  "org.apache.spark.scheduler.MapStatus$"))
+          .as("Spark internals (see PackageRulesTest.SPARK_INTERNALS)");
 
   static final Set<String> SPARK_INTERNALS_USERS = Set.of(ROOT + ".spark");
 
@@ -217,26 +245,38 @@ class PackageRulesTest {
    * override's bridge method names it). {@code MapStatus$.apply}, whose arguments differ between
    * Spark versions, is the version bridge's ({@code io.spillway.spark.SparkVersionBridge}).
    */
-  static final Map<String, Set<String>> SPARK_INTERNALS_EXCEPTIONS = Map.of(
-      "io.spillway.SpillwayShuffleManager",
-      Set.of("org.apache.spark.shuffle.IndexShuffleBlockResolver"));
+  static final Map<String, Set<String>> SPARK_INTERNALS_EXCEPTIONS =
+      Map.of(
+          "io.spillway.SpillwayShuffleManager",
+          Set.of("org.apache.spark.shuffle.IndexShuffleBlockResolver"));
 
   @ArchTest
-  static final ArchRule onlyTheSparkBridgeTouchesSparkInternals = classes()
-      .that().resideInAPackage(ROOT + "..")
-      .should(onlyHaveDependenciesWhere(allowed(SPARK_INTERNALS, SPARK_INTERNALS_USERS,
-          SPARK_INTERNALS_EXCEPTIONS)));
+  static final ArchRule onlyTheSparkBridgeTouchesSparkInternals =
+      classes()
+          .that()
+          .resideInAPackage(ROOT + "..")
+          .should(
+              onlyHaveDependenciesWhere(
+                  allowed(SPARK_INTERNALS, SPARK_INTERNALS_USERS, SPARK_INTERNALS_EXCEPTIONS)));
 
   /** Reflection by name is a method of {@code java.lang.Class}, outside java.lang.reflect. */
   @ArchTest
-  static final ArchRule onlyTheSparkBridgeLoadsClassesByName = noClasses()
-      .that().resideInAPackage(ROOT + "..").and().resideOutsideOfPackage(ROOT + ".spark..")
-      .should().callMethod(Class.class, "forName", String.class)
-      .orShould().callMethod(Class.class, "forName", String.class, boolean.class,
-          ClassLoader.class)
-      .orShould().callMethod(Class.class, "getDeclaredFields")
-      .orShould().callMethod(Class.class, "getDeclaredMethods")
-      .orShould().callMethod(Class.class, "getMethod", String.class, Class[].class);
+  static final ArchRule onlyTheSparkBridgeLoadsClassesByName =
+      noClasses()
+          .that()
+          .resideInAPackage(ROOT + "..")
+          .and()
+          .resideOutsideOfPackage(ROOT + ".spark..")
+          .should()
+          .callMethod(Class.class, "forName", String.class)
+          .orShould()
+          .callMethod(Class.class, "forName", String.class, boolean.class, ClassLoader.class)
+          .orShould()
+          .callMethod(Class.class, "getDeclaredFields")
+          .orShould()
+          .callMethod(Class.class, "getDeclaredMethods")
+          .orShould()
+          .callMethod(Class.class, "getMethod", String.class, Class[].class);
 
   // ---- helpers --------------------------------------------------------------------------------
 
@@ -249,10 +289,17 @@ class PackageRulesTest {
    * A dependency is allowed unless its target is {@code restricted} and its origin is neither in
    * one of {@code users} (exact packages) nor a documented exception for that target.
    */
-  private static DescribedPredicate<Dependency> allowed(DescribedPredicate<JavaClass> restricted,
-      Set<String> users, Map<String, Set<String>> exceptions) {
-    return describe("target is not " + restricted.getDescription() + ", or origin is in "
-        + users + " or a documented exception", dependency -> {
+  private static DescribedPredicate<Dependency> allowed(
+      DescribedPredicate<JavaClass> restricted,
+      Set<String> users,
+      Map<String, Set<String>> exceptions) {
+    return describe(
+        "target is not "
+            + restricted.getDescription()
+            + ", or origin is in "
+            + users
+            + " or a documented exception",
+        dependency -> {
           JavaClass target = dependency.getTargetClass().getBaseComponentType();
           if (!restricted.test(target)) {
             return true;
@@ -262,8 +309,10 @@ class PackageRulesTest {
           if (users.contains(originPackage)) {
             return true;
           }
-          String topLevel = origin.getName().contains("$")
-              ? origin.getName().substring(0, origin.getName().indexOf('$')) : origin.getName();
+          String topLevel =
+              origin.getName().contains("$")
+                  ? origin.getName().substring(0, origin.getName().indexOf('$'))
+                  : origin.getName();
           return exceptions.getOrDefault(topLevel, Set.of()).contains(target.getName());
         });
   }

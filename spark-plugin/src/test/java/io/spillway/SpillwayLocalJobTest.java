@@ -42,28 +42,34 @@ import scala.Tuple2;
 class SpillwayLocalJobTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"org.apache.spark.serializer.JavaSerializer",
-      "org.apache.spark.serializer.KryoSerializer"})
+  @ValueSource(
+      strings = {
+        "org.apache.spark.serializer.JavaSerializer",
+        "org.apache.spark.serializer.KryoSerializer"
+      })
   void reduceGroupAndSortMatchTheOracleWithSpills(String serializer) throws Exception {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("spillway-local-job")
-        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
-        .set("spark.serializer", serializer)
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold", "500")
-        .set("spark.shuffle.sort.bypassMergeThreshold", "1")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("spillway-local-job")
+            .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+            .set("spark.serializer", serializer)
+            .set("spark.shuffle.spill.numElementsForceSpillThreshold", "500")
+            .set("spark.shuffle.sort.bypassMergeThreshold", "1")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     AtomicLong diskBytesSpilled = new AtomicLong();
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-      sc.sc().addSparkListener(new SparkListener() {
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-          if (taskEnd.taskMetrics() != null) {
-            diskBytesSpilled.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
-          }
-        }
-      });
+      sc.sc()
+          .addSparkListener(
+              new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+                  if (taskEnd.taskMetrics() != null) {
+                    diskBytesSpilled.addAndGet(taskEnd.taskMetrics().diskBytesSpilled());
+                  }
+                }
+              });
       assertEquals(SpillwayShuffleManager.class, SparkEnv.get().shuffleManager().getClass());
       int numRecords = 20_000;
       List<Integer> input = new ArrayList<>();
@@ -108,34 +114,40 @@ class SpillwayLocalJobTest {
 
   @Test
   void corruptedDataFileIsDetectedAndRecomputed() throws Exception {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("spillway-corruption")
-        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
-        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("spillway-corruption")
+            .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+            .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     AtomicLong fetchFailures = new AtomicLong();
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-      sc.sc().addSparkListener(new SparkListener() {
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-          if (taskEnd.reason() instanceof org.apache.spark.FetchFailed) {
-            fetchFailures.incrementAndGet();
-          }
-        }
-      });
+      sc.sc()
+          .addSparkListener(
+              new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+                  if (taskEnd.reason() instanceof org.apache.spark.FetchFailed) {
+                    fetchFailures.incrementAndGet();
+                  }
+                }
+              });
       List<Integer> input = new ArrayList<>();
       for (int i = 0; i < 50_000; i++) {
         input.add(i);
       }
-      JavaPairRDD<Integer, Long> sums = sc.parallelize(input, 2)
-          .mapToPair(i -> new Tuple2<>(i % 101, (long) i)).reduceByKey(Long::sum, 3);
+      JavaPairRDD<Integer, Long> sums =
+          sc.parallelize(input, 2)
+              .mapToPair(i -> new Tuple2<>(i % 101, (long) i))
+              .reduceByKey(Long::sum, 3);
       Map<Integer, Long> first = new TreeMap<>(sums.collectAsMap());
 
       List<java.io.File> dataFiles = new ArrayList<>();
-      for (java.io.File file : scala.jdk.javaapi.CollectionConverters.asJava(
-          SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
+      for (java.io.File file :
+          scala.jdk.javaapi.CollectionConverters.asJava(
+              SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
         if (file.getName().startsWith("shuffle_") && file.getName().endsWith(".data")) {
           dataFiles.add(file);
         }
@@ -167,33 +179,40 @@ class SpillwayLocalJobTest {
    */
   @Test
   void collectingGroupsThatSpilledReturnsEveryValue() throws Exception {
-    SparkConf conf = new SparkConf()
-        // one task at a time: with 16 MiB shared by two tasks, a map task can find less than one
-        // 1 MiB page free depending on timing; the hot key still far exceeds the whole pool
-        .setMaster("local[1]")
-        .setAppName("spillway-collect-spilled-groups")
-        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
-        // little execution memory: the hot key's partition cannot be grouped in memory, so it
-        // is grouped by sort and the key's list spills (past 4 MiB)
-        .set("spark.testing.memory", String.valueOf(16L << 20))
-        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            // one task at a time: with 16 MiB shared by two tasks, a map task can find less than
+            // one
+            // 1 MiB page free depending on timing; the hot key still far exceeds the whole pool
+            .setMaster("local[1]")
+            .setAppName("spillway-collect-spilled-groups")
+            .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+            // little execution memory: the hot key's partition cannot be grouped in memory, so it
+            // is grouped by sort and the key's list spills (past 4 MiB)
+            .set("spark.testing.memory", String.valueOf(16L << 20))
+            .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       ResultTaskSpills resultTaskSpills = ResultTaskSpills.listenTo(sc);
       List<Integer> input = new ArrayList<>();
       for (int i = 0; i < HOT_KEY_VALUES + OTHER_VALUES; i++) {
         input.add(i);
       }
-      JavaPairRDD<Integer, Long> pairs = sc.parallelize(input, 2)
-          .mapToPair(i -> new Tuple2<>(i < HOT_KEY_VALUES ? 0 : 1 + i % 7, (long) i));
+      JavaPairRDD<Integer, Long> pairs =
+          sc.parallelize(input, 2)
+              .mapToPair(i -> new Tuple2<>(i < HOT_KEY_VALUES ? 0 : 1 + i % 7, (long) i));
       checkGroups(pairs.groupByKey(3).collect());
       sc.sc().listenerBus().waitUntilEmpty();
-      assertTrue(resultTaskSpills.diskBytesSpilled() > 0, "the groups must have spilled in the reduce task");
+      assertTrue(
+          resultTaskSpills.diskBytesSpilled() > 0,
+          "the groups must have spilled in the reduce task");
       resultTaskSpills.reset();
       checkGroups(io.spillway.rdd.SpillwayPairRDD.of(pairs).groupByKey(3).collect());
       sc.sc().listenerBus().waitUntilEmpty();
-      assertTrue(resultTaskSpills.diskBytesSpilled() > 0, "the groups must have spilled in the reduce task");
+      assertTrue(
+          resultTaskSpills.diskBytesSpilled() > 0,
+          "the groups must have spilled in the reduce task");
     }
   }
 

@@ -28,9 +28,13 @@ class SpillwayShuffleManagerVersionTest {
   @ParameterizedTest
   @ValueSource(strings = {"3.5.4", "5.0.0"})
   void refusesToStartOnAnUnsupportedSpark(String version) {
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-        () -> new SpillwayShuffleManager(new SparkConf(false), version));
-    assertTrue(e.getMessage().contains("Spark " + version)
-        && e.getMessage().contains("Spark 4.0.x to 4.2.x"), e.getMessage());
+    UnsupportedOperationException e =
+        assertThrows(
+            UnsupportedOperationException.class,
+            () -> new SpillwayShuffleManager(new SparkConf(false), version));
+    assertTrue(
+        e.getMessage().contains("Spark " + version)
+            && e.getMessage().contains("Spark 4.0.x to 4.2.x"),
+        e.getMessage());
   }
 }

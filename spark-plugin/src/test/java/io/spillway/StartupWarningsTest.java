@@ -41,22 +41,26 @@ class StartupWarningsTest {
 
   @Test
   void mistakesAreLoggedOnceEach() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[1]")
-        .setAppName("startup-warnings")
-        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
-        .set("spark.serializer", "org.apache.spark.serializer.JavaSerializer")
-        .set("spark.spillway.merge.maxOpenFile", "8")
-        .set("spark.spillway.merge.strategy", "fileStream")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[1]")
+            .setAppName("startup-warnings")
+            .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+            .set("spark.serializer", "org.apache.spark.serializer.JavaSerializer")
+            .set("spark.spillway.merge.maxOpenFile", "8")
+            .set("spark.spillway.merge.strategy", "fileStream")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     List<String> warnings;
     List<String> infos;
     try (Captured log = Captured.of(SpillwayShuffleManager.class)) {
       try (JavaSparkContext sc = new JavaSparkContext(conf)) {
         for (int shuffle = 0; shuffle < 2; shuffle++) {
-          long keys = sc.parallelize(Arrays.asList(1, 2, 3, 4, 5, 6), 2)
-              .mapToPair(i -> new Tuple2<>(i % 3, i)).reduceByKey(Integer::sum, 2).count();
+          long keys =
+              sc.parallelize(Arrays.asList(1, 2, 3, 4, 5, 6), 2)
+                  .mapToPair(i -> new Tuple2<>(i % 3, i))
+                  .reduceByKey(Integer::sum, 2)
+                  .count();
           assertEquals(3, keys);
         }
       }
@@ -64,12 +68,23 @@ class StartupWarningsTest {
       infos = log.messages(Level.INFO);
     }
     assertEquals(2, warnings.size(), warnings.toString());
-    assertEquals("Unknown setting spark.spillway.merge.maxOpenFile is ignored; the nearest"
-        + " Spillway setting is spark.spillway.merge.maxOpenFiles", warnings.get(0));
-    assertTrue(warnings.get(1).startsWith("spark.spillway.merge.strategy=fileStream cannot apply"
-        + " to shuffle 0 (JavaSerializer cannot relocate serialized records)"), warnings.get(1));
-    String started = infos.stream().filter(m -> m.startsWith("Spillway ") && m.contains(" shuffle manager started on Spark "))
-        .findFirst().orElseThrow(() -> new AssertionError("no start-up line in " + infos));
+    assertEquals(
+        "Unknown setting spark.spillway.merge.maxOpenFile is ignored; the nearest"
+            + " Spillway setting is spark.spillway.merge.maxOpenFiles",
+        warnings.get(0));
+    assertTrue(
+        warnings
+            .get(1)
+            .startsWith(
+                "spark.spillway.merge.strategy=fileStream cannot apply"
+                    + " to shuffle 0 (JavaSerializer cannot relocate serialized records)"),
+        warnings.get(1));
+    String started =
+        infos.stream()
+            .filter(
+                m -> m.startsWith("Spillway ") && m.contains(" shuffle manager started on Spark "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no start-up line in " + infos));
     assertTrue(started.contains("spark.spillway.merge.strategy=fileStream (set)"), started);
     assertTrue(started.contains("spark.spillway.read.indexCacheSize=32m"), started);
   }
@@ -98,8 +113,10 @@ class StartupWarningsTest {
     }
 
     synchronized List<String> messages(Level level) {
-      return events.stream().filter(e -> e.getLevel() == level)
-          .map(e -> e.getMessage().getFormattedMessage()).toList();
+      return events.stream()
+          .filter(e -> e.getLevel() == level)
+          .map(e -> e.getMessage().getFormattedMessage())
+          .toList();
     }
 
     @Override

@@ -30,7 +30,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -138,7 +137,8 @@ public final class ShuffleExample {
   private static int failures = 0;
 
   private static void check(String what, boolean ok, String detail) {
-    System.out.printf("  check %-44s %s%s%n", what, ok ? "OK" : "MISMATCH", ok ? "" : ": " + detail);
+    System.out.printf(
+        "  check %-44s %s%s%n", what, ok ? "OK" : "MISMATCH", ok ? "" : ": " + detail);
     if (!ok) {
       failures++;
     }
@@ -148,9 +148,11 @@ public final class ShuffleExample {
     // What spark-submit passed (it hands its settings to the driver as system properties); empty
     // when the example is started with plain `java`.
     SparkConf submitted = new SparkConf();
-    String manager = args.length > 0 && !args[0].isBlank() ? args[0]
-        : System.getProperty(MANAGER_PROPERTY,
-            submitted.get("spark.shuffle.manager", SPILLWAY_MANAGER));
+    String manager =
+        args.length > 0 && !args[0].isBlank()
+            ? args[0]
+            : System.getProperty(
+                MANAGER_PROPERTY, submitted.get("spark.shuffle.manager", SPILLWAY_MANAGER));
 
     // The example's own settings are defaults: a value given to spark-submit wins, so the same
     // jar runs on local[*] (no master given) and on a cluster (--master spark://...).
@@ -165,11 +167,12 @@ public final class ShuffleExample {
     defaults.put("spark.sql.autoBroadcastJoinThreshold", "-1");
     defaults.put("spark.sql.adaptive.enabled", "true");
     SparkSession.Builder builder = SparkSession.builder().config("spark.shuffle.manager", manager);
-    defaults.forEach((key, value) -> {
-      if (!submitted.contains(key)) {
-        builder.config(key, value);
-      }
-    });
+    defaults.forEach(
+        (key, value) -> {
+          if (!submitted.contains(key)) {
+            builder.config(key, value);
+          }
+        });
     SparkSession spark = builder.getOrCreate();
     ShuffleMetrics metrics = new ShuffleMetrics();
     long startNanos = System.nanoTime();
@@ -197,34 +200,49 @@ public final class ShuffleExample {
 
       // 1. reduceByKey: word count (weighted)
       System.out.println("reduceByKey (word -> sum of weights)");
-      Map<String, Long> sums = new HashMap<>(
-          records.mapValues(v -> (long) v).reduceByKey(Long::sum, 6).collectAsMap());
+      Map<String, Long> sums =
+          new HashMap<>(records.mapValues(v -> (long) v).reduceByKey(Long::sum, 6).collectAsMap());
       sums.entrySet().stream()
-          .sorted(Map.Entry.<String, Long>comparingByValue().reversed()
-              .thenComparing(Map.Entry.comparingByKey()))
+          .sorted(
+              Map.Entry.<String, Long>comparingByValue()
+                  .reversed()
+                  .thenComparing(Map.Entry.comparingByKey()))
           .limit(5)
           .forEach(e -> System.out.printf("  %-8s %,d%n", e.getKey(), e.getValue()));
-      check("reduceByKey sums == oracle", sums.equals(expectedSums),
+      check(
+          "reduceByKey sums == oracle",
+          sums.equals(expectedSums),
           sums.size() + " keys vs " + expectedSums.size());
 
       // 2. groupByKey: number of values per word
       System.out.println("groupByKey (word -> number of values)");
-      Map<String, Long> groupSizes = new HashMap<>(records.groupByKey(6)
-          .mapValues(values -> {
-            long n = 0;
-            for (Integer ignored : values) {
-              n++;
-            }
-            return n;
-          })
-          .collectAsMap());
-      check("groupByKey sizes == oracle counts", groupSizes.equals(expectedCounts),
+      Map<String, Long> groupSizes =
+          new HashMap<>(
+              records
+                  .groupByKey(6)
+                  .mapValues(
+                      values -> {
+                        long n = 0;
+                        for (Integer ignored : values) {
+                          n++;
+                        }
+                        return n;
+                      })
+                  .collectAsMap());
+      check(
+          "groupByKey sizes == oracle counts",
+          groupSizes.equals(expectedCounts),
           groupSizes.size() + " keys vs " + expectedCounts.size());
 
       // 3. sortByKey: words by count, most frequent first
       System.out.println("sortByKey (count desc)");
-      List<Tuple2<Long, String>> byCount = records.mapValues(v -> 1L).reduceByKey(Long::sum, 6)
-          .mapToPair(Tuple2::swap).sortByKey(false, 4).collect();
+      List<Tuple2<Long, String>> byCount =
+          records
+              .mapValues(v -> 1L)
+              .reduceByKey(Long::sum, 6)
+              .mapToPair(Tuple2::swap)
+              .sortByKey(false, 4)
+              .collect();
       byCount.stream().limit(5).forEach(t -> System.out.printf("  %-8s %,d%n", t._2(), t._1()));
       boolean ordered = true;
       for (int i = 1; i < byCount.size(); i++) {
@@ -233,31 +251,43 @@ public final class ShuffleExample {
       Map<String, Long> fromSorted = new HashMap<>();
       byCount.forEach(t -> fromSorted.put(t._2(), t._1()));
       check("sortByKey descending order", ordered, "not ordered");
-      check("sortByKey content == oracle counts", fromSorted.equals(expectedCounts),
+      check(
+          "sortByKey content == oracle counts",
+          fromSorted.equals(expectedCounts),
           fromSorted.size() + " keys vs " + expectedCounts.size());
 
       // 4. SQL: groupBy + shuffle join
       System.out.println("SQL groupBy + join (bucket -> words, weight)");
-      Dataset<Row> words = spark.createDataFrame(records.map(t -> new WordRecord(t._1(), t._2())),
-          WordRecord.class);
-      Dataset<Row> buckets = spark.range(0, WORDS).selectExpr(
-          "concat('w', CAST(id AS STRING)) AS word", "CAST(id % 10 AS INT) AS bucket");
-      List<Row> rows = words.groupBy("word").agg(count("*").as("n"), sum("weight").as("w"))
-          .join(buckets, "word")
-          .groupBy("bucket").agg(sum("n").as("n"), sum("w").as("w"))
-          .orderBy("bucket")
-          .collectAsList();
+      Dataset<Row> words =
+          spark.createDataFrame(records.map(t -> new WordRecord(t._1(), t._2())), WordRecord.class);
+      Dataset<Row> buckets =
+          spark
+              .range(0, WORDS)
+              .selectExpr(
+                  "concat('w', CAST(id AS STRING)) AS word", "CAST(id % 10 AS INT) AS bucket");
+      List<Row> rows =
+          words
+              .groupBy("word")
+              .agg(count("*").as("n"), sum("weight").as("w"))
+              .join(buckets, "word")
+              .groupBy("bucket")
+              .agg(sum("n").as("n"), sum("w").as("w"))
+              .orderBy("bucket")
+              .collectAsList();
       Map<Integer, long[]> expectedBuckets = new TreeMap<>();
-      expectedCounts.forEach((w, n) -> {
-        long[] acc = expectedBuckets.computeIfAbsent(Integer.parseInt(w.substring(1)) % 10,
-            b -> new long[2]);
-        acc[0] += n;
-        acc[1] += expectedSums.get(w);
-      });
+      expectedCounts.forEach(
+          (w, n) -> {
+            long[] acc =
+                expectedBuckets.computeIfAbsent(
+                    Integer.parseInt(w.substring(1)) % 10, b -> new long[2]);
+            acc[0] += n;
+            acc[1] += expectedSums.get(w);
+          });
       boolean sqlOk = rows.size() == expectedBuckets.size();
       for (Row row : rows) {
         long[] expected = expectedBuckets.get(row.getInt(0));
-        System.out.printf("  bucket %d: %,d records, weight %,d%n",
+        System.out.printf(
+            "  bucket %d: %,d records, weight %,d%n",
             row.getInt(0), row.getLong(1), row.getLong(2));
         sqlOk &= expected != null && expected[0] == row.getLong(1) && expected[1] == row.getLong(2);
       }
@@ -275,8 +305,11 @@ public final class ShuffleExample {
     } finally {
       spark.stop();
     }
-    System.out.printf("%s in %.1f s with %s%n", failures == 0 ? "ALL CHECKS PASSED" : failures
-        + " CHECK(S) FAILED", (System.nanoTime() - startNanos) / 1e9, manager);
+    System.out.printf(
+        "%s in %.1f s with %s%n",
+        failures == 0 ? "ALL CHECKS PASSED" : failures + " CHECK(S) FAILED",
+        (System.nanoTime() - startNanos) / 1e9,
+        manager);
     if (failures != 0) {
       System.exit(1);
     }

@@ -23,7 +23,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext$;
 import org.apache.spark.SparkEnv;
@@ -44,11 +43,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BadConfigTest {
 
   private static final String STRATEGY_KEY = "spark.spillway.merge.strategy";
-  private static final List<String> STRATEGIES = List.of("auto", "transferTo", "fileStream", "slow");
+  private static final List<String> STRATEGIES =
+      List.of("auto", "transferTo", "fileStream", "slow");
 
   @BeforeEach
   void onlyForSpillway() {
-    assumeFalse(ItConfig.managerUnderTestIsSparkSort(),
+    assumeFalse(
+        ItConfig.managerUnderTestIsSparkSort(),
         "Spark's sort shuffle ignores spark.spillway.* keys");
   }
 
@@ -73,15 +74,19 @@ class BadConfigTest {
   @Test
   void unknownMergeStrategyFailsAtStartup() {
     // Startup only: no job runs, so a manager that validates lazily (in getWriter) fails here.
-    Throwable thrown = assertThrows(Throwable.class, () -> {
-      JavaSparkContext jsc = new JavaSparkContext(conf("bogus"));
-      jsc.close(); // reached only when startup did not fail
-    });
+    Throwable thrown =
+        assertThrows(
+            Throwable.class,
+            () -> {
+              JavaSparkContext jsc = new JavaSparkContext(conf("bogus"));
+              jsc.close(); // reached only when startup did not fail
+            });
     String messages = messages(thrown);
     assertTrue(messages.contains(STRATEGY_KEY), "names the key:\n" + messages);
     assertTrue(messages.contains("bogus"), "names the value:\n" + messages);
     for (String allowed : STRATEGIES) {
-      assertTrue(messages.contains(allowed), "names the allowed value " + allowed + ":\n" + messages);
+      assertTrue(
+          messages.contains(allowed), "names the allowed value " + allowed + ":\n" + messages);
     }
     assertTrue(SparkContext$.MODULE$.getActive().isEmpty(), "no SparkContext left running");
   }
@@ -90,10 +95,16 @@ class BadConfigTest {
   @ValueSource(strings = {"auto", "transferTo", "fileStream", "slow", "compress"})
   void everyAllowedMergeStrategyStarts(String strategy) {
     try (JavaSparkContext jsc = new JavaSparkContext(conf(strategy))) {
-      assertEquals(ItConfig.expectedManagerClassName(ItConfig.managerUnderTest()),
+      assertEquals(
+          ItConfig.expectedManagerClassName(ItConfig.managerUnderTest()),
           SparkEnv.get().shuffleManager().getClass().getName());
-      assertEquals(List.of(1, 2, 3), jsc.parallelize(List.of(3, 1, 2), 2)
-          .mapToPair(x -> new scala.Tuple2<>(x, x)).sortByKey().keys().collect());
+      assertEquals(
+          List.of(1, 2, 3),
+          jsc.parallelize(List.of(3, 1, 2), 2)
+              .mapToPair(x -> new scala.Tuple2<>(x, x))
+              .sortByKey()
+              .keys()
+              .collect());
     }
     assertNull(SparkEnv.get(), "SparkEnv cleared after stop");
   }

@@ -71,19 +71,20 @@ class CountersInEventLogTest {
   @Test
   void countersAreInTheEventLogOfAMultiExecutorJob(@TempDir Path eventLogDir) throws Exception {
     Assumptions.assumeFalse(ItConfig.managerUnderTestIsSparkSort(), "Spillway's counters only");
-    SparkConf conf = new SparkConf()
-        .setMaster("local-cluster[2,1,1024]")
-        .setAppName("counters-in-event-log")
-        .set("spark.ui.enabled", "false")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.shuffle.manager", ItConfig.managerUnderTest())
-        .set("spark.executor.extraJavaOptions", ItConfig.executorJavaOptions())
-        .set("spark.eventLog.enabled", "true")
-        .set("spark.eventLog.dir", eventLogDir.toUri().toString())
-        .set("spark.eventLog.compress", "false")
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold", "5000")
-        .set("spark.spillway.merge.maxOpenFiles", "3")
-        .set("spark.spillway.combine.probeRecords", "1000");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local-cluster[2,1,1024]")
+            .setAppName("counters-in-event-log")
+            .set("spark.ui.enabled", "false")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.shuffle.manager", ItConfig.managerUnderTest())
+            .set("spark.executor.extraJavaOptions", ItConfig.executorJavaOptions())
+            .set("spark.eventLog.enabled", "true")
+            .set("spark.eventLog.dir", eventLogDir.toUri().toString())
+            .set("spark.eventLog.compress", "false")
+            .set("spark.shuffle.spill.numElementsForceSpillThreshold", "5000")
+            .set("spark.spillway.merge.maxOpenFiles", "3")
+            .set("spark.spillway.combine.probeRecords", "1000");
     int plain;
     int pairs;
     int distinct;
@@ -95,19 +96,25 @@ class CountersInEventLogTest {
       }
       long expectedSum = (long) MAPS * PER_MAP * (MAPS * PER_MAP - 1) / 2;
 
-      JavaPairRDD<Integer, Long> partitioned = jsc.parallelize(input, MAPS)
-          .mapToPair(i -> new Tuple2<>(i, (long) i)).partitionBy(new HashPartitioner(MAPS));
+      JavaPairRDD<Integer, Long> partitioned =
+          jsc.parallelize(input, MAPS)
+              .mapToPair(i -> new Tuple2<>(i, (long) i))
+              .partitionBy(new HashPartitioner(MAPS));
       assertEquals(expectedSum, partitioned.values().reduce(Long::sum));
       plain = shuffleId(partitioned);
 
-      JavaPairRDD<Integer, Long> byPairs = jsc.parallelize(input, MAPS)
-          .mapToPair(i -> new Tuple2<>(i / 2, (long) i)).reduceByKey(Long::sum, MAPS);
+      JavaPairRDD<Integer, Long> byPairs =
+          jsc.parallelize(input, MAPS)
+              .mapToPair(i -> new Tuple2<>(i / 2, (long) i))
+              .reduceByKey(Long::sum, MAPS);
       assertEquals(expectedSum, byPairs.values().reduce(Long::sum));
       assertEquals(MAPS * PER_MAP / 2, byPairs.count());
       pairs = shuffleId(byPairs);
 
-      JavaPairRDD<Integer, Long> byDistinct = jsc.parallelize(input, MAPS)
-          .mapToPair(i -> new Tuple2<>(i, (long) i)).reduceByKey(Long::sum, MAPS);
+      JavaPairRDD<Integer, Long> byDistinct =
+          jsc.parallelize(input, MAPS)
+              .mapToPair(i -> new Tuple2<>(i, (long) i))
+              .reduceByKey(Long::sum, MAPS);
       assertEquals(expectedSum, byDistinct.values().reduce(Long::sum));
       distinct = shuffleId(byDistinct);
     }
@@ -120,9 +127,10 @@ class CountersInEventLogTest {
     assertEquals("3", log.stageValue("spillway.map.mostSpillFilesOpen", plain));
     assertEquals("{slow (re-serialized)=4}", log.stageValue("spillway.map.mergeStrategies", plain));
     assertEquals(List.of("4", "4", "4", "4"), log.taskUpdates("spillway.map.spills", plain));
-    assertTrue(log.executorsOfTasksUpdating("spillway.map.spills", plain).size() >= 2,
-        "map tasks ran on two executors: " + log.executorsOfTasksUpdating("spillway.map.spills",
-            plain));
+    assertTrue(
+        log.executorsOfTasksUpdating("spillway.map.spills", plain).size() >= 2,
+        "map tasks ran on two executors: "
+            + log.executorsOfTasksUpdating("spillway.map.spills", plain));
 
     assertEquals("8", log.stageValue("spillway.mapCombine.flushes", pairs));
     assertEquals("0", log.stageValue("spillway.mapCombine.switchedOff", pairs));
@@ -132,13 +140,19 @@ class CountersInEventLogTest {
     for (int shuffle : new int[] {pairs, distinct}) {
       long spills = Long.parseLong(log.stageValue("spillway.reduceCombine.spills", shuffle));
       assertTrue(spills > 0, "20,000 keys a reducer, a forced spill every 5,000: " + spills);
-      assertEquals(spills, log.taskUpdates("spillway.reduceCombine.spills", shuffle).stream()
-          .mapToLong(Long::parseLong).sum());
-      long depth = Long.parseLong(
-          log.stageValue("spillway.reduceCombine.recursionDepth", shuffle));
+      assertEquals(
+          spills,
+          log.taskUpdates("spillway.reduceCombine.spills", shuffle).stream()
+              .mapToLong(Long::parseLong)
+              .sum());
+      long depth = Long.parseLong(log.stageValue("spillway.reduceCombine.recursionDepth", shuffle));
       assertTrue(depth >= 1, "the reducers spilled, so at least level 1: " + depth);
-      assertEquals(depth, log.taskUpdates("spillway.reduceCombine.recursionDepth", shuffle)
-          .stream().mapToLong(Long::parseLong).max().orElse(-1));
+      assertEquals(
+          depth,
+          log.taskUpdates("spillway.reduceCombine.recursionDepth", shuffle).stream()
+              .mapToLong(Long::parseLong)
+              .max()
+              .orElse(-1));
     }
   }
 
@@ -150,8 +164,10 @@ class CountersInEventLogTest {
   static final class EventLog {
     /** Accumulator name -> its value when its last stage completed. */
     final Map<String, String> stageValues = new HashMap<>();
+
     /** Accumulator name -> every task's update, in event order. */
     final Map<String, List<String>> taskUpdates = new HashMap<>();
+
     /** Accumulator name -> executors whose tasks updated it. */
     final Map<String, Set<String>> executors = new HashMap<>();
 
@@ -161,10 +177,13 @@ class CountersInEventLogTest {
       // without rolling, one file
       List<Path> files;
       try (Stream<Path> walked = Files.walk(dir)) {
-        files = walked.filter(Files::isRegularFile)
-            .filter(f -> !f.getFileName().toString().startsWith("appstatus"))
-            .filter(f -> !f.getFileName().toString().startsWith(".")) // Hadoop's .crc files
-            .sorted().toList();
+        files =
+            walked
+                .filter(Files::isRegularFile)
+                .filter(f -> !f.getFileName().toString().startsWith("appstatus"))
+                .filter(f -> !f.getFileName().toString().startsWith(".")) // Hadoop's .crc files
+                .sorted()
+                .toList();
       }
       assertTrue(!files.isEmpty(), "an event log under " + dir);
       EventLog log = new EventLog();
@@ -181,9 +200,11 @@ class CountersInEventLogTest {
           for (JsonNode accumulable : info.path("Accumulables")) {
             String name = accumulable.path("Name").asText();
             if (name.startsWith("spillway.")) {
-              log.taskUpdates.computeIfAbsent(name, n -> new ArrayList<>())
+              log.taskUpdates
+                  .computeIfAbsent(name, n -> new ArrayList<>())
                   .add(accumulable.path("Update").asText());
-              log.executors.computeIfAbsent(name, n -> new TreeSet<>())
+              log.executors
+                  .computeIfAbsent(name, n -> new TreeSet<>())
                   .add(info.path("Executor ID").asText());
             }
           }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
@@ -34,7 +33,8 @@ public final class Data {
   private Data() {}
 
   /** The records of one partition: {@code count} pairs, keys in [0, keys), values in [0, 1e6). */
-  public static List<Tuple2<Integer, Integer>> partition(long seed, int partition, int count, int keys) {
+  public static List<Tuple2<Integer, Integer>> partition(
+      long seed, int partition, int count, int keys) {
     SplittableRandom random = new SplittableRandom(seed * 1_000_003L + partition);
     List<Tuple2<Integer, Integer>> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -44,16 +44,16 @@ public final class Data {
   }
 
   /** {@code partitions} × {@code perPartition} pairs, generated on the executors. */
-  public static JavaPairRDD<Integer, Integer> pairs(JavaSparkContext jsc, long seed, int partitions,
-      int perPartition, int keys) {
+  public static JavaPairRDD<Integer, Integer> pairs(
+      JavaSparkContext jsc, long seed, int partitions, int perPartition, int keys) {
     List<Integer> indexes = IntStream.range(0, partitions).boxed().collect(Collectors.toList());
     return jsc.parallelize(indexes, partitions)
         .flatMapToPair(p -> partition(seed, p, perPartition, keys).iterator());
   }
 
   /** The same records as {@link #pairs}, on the driver. */
-  public static Iterator<Tuple2<Integer, Integer>> local(long seed, int partitions, int perPartition,
-      int keys) {
+  public static Iterator<Tuple2<Integer, Integer>> local(
+      long seed, int partitions, int perPartition, int keys) {
     List<Tuple2<Integer, Integer>> all = new ArrayList<>(partitions * perPartition);
     for (int p = 0; p < partitions; p++) {
       all.addAll(partition(seed, p, perPartition, keys));

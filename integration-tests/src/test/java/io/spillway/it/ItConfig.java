@@ -16,7 +16,6 @@
 package io.spillway.it;
 
 import java.util.Locale;
-
 import org.apache.spark.SparkConf;
 
 /**
@@ -39,7 +38,8 @@ public final class ItConfig {
   public static final String EXECUTOR_OPTIONS_PROPERTY = "spillway.it.executorJavaOptions";
 
   /** Spark's built-in sort shuffle, the reference the parity tests compare against. */
-  public static final String SPARK_SORT_MANAGER = "org.apache.spark.shuffle.sort.SortShuffleManager";
+  public static final String SPARK_SORT_MANAGER =
+      "org.apache.spark.shuffle.sort.SortShuffleManager";
 
   /** Default executor options: C1 only and the serial GC (measured: halves ShuffleSuite's time). */
   public static final String DEFAULT_EXECUTOR_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
@@ -78,8 +78,7 @@ public final class ItConfig {
 
   /** Points a suite's conf at the manager under test, with the lighter executor JVMs. */
   public static SparkConf useManagerUnderTest(SparkConf conf) {
-    return conf
-        .set("spark.shuffle.manager", managerUnderTest())
+    return conf.set("spark.shuffle.manager", managerUnderTest())
         .set("spark.executor.extraJavaOptions", executorJavaOptions());
   }
 }

@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TestUtils$;
@@ -63,14 +62,15 @@ class LocalClusterShuffleTest {
   void shuffleAcrossTwoExecutorJvms() {
     String manager = ItConfig.managerUnderTest();
     String expectedClass = ItConfig.expectedManagerClassName(manager);
-    SparkConf conf = new SparkConf()
-        .setMaster("local-cluster[2,1,1024]")
-        .setAppName("local-cluster-shuffle")
-        .set("spark.ui.enabled", "false")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.shuffle.manager", manager)
-        .set("spark.executor.extraJavaOptions", ItConfig.executorJavaOptions())
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold", "5000");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local-cluster[2,1,1024]")
+            .setAppName("local-cluster-shuffle")
+            .set("spark.ui.enabled", "false")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.shuffle.manager", manager)
+            .set("spark.executor.extraJavaOptions", ItConfig.executorJavaOptions())
+            .set("spark.shuffle.spill.numElementsForceSpillThreshold", "5000");
     long driverPid = ProcessHandle.current().pid();
 
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
@@ -92,11 +92,12 @@ class LocalClusterShuffleTest {
       assertNotEquals(pids.get(0), pids.get(1), "two executor JVMs: " + seen);
 
       // reduceByKey against a driver-side oracle
-      Map<Integer, Long> sums = new TreeMap<>(
-          Data.pairs(jsc, SEED, MAP_PARTITIONS, PER_PARTITION, KEYS)
-              .mapValues(v -> (long) v)
-              .reduceByKey(Long::sum, 6)
-              .collectAsMap());
+      Map<Integer, Long> sums =
+          new TreeMap<>(
+              Data.pairs(jsc, SEED, MAP_PARTITIONS, PER_PARTITION, KEYS)
+                  .mapValues(v -> (long) v)
+                  .reduceByKey(Long::sum, 6)
+                  .collectAsMap());
       Map<Integer, Long> expectedSums = new TreeMap<>();
       Map<Integer, List<Integer>> expectedGroups = new HashMap<>();
       Iterator<Tuple2<Integer, Integer>> local =
@@ -112,12 +113,13 @@ class LocalClusterShuffleTest {
       List<Tuple2<Integer, List<Integer>>> groups =
           Data.pairs(jsc, SEED, MAP_PARTITIONS, PER_PARTITION, KEYS)
               .groupByKey(5)
-              .mapValues(values -> {
-                List<Integer> list = new ArrayList<>();
-                values.forEach(list::add);
-                list.sort(null);
-                return list;
-              })
+              .mapValues(
+                  values -> {
+                    List<Integer> list = new ArrayList<>();
+                    values.forEach(list::add);
+                    list.sort(null);
+                    return list;
+                  })
               .collect();
       Map<Integer, List<Integer>> actualGroups = new HashMap<>();
       groups.forEach(g -> assertEquals(null, actualGroups.put(g._1(), g._2()), "key once"));
@@ -138,9 +140,14 @@ class LocalClusterShuffleTest {
     ClassTag<String> stringTag = ClassTag$.MODULE$.apply(String.class);
     Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<String>> probe =
         (Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<String>>
-            & Serializable) ignored -> CollectionConverters.asScala(List.of(
-                ProcessHandle.current().pid() + " "
-                    + SparkEnv.get().shuffleManager().getClass().getName()).iterator());
+                & Serializable)
+            ignored ->
+                CollectionConverters.asScala(
+                    List.of(
+                            ProcessHandle.current().pid()
+                                + " "
+                                + SparkEnv.get().shuffleManager().getClass().getName())
+                        .iterator());
     List<String> seen =
         two.rdd().barrier().mapPartitions(probe, false, stringTag).toJavaRDD().collect();
     return seen.stream().sorted(Comparator.naturalOrder()).collect(Collectors.toList());

@@ -24,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
-
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
@@ -49,8 +48,8 @@ final class ParityHarness {
   private ParityHarness() {}
 
   /** What one run produced. */
-  record Run<T>(String managerSetting, String managerClass, T result,
-      TaskMetricsListener.Totals metrics) {}
+  record Run<T>(
+      String managerSetting, String managerClass, T result, TaskMetricsListener.Totals metrics) {}
 
   static SparkConf conf(String managerSetting, String serializer, String appName) {
     return new SparkConf()
@@ -61,7 +60,8 @@ final class ParityHarness {
         .set("spark.ui.enabled", "false")
         .set("spark.unsafe.exceptionOnMemoryLeak", "true")
         .set("spark.testing.memory", Long.toString(TESTING_MEMORY_BYTES))
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold",
+        .set(
+            "spark.shuffle.spill.numElementsForceSpillThreshold",
             Integer.toString(FORCE_SPILL_ELEMENTS))
         // Every shuffle without map-side combine would otherwise take the bypass-merge writer
         // (one file per reducer, never spills). 0 sends all of them through the sorting writers,
@@ -78,8 +78,8 @@ final class ParityHarness {
         .set("spark.sql.shuffle.partitions", "6");
   }
 
-  static <T> Run<T> runRdd(String managerSetting, String serializer, String appName,
-      Function<JavaSparkContext, T> job) {
+  static <T> Run<T> runRdd(
+      String managerSetting, String serializer, String appName, Function<JavaSparkContext, T> job) {
     try (JavaSparkContext jsc = new JavaSparkContext(conf(managerSetting, serializer, appName))) {
       SparkContext sc = jsc.sc();
       TaskMetricsListener listener = TaskMetricsListener.register(sc);
@@ -89,11 +89,10 @@ final class ParityHarness {
     }
   }
 
-  static <T> Run<T> runSql(String managerSetting, String serializer, String appName,
-      Function<SparkSession, T> job) {
-    SparkSession spark = SparkSession.builder()
-        .config(conf(managerSetting, serializer, appName))
-        .getOrCreate();
+  static <T> Run<T> runSql(
+      String managerSetting, String serializer, String appName, Function<SparkSession, T> job) {
+    SparkSession spark =
+        SparkSession.builder().config(conf(managerSetting, serializer, appName)).getOrCreate();
     try {
       SparkContext sc = spark.sparkContext();
       TaskMetricsListener listener = TaskMetricsListener.register(sc);
@@ -112,16 +111,29 @@ final class ParityHarness {
    * they were configured with, the manager under test spilled, and the results are equal.
    */
   static <T> void assertParity(Run<T> reference, Run<T> underTest) {
-    System.out.printf("%s: reference %s%n%s: under test %s%n", reference.managerClass(),
-        reference.metrics(), underTest.managerClass(), underTest.metrics());
-    assertEquals(ItConfig.SPARK_SORT_MANAGER, reference.managerClass(),
+    System.out.printf(
+        "%s: reference %s%n%s: under test %s%n",
+        reference.managerClass(),
+        reference.metrics(),
+        underTest.managerClass(),
+        underTest.metrics());
+    assertEquals(
+        ItConfig.SPARK_SORT_MANAGER,
+        reference.managerClass(),
         "reference run must use Spark's sort shuffle");
-    assertEquals(ItConfig.expectedManagerClassName(underTest.managerSetting()),
-        underTest.managerClass(), "SparkEnv.get().shuffleManager() of the run under test");
-    assertTrue(underTest.metrics().spilled(),
-        () -> "the run under test must spill (memory or disk bytes spilled > 0); its metrics: "
-            + underTest.metrics() + "; the reference run's: " + reference.metrics());
-    assertTrue(underTest.metrics().shuffleRecordsWritten() > 0,
+    assertEquals(
+        ItConfig.expectedManagerClassName(underTest.managerSetting()),
+        underTest.managerClass(),
+        "SparkEnv.get().shuffleManager() of the run under test");
+    assertTrue(
+        underTest.metrics().spilled(),
+        () ->
+            "the run under test must spill (memory or disk bytes spilled > 0); its metrics: "
+                + underTest.metrics()
+                + "; the reference run's: "
+                + reference.metrics());
+    assertTrue(
+        underTest.metrics().shuffleRecordsWritten() > 0,
         () -> "the job must shuffle: " + underTest.metrics());
     assertSameList(reference.result(), underTest.result());
   }
@@ -147,8 +159,18 @@ final class ParityHarness {
         if (x instanceof List<?> && y instanceof List<?>) {
           assertSameList(path + "[" + i + "]", x, y); // a list of parts: name the part
         }
-        fail(path + " differs first at index " + i + " of " + e.size() + " (reference) / "
-            + a.size() + " (under test): reference " + x + ", under test " + y);
+        fail(
+            path
+                + " differs first at index "
+                + i
+                + " of "
+                + e.size()
+                + " (reference) / "
+                + a.size()
+                + " (under test): reference "
+                + x
+                + ", under test "
+                + y);
       }
     }
     assertEquals(e.size(), a.size(), path + " sizes (reference vs under test)");

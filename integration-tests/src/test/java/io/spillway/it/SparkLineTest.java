@@ -17,7 +17,6 @@ package io.spillway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spillway.spark.SparkVersion;
@@ -55,8 +54,10 @@ class SparkLineTest {
   @Test
   void theBridgeSpeaksThisLinesApi() {
     boolean is40 = SparkVersion.parse(RUNNING).compareLine(new SparkVersion(4, 1, 0)) < 0;
-    assertEquals(is40 ? "Spark 4.0 API" : "Spark 4.1+ API",
-        SparkVersionBridge.forRunningSpark().api(), "on Spark " + RUNNING);
+    assertEquals(
+        is40 ? "Spark 4.0 API" : "Spark 4.1+ API",
+        SparkVersionBridge.forRunningSpark().api(),
+        "on Spark " + RUNNING);
   }
 
   @Test
@@ -68,30 +69,38 @@ class SparkLineTest {
     assertEquals(reference.checksums, underTest.checksums, "per-map row checksums");
     boolean hasChecksums = SparkVersion.parse(RUNNING).compareLine(new SparkVersion(4, 1, 0)) >= 0;
     // 4.1+: SQL asked for row checksums and got them; 4.0: there are none (reported as 0)
-    assertEquals(hasChecksums, underTest.checksums.stream().anyMatch(c -> c != 0L),
+    assertEquals(
+        hasChecksums,
+        underTest.checksums.stream().anyMatch(c -> c != 0L),
         "checksums on Spark " + RUNNING + ": " + underTest.checksums);
   }
 
   private record Result(List<String> rows, List<Long> checksums) {}
 
   private static Result run(String manager) throws Exception {
-    SparkSession spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("spark-line-" + manager)
-        .config("spark.ui.enabled", "false")
-        .config("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .config("spark.shuffle.manager", manager)
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.sql.shuffle.orderIndependentChecksum.enabled", "true")
-        // 4.1 removes a query's shuffles when it ends; the map statuses are read after it
-        .config("spark.sql.classic.shuffleDependency.fileCleanup.enabled", "false")
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("spark-line-" + manager)
+            .config("spark.ui.enabled", "false")
+            .config("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .config("spark.shuffle.manager", manager)
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.sql.shuffle.orderIndependentChecksum.enabled", "true")
+            // 4.1 removes a query's shuffles when it ends; the map statuses are read after it
+            .config("spark.sql.classic.shuffleDependency.fileCleanup.enabled", "false")
+            .getOrCreate();
     try {
       List<String> rows = new ArrayList<>();
-      for (Row row : spark.range(0, 40_000, 1, 8)
-          .selectExpr("CAST(pmod(hash(id, 3), 501) AS INT) AS k", "id AS v")
-          .repartition(16, org.apache.spark.sql.functions.col("k"))
-          .groupBy("k").sum("v").orderBy("k").collectAsList()) {
+      for (Row row :
+          spark
+              .range(0, 40_000, 1, 8)
+              .selectExpr("CAST(pmod(hash(id, 3), 501) AS INT) AS k", "id AS v")
+              .repartition(16, org.apache.spark.sql.functions.col("k"))
+              .groupBy("k")
+              .sum("v")
+              .orderBy("k")
+              .collectAsList()) {
         rows.add(row.toString());
       }
       assertEquals(501, rows.size());

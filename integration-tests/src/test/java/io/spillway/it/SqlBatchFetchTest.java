@@ -22,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
@@ -59,8 +58,9 @@ class SqlBatchFetchTest {
     public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
       TaskMetrics metrics = taskEnd.taskMetrics();
       if (metrics != null && metrics.shuffleReadMetrics().recordsRead() > 0) {
-        blocks.addAndGet(metrics.shuffleReadMetrics().localBlocksFetched()
-            + metrics.shuffleReadMetrics().remoteBlocksFetched());
+        blocks.addAndGet(
+            metrics.shuffleReadMetrics().localBlocksFetched()
+                + metrics.shuffleReadMetrics().remoteBlocksFetched());
         reduceTasks.incrementAndGet();
       }
     }
@@ -72,55 +72,74 @@ class SqlBatchFetchTest {
     return spark -> {
       spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(PARTITIONS));
       spark.conf().set("spark.sql.adaptive.coalescePartitions.enabled", "true");
-      spark.conf().set("spark.sql.adaptive.fetchShuffleBlocksInBatch", Boolean.toString(sessionAllowsBatchFetch));
+      spark
+          .conf()
+          .set(
+              "spark.sql.adaptive.fetchShuffleBlocksInBatch",
+              Boolean.toString(sessionAllowsBatchFetch));
       BlocksFetched listener = new BlocksFetched();
       spark.sparkContext().addSparkListener(listener);
       LongAccumulator count = spark.sparkContext().longAccumulator("rows");
       LongAccumulator sum = spark.sparkContext().longAccumulator("checksum");
-      spark.range(0, ROWS, 1, MAPS)
+      spark
+          .range(0, ROWS, 1, MAPS)
           .selectExpr("id", "xxhash64(id) AS h")
           .repartition(col("h"))
-          .foreachPartition((ForeachPartitionFunction<Row>) rows -> {
-            long c = 0;
-            long s = 0;
-            while (rows.hasNext()) {
-              Row row = rows.next();
-              s += row.getLong(0) * 31 + row.getLong(1);
-              c++;
-            }
-            count.add(c);
-            sum.add(s);
-          });
+          .foreachPartition(
+              (ForeachPartitionFunction<Row>)
+                  rows -> {
+                    long c = 0;
+                    long s = 0;
+                    while (rows.hasNext()) {
+                      Row row = rows.next();
+                      s += row.getLong(0) * 31 + row.getLong(1);
+                      c++;
+                    }
+                    count.add(c);
+                    sum.add(s);
+                  });
       try {
         spark.sparkContext().listenerBus().waitUntilEmpty(60_000L);
       } catch (java.util.concurrent.TimeoutException e) {
         throw new IllegalStateException(e);
       }
-      return new Outcome("rows=" + count.value() + " sum=" + sum.value(), listener.blocks.get(),
+      return new Outcome(
+          "rows=" + count.value() + " sum=" + sum.value(),
+          listener.blocks.get(),
           listener.reduceTasks.get());
     };
   }
 
   @Test
   void coalescedRangesAreFetchedAsOneBlockPerMapOutputUnlessTheSessionSaysNo() {
-    Assumptions.assumeFalse(ItConfig.managerUnderTestIsSparkSort(),
+    Assumptions.assumeFalse(
+        ItConfig.managerUnderTestIsSparkSort(),
         "batch fetch without the local property is Spillway's behaviour");
     String kryo = ParityHarness.KRYO_SERIALIZER;
     Outcome reference = ParityHarness.runSql("sort", kryo, "batch-fetch-sort", job(true)).result();
-    Outcome batched = ParityHarness.runSql(ItConfig.managerUnderTest(), kryo, "batch-fetch-on", job(true)).result();
-    Outcome unbatched = ParityHarness.runSql(ItConfig.managerUnderTest(), kryo, "batch-fetch-off", job(false)).result();
-    System.out.printf("blocks fetched: Spark's shuffle %s, Spillway %s, Spillway with batch fetch off %s%n",
+    Outcome batched =
+        ParityHarness.runSql(ItConfig.managerUnderTest(), kryo, "batch-fetch-on", job(true))
+            .result();
+    Outcome unbatched =
+        ParityHarness.runSql(ItConfig.managerUnderTest(), kryo, "batch-fetch-off", job(false))
+            .result();
+    System.out.printf(
+        "blocks fetched: Spark's shuffle %s, Spillway %s, Spillway with batch fetch off %s%n",
         reference, batched, unbatched);
 
     assertTrue(reference.checksum().startsWith("rows=" + ROWS + " "), reference.toString());
     assertEquals(reference.checksum(), batched.checksum());
     assertEquals(reference.checksum(), unbatched.checksum());
-    assertTrue(batched.reduceTasks() < PARTITIONS / 10, "AQE coalesced the reduce side: " + batched);
-    assertTrue(batched.blocks() <= (long) MAPS * batched.reduceTasks(),
+    assertTrue(
+        batched.reduceTasks() < PARTITIONS / 10, "AQE coalesced the reduce side: " + batched);
+    assertTrue(
+        batched.blocks() <= (long) MAPS * batched.reduceTasks(),
         "one block per map output and reduce task: " + batched);
     // Batch fetch off: about one block per non-empty partition of every map output (200,000
     // hashed rows leave none of the 4 x 500 empty). Spark's shuffle fetches as many here (printed
     // above, not asserted: that is Spark's behaviour, and a later version may change it).
-    assertTrue(unbatched.blocks() > (long) MAPS * PARTITIONS * 9 / 10, "one block per partition: " + unbatched);
+    assertTrue(
+        unbatched.blocks() > (long) MAPS * PARTITIONS * 9 / 10,
+        "one block per partition: " + unbatched);
   }
 }

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -53,35 +52,49 @@ class SqlParityTest {
     return out;
   }
 
-  private static final Function<SparkSession, List<List<String>>> JOB = spark -> {
-    Dataset<Row> facts = spark.range(0, 100_000, 1, 4).selectExpr(
-        "id",
-        "CAST(pmod(hash(id, 17), 5000) AS INT) AS k",
-        "CAST(pmod(hash(id, 29), 1000) AS INT) AS v");
-    Dataset<Row> dim = spark.range(0, 5_000, 1, 2).selectExpr(
-        "CAST(id AS INT) AS k",
-        "concat('group-', CAST(pmod(hash(id, 5), 97) AS STRING)) AS g");
+  private static final Function<SparkSession, List<List<String>>> JOB =
+      spark -> {
+        Dataset<Row> facts =
+            spark
+                .range(0, 100_000, 1, 4)
+                .selectExpr(
+                    "id",
+                    "CAST(pmod(hash(id, 17), 5000) AS INT) AS k",
+                    "CAST(pmod(hash(id, 29), 1000) AS INT) AS v");
+        Dataset<Row> dim =
+            spark
+                .range(0, 5_000, 1, 2)
+                .selectExpr(
+                    "CAST(id AS INT) AS k",
+                    "concat('group-', CAST(pmod(hash(id, 5), 97) AS STRING)) AS g");
 
-    // groupBy -> shuffle join -> groupBy -> orderBy (g is unique after the last groupBy)
-    Dataset<Row> perGroup = facts.groupBy("k").agg(count("*").as("n"), sum("v").as("sv"))
-        .join(dim, "k")
-        .groupBy("g")
-        .agg(sum("n").as("n"), sum("sv").as("sv"), countDistinct("k").as("keys"),
-            max("sv").as("max_sv"))
-        .orderBy("g");
-    List<String> groups = strings(perGroup);
-    String plan = perGroup.queryExecution().executedPlan().toString();
-    assertTrue(plan.contains("AdaptiveSparkPlan isFinalPlan=true"), plan);
-    assertTrue(plan.contains("SortMergeJoin") || plan.contains("ShuffledHashJoin"), plan);
-    assertFalse(plan.contains("Broadcast"), plan);
-    assertEquals(97, groups.size());
+        // groupBy -> shuffle join -> groupBy -> orderBy (g is unique after the last groupBy)
+        Dataset<Row> perGroup =
+            facts
+                .groupBy("k")
+                .agg(count("*").as("n"), sum("v").as("sv"))
+                .join(dim, "k")
+                .groupBy("g")
+                .agg(
+                    sum("n").as("n"),
+                    sum("sv").as("sv"),
+                    countDistinct("k").as("keys"),
+                    max("sv").as("max_sv"))
+                .orderBy("g");
+        List<String> groups = strings(perGroup);
+        String plan = perGroup.queryExecution().executedPlan().toString();
+        assertTrue(plan.contains("AdaptiveSparkPlan isFinalPlan=true"), plan);
+        assertTrue(plan.contains("SortMergeJoin") || plan.contains("ShuffledHashJoin"), plan);
+        assertFalse(plan.contains("Broadcast"), plan);
+        assertEquals(97, groups.size());
 
-    // a row-level shuffle join, ordered by a unique column
-    Dataset<Row> rows = facts.join(dim, "k").select("id", "k", "v", "g").orderBy(col("id").desc());
-    List<String> joined = strings(rows);
-    assertEquals(100_000, joined.size());
-    return List.of(groups, joined);
-  };
+        // a row-level shuffle join, ordered by a unique column
+        Dataset<Row> rows =
+            facts.join(dim, "k").select("id", "k", "v", "g").orderBy(col("id").desc());
+        List<String> joined = strings(rows);
+        assertEquals(100_000, joined.size());
+        return List.of(groups, joined);
+      };
 
   @ParameterizedTest
   @ValueSource(strings = {ParityHarness.JAVA_SERIALIZER, ParityHarness.KRYO_SERIALIZER})

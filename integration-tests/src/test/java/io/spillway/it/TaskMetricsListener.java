@@ -16,7 +16,6 @@
 package io.spillway.it;
 
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.spark.SparkContext;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
@@ -68,15 +67,27 @@ public final class TaskMetricsListener extends SparkListener {
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("listener bus not drained within 60 s", e);
     }
-    return new Totals(tasks.get(), tasksThatSpilled.get(), memoryBytesSpilled.get(),
-        diskBytesSpilled.get(), shuffleBytesWritten.get(), shuffleRecordsWritten.get(),
-        shuffleRecordsRead.get(), shuffleRemoteBytesRead.get());
+    return new Totals(
+        tasks.get(),
+        tasksThatSpilled.get(),
+        memoryBytesSpilled.get(),
+        diskBytesSpilled.get(),
+        shuffleBytesWritten.get(),
+        shuffleRecordsWritten.get(),
+        shuffleRecordsRead.get(),
+        shuffleRemoteBytesRead.get());
   }
 
   /** The sums over all tasks that ended while the listener was registered. */
-  public record Totals(long tasks, long tasksThatSpilled, long memoryBytesSpilled,
-      long diskBytesSpilled, long shuffleBytesWritten, long shuffleRecordsWritten,
-      long shuffleRecordsRead, long shuffleRemoteBytesRead) {
+  public record Totals(
+      long tasks,
+      long tasksThatSpilled,
+      long memoryBytesSpilled,
+      long diskBytesSpilled,
+      long shuffleBytesWritten,
+      long shuffleRecordsWritten,
+      long shuffleRecordsRead,
+      long shuffleRemoteBytesRead) {
 
     public boolean spilled() {
       return memoryBytesSpilled > 0 || diskBytesSpilled > 0;

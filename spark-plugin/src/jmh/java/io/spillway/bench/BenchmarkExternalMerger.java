@@ -15,6 +15,10 @@
  */
 package io.spillway.bench;
 
+import io.spillway.combine.CombineFunctions;
+import io.spillway.combine.ExternalMerger;
+import io.spillway.combine.MergerSettings;
+import io.spillway.sort.CloseableIterator;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -22,11 +26,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
-import io.spillway.combine.CombineFunctions;
-import io.spillway.combine.ExternalMerger;
-import io.spillway.combine.MergerSettings;
-import io.spillway.sort.CloseableIterator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -55,10 +54,13 @@ import scala.Tuple2;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx3g"})
 public class BenchmarkExternalMerger {
   static final int RECORDS = 1 << 20;
-  static final CombineFunctions<Long, Long> SUM = new CombineFunctions<>(v -> v, Long::sum, Long::sum);
+  static final CombineFunctions<Long, Long> SUM =
+      new CombineFunctions<>(v -> v, Long::sum, Long::sum);
 
   @Param({"1000", "1000000"})
   public int distinctKeys;
@@ -112,8 +114,14 @@ public class BenchmarkExternalMerger {
   @OperationsPerInvocation(RECORDS)
   public long externalMerger() throws IOException {
     long checksum = 0;
-    try (ExternalMerger<Long, Long, Long> merger = new ExternalMerger<>(SUM, MergerSettings.defaults(),
-        support.taskMemoryManager, support.serializerManager, support.serializer, support.fileFactory)) {
+    try (ExternalMerger<Long, Long, Long> merger =
+        new ExternalMerger<>(
+            SUM,
+            MergerSettings.defaults(),
+            support.taskMemoryManager,
+            support.serializerManager,
+            support.serializer,
+            support.fileFactory)) {
       merger.mergeValues(records());
       try (CloseableIterator<Tuple2<Long, Long>> items = merger.items()) {
         while (items.hasNext()) {

@@ -15,16 +15,15 @@
  */
 package io.spillway.bench;
 
+import io.spillway.io.TempFileTracker;
+import io.spillway.sort.CloseableIterator;
+import io.spillway.sort.ExternalSorter;
+import io.spillway.sort.SortSettings;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
-import io.spillway.io.TempFileTracker;
-import io.spillway.sort.CloseableIterator;
-import io.spillway.sort.ExternalSorter;
-import io.spillway.sort.SortSettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -53,7 +52,9 @@ import scala.math.Ordering;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class BenchmarkExternalSorter {
   static final int RECORDS = 100_000;
   static final Comparator<String> UNRECOGNIZED = (a, b) -> a.compareTo(b);
@@ -83,9 +84,14 @@ public class BenchmarkExternalSorter {
 
   private long sortWith(Comparator<? super String> order) throws IOException {
     long checksum = 0;
-    try (ExternalSorter<String, Integer> sorter = new ExternalSorter<>(order, SortSettings.defaults(),
-        support.taskMemoryManager, support.serializerManager, support.serializer,
-        new TempFileTracker<>(support.fileFactory))) {
+    try (ExternalSorter<String, Integer> sorter =
+        new ExternalSorter<>(
+            order,
+            SortSettings.defaults(),
+            support.taskMemoryManager,
+            support.serializerManager,
+            support.serializer,
+            new TempFileTracker<>(support.fileFactory))) {
       sorter.insertAll(Arrays.asList(records).iterator());
       try (CloseableIterator<Tuple2<String, Integer>> sorted = sorter.sortedIterator()) {
         while (sorted.hasNext()) {

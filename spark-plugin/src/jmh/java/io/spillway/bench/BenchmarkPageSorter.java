@@ -15,13 +15,12 @@
  */
 package io.spillway.bench;
 
-import java.io.IOException;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
 import io.spillway.memory.TaskMemoryConsumer;
 import io.spillway.write.sort.PageSorter;
 import io.spillway.write.sort.SerializedRecordStore;
+import java.io.IOException;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.unsafe.Platform;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,7 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class BenchmarkPageSorter {
   static final int RECORDS = 1 << 20;
 
@@ -85,8 +86,13 @@ public class BenchmarkPageSorter {
   @OperationsPerInvocation(RECORDS)
   public long insertRecords() {
     TaskMemoryConsumer memory = TaskMemoryConsumer.tungsten(support.taskMemoryManager);
-    PageSorter sorter = new PageSorter(memory,
-        SerializedRecordStore.pageSizeBytes(memory.taskMemoryManager()), partitions, 4096, 32 * 1024);
+    PageSorter sorter =
+        new PageSorter(
+            memory,
+            SerializedRecordStore.pageSizeBytes(memory.taskMemoryManager()),
+            partitions,
+            4096,
+            32 * 1024);
     long offset = Platform.BYTE_ARRAY_OFFSET;
     for (int i = 0; i < RECORDS; i++) {
       sorter.insertRecord(records, offset, recordBytes, partitionIds[i]);

@@ -15,12 +15,11 @@
  */
 package io.spillway.bench;
 
+import io.spillway.write.sort.PackedRecordPointer;
+import io.spillway.write.sort.PartitionRadixSort;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
-import io.spillway.write.sort.PackedRecordPointer;
-import io.spillway.write.sort.PartitionRadixSort;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.unsafe.array.LongArray;
 import org.apache.spark.unsafe.memory.MemoryBlock;
@@ -49,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class BenchmarkPartitionRadixSort {
   static final int POINTERS = 1 << 22;
 

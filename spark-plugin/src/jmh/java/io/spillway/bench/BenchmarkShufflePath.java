@@ -15,6 +15,16 @@
  */
 package io.spillway.bench;
 
+import io.spillway.config.WriteSettings;
+import io.spillway.io.TempFileTracker;
+import io.spillway.spark.RowChecksums;
+import io.spillway.spark.SparkVersionBridge;
+import io.spillway.spark.UnsafeRowDecoder;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
+import io.spillway.write.MapTaskContext;
+import io.spillway.write.SerializedMapOutputBuffer;
+import io.spillway.write.SpillwayShuffleWriter;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,14 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
-import io.spillway.config.WriteSettings;
-import io.spillway.io.TempFileTracker;
-import io.spillway.write.MapTaskContext;
-import io.spillway.write.SerializedMapOutputBuffer;
-import io.spillway.write.SpillwayShuffleWriter;
-import io.spillway.spill.SpillFile;
-import io.spillway.spill.SpillFileSource;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.executor.ShuffleWriteMetrics;
@@ -41,9 +43,6 @@ import org.apache.spark.io.CompressionCodec;
 import org.apache.spark.io.LZ4CompressionCodec;
 import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.serializer.SerializerInstance;
-import io.spillway.spark.RowChecksums;
-import io.spillway.spark.SparkVersionBridge;
-import io.spillway.spark.UnsafeRowDecoder;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.UnsafeRowSerializer;
 import org.apache.spark.storage.BlockManagerId;
@@ -100,7 +99,9 @@ import scala.reflect.ClassTag$;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class BenchmarkShufflePath {
   static final int RECORDS = 1 << 19;
   static final int PARTITIONS = 200;
@@ -124,18 +125,24 @@ public class BenchmarkShufflePath {
   private FileShuffleOutput output;
   private List<Product2<Object, Object>> records;
   private SerializerInstance serializer;
+
   /** Spark SQL rows' decoder, as the reader uses it; null for other serializers. */
   private UnsafeRowDecoder rowDecoder;
+
   private Partitioner partitioner;
   private WriteSettings settings;
   private CompressionCodec codec;
+
   /** The records serialized into one stream: the bytes lz4 is measured on. */
   private byte[] serialized;
+
   private byte[] compressed;
   private ByteArrayOutputStream sink;
   private byte[] buffer;
+
   /** The map output's partitions, as a reducer fetches them. */
   private byte[][] blocks;
+
   private long mapId;
 
   @Setup(Level.Trial)
@@ -193,7 +200,8 @@ public class BenchmarkShufflePath {
     }
     long readRecords = read(new Moved(), null);
     if (readRecords != RECORDS) {
-      throw new IllegalStateException("read " + readRecords + " records of " + RECORDS + " written");
+      throw new IllegalStateException(
+          "read " + readRecords + " records of " + RECORDS + " written");
     }
   }
 
@@ -206,13 +214,27 @@ public class BenchmarkShufflePath {
   public long write(Moved moved) throws IOException {
     TempFileTracker<SpillFile> spillFiles =
         new TempFileTracker<>(SpillFileSource.directory(support.spillDirectory.toFile()));
-    MapTaskContext task = new MapTaskContext(0, mapId++, PARTITIONS, settings,
-        support.taskMemoryManager, serializer, support.serializerManager, spillFiles,
-        new TaskMetrics());
-    SpillwayShuffleWriter<Object, Object> writer = new SpillwayShuffleWriter<>(partitioner,
-        RowChecksums.NONE, task, new SerializedMapOutputBuffer<>(task),
-        new ShuffleWriteMetrics(), output, BlockManagerId.apply("bench", "localhost", 7077, Option.empty()),
-        SparkVersionBridge.forRunningSpark());
+    MapTaskContext task =
+        new MapTaskContext(
+            0,
+            mapId++,
+            PARTITIONS,
+            settings,
+            support.taskMemoryManager,
+            serializer,
+            support.serializerManager,
+            spillFiles,
+            new TaskMetrics());
+    SpillwayShuffleWriter<Object, Object> writer =
+        new SpillwayShuffleWriter<>(
+            partitioner,
+            RowChecksums.NONE,
+            task,
+            new SerializedMapOutputBuffer<>(task),
+            new ShuffleWriteMetrics(),
+            output,
+            BlockManagerId.apply("bench", "localhost", 7077, Option.empty()),
+            SparkVersionBridge.forRunningSpark());
     writer.write(CollectionConverters.asScala(records.iterator()));
     writer.stop(true);
     moved.bytes += serialized.length;
@@ -223,11 +245,15 @@ public class BenchmarkShufflePath {
   public long read(Moved moved, Blackhole consumer) throws IOException {
     long count = 0;
     for (int p = 0; p < PARTITIONS; p++) {
-      InputStream block = support.serializerManager.wrapStream(new ShuffleBlockId(0, 0, p),
-          new BufferedInputStream(new ByteArrayInputStream(blocks[p]), 16 * 1024));
+      InputStream block =
+          support.serializerManager.wrapStream(
+              new ShuffleBlockId(0, 0, p),
+              new BufferedInputStream(new ByteArrayInputStream(blocks[p]), 16 * 1024));
       // what Spillway's reader decodes with: SQL rows by UnsafeRowDecoder, others by the stream
-      scala.collection.Iterator<Tuple2<Object, Object>> it = rowDecoder != null
-          ? rowDecoder.rows(block) : serializer.deserializeStream(block).asKeyValueIterator();
+      scala.collection.Iterator<Tuple2<Object, Object>> it =
+          rowDecoder != null
+              ? rowDecoder.rows(block)
+              : serializer.deserializeStream(block).asKeyValueIterator();
       while (it.hasNext()) {
         Tuple2<Object, Object> record = it.next();
         if (consumer != null) {

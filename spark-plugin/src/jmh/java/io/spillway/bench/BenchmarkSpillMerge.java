@@ -15,22 +15,21 @@
  */
 package io.spillway.bench;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
 import io.spillway.io.TempFileTracker;
 import io.spillway.spark.RowChecksums;
 import io.spillway.spark.SparkVersionBridge;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
-import io.spillway.spill.SpillFile;
-import io.spillway.spill.SpillFileSource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.executor.ShuffleWriteMetrics;
 import org.apache.spark.executor.TaskMetrics;
@@ -79,7 +78,9 @@ import scala.jdk.javaapi.CollectionConverters;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class BenchmarkSpillMerge {
   static final int RECORDS = 1 << 19;
   static final int PARTITIONS = 200;
@@ -99,8 +100,8 @@ public class BenchmarkSpillMerge {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     support = new BenchmarkSupport(1L << 30);
-    support.conf.set("spark.shuffle.spill.numElementsForceSpillThreshold",
-        Integer.toString(RECORDS / spills));
+    support.conf.set(
+        "spark.shuffle.spill.numElementsForceSpillThreshold", Integer.toString(RECORDS / spills));
     settings = WriteSettings.fromSparkConf(support.conf).withMergeStrategy(strategy);
     output = new FileShuffleOutput(support.spillDirectory.toFile());
     SplittableRandom random = new SplittableRandom(42);
@@ -124,14 +125,27 @@ public class BenchmarkSpillMerge {
   public long writeMapOutput() throws IOException {
     TempFileTracker<SpillFile> spillFiles =
         new TempFileTracker<>(SpillFileSource.directory(support.spillDirectory.toFile()));
-    MapTaskContext task = new MapTaskContext(0, mapId++, PARTITIONS, settings,
-        support.taskMemoryManager, support.serializer, support.serializerManager, spillFiles,
-        new TaskMetrics());
-    SpillwayShuffleWriter<Object, Object> writer = new SpillwayShuffleWriter<>(
-        new HashPartitioner(PARTITIONS), RowChecksums.NONE, task,
-        new SerializedMapOutputBuffer<>(task), new ShuffleWriteMetrics(), output,
-        BlockManagerId.apply("bench", "localhost", 7077, Option.empty()),
-        SparkVersionBridge.forRunningSpark());
+    MapTaskContext task =
+        new MapTaskContext(
+            0,
+            mapId++,
+            PARTITIONS,
+            settings,
+            support.taskMemoryManager,
+            support.serializer,
+            support.serializerManager,
+            spillFiles,
+            new TaskMetrics());
+    SpillwayShuffleWriter<Object, Object> writer =
+        new SpillwayShuffleWriter<>(
+            new HashPartitioner(PARTITIONS),
+            RowChecksums.NONE,
+            task,
+            new SerializedMapOutputBuffer<>(task),
+            new ShuffleWriteMetrics(),
+            output,
+            BlockManagerId.apply("bench", "localhost", 7077, Option.empty()),
+            SparkVersionBridge.forRunningSpark());
     writer.write(CollectionConverters.asScala(records.iterator()));
     writer.stop(true);
     if (spills > 1 && task.taskMetrics().diskBytesSpilled() == 0) {

@@ -15,6 +15,8 @@
  */
 package io.spillway.bench;
 
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,9 +24,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import io.spillway.spill.SpillFile;
-import io.spillway.spill.SpillFileSource;
 import org.apache.spark.SparkConf;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.memory.TestMemoryManager;
@@ -49,9 +48,10 @@ final class BenchmarkSupport implements AutoCloseable {
   final SpillFileSource fileFactory;
 
   BenchmarkSupport(long memoryLimitBytes) throws IOException {
-    this.conf = new SparkConf()
-        .set("spark.memory.testing", "true")
-        .set("spark.shuffle.spill.compress", "true");
+    this.conf =
+        new SparkConf()
+            .set("spark.memory.testing", "true")
+            .set("spark.shuffle.spill.compress", "true");
     this.memoryManager = new TestMemoryManager(conf);
     memoryManager.limit(memoryLimitBytes);
     this.taskMemoryManager = new TaskMemoryManager(memoryManager, 0);
@@ -59,11 +59,12 @@ final class BenchmarkSupport implements AutoCloseable {
     this.serializerManager = new SerializerManager(kryo, conf, Option.empty());
     this.serializer = kryo.newInstance();
     this.spillDirectory = Files.createTempDirectory("spillway-jmh-");
-    this.fileFactory = () -> {
-      TempLocalBlockId blockId = new TempLocalBlockId(UUID.randomUUID());
-      File file = spillDirectory.resolve(blockId.name()).toFile();
-      return new SpillFile(blockId, file);
-    };
+    this.fileFactory =
+        () -> {
+          TempLocalBlockId blockId = new TempLocalBlockId(UUID.randomUUID());
+          File file = spillDirectory.resolve(blockId.name()).toFile();
+          return new SpillFile(blockId, file);
+        };
   }
 
   @Override

@@ -24,7 +24,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Map;
 import java.util.Optional;
-
 import org.apache.spark.shuffle.api.ShuffleExecutorComponents;
 import org.apache.spark.shuffle.api.ShuffleMapOutputWriter;
 import org.apache.spark.shuffle.api.ShufflePartitionWriter;
@@ -67,8 +66,8 @@ final class FileShuffleOutput implements ShuffleExecutorComponents {
   }
 
   @Override
-  public ShuffleMapOutputWriter createMapOutputWriter(int shuffleId, long mapTaskId,
-      int numPartitions) throws IOException {
+  public ShuffleMapOutputWriter createMapOutputWriter(
+      int shuffleId, long mapTaskId, int numPartitions) throws IOException {
     File file = new File(directory, "map-" + mapTaskId + ".data");
     FileOutputStream fileStream = new FileOutputStream(file);
     FileChannel channel = fileStream.getChannel();
@@ -105,17 +104,18 @@ final class FileShuffleOutput implements ShuffleExecutorComponents {
           @Override
           public Optional<WritableByteChannelWrapper> openChannelWrapper() throws IOException {
             start = position();
-            return Optional.of(new WritableByteChannelWrapper() {
-              @Override
-              public WritableByteChannel channel() {
-                return channel;
-              }
+            return Optional.of(
+                new WritableByteChannelWrapper() {
+                  @Override
+                  public WritableByteChannel channel() {
+                    return channel;
+                  }
 
-              @Override
-              public void close() throws IOException {
-                lengths[partitionId] = channel.position() - start;
-              }
-            });
+                  @Override
+                  public void close() throws IOException {
+                    lengths[partitionId] = channel.position() - start;
+                  }
+                });
           }
 
           @Override

@@ -19,7 +19,6 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -43,10 +42,13 @@ public final class ShufflePathReport {
   private ShufflePathReport() {}
 
   public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-    Collection<RunResult> results = new Runner(new OptionsBuilder()
-        .parent(new CommandLineOptions(args))
-        .include(BenchmarkShufflePath.class.getName() + "\\.")
-        .build()).run();
+    Collection<RunResult> results =
+        new Runner(
+                new OptionsBuilder()
+                    .parent(new CommandLineOptions(args))
+                    .include(BenchmarkShufflePath.class.getName() + "\\.")
+                    .build())
+            .run();
     // kind -> benchmark method -> MB/s
     Map<String, Map<String, Double>> rates = new TreeMap<>();
     for (RunResult result : results) {
@@ -60,12 +62,31 @@ public final class ShufflePathReport {
     }
     System.out.println();
     System.out.println("Serialized shuffle path, one thread (per core), MB/s of serialized bytes:");
-    System.out.printf(Locale.ROOT, "%-10s %10s %18s %15s %10s %20s %16s%n", "kind", "write MB/s",
-        "lz4 compress MB/s", "write/compress", "read MB/s", "lz4 decompress MB/s", "read/decompress");
-    rates.forEach((kind, r) -> System.out.printf(Locale.ROOT, "%-10s %10.1f %18.1f %13.1f %% %10.1f %20.1f %14.1f %%%n",
-        kind, r.getOrDefault("write", Double.NaN), r.getOrDefault("lz4Compress", Double.NaN),
-        100 * r.getOrDefault("write", Double.NaN) / r.getOrDefault("lz4Compress", Double.NaN),
-        r.getOrDefault("read", Double.NaN), r.getOrDefault("lz4Decompress", Double.NaN),
-        100 * r.getOrDefault("read", Double.NaN) / r.getOrDefault("lz4Decompress", Double.NaN)));
+    System.out.printf(
+        Locale.ROOT,
+        "%-10s %10s %18s %15s %10s %20s %16s%n",
+        "kind",
+        "write MB/s",
+        "lz4 compress MB/s",
+        "write/compress",
+        "read MB/s",
+        "lz4 decompress MB/s",
+        "read/decompress");
+    rates.forEach(
+        (kind, r) ->
+            System.out.printf(
+                Locale.ROOT,
+                "%-10s %10.1f %18.1f %13.1f %% %10.1f %20.1f %14.1f %%%n",
+                kind,
+                r.getOrDefault("write", Double.NaN),
+                r.getOrDefault("lz4Compress", Double.NaN),
+                100
+                    * r.getOrDefault("write", Double.NaN)
+                    / r.getOrDefault("lz4Compress", Double.NaN),
+                r.getOrDefault("read", Double.NaN),
+                r.getOrDefault("lz4Decompress", Double.NaN),
+                100
+                    * r.getOrDefault("read", Double.NaN)
+                    / r.getOrDefault("lz4Decompress", Double.NaN)));
   }
 }

@@ -17,7 +17,6 @@ package io.spillway.combine;
 
 import java.io.Serializable;
 import java.util.Objects;
-
 import org.apache.spark.Aggregator;
 import scala.Product2;
 import scala.Tuple2;
@@ -53,7 +52,9 @@ public final class CombineFunctions<V, C> implements Serializable {
   private final MergeCombiners<C> mergeCombiners;
 
   public CombineFunctions(
-      CreateCombiner<V, C> createCombiner, MergeValue<C, V> mergeValue, MergeCombiners<C> mergeCombiners) {
+      CreateCombiner<V, C> createCombiner,
+      MergeValue<C, V> mergeValue,
+      MergeCombiners<C> mergeCombiners) {
     this.createCombiner = Objects.requireNonNull(createCombiner, "createCombiner is null");
     this.mergeValue = Objects.requireNonNull(mergeValue, "mergeValue is null");
     this.mergeCombiners = Objects.requireNonNull(mergeCombiners, "mergeCombiners is null");
@@ -105,13 +106,14 @@ public final class CombineFunctions<V, C> implements Serializable {
    * adapted functions take and return combiners masked with {@link #maskNull}: callers mask the
    * combiners they insert ({@code mergeCombiners} input) and unmask the ones they hand on.
    */
-  public static <K, V, C> CombineFunctions<V, Object> fromAggregator(Aggregator<K, V, C> aggregator) {
+  public static <K, V, C> CombineFunctions<V, Object> fromAggregator(
+      Aggregator<K, V, C> aggregator) {
     Objects.requireNonNull(aggregator, "aggregator is null");
     return new CombineFunctions<>(
         value -> maskNull(aggregator.createCombiner().apply(value)),
         (combiner, value) -> maskNull(aggregator.mergeValue().apply(unmaskNull(combiner), value)),
-        (left, right) -> maskNull(
-            aggregator.mergeCombiners().apply(unmaskNull(left), unmaskNull(right))));
+        (left, right) ->
+            maskNull(aggregator.mergeCombiners().apply(unmaskNull(left), unmaskNull(right))));
   }
 
   C createCombiner(V value) {
@@ -123,6 +125,7 @@ public final class CombineFunctions<V, C> implements Serializable {
   }
 
   C mergeCombiners(C left, C right) {
-    return Objects.requireNonNull(mergeCombiners.apply(left, right), "mergeCombiners returned null");
+    return Objects.requireNonNull(
+        mergeCombiners.apply(left, right), "mergeCombiners returned null");
   }
 }

@@ -15,6 +15,8 @@
  */
 package io.spillway.combine;
 
+import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.ReferenceArrays;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -22,9 +24,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.BiFunction;
-
-import io.spillway.memory.EntrySizeSampler;
-import io.spillway.memory.ReferenceArrays;
 
 /**
  * The combiners' hash map: open addressing, keys and values interleaved in one array, no entry
@@ -66,19 +65,24 @@ import io.spillway.memory.ReferenceArrays;
 final class CombinerMap extends AbstractMap<Object, Object> {
   /** Largest capacity: the data array's length must stay an int. */
   static final int MAXIMUM_CAPACITY = 1 << 29;
+
   private static final double LOAD_FACTOR = 0.7;
+
   /**
    * Keys whose hash codes a rehash reads before placing them: enough loads in flight to keep
    * the CPU's miss handling busy, few enough to stay in the L1 cache.
    */
   private static final int REHASH_BATCH = 256;
+
   /** Stands for the null key in {@link #data}, where null means an empty slot. */
-  private static final Object NULL_KEY = new Object() {
-    @Override
-    public String toString() {
-      return "null";
-    }
-  };
+  private static final Object NULL_KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
+
   private static final Class<?> NULL_KEY_CLASS = NULL_KEY.getClass();
 
   private Object[] data;
@@ -91,7 +95,8 @@ final class CombinerMap extends AbstractMap<Object, Object> {
   }
 
   CombinerMap(int initialCapacity) {
-    int capacity = Integer.highestOneBit(Math.max(4, Math.min(MAXIMUM_CAPACITY, initialCapacity)) * 2 - 1);
+    int capacity =
+        Integer.highestOneBit(Math.max(4, Math.min(MAXIMUM_CAPACITY, initialCapacity)) * 2 - 1);
     allocate(capacity);
   }
 
@@ -179,8 +184,8 @@ final class CombinerMap extends AbstractMap<Object, Object> {
    * Merges {@code mergedIn} (a value or another combiner) into the combiner at an occupied slot,
    * and tells {@code sizes}, which now and then measures the merge (see {@link EntrySizeSampler}).
    */
-  void mergeAt(int slot, Object mergedIn, BiFunction<Object, Object, Object> merge,
-      EntrySizeSampler sizes) {
+  void mergeAt(
+      int slot, Object mergedIn, BiFunction<Object, Object, Object> merge, EntrySizeSampler sizes) {
     Object combiner = data[2 * slot + 1];
     if (sizes.measureUpdate()) {
       long before = sizes.sizeBeforeMerge(combiner);
@@ -234,8 +239,8 @@ final class CombinerMap extends AbstractMap<Object, Object> {
   private void grow() {
     int capacity = mask + 1;
     if (capacity >= MAXIMUM_CAPACITY) {
-      throw new IllegalStateException("A combiner map cannot hold more than "
-          + growThreshold + " keys");
+      throw new IllegalStateException(
+          "A combiner map cannot hold more than " + growThreshold + " keys");
     }
     rehash(capacity * 2);
   }

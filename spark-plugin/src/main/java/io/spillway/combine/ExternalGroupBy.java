@@ -18,9 +18,9 @@ package io.spillway.combine;
 import io.spillway.io.TempFileTracker;
 import io.spillway.sort.CloseableIterator;
 import io.spillway.sort.ExternalSorter;
-import io.spillway.spill.SpillWriter;
-import io.spillway.spill.SpillFileSource;
 import io.spillway.spill.Spill;
+import io.spillway.spill.SpillFileSource;
+import io.spillway.spill.SpillWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import org.apache.spark.memory.TaskMemoryManager;
@@ -49,7 +49,8 @@ import scala.Tuple2;
  * <p>The lists handed out stay readable until {@link #close()}, which deletes every file (the
  * spills, the sorter's runs, the lists' files) and is idempotent.
  */
-public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayList<V>, ExternalList<V>> {
+public final class ExternalGroupBy<K, V>
+    extends SpillableCombiner<K, V, ArrayList<V>, ExternalList<V>> {
 
   /** Largest number of values one spilled chunk record holds. */
   static final int VALUES_PER_SPILL_RECORD = 256;
@@ -63,13 +64,24 @@ public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayLi
       SerializerManager serializerManager,
       SerializerInstance serializer,
       SpillFileSource fileFactory) {
-    this(new MergerContext(
-            settings, taskMemoryManager, serializerManager, serializer, new TempFileTracker<>(fileFactory)),
+    this(
+        new MergerContext(
+            settings,
+            taskMemoryManager,
+            serializerManager,
+            serializer,
+            new TempFileTracker<>(fileFactory)),
         new KeyHashing.HashThenKeyOrder(KeyHashing.seedForLevel(settings.hashSeed(), 2)));
   }
 
   private ExternalGroupBy(MergerContext context, KeyHashing.HashThenKeyOrder keyOrder) {
-    super(context, 1, "ExternalGroupBy", ExternalGroupBy.<V>chunks(), ExternalGroupBy::writeChunk, keyOrder);
+    super(
+        context,
+        1,
+        "ExternalGroupBy",
+        ExternalGroupBy.<V>chunks(),
+        ExternalGroupBy::writeChunk,
+        keyOrder);
     this.keyOrder = keyOrder;
   }
 
@@ -92,14 +104,18 @@ public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayLi
   }
 
   /** Splits a chunk into records of at most {@link #VALUES_PER_SPILL_RECORD} values. */
-  private static <V> void writeChunk(SpillWriter writer, Object key, ArrayList<V> chunk) throws IOException {
+  private static <V> void writeChunk(SpillWriter writer, Object key, ArrayList<V> chunk)
+      throws IOException {
     if (chunk.size() <= VALUES_PER_SPILL_RECORD) {
       writer.write(key, chunk);
       return;
     }
     for (int from = 0; from < chunk.size(); from += VALUES_PER_SPILL_RECORD) {
       // A copy: ArrayList.subList is not serializable.
-      writer.write(key, new ArrayList<>(chunk.subList(from, Math.min(chunk.size(), from + VALUES_PER_SPILL_RECORD))));
+      writer.write(
+          key,
+          new ArrayList<>(
+              chunk.subList(from, Math.min(chunk.size(), from + VALUES_PER_SPILL_RECORD))));
     }
   }
 
@@ -121,7 +137,8 @@ public final class ExternalGroupBy<K, V> extends SpillableCombiner<K, V, ArrayLi
 
   @Override
   CloseableIterator<Tuple2<K, ExternalList<V>>> mergeOversized(int partition) throws IOException {
-    return mergeBySort(keyOrder,
+    return mergeBySort(
+        keyOrder,
         sorter -> {
           // Every spill wrote its segments in keyOrder: merge them where they are, no second sort.
           for (Spill spill : spills) {

@@ -22,10 +22,10 @@ import com.esotericsoftware.kryo.io.Output;
 import io.spillway.io.Closeables;
 import io.spillway.memory.ReferenceArrays;
 import io.spillway.sort.CloseableIterator;
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillFile;
 import io.spillway.spill.SpillReader;
 import io.spillway.spill.SpillWriter;
-import io.spillway.spill.SpillFile;
-import io.spillway.spill.Spill;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
@@ -88,9 +88,11 @@ import java.util.NoSuchElementException;
  * {@code [size: long][value]...}. Serializing is an iteration and nothing more: the original
  * stays readable and can be serialized again.
  */
-public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSerializable, Closeable {
+public final class ExternalList<T>
+    implements Iterable<T>, Serializable, KryoSerializable, Closeable {
 
   private static final long serialVersionUID = 1L;
+
   /** Deletes the files of lists that outlived their task once they become unreachable. */
   private static final Cleaner FILE_CLEANER = Cleaner.create();
 
@@ -108,19 +110,25 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
 
   /** Null for a deserialized copy: detached from any task, all in memory. */
   private transient MergerContext context;
+
   private transient ArrayList<T> values;
   private transient FileState fileState;
   private transient SpillFile file;
+
   /** In LIST_OWNS: deletes the file, once, now or when the list is unreachable. */
   private transient Cleaner.Cleanable fileCleaner;
+
   private transient List<Spill> segmentsOnDisk;
   private transient List<SpillReader> openReaders;
   private transient long size;
   private transient long bytesSpilled;
+
   /** Values added since this list became the context's filling list, whose bytes are reserved. */
   private transient int reservedValues;
+
   /** Inside {@link #add} or {@link #spill}: a spill request must wait. */
   private transient boolean busy;
+
   /** Some iteration reached the last value: the task consumed this list. */
   private transient boolean readToEnd;
 
@@ -193,7 +201,9 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
     if (busy) {
       return false;
     }
-    if (!values.isEmpty() && reservedValues > 0 && fileState != FileState.DELETED
+    if (!values.isEmpty()
+        && reservedValues > 0
+        && fileState != FileState.DELETED
         && fileState != FileState.LIST_OWNS) {
       busy = true;
       try {
@@ -211,8 +221,14 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
       fileState = FileState.TASK_OWNS;
       context.spilledLists.add(this);
     }
-    SpillWriter writer = SpillWriter.records(file, context.serializerManager,
-        context.serializer, context.settings.fileBufferBytes(), true, false);
+    SpillWriter writer =
+        SpillWriter.records(
+            file,
+            context.serializerManager,
+            context.serializer,
+            context.settings.fileBufferBytes(),
+            true,
+            false);
     long inMemoryBytes = reservedBytes();
     Spill written;
     try {
@@ -250,11 +266,14 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
   @Override
   public CloseableIterator<T> iterator() {
     if (fileState == FileState.DELETED) {
-      throw new IllegalStateException("The " + size + " values of this group were partly spilled"
-          + " to disk and the task that grouped them has ended, which deleted the spill file."
-          + " Iterate grouped values inside the task, or persist them with a serialized storage"
-          + " level (MEMORY_ONLY_SER, MEMORY_AND_DISK_SER, DISK_ONLY), which copies them in the"
-          + " task.");
+      throw new IllegalStateException(
+          "The "
+              + size
+              + " values of this group were partly spilled"
+              + " to disk and the task that grouped them has ended, which deleted the spill file."
+              + " Iterate grouped values inside the task, or persist them with a serialized storage"
+              + " level (MEMORY_ONLY_SER, MEMORY_AND_DISK_SER, DISK_ONLY), which copies them in the"
+              + " task.");
     }
     return new ValuesIterator();
   }
@@ -351,8 +370,13 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
             reader = null;
           }
           if (nextSegment < segmentsOnDisk.size()) {
-            reader = segmentsOnDisk.get(nextSegment++).openAll(
-                context.serializerManager, context.serializer, context.settings.fileBufferBytes());
+            reader =
+                segmentsOnDisk
+                    .get(nextSegment++)
+                    .openAll(
+                        context.serializerManager,
+                        context.serializer,
+                        context.settings.fileBufferBytes());
             openReaders.add(reader);
           } else {
             memoryValues = values.iterator();
@@ -448,7 +472,12 @@ public final class ExternalList<T> implements Iterable<T>, Serializable, KryoSer
 
   @Override
   public String toString() {
-    return "ExternalList(" + size + " values, " + segmentsOnDisk.size() + " segments on disk, "
-        + fileState + ")";
+    return "ExternalList("
+        + size
+        + " values, "
+        + segmentsOnDisk.size()
+        + " segments on disk, "
+        + fileState
+        + ")";
   }
 }

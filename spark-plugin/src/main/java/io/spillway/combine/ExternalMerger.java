@@ -55,18 +55,31 @@ public final class ExternalMerger<K, V, C> extends SpillableCombiner<K, V, C, C>
       SerializerManager serializerManager,
       SerializerInstance serializer,
       SpillFileSource fileFactory) {
-    this(new MergerContext(settings, taskMemoryManager, serializerManager, serializer, new TempFileTracker<>(fileFactory)),
-        functions, 1);
+    this(
+        new MergerContext(
+            settings,
+            taskMemoryManager,
+            serializerManager,
+            serializer,
+            new TempFileTracker<>(fileFactory)),
+        functions,
+        1);
   }
 
   private ExternalMerger(MergerContext context, CombineFunctions<V, C> functions, int level) {
-    super(context, level, "ExternalMerger level " + level, Objects.requireNonNull(functions, "functions is null"),
-        (writer, key, combiner) -> writer.write(key, combiner), null);
+    super(
+        context,
+        level,
+        "ExternalMerger level " + level,
+        Objects.requireNonNull(functions, "functions is null"),
+        (writer, key, combiner) -> writer.write(key, combiner),
+        null);
     this.functions = functions;
   }
 
   /** Combines combiners produced elsewhere (map-side combine) with {@code mergeCombiners}. */
-  public void mergeCombiners(Iterator<? extends Product2<? extends K, ? extends C>> records) throws IOException {
+  public void mergeCombiners(Iterator<? extends Product2<? extends K, ? extends C>> records)
+      throws IOException {
     checkAcceptingInput();
     RecordBatch batch = new RecordBatch();
     while (batch.fill(records, "combiner is null")) {
@@ -85,8 +98,10 @@ public final class ExternalMerger<K, V, C> extends SpillableCombiner<K, V, C, C>
       return repartition(partition);
     }
     KeyHashing.HashThenKeyOrder keyOrder =
-        new KeyHashing.HashThenKeyOrder(KeyHashing.seedForLevel(context.settings.hashSeed(), level + 1));
-    return mergeBySort(keyOrder,
+        new KeyHashing.HashThenKeyOrder(
+            KeyHashing.seedForLevel(context.settings.hashSeed(), level + 1));
+    return mergeBySort(
+        keyOrder,
         sorter -> PartitionLoader.forEachRecord(context, spills, partition, sorter::insert),
         functions::mergeCombiners);
   }

@@ -15,6 +15,14 @@
  */
 package io.spillway.combine;
 
+import io.spillway.io.Closeables;
+import io.spillway.io.TempFileTracker;
+import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.MemoryReservation;
+import io.spillway.memory.ReferenceArrays;
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,15 +30,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
-
-import io.spillway.io.Closeables;
-import io.spillway.io.TempFileTracker;
-import io.spillway.memory.MemoryReservation;
-import io.spillway.spill.SpillWriter;
-import io.spillway.memory.EntrySizeSampler;
-import io.spillway.memory.ReferenceArrays;
-import io.spillway.spill.SpillFile;
-import io.spillway.spill.Spill;
 
 /**
  * The input side of one merger level: combines records into an in-memory hash map whose
@@ -75,17 +74,22 @@ final class HashPartitionedBuffer<K, V, C> {
   private final int level;
   private final int seed;
   private final int numPartitions;
+
   /** The order of the keys inside each written segment; null: map order. */
   private final Comparator<Object> segmentOrder;
+
   private final EntrySizeSampler sizes = new EntrySizeSampler();
   private final Maps maps = new Maps();
   private final IntFunction<CombinerMap> mapOfHash = this::mapFor;
   private final List<Spill> spills = new ArrayList<>();
   private long recordsSinceSpill;
+
   /** Inside an insert or a spill: the maps are being changed, a spill request must wait. */
   private boolean busy;
+
   /** The output side took the maps: no more input, no more spills. */
   private boolean inputClosed;
+
   /** {@link #tableBytes()}, kept current: it only changes when a map grows or is replaced. */
   private long tableBytes;
 
@@ -299,8 +303,14 @@ final class HashPartitionedBuffer<K, V, C> {
   private void spill() throws IOException {
     long inMemoryBytes = sizes.estimatedBytes() + tableBytes;
     SpillFile file = context.files.create();
-    SpillWriter writer = SpillWriter.records(
-        file, context.serializerManager, context.serializer, context.settings.fileBufferBytes(), false, true);
+    SpillWriter writer =
+        SpillWriter.records(
+            file,
+            context.serializerManager,
+            context.serializer,
+            context.settings.fileBufferBytes(),
+            false,
+            true);
     Spill spilled;
     try {
       if (maps.partitions == null) {

@@ -15,11 +15,10 @@
  */
 package io.spillway.combine;
 
+import io.spillway.io.Closeables;
+import io.spillway.sort.CloseableIterator;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
-
-import io.spillway.sort.CloseableIterator;
-import io.spillway.io.Closeables;
 import scala.Tuple2;
 
 /**

@@ -15,17 +15,16 @@
  */
 package io.spillway.combine;
 
+import io.spillway.config.MapSideCombineOption;
+import io.spillway.config.MapSideCombineSettings;
+import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.MemoryReservation;
 import java.io.Closeable;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
-
-import io.spillway.config.MapSideCombineOption;
-import io.spillway.config.MapSideCombineSettings;
-import io.spillway.memory.EntrySizeSampler;
-import io.spillway.memory.MemoryReservation;
 import scala.Product2;
 import scala.Tuple2;
 
@@ -88,20 +87,28 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   private final MemoryReservation memory;
   private final Iterator<? extends Product2<? extends K, ? extends V>> input;
   private final EntrySizeSampler sizes = new EntrySizeSampler();
+
   /** {@code functions.mergeValue}, untyped for {@link CombinerMap#mergeAt}. */
   private final BiFunction<Object, Object, Object> mergeValue;
+
   private CombinerMap map = new CombinerMap();
   private final RecordBatch batch = new RecordBatch();
+
   /** Whatever the hash code, the current {@link #map}: the batch prefetches into it. */
   private final IntFunction<CombinerMap> currentMap = hash -> map;
+
   /** The next record of {@link #batch} to take. */
   private int batchPosition;
+
   /** The record {@link #advance()} moved to; its hash code only while combining. */
   private Object currentKey;
+
   private Object currentValue;
   private int currentHash;
+
   /** The detached map being emitted, and the next slot of it to emit (-1: done). */
   private CombinerMap flushing;
+
   private int flushSlot;
   private Tuple2<K, C> pending;
   private boolean passThrough;
@@ -111,10 +118,13 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
   private long recordsWritten;
   private long memoryFlushes;
   private boolean combiningStopped;
+
   /** Inside {@link #hasNext()}: the map and the batch are in use, a flush request must wait. */
   private boolean inHasNext;
+
   /** Inside {@link #hasNext()} but pulling the input: the map is consistent, a flush may start. */
   private boolean pulling;
+
   /** A flush is due but a detached map is still being emitted: start it after that one. */
   private boolean flushAfterEmitting;
 
@@ -279,8 +289,11 @@ public final class MapSideCombiner<K, V, C> implements Iterator<Tuple2<K, C>>, C
       map.insertAt(slot, key, created);
       sizes.inserted(key, created);
       if (map.size() == PRESIZE_AT_KEYS && isProbing()) {
-        map.ensureCapacity(expectedProbeKeys(map.size(), recordsRead,
-            Math.min(settings.probeRecords(), settings.forceFlushRecords())));
+        map.ensureCapacity(
+            expectedProbeKeys(
+                map.size(),
+                recordsRead,
+                Math.min(settings.probeRecords(), settings.forceFlushRecords())));
       }
     } else {
       map.mergeAt(slot, value, mergeValue, sizes);

@@ -15,15 +15,14 @@
  */
 package io.spillway.combine;
 
-import io.spillway.spill.SpillFile;
 import io.spillway.io.TempFileTracker;
 import io.spillway.memory.EntrySizeSampler;
 import io.spillway.memory.MemoryReservation;
+import io.spillway.spill.SpillFile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
@@ -36,16 +35,20 @@ final class MergerContext {
   final SerializerInstance serializer;
   final TempFileTracker<SpillFile> files;
   final MergerMetrics metrics = new MergerMetrics();
+
   /** Lists that own a file, so that close() can end their abandoned iterations too. */
   final List<ExternalList<?>> spilledLists = new ArrayList<>();
+
   /**
    * Reserves the values of the list being filled ({@link #fillingList}); shared by the lists, so
    * a group-by with a million keys has one memory consumer, not a million. A request from
    * another consumer of the task spills that list and returns the reservation.
    */
   final MemoryReservation listMemory;
+
   /** Sizes of the lists' values: one sampler for all of them (values of one RDD are alike). */
   final EntrySizeSampler listValueSizes = new EntrySizeSampler();
+
   /** The list whose added values {@link #listMemory} covers; null when none. */
   ExternalList<?> fillingList;
 

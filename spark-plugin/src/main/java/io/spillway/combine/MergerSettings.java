@@ -40,7 +40,8 @@ public record MergerSettings(
     long hashSeed,
     long listSpillThresholdBytes,
     int fileBufferBytes,
-    long forceSpillRecords) implements java.io.Serializable {
+    long forceSpillRecords)
+    implements java.io.Serializable {
 
   public static final int DEFAULT_NUM_SPILL_PARTITIONS = 64;
   public static final int DEFAULT_MAX_TOTAL_PARTITIONS = 4096;
@@ -50,17 +51,26 @@ public record MergerSettings(
 
   public MergerSettings {
     if (numSpillPartitions < 2 || numSpillPartitions > MAX_SPILL_PARTITIONS) {
-      throw new IllegalArgumentException("numSpillPartitions must be in [2, " + MAX_SPILL_PARTITIONS + "], got " + numSpillPartitions);
+      throw new IllegalArgumentException(
+          "numSpillPartitions must be in [2, "
+              + MAX_SPILL_PARTITIONS
+              + "], got "
+              + numSpillPartitions);
     }
     if (maxTotalPartitions < numSpillPartitions) {
-      throw new IllegalArgumentException("maxTotalPartitions must be at least numSpillPartitions ("
-          + numSpillPartitions + "), got " + maxTotalPartitions);
+      throw new IllegalArgumentException(
+          "maxTotalPartitions must be at least numSpillPartitions ("
+              + numSpillPartitions
+              + "), got "
+              + maxTotalPartitions);
     }
     if (listSpillThresholdBytes < 1) {
-      throw new IllegalArgumentException("listSpillThresholdBytes must be positive, got " + listSpillThresholdBytes);
+      throw new IllegalArgumentException(
+          "listSpillThresholdBytes must be positive, got " + listSpillThresholdBytes);
     }
     if (forceSpillRecords < 1) {
-      throw new IllegalArgumentException("forceSpillRecords must be positive, got " + forceSpillRecords);
+      throw new IllegalArgumentException(
+          "forceSpillRecords must be positive, got " + forceSpillRecords);
     }
     // maxOpenFiles and fileBufferBytes are validated by SortSettings, with the same messages.
     new SortSettings(maxOpenFiles, fileBufferBytes);
@@ -78,31 +88,80 @@ public record MergerSettings(
   }
 
   public MergerSettings withNumSpillPartitions(int value) {
-    return new MergerSettings(value, maxTotalPartitions, maxOpenFiles, hashSeed, listSpillThresholdBytes, fileBufferBytes, forceSpillRecords);
+    return new MergerSettings(
+        value,
+        maxTotalPartitions,
+        maxOpenFiles,
+        hashSeed,
+        listSpillThresholdBytes,
+        fileBufferBytes,
+        forceSpillRecords);
   }
 
   public MergerSettings withMaxTotalPartitions(int value) {
-    return new MergerSettings(numSpillPartitions, value, maxOpenFiles, hashSeed, listSpillThresholdBytes, fileBufferBytes, forceSpillRecords);
+    return new MergerSettings(
+        numSpillPartitions,
+        value,
+        maxOpenFiles,
+        hashSeed,
+        listSpillThresholdBytes,
+        fileBufferBytes,
+        forceSpillRecords);
   }
 
   public MergerSettings withMaxOpenFiles(int value) {
-    return new MergerSettings(numSpillPartitions, maxTotalPartitions, value, hashSeed, listSpillThresholdBytes, fileBufferBytes, forceSpillRecords);
+    return new MergerSettings(
+        numSpillPartitions,
+        maxTotalPartitions,
+        value,
+        hashSeed,
+        listSpillThresholdBytes,
+        fileBufferBytes,
+        forceSpillRecords);
   }
 
   public MergerSettings withHashSeed(long value) {
-    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, value, listSpillThresholdBytes, fileBufferBytes, forceSpillRecords);
+    return new MergerSettings(
+        numSpillPartitions,
+        maxTotalPartitions,
+        maxOpenFiles,
+        value,
+        listSpillThresholdBytes,
+        fileBufferBytes,
+        forceSpillRecords);
   }
 
   public MergerSettings withListSpillThresholdBytes(long value) {
-    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, hashSeed, value, fileBufferBytes, forceSpillRecords);
+    return new MergerSettings(
+        numSpillPartitions,
+        maxTotalPartitions,
+        maxOpenFiles,
+        hashSeed,
+        value,
+        fileBufferBytes,
+        forceSpillRecords);
   }
 
   public MergerSettings withFileBufferBytes(int value) {
-    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, hashSeed, listSpillThresholdBytes, value, forceSpillRecords);
+    return new MergerSettings(
+        numSpillPartitions,
+        maxTotalPartitions,
+        maxOpenFiles,
+        hashSeed,
+        listSpillThresholdBytes,
+        value,
+        forceSpillRecords);
   }
 
   public MergerSettings withForceSpillRecords(long value) {
-    return new MergerSettings(numSpillPartitions, maxTotalPartitions, maxOpenFiles, hashSeed, listSpillThresholdBytes, fileBufferBytes, value);
+    return new MergerSettings(
+        numSpillPartitions,
+        maxTotalPartitions,
+        maxOpenFiles,
+        hashSeed,
+        listSpillThresholdBytes,
+        fileBufferBytes,
+        value);
   }
 
   SortSettings sortSettings() {

@@ -15,11 +15,10 @@
  */
 package io.spillway.combine;
 
+import io.spillway.io.Closeables;
+import io.spillway.sort.CloseableIterator;
 import java.io.IOException;
 import java.util.NoSuchElementException;
-
-import io.spillway.sort.CloseableIterator;
-import io.spillway.io.Closeables;
 
 /**
  * Yields the results of partitions {@code 0..n-1} in order, opening each only when the previous
@@ -42,7 +41,8 @@ final class PartitionByPartitionIterator<T> implements CloseableIterator<T> {
   private CloseableIterator<T> current;
   private boolean finished;
 
-  PartitionByPartitionIterator(int numPartitions, PartitionOpener<T> opener, Closeables.Cleanup onFinish) {
+  PartitionByPartitionIterator(
+      int numPartitions, PartitionOpener<T> opener, Closeables.Cleanup onFinish) {
     this.numPartitions = numPartitions;
     this.opener = opener;
     this.onFinish = onFinish;
@@ -68,7 +68,8 @@ final class PartitionByPartitionIterator<T> implements CloseableIterator<T> {
       return false;
     } catch (IOException e) {
       Closeables.runAll(e, this::close);
-      throw CloseableIterator.unchecked("merging spilled partition " + (nextPartition - 1) + " failed", e);
+      throw CloseableIterator.unchecked(
+          "merging spilled partition " + (nextPartition - 1) + " failed", e);
     } catch (RuntimeException | Error e) {
       Closeables.runAll(e, this::close);
       throw e;

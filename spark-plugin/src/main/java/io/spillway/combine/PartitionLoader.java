@@ -15,14 +15,13 @@
  */
 package io.spillway.combine;
 
+import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.MemoryReservation;
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillReader;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.BiFunction;
-
-import io.spillway.memory.MemoryReservation;
-import io.spillway.spill.SpillReader;
-import io.spillway.memory.EntrySizeSampler;
-import io.spillway.spill.Spill;
 
 /**
  * Reads one partition's segments from every spill, one file at a time, and merges them into a
@@ -42,17 +41,22 @@ final class PartitionLoader {
       throws IOException {
     CombinerMap map = new CombinerMap();
     EntrySizeSampler sizes = new EntrySizeSampler();
-    boolean fits = forEachRecordWhile(context, spills, partition, (key, combiner) -> {
-      int slot = map.find(key);
-      if (slot < 0) {
-        map.insertAt(slot, key, combiner);
-        sizes.inserted(key, combiner);
-      } else {
-        map.mergeAt(slot, combiner, mergeCombiners, sizes);
-      }
-      long estimatedBytes = sizes.estimatedBytes() + map.tableBytes();
-      return estimatedBytes <= memory.reservedBytes() || memory.tryGrow(estimatedBytes);
-    });
+    boolean fits =
+        forEachRecordWhile(
+            context,
+            spills,
+            partition,
+            (key, combiner) -> {
+              int slot = map.find(key);
+              if (slot < 0) {
+                map.insertAt(slot, key, combiner);
+                sizes.inserted(key, combiner);
+              } else {
+                map.mergeAt(slot, combiner, mergeCombiners, sizes);
+              }
+              long estimatedBytes = sizes.estimatedBytes() + map.tableBytes();
+              return estimatedBytes <= memory.reservedBytes() || memory.tryGrow(estimatedBytes);
+            });
     context.metrics.recordMemory(memory.peakReservedBytes());
     if (!fits) {
       memory.releaseAll();
@@ -72,11 +76,16 @@ final class PartitionLoader {
 
   /** Feeds one partition's records, one spill at a time, to {@code sink}. */
   static void forEachRecord(
-      MergerContext context, List<Spill> spills, int partition, RecordSink sink) throws IOException {
-    forEachRecordWhile(context, spills, partition, (key, value) -> {
-      sink.accept(key, value);
-      return true;
-    });
+      MergerContext context, List<Spill> spills, int partition, RecordSink sink)
+      throws IOException {
+    forEachRecordWhile(
+        context,
+        spills,
+        partition,
+        (key, value) -> {
+          sink.accept(key, value);
+          return true;
+        });
   }
 
   /**
@@ -91,8 +100,12 @@ final class PartitionLoader {
       if (spill.recordCount(partition) == 0) {
         continue;
       }
-      try (SpillReader reader = spill.openSegment(
-          partition, context.serializerManager, context.serializer, context.settings.fileBufferBytes())) {
+      try (SpillReader reader =
+          spill.openSegment(
+              partition,
+              context.serializerManager,
+              context.serializer,
+              context.settings.fileBufferBytes())) {
         while (reader.advance()) {
           if (!sink.accept(reader.key(), reader.value())) {
             return false;

@@ -19,7 +19,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.function.IntFunction;
-
 import scala.Product2;
 
 /**
@@ -46,6 +45,7 @@ final class RecordBatch {
   final Object[] values = new Object[CAPACITY];
   final int[] hashes = new int[CAPACITY];
   int size;
+
   /** Sum of {@link CombinerMap#prefetch} results: consumed so the prefetching loads stay. */
   int prefetched;
 
@@ -61,9 +61,10 @@ final class RecordBatch {
     while (n < CAPACITY && records.hasNext()) {
       Product2<?, ?> record = records.next();
       keys[n] = record._1();
-      values[n] = nullValueMessage == null
-          ? record._2()
-          : Objects.requireNonNull(record._2(), nullValueMessage);
+      values[n] =
+          nullValueMessage == null
+              ? record._2()
+              : Objects.requireNonNull(record._2(), nullValueMessage);
       n++;
     }
     // drop references to the previous batch's records beyond the new end

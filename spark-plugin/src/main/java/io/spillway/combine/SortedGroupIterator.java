@@ -15,6 +15,7 @@
  */
 package io.spillway.combine;
 
+import io.spillway.sort.CloseableIterator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,8 +23,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-
-import io.spillway.sort.CloseableIterator;
 import scala.Tuple2;
 
 /**

@@ -69,13 +69,17 @@ import scala.Tuple2;
 public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
 
   final MergerContext context;
+
   /** Recursion level: 1 for the input, 2 for a re-partitioned partition, and so on. */
   final int level;
+
   final MemoryReservation memory;
   final HashPartitionedBuffer<K, V, C> buffer;
   private final BiFunction<Object, Object, Object> mergeCombinersFunction;
+
   /** Every spill of this level, oldest first, once the input is complete. */
   List<Spill> spills = List.of();
+
   private CloseableIterator<Tuple2<K, R>> activeIterator;
   private boolean iterating;
   private boolean closed;
@@ -92,7 +96,8 @@ public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
     this.level = level;
     this.mergeCombinersFunction = (left, right) -> functions.mergeCombiners((C) left, (C) right);
     this.memory = new MemoryReservation(context.taskMemoryManager, name);
-    this.buffer = new HashPartitionedBuffer<>(context, functions, recordWriter, memory, level, segmentOrder);
+    this.buffer =
+        new HashPartitionedBuffer<>(context, functions, recordWriter, memory, level, segmentOrder);
   }
 
   /** What a key's combiner is handed out as. */
@@ -102,7 +107,8 @@ public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
   abstract CloseableIterator<Tuple2<K, R>> mergeOversized(int partition) throws IOException;
 
   /** Combines raw values: {@code createCombiner} for a new key, {@code mergeValue} otherwise. */
-  public void mergeValues(Iterator<? extends Product2<? extends K, ? extends V>> records) throws IOException {
+  public void mergeValues(Iterator<? extends Product2<? extends K, ? extends V>> records)
+      throws IOException {
     checkAcceptingInput();
     RecordBatch batch = new RecordBatch();
     while (batch.fill(records, null)) {
@@ -127,11 +133,15 @@ public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
     }
     iterating = true;
     if (buffer.allInMemory()) {
-      activeIterator = new MapIterator<K, C, R>(buffer.inMemoryMap(), this::output, buffer::releaseMemory);
+      activeIterator =
+          new MapIterator<K, C, R>(buffer.inMemoryMap(), this::output, buffer::releaseMemory);
     } else {
       spills = buffer.finishSpilling();
-      activeIterator = new PartitionByPartitionIterator<>(
-          context.settings.numSpillPartitions(), this::openPartition, this::deleteSpillsAndReleaseMemory);
+      activeIterator =
+          new PartitionByPartitionIterator<>(
+              context.settings.numSpillPartitions(),
+              this::openPartition,
+              this::deleteSpillsAndReleaseMemory);
     }
     return activeIterator;
   }
@@ -140,7 +150,8 @@ public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
     if (PartitionLoader.recordCount(spills, partition) == 0) {
       return null;
     }
-    CombinerMap map = PartitionLoader.loadOrNull(context, spills, partition, mergeCombinersFunction, memory);
+    CombinerMap map =
+        PartitionLoader.loadOrNull(context, spills, partition, mergeCombinersFunction, memory);
     if (map != null) {
       return new MapIterator<K, C, R>(map, this::output, memory::releaseAll);
     }
@@ -160,18 +171,28 @@ public abstract class SpillableCombiner<K, V, C, R> implements Closeable {
    * the next ones. The sorter's spills and memory are counted in {@link #metrics()}.
    */
   final CloseableIterator<Tuple2<K, R>> mergeBySort(
-      KeyHashing.HashThenKeyOrder keyOrder, SortFeed feed, BiFunction<R, C, R> merge) throws IOException {
+      KeyHashing.HashThenKeyOrder keyOrder, SortFeed feed, BiFunction<R, C, R> merge)
+      throws IOException {
     return mergeBySort(keyOrder, feed, this::output, merge);
   }
 
   /** {@link #mergeBySort} with {@code first} instead of {@link #output} for a key's first combiner. */
   @SuppressWarnings("unchecked")
-  final CloseableIterator<Tuple2<K, R>> mergeBySort(KeyHashing.HashThenKeyOrder keyOrder,
-      SortFeed feed, java.util.function.Function<C, R> first, BiFunction<R, C, R> merge)
+  final CloseableIterator<Tuple2<K, R>> mergeBySort(
+      KeyHashing.HashThenKeyOrder keyOrder,
+      SortFeed feed,
+      java.util.function.Function<C, R> first,
+      BiFunction<R, C, R> merge)
       throws IOException {
     context.metrics.recordSortMerge();
-    ExternalSorter<Object, Object> sorter = new ExternalSorter<>(keyOrder, context.settings.sortSettings(),
-        context.taskMemoryManager, context.serializerManager, context.serializer, context.files);
+    ExternalSorter<Object, Object> sorter =
+        new ExternalSorter<>(
+            keyOrder,
+            context.settings.sortSettings(),
+            context.taskMemoryManager,
+            context.serializerManager,
+            context.serializer,
+            context.files);
     try {
       feed.feed(sorter);
       CloseableIterator<Tuple2<Object, Object>> sorted = sorter.sortedIterator();

@@ -34,7 +34,12 @@ public final class ConfigEntry<T> {
   private final String doc;
   private final Function<String, T> parser;
 
-  ConfigEntry(String key, String defaultValue, String unit, String allowedValues, String doc,
+  ConfigEntry(
+      String key,
+      String defaultValue,
+      String unit,
+      String allowedValues,
+      String doc,
       Function<String, T> parser) {
     this.key = Objects.requireNonNull(key, "key is null");
     this.defaultValue = Objects.requireNonNull(defaultValue, "defaultValue is null");

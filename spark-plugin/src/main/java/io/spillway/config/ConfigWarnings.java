@@ -62,8 +62,11 @@ public final class ConfigWarnings {
     unknown.sort(null);
     List<String> warnings = new ArrayList<>();
     for (String key : unknown) {
-      warnings.add("Unknown setting " + key + " is ignored; the nearest Spillway setting is "
-          + nearestKey(key));
+      warnings.add(
+          "Unknown setting "
+              + key
+              + " is ignored; the nearest Spillway setting is "
+              + nearestKey(key));
     }
     return warnings;
   }
@@ -78,23 +81,32 @@ public final class ConfigWarnings {
     if (forced == MergeStrategyOption.COMPRESS) {
       if (!conf.getBoolean("spark.shuffle.compress", true)
           || conf.getBoolean("spark.io.encryption.enabled", false)) {
-        return List.of(setting + " cannot apply: uncompressed spills need"
-            + " spark.shuffle.compress=true and spark.io.encryption.enabled=false, so spills are"
-            + " merged as with " + MergeStrategyOption.AUTO.configValue());
+        return List.of(
+            setting
+                + " cannot apply: uncompressed spills need"
+                + " spark.shuffle.compress=true and spark.io.encryption.enabled=false, so spills are"
+                + " merged as with "
+                + MergeStrategyOption.AUTO.configValue());
       }
       return List.of();
     }
     if (!WriteSettings.fromSparkConf(conf).codecConcatenatesStreams()) {
-      return List.of(setting + " cannot apply: the codec "
-          + conf.get("spark.io.compression.codec", "lz4") + " cannot concatenate compressed"
-          + " streams, so spills are merged by " + MergeStrategyOption.SLOW.configValue()
-          + " (decompress and recompress)");
+      return List.of(
+          setting
+              + " cannot apply: the codec "
+              + conf.get("spark.io.compression.codec", "lz4")
+              + " cannot concatenate compressed"
+              + " streams, so spills are merged by "
+              + MergeStrategyOption.SLOW.configValue()
+              + " (decompress and recompress)");
     }
     if (forced == MergeStrategyOption.TRANSFER_TO
         && conf.getBoolean("spark.io.encryption.enabled", false)) {
-      return List.of(setting + " cannot apply: with spark.io.encryption.enabled=true each"
-          + " partition must be re-encrypted, so spills are merged by "
-          + MergeStrategyOption.FILE_STREAM.configValue());
+      return List.of(
+          setting
+              + " cannot apply: with spark.io.encryption.enabled=true each"
+              + " partition must be re-encrypted, so spills are merged by "
+              + MergeStrategyOption.FILE_STREAM.configValue());
     }
     return List.of();
   }
@@ -105,12 +117,18 @@ public final class ConfigWarnings {
       return List.of();
     }
     List<String> warnings = new ArrayList<>();
-    for (ConfigEntry<?> probe : List.of(
-        SpillwayConfig.COMBINE_PROBE_RECORDS, SpillwayConfig.COMBINE_SKIP_RATIO)) {
+    for (ConfigEntry<?> probe :
+        List.of(SpillwayConfig.COMBINE_PROBE_RECORDS, SpillwayConfig.COMBINE_SKIP_RATIO)) {
       if (conf.contains(probe.key())) {
-        warnings.add(probe.key() + " has no effect: " + SpillwayConfig.COMBINE_MAP_SIDE.key()
-            + "=" + mode.configValue() + " runs no probe (only "
-            + MapSideCombineOption.AUTO.configValue() + " does)");
+        warnings.add(
+            probe.key()
+                + " has no effect: "
+                + SpillwayConfig.COMBINE_MAP_SIDE.key()
+                + "="
+                + mode.configValue()
+                + " runs no probe (only "
+                + MapSideCombineOption.AUTO.configValue()
+                + " does)");
       }
     }
     return warnings;
@@ -122,35 +140,52 @@ public final class ConfigWarnings {
    * merge strategy is forced: such spills are merged by decoding and re-serializing records, the
    * {@code slow} strategy, whatever was asked. Empty when nothing is forced.
    */
-  public static java.util.Optional<String> forcedStrategyOnObjectPath(SparkConf conf,
-      int shuffleId, String why) {
-    return forcedStrategyIgnored(conf, shuffleId, why, "its records are buffered as objects and"
-        + " its spills merged by " + MergeStrategyOption.SLOW.configValue()
-        + " (decoded and re-serialized)");
+  public static java.util.Optional<String> forcedStrategyOnObjectPath(
+      SparkConf conf, int shuffleId, String why) {
+    return forcedStrategyIgnored(
+        conf,
+        shuffleId,
+        why,
+        "its records are buffered as objects and"
+            + " its spills merged by "
+            + MergeStrategyOption.SLOW.configValue()
+            + " (decoded and re-serialized)");
   }
 
   /**
    * The same for a shuffle that writes a serialization stream per partition: its spills are
    * pieces of those streams, merged by compressing each partition's pieces once.
    */
-  public static java.util.Optional<String> forcedStrategyOnPartitionStreams(SparkConf conf,
-      int shuffleId, String why) {
+  public static java.util.Optional<String> forcedStrategyOnPartitionStreams(
+      SparkConf conf, int shuffleId, String why) {
     if (SpillwayConfig.MERGE_STRATEGY.read(conf) == MergeStrategyOption.COMPRESS) {
       return java.util.Optional.empty(); // what it does anyway
     }
-    return forcedStrategyIgnored(conf, shuffleId, why, "its records are written as one stream"
-        + " per partition and its spills compressed once per partition at the merge");
+    return forcedStrategyIgnored(
+        conf,
+        shuffleId,
+        why,
+        "its records are written as one stream"
+            + " per partition and its spills compressed once per partition at the merge");
   }
 
-  private static java.util.Optional<String> forcedStrategyIgnored(SparkConf conf, int shuffleId,
-      String why, String whatHappens) {
+  private static java.util.Optional<String> forcedStrategyIgnored(
+      SparkConf conf, int shuffleId, String why, String whatHappens) {
     MergeStrategyOption forced = SpillwayConfig.MERGE_STRATEGY.read(conf);
     if (forced == MergeStrategyOption.AUTO || forced == MergeStrategyOption.SLOW) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(SpillwayConfig.MERGE_STRATEGY.key() + "="
-        + forced.configValue() + " cannot apply to shuffle " + shuffleId + " (" + why + "): "
-        + whatHappens + "; later shuffles like it are not reported again");
+    return java.util.Optional.of(
+        SpillwayConfig.MERGE_STRATEGY.key()
+            + "="
+            + forced.configValue()
+            + " cannot apply to shuffle "
+            + shuffleId
+            + " ("
+            + why
+            + "): "
+            + whatHappens
+            + "; later shuffles like it are not reported again");
   }
 
   /** The {@link SpillwayConfig} key nearest to {@code key} by edit distance (ties: first). */
@@ -158,8 +193,10 @@ public final class ConfigWarnings {
     String nearest = null;
     int best = Integer.MAX_VALUE;
     for (ConfigEntry<?> entry : SpillwayConfig.ALL_ENTRIES) {
-      int distance = editDistance(key.toLowerCase(java.util.Locale.ROOT),
-          entry.key().toLowerCase(java.util.Locale.ROOT));
+      int distance =
+          editDistance(
+              key.toLowerCase(java.util.Locale.ROOT),
+              entry.key().toLowerCase(java.util.Locale.ROOT));
       if (distance < best) {
         best = distance;
         nearest = entry.key();

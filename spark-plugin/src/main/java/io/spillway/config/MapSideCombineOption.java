@@ -47,7 +47,8 @@ public enum MapSideCombineOption {
   }
 
   static String allowedValues() {
-    return Arrays.stream(values()).map(MapSideCombineOption::configValue)
+    return Arrays.stream(values())
+        .map(MapSideCombineOption::configValue)
         .collect(Collectors.joining(", "));
   }
 }

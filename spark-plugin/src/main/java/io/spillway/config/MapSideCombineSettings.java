@@ -50,8 +50,9 @@ public record MapSideCombineSettings(
         SpillwayConfig.COMBINE_MAP_SIDE.read(conf),
         SpillwayConfig.COMBINE_PROBE_RECORDS.read(conf),
         SpillwayConfig.COMBINE_SKIP_RATIO.read(conf),
-        Math.max(1, conf.getLong("spark.shuffle.spill.numElementsForceSpillThreshold",
-            Integer.MAX_VALUE)));
+        Math.max(
+            1,
+            conf.getLong("spark.shuffle.spill.numElementsForceSpillThreshold", Integer.MAX_VALUE)));
   }
 
   /** The defaults of every key (tests). */

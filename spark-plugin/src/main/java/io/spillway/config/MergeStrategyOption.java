@@ -54,7 +54,8 @@ public enum MergeStrategyOption {
   }
 
   static String allowedValues() {
-    return Arrays.stream(values()).map(MergeStrategyOption::configValue)
+    return Arrays.stream(values())
+        .map(MergeStrategyOption::configValue)
         .collect(Collectors.joining(", "));
   }
 }

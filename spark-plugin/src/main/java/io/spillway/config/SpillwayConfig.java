@@ -28,102 +28,146 @@ import org.apache.spark.SparkConf;
 public final class SpillwayConfig {
   private SpillwayConfig() {}
 
-  public static final ConfigEntry<MergeStrategyOption> MERGE_STRATEGY = new ConfigEntry<>(
-      "spark.spillway.merge.strategy", "auto", "-", MergeStrategyOption.allowedValues(),
-      "How spill files are merged into the map output. `auto` picks with Spark's conditions:"
-          + " `transferTo` when fast merge is on, the codec concatenates and IO encryption is off;"
-          + " `fileStream` when fast merge is possible but transferTo is off or encryption is on;"
-          + " `slow` (decompress and recompress) otherwise; and `compress` when a spill's average"
-          + " partition segment is below 16 KiB (compression on, encryption off): spills are"
-          + " written uncompressed and each partition is compressed once at the merge. The others"
-          + " force one (the spill format with it), for tests and benchmarks; a forced fast"
-          + " strategy falls back to `slow` when the codec cannot concatenate streams,"
-          + " `transferTo` falls back to `fileStream` under encryption, and `compress` to `auto`"
-          + " without compression or under encryption (a WARN at start-up says so). A serializer"
-          + " that cannot relocate records (such as Java serialization) is not affected: with at"
-          + " most `spark.shuffle.sort.bypassMergeThreshold` partitions its spills are pieces of"
-          + " one stream per partition, compressed once at the merge; with more, or under IO"
-          + " encryption, it takes the object path, which merges by re-serializing.",
-      MergeStrategyOption::fromConfigValue);
+  public static final ConfigEntry<MergeStrategyOption> MERGE_STRATEGY =
+      new ConfigEntry<>(
+          "spark.spillway.merge.strategy",
+          "auto",
+          "-",
+          MergeStrategyOption.allowedValues(),
+          "How spill files are merged into the map output. `auto` picks with Spark's conditions:"
+              + " `transferTo` when fast merge is on, the codec concatenates and IO encryption is off;"
+              + " `fileStream` when fast merge is possible but transferTo is off or encryption is on;"
+              + " `slow` (decompress and recompress) otherwise; and `compress` when a spill's average"
+              + " partition segment is below 16 KiB (compression on, encryption off): spills are"
+              + " written uncompressed and each partition is compressed once at the merge. The others"
+              + " force one (the spill format with it), for tests and benchmarks; a forced fast"
+              + " strategy falls back to `slow` when the codec cannot concatenate streams,"
+              + " `transferTo` falls back to `fileStream` under encryption, and `compress` to `auto`"
+              + " without compression or under encryption (a WARN at start-up says so). A serializer"
+              + " that cannot relocate records (such as Java serialization) is not affected: with at"
+              + " most `spark.shuffle.sort.bypassMergeThreshold` partitions its spills are pieces of"
+              + " one stream per partition, compressed once at the merge; with more, or under IO"
+              + " encryption, it takes the object path, which merges by re-serializing.",
+          MergeStrategyOption::fromConfigValue);
 
-  public static final ConfigEntry<Integer> MERGE_MAX_OPEN_FILES = new ConfigEntry<>(
-      "spark.spillway.merge.maxOpenFiles", "64", "files", "an integer from 2 to 65536",
-      "Most spill files a map task keeps open while merging. More spills are merged in rounds"
-          + " of this many into intermediate spill files first. The reduce side's external sorts"
-          + " use it too (at least 3 there: two runs merged into one).",
-      raw -> intInRange(raw, 2, 65536));
+  public static final ConfigEntry<Integer> MERGE_MAX_OPEN_FILES =
+      new ConfigEntry<>(
+          "spark.spillway.merge.maxOpenFiles",
+          "64",
+          "files",
+          "an integer from 2 to 65536",
+          "Most spill files a map task keeps open while merging. More spills are merged in rounds"
+              + " of this many into intermediate spill files first. The reduce side's external sorts"
+              + " use it too (at least 3 there: two runs merged into one).",
+          raw -> intInRange(raw, 2, 65536));
 
   /** Largest {@link #MERGER_PARTITIONS}: a spill's segment table stays small. */
   public static final int MAX_MERGER_PARTITIONS = 1 << 16;
 
-  public static final ConfigEntry<Integer> MERGER_PARTITIONS = new ConfigEntry<>(
-      "spark.spillway.merger.partitions", "64", "partitions",
-      "an integer from 2 to " + MAX_MERGER_PARTITIONS,
-      "Hash partitions a reduce-side combiner (aggregation, `groupByKey`) splits its data into when"
-          + " it first runs out of memory; each partition is later merged on its own, and one that"
-          + " still does not fit is split again with a new hash seed.",
-      raw -> intInRange(raw, 2, MAX_MERGER_PARTITIONS));
+  public static final ConfigEntry<Integer> MERGER_PARTITIONS =
+      new ConfigEntry<>(
+          "spark.spillway.merger.partitions",
+          "64",
+          "partitions",
+          "an integer from 2 to " + MAX_MERGER_PARTITIONS,
+          "Hash partitions a reduce-side combiner (aggregation, `groupByKey`) splits its data into when"
+              + " it first runs out of memory; each partition is later merged on its own, and one that"
+              + " still does not fit is split again with a new hash seed.",
+          raw -> intInRange(raw, 2, MAX_MERGER_PARTITIONS));
 
-  public static final ConfigEntry<Integer> MERGER_MAX_TOTAL_PARTITIONS = new ConfigEntry<>(
-      "spark.spillway.merger.maxTotalPartitions", "4096", "partitions",
-      "an integer from 2 to 1073741824, at least spark.spillway.merger.partitions",
-      "Cap on the partitions recursive re-splitting may create (partitions, partitions², ...)."
-          + " A partition whose split would pass it is merged by an external sort instead.",
-      raw -> intInRange(raw, 2, 1 << 30));
+  public static final ConfigEntry<Integer> MERGER_MAX_TOTAL_PARTITIONS =
+      new ConfigEntry<>(
+          "spark.spillway.merger.maxTotalPartitions",
+          "4096",
+          "partitions",
+          "an integer from 2 to 1073741824, at least spark.spillway.merger.partitions",
+          "Cap on the partitions recursive re-splitting may create (partitions, partitions², ...)."
+              + " A partition whose split would pass it is merged by an external sort instead.",
+          raw -> intInRange(raw, 2, 1 << 30));
 
-  public static final ConfigEntry<MapSideCombineOption> COMBINE_MAP_SIDE = new ConfigEntry<>(
-      "spark.spillway.combine.mapSide", "auto", "-", MapSideCombineOption.allowedValues(),
-      "Map-side combine of shuffles that ask for it (`reduceByKey`, `aggregateByKey`,"
-          + " `combineByKey`, `foldByKey`, `distinct`). `auto` combines and stops when a probe"
-          + " shows it does not reduce the records; `always` combines every record; `never` sends"
-          + " every record as its own combiner and leaves all combining to the reducer. When"
-          + " memory runs short, partial combiners are flushed into the map output (the reducer"
-          + " merges them), never spilled.",
-      MapSideCombineOption::fromConfigValue);
+  public static final ConfigEntry<MapSideCombineOption> COMBINE_MAP_SIDE =
+      new ConfigEntry<>(
+          "spark.spillway.combine.mapSide",
+          "auto",
+          "-",
+          MapSideCombineOption.allowedValues(),
+          "Map-side combine of shuffles that ask for it (`reduceByKey`, `aggregateByKey`,"
+              + " `combineByKey`, `foldByKey`, `distinct`). `auto` combines and stops when a probe"
+              + " shows it does not reduce the records; `always` combines every record; `never` sends"
+              + " every record as its own combiner and leaves all combining to the reducer. When"
+              + " memory runs short, partial combiners are flushed into the map output (the reducer"
+              + " merges them), never spilled.",
+          MapSideCombineOption::fromConfigValue);
 
-  public static final ConfigEntry<Integer> COMBINE_PROBE_RECORDS = new ConfigEntry<>(
-      "spark.spillway.combine.probeRecords", "100000", "records",
-      "an integer from 1 to 2147483647",
-      "With `spark.spillway.combine.mapSide=auto`: records a map task combines before it compares"
-          + " the combiners it created with the records it read.",
-      raw -> intInRange(raw, 1, Integer.MAX_VALUE));
+  public static final ConfigEntry<Integer> COMBINE_PROBE_RECORDS =
+      new ConfigEntry<>(
+          "spark.spillway.combine.probeRecords",
+          "100000",
+          "records",
+          "an integer from 1 to 2147483647",
+          "With `spark.spillway.combine.mapSide=auto`: records a map task combines before it compares"
+              + " the combiners it created with the records it read.",
+          raw -> intInRange(raw, 1, Integer.MAX_VALUE));
 
-  public static final ConfigEntry<Double> COMBINE_SKIP_RATIO = new ConfigEntry<>(
-      "spark.spillway.combine.skipRatio", "0.8", "combiners per record", "a number from 0 to 1",
-      "With `spark.spillway.combine.mapSide=auto`: when combiners created / records read is"
-          + " above this after the probe, the task flushes what it combined and sends the"
-          + " remaining records uncombined. 1 never stops combining.",
-      raw -> doubleInRange(raw, 0.0, 1.0));
+  public static final ConfigEntry<Double> COMBINE_SKIP_RATIO =
+      new ConfigEntry<>(
+          "spark.spillway.combine.skipRatio",
+          "0.8",
+          "combiners per record",
+          "a number from 0 to 1",
+          "With `spark.spillway.combine.mapSide=auto`: when combiners created / records read is"
+              + " above this after the probe, the task flushes what it combined and sends the"
+              + " remaining records uncombined. 1 never stops combining.",
+          raw -> doubleInRange(raw, 0.0, 1.0));
 
-  public static final ConfigEntry<Long> READ_INDEX_CACHE_SIZE = new ConfigEntry<>(
-      "spark.spillway.read.indexCacheSize", "32m", "bytes",
-      "a size from 0 to 1g (0 turns the cache off)",
-      "Index files of local map outputs an executor keeps in memory (8 bytes per reduce"
-          + " partition of each map output), so serving a block does not open and read the index"
-          + " file again: with 20,000 partitions that was most of a reducer's time. Least recently"
-          + " used outputs are dropped first; an output's entry goes when the output is removed.",
-      raw -> sizeInRange(raw, 0, 1L << 30));
+  public static final ConfigEntry<Long> READ_INDEX_CACHE_SIZE =
+      new ConfigEntry<>(
+          "spark.spillway.read.indexCacheSize",
+          "32m",
+          "bytes",
+          "a size from 0 to 1g (0 turns the cache off)",
+          "Index files of local map outputs an executor keeps in memory (8 bytes per reduce"
+              + " partition of each map output), so serving a block does not open and read the index"
+              + " file again: with 20,000 partitions that was most of a reducer's time. Least recently"
+              + " used outputs are dropped first; an output's entry goes when the output is removed.",
+          raw -> sizeInRange(raw, 0, 1L << 30));
 
-  public static final ConfigEntry<Boolean> READ_GROUP_BY_KEY_DETECTION = new ConfigEntry<>(
-      "spark.spillway.read.groupByKeyDetection", "true", "-", "true, false",
-      "Whether the reducer recognises Spark's own groupByKey (its createCombiner is a"
-          + " PairRDDFunctions lambda returning Spark's CompactBuffer) and groups each key's"
-          + " values into a list that spills to disk. false runs groupByKey's functions like any"
-          + " aggregation, as Spark does: one in-memory buffer per key.",
-      SpillwayConfig::bool);
+  public static final ConfigEntry<Boolean> READ_GROUP_BY_KEY_DETECTION =
+      new ConfigEntry<>(
+          "spark.spillway.read.groupByKeyDetection",
+          "true",
+          "-",
+          "true, false",
+          "Whether the reducer recognises Spark's own groupByKey (its createCombiner is a"
+              + " PairRDDFunctions lambda returning Spark's CompactBuffer) and groups each key's"
+              + " values into a list that spills to disk. false runs groupByKey's functions like any"
+              + " aggregation, as Spark does: one in-memory buffer per key.",
+          SpillwayConfig::bool);
 
-  public static final ConfigEntry<Boolean> SORT_KEY_PREFIXES = new ConfigEntry<>(
-      "spark.spillway.sort.keyPrefixes", "true", "-", "true, false",
-      "Whether the reducer recognises the natural order of String, Long and Integer keys (Scala's"
-          + " Ordering.String/Long/Int, Java's naturalOrder, Spark's shaded Guava natural order"
-          + " inside Scala's comparator wrapper, and their reverses) and sorts by 64-bit key"
-          + " prefixes. false calls the ordering for every comparison.",
-      SpillwayConfig::bool);
+  public static final ConfigEntry<Boolean> SORT_KEY_PREFIXES =
+      new ConfigEntry<>(
+          "spark.spillway.sort.keyPrefixes",
+          "true",
+          "-",
+          "true, false",
+          "Whether the reducer recognises the natural order of String, Long and Integer keys (Scala's"
+              + " Ordering.String/Long/Int, Java's naturalOrder, Spark's shaded Guava natural order"
+              + " inside Scala's comparator wrapper, and their reverses) and sorts by 64-bit key"
+              + " prefixes. false calls the ordering for every comparison.",
+          SpillwayConfig::bool);
 
-  public static final List<ConfigEntry<?>> ALL_ENTRIES = List.of(MERGE_STRATEGY,
-      MERGE_MAX_OPEN_FILES, MERGER_PARTITIONS, MERGER_MAX_TOTAL_PARTITIONS, COMBINE_MAP_SIDE,
-      COMBINE_PROBE_RECORDS, COMBINE_SKIP_RATIO, READ_INDEX_CACHE_SIZE,
-      READ_GROUP_BY_KEY_DETECTION, SORT_KEY_PREFIXES);
+  public static final List<ConfigEntry<?>> ALL_ENTRIES =
+      List.of(
+          MERGE_STRATEGY,
+          MERGE_MAX_OPEN_FILES,
+          MERGER_PARTITIONS,
+          MERGER_MAX_TOTAL_PARTITIONS,
+          COMBINE_MAP_SIDE,
+          COMBINE_PROBE_RECORDS,
+          COMBINE_SKIP_RATIO,
+          READ_INDEX_CACHE_SIZE,
+          READ_GROUP_BY_KEY_DETECTION,
+          SORT_KEY_PREFIXES);
 
   /** The entry with this key, or null. */
   public static ConfigEntry<?> entry(String key) {
@@ -148,7 +192,8 @@ public final class SpillwayConfig {
         line.append(", ");
       }
       boolean set = conf.contains(entry.key());
-      line.append(entry.key()).append('=')
+      line.append(entry.key())
+          .append('=')
           .append(set ? conf.get(entry.key()).trim() : entry.defaultValue());
       if (set) {
         line.append(" (set)");
@@ -168,9 +213,16 @@ public final class SpillwayConfig {
     int partitions = MERGER_PARTITIONS.read(conf);
     int maxTotalPartitions = MERGER_MAX_TOTAL_PARTITIONS.read(conf);
     if (maxTotalPartitions < partitions) {
-      throw new IllegalArgumentException("Invalid value '" + maxTotalPartitions + "' for "
-          + MERGER_MAX_TOTAL_PARTITIONS.key() + ": must be at least "
-          + MERGER_PARTITIONS.key() + " (" + partitions + ")");
+      throw new IllegalArgumentException(
+          "Invalid value '"
+              + maxTotalPartitions
+              + "' for "
+              + MERGER_MAX_TOTAL_PARTITIONS.key()
+              + ": must be at least "
+              + MERGER_PARTITIONS.key()
+              + " ("
+              + partitions
+              + ")");
     }
   }
 

@@ -62,15 +62,17 @@ public record WriteSettings(
 
   public static WriteSettings fromSparkConf(SparkConf conf) {
     boolean compress = conf.getBoolean("spark.shuffle.compress", true);
-    boolean concatenates = !compress || CompressionCodec$.MODULE$
-        .supportsConcatenationOfSerializedStreams(CompressionCodec.createCodec(conf));
+    boolean concatenates =
+        !compress
+            || CompressionCodec$.MODULE$.supportsConcatenationOfSerializedStreams(
+                CompressionCodec.createCodec(conf));
     return new WriteSettings(
         (int) conf.getSizeAsKb("spark.shuffle.file.buffer", "32k") * 1024,
         (int) conf.getSizeAsBytes("spark.shuffle.spill.diskWriteBufferSize", "1m"),
         Math.max(1, conf.getInt("spark.shuffle.sort.initialBufferSize", 4096)),
         conf.getLong("spark.shuffle.spill.numElementsForceSpillThreshold", Integer.MAX_VALUE),
-        conf.getSizeAsBytes("spark.shuffle.spill.maxSizeInBytesForSpillThreshold",
-            String.valueOf(Long.MAX_VALUE)),
+        conf.getSizeAsBytes(
+            "spark.shuffle.spill.maxSizeInBytesForSpillThreshold", String.valueOf(Long.MAX_VALUE)),
         conf.getBoolean("spark.file.transferTo", true),
         conf.getBoolean("spark.shuffle.unsafe.fastMergeEnabled", true),
         compress,
@@ -84,17 +86,39 @@ public record WriteSettings(
 
   /** A copy with another merge strategy (tests and benchmarks). */
   public WriteSettings withMergeStrategy(MergeStrategyOption option) {
-    return new WriteSettings(fileBufferSizeBytes, diskWriteBufferSizeBytes, initialPointerSlots,
-        forceSpillRecords, forceSpillBytes, transferToEnabled, fastMergeEnabled, compressShuffle,
-        codecConcatenatesStreams, checksumEnabled, checksumAlgorithm, option, maxOpenFiles,
+    return new WriteSettings(
+        fileBufferSizeBytes,
+        diskWriteBufferSizeBytes,
+        initialPointerSlots,
+        forceSpillRecords,
+        forceSpillBytes,
+        transferToEnabled,
+        fastMergeEnabled,
+        compressShuffle,
+        codecConcatenatesStreams,
+        checksumEnabled,
+        checksumAlgorithm,
+        option,
+        maxOpenFiles,
         bypassMergeThreshold);
   }
 
   /** A copy with another bound on open spill files (tests). */
   public WriteSettings withMaxOpenFiles(int files) {
-    return new WriteSettings(fileBufferSizeBytes, diskWriteBufferSizeBytes, initialPointerSlots,
-        forceSpillRecords, forceSpillBytes, transferToEnabled, fastMergeEnabled, compressShuffle,
-        codecConcatenatesStreams, checksumEnabled, checksumAlgorithm, mergeStrategy, files,
+    return new WriteSettings(
+        fileBufferSizeBytes,
+        diskWriteBufferSizeBytes,
+        initialPointerSlots,
+        forceSpillRecords,
+        forceSpillBytes,
+        transferToEnabled,
+        fastMergeEnabled,
+        compressShuffle,
+        codecConcatenatesStreams,
+        checksumEnabled,
+        checksumAlgorithm,
+        mergeStrategy,
+        files,
         bypassMergeThreshold);
   }
 }

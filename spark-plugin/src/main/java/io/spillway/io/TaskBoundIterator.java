@@ -65,13 +65,14 @@ public final class TaskBoundIterator<T> implements Iterator<T> {
     this.releaseAtExhaustion = releaseAtExhaustion;
     Objects.requireNonNull(task, "task is null");
     // The cast picks TaskContext's Java listener overload over the Scala-function one.
-    task.addTaskCompletionListener((TaskCompletionListener) completed ->
-        release(null, completed.isFailed() || completed.isInterrupted()));
+    task.addTaskCompletionListener(
+        (TaskCompletionListener)
+            completed -> release(null, completed.isFailed() || completed.isInterrupted()));
   }
 
   /** {@code open}'s output; {@code release} runs at exhaustion, on a failure or at task end. */
-  public static <T> Iterator<T> untilExhausted(TaskContext task, Source<T> open, Closeables.Cleanup release)
-      throws IOException {
+  public static <T> Iterator<T> untilExhausted(
+      TaskContext task, Source<T> open, Closeables.Cleanup release) throws IOException {
     Objects.requireNonNull(release, "release is null");
     return new TaskBoundIterator<T>(task, failed -> release.run(), true).open(open);
   }

@@ -44,7 +44,8 @@ public final class WriteFailures {
    * names {@code where} or is an interruption (a killed task: Spark tells those apart by type).
    */
   public static IOException naming(IOException failure, String where) {
-    if (failure instanceof InterruptedIOException || failure instanceof ClosedByInterruptException) {
+    if (failure instanceof InterruptedIOException
+        || failure instanceof ClosedByInterruptException) {
       return failure;
     }
     String message = failure.getMessage();

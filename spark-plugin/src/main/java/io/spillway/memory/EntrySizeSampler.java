@@ -47,12 +47,14 @@ import org.apache.spark.util.SizeEstimator;
 public final class EntrySizeSampler {
   /** After the first {@link #ALWAYS_SAMPLED} inserts, one in this many is measured. */
   static final int SAMPLE_EVERY = 32;
+
   /**
    * After the first {@link #ALWAYS_SAMPLED} merges, one in this many is measured. Rarer than
    * inserts: a merge is measured twice (before and after), and a grown combiner (a hot key's
    * list) costs up to a few hundred object visits to measure.
    */
   static final int SAMPLE_UPDATE_EVERY = 256;
+
   static final int ALWAYS_SAMPLED = 16;
 
   private long entries;
@@ -115,14 +117,16 @@ public final class EntrySizeSampler {
   public void updated(long bytesBefore, Object combinerAfter, Object mergedIn) {
     updates++;
     updateEvents++;
-    updateBytesSum += bytesBefore <= EXACT_BYTES
-        ? sizeOf(combinerAfter) - bytesBefore
-        : sizeOf(mergedIn) + REFERENCE_BYTES;
+    updateBytesSum +=
+        bytesBefore <= EXACT_BYTES
+            ? sizeOf(combinerAfter) - bytesBefore
+            : sizeOf(mergedIn) + REFERENCE_BYTES;
     updateSamples++;
   }
 
   /** Combiners up to this size are measured exactly before and after a merge. */
   static final long EXACT_BYTES = 4 * 1024;
+
   /**
    * A reference in a collection's array, with the array's growth slack: two references (an
    * {@code ArrayList} grows by half, so up to half its slots are spare).

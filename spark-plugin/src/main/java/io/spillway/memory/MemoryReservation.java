@@ -132,7 +132,10 @@ public final class MemoryReservation extends MemoryConsumer {
   @Override
   public long spill(long size, MemoryConsumer trigger) throws java.io.IOException {
     SpillHandler handler = spillHandler;
-    if (handler == null || trigger == this || Thread.currentThread() != ownerThread || getUsed() == 0) {
+    if (handler == null
+        || trigger == this
+        || Thread.currentThread() != ownerThread
+        || getUsed() == 0) {
       return 0L;
     }
     return handler.spill(size, false);

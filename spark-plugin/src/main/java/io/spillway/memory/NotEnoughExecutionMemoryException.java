@@ -41,14 +41,21 @@ public final class NotEnoughExecutionMemoryException extends RuntimeException {
    */
   public static NotEnoughExecutionMemoryException of(
       SparkOutOfMemoryError cause, String what, TaskMemoryManager taskMemoryManager) {
-    String message = what + " could not get the execution memory it needs (" + cause.getMessage()
-        + "); the task holds " + taskMemoryManager.getMemoryConsumptionForThisTask() + " bytes."
-        + " Each of the N tasks running on an executor may use between 1/(2N) and 1/N of its"
-        + " execution pool, and a Spillway map task needs at least one memory page"
-        + " (spark.buffer.pageSize, here " + taskMemoryManager.pageSizeBytes() + " bytes) and its"
-        + " record pointer array, besides what other operators of the task hold. Raise"
-        + " spark.executor.memory or spark.memory.fraction, run fewer tasks at once"
-        + " (spark.executor.cores), or lower spark.buffer.pageSize.";
+    String message =
+        what
+            + " could not get the execution memory it needs ("
+            + cause.getMessage()
+            + "); the task holds "
+            + taskMemoryManager.getMemoryConsumptionForThisTask()
+            + " bytes."
+            + " Each of the N tasks running on an executor may use between 1/(2N) and 1/N of its"
+            + " execution pool, and a Spillway map task needs at least one memory page"
+            + " (spark.buffer.pageSize, here "
+            + taskMemoryManager.pageSizeBytes()
+            + " bytes) and its"
+            + " record pointer array, besides what other operators of the task hold. Raise"
+            + " spark.executor.memory or spark.memory.fraction, run fewer tasks at once"
+            + " (spark.executor.cores), or lower spark.buffer.pageSize.";
     return new NotEnoughExecutionMemoryException(message, cause);
   }
 }

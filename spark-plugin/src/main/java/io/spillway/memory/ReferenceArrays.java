@@ -26,6 +26,7 @@ import org.apache.spark.util.SizeEstimator;
  */
 public final class ReferenceArrays {
   private static final long HEADER_BYTES = SizeEstimator.estimate(new Object[0]);
+
   /** Bytes per slot (4 with compressed oops, else 8). */
   private static final long REFERENCE_BYTES =
       (SizeEstimator.estimate(new Object[64]) - HEADER_BYTES) / 64;

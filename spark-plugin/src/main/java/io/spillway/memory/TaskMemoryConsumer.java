@@ -51,7 +51,8 @@ public final class TaskMemoryConsumer extends MemoryConsumer {
     return new TaskMemoryConsumer(taskMemoryManager, 1, taskMemoryManager.getTungstenMemoryMode());
   }
 
-  private TaskMemoryConsumer(TaskMemoryManager taskMemoryManager, long pageSizeBytes, MemoryMode mode) {
+  private TaskMemoryConsumer(
+      TaskMemoryManager taskMemoryManager, long pageSizeBytes, MemoryMode mode) {
     super(taskMemoryManager, pageSizeBytes, mode);
     this.taskMemoryManager = taskMemoryManager;
   }

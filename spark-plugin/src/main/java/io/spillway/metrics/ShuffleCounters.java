@@ -58,6 +58,7 @@ public final class ShuffleCounters implements Serializable {
 
   /** Every counter's name starts with this. */
   public static final String PREFIX = "spillway.";
+
   public static final String MAP_SPILLS = PREFIX + "map.spills";
   public static final String MAP_MERGE_ROUNDS = PREFIX + "map.mergeRounds";
   public static final String MAP_MERGE_STRATEGIES = PREFIX + "map.mergeStrategies";
@@ -69,8 +70,8 @@ public final class ShuffleCounters implements Serializable {
   public static final String REDUCE_RECURSION_DEPTH = PREFIX + "reduceCombine.recursionDepth";
 
   /** Counters that count nothing: for writers and readers made outside a registered shuffle. */
-  public static final ShuffleCounters NONE = new ShuffleCounters(null, null, null, null, null,
-      null, null, null, null);
+  public static final ShuffleCounters NONE =
+      new ShuffleCounters(null, null, null, null, null, null, null, null, null);
 
   private final LongAccumulator mapSpills;
   private final LongAccumulator mapMergeRounds;
@@ -82,10 +83,15 @@ public final class ShuffleCounters implements Serializable {
   private final LongAccumulator reduceSpills;
   private final MaxAccumulator reduceRecursionDepth;
 
-  private ShuffleCounters(LongAccumulator mapSpills, LongAccumulator mapMergeRounds,
-      CountsAccumulator mapMergeStrategies, MaxAccumulator mapMostSpillFilesOpen,
-      LongAccumulator mapMergeMillis, LongAccumulator combineFlushes,
-      LongAccumulator combineSwitchedOff, LongAccumulator reduceSpills,
+  private ShuffleCounters(
+      LongAccumulator mapSpills,
+      LongAccumulator mapMergeRounds,
+      CountsAccumulator mapMergeStrategies,
+      MaxAccumulator mapMostSpillFilesOpen,
+      LongAccumulator mapMergeMillis,
+      LongAccumulator combineFlushes,
+      LongAccumulator combineSwitchedOff,
+      LongAccumulator reduceSpills,
       MaxAccumulator reduceRecursionDepth) {
     this.mapSpills = mapSpills;
     this.mapMergeRounds = mapMergeRounds;
@@ -100,12 +106,28 @@ public final class ShuffleCounters implements Serializable {
 
   /** Creates the counters of shuffle {@code shuffleId} on the driver and registers them. */
   public static ShuffleCounters register(SparkContext sc, int shuffleId) {
-    ShuffleCounters counters = new ShuffleCounters(new LongAccumulator(), new LongAccumulator(),
-        new CountsAccumulator(), new MaxAccumulator(), new LongAccumulator(),
-        new LongAccumulator(), new LongAccumulator(), new LongAccumulator(), new MaxAccumulator());
-    List<String> names = List.of(MAP_SPILLS, MAP_MERGE_ROUNDS, MAP_MERGE_STRATEGIES,
-        MAP_MOST_SPILL_FILES_OPEN, MAP_MERGE_MILLIS, COMBINE_FLUSHES, COMBINE_SWITCHED_OFF,
-        REDUCE_SPILLS, REDUCE_RECURSION_DEPTH);
+    ShuffleCounters counters =
+        new ShuffleCounters(
+            new LongAccumulator(),
+            new LongAccumulator(),
+            new CountsAccumulator(),
+            new MaxAccumulator(),
+            new LongAccumulator(),
+            new LongAccumulator(),
+            new LongAccumulator(),
+            new LongAccumulator(),
+            new MaxAccumulator());
+    List<String> names =
+        List.of(
+            MAP_SPILLS,
+            MAP_MERGE_ROUNDS,
+            MAP_MERGE_STRATEGIES,
+            MAP_MOST_SPILL_FILES_OPEN,
+            MAP_MERGE_MILLIS,
+            COMBINE_FLUSHES,
+            COMBINE_SWITCHED_OFF,
+            REDUCE_SPILLS,
+            REDUCE_RECURSION_DEPTH);
     List<AccumulatorV2<?, ?>> accumulators = counters.all();
     for (int i = 0; i < names.size(); i++) {
       sc.register(accumulators.get(i), name(names.get(i), shuffleId));
@@ -145,8 +167,8 @@ public final class ShuffleCounters implements Serializable {
    * @param mostSpillFilesOpen spill files open at once while merging
    * @param mergeMillis milliseconds the merge took
    */
-  public void mapOutputWritten(int spills, int mergeRounds, String mergeStrategy,
-      int mostSpillFilesOpen, long mergeMillis) {
+  public void mapOutputWritten(
+      int spills, int mergeRounds, String mergeStrategy, int mostSpillFilesOpen, long mergeMillis) {
     if (!counting()) {
       return;
     }
@@ -183,8 +205,16 @@ public final class ShuffleCounters implements Serializable {
   }
 
   private List<AccumulatorV2<?, ?>> all() {
-    return List.of(mapSpills, mapMergeRounds, mapMergeStrategies, mapMostSpillFilesOpen,
-        mapMergeMillis, combineFlushes, combineSwitchedOff, reduceSpills, reduceRecursionDepth);
+    return List.of(
+        mapSpills,
+        mapMergeRounds,
+        mapMergeStrategies,
+        mapMostSpillFilesOpen,
+        mapMergeMillis,
+        combineFlushes,
+        combineSwitchedOff,
+        reduceSpills,
+        reduceRecursionDepth);
   }
 
   /** Where {@link ShuffleCounters#of} finds a shuffle's counters: its handle. */

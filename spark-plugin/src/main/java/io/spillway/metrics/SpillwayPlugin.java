@@ -73,12 +73,15 @@ public final class SpillwayPlugin implements SparkPlugin {
     gauge(registry, "indexCache.misses", IndexCacheStats::misses);
   }
 
-  private static void gauge(MetricRegistry registry, String name,
-      ToLongFunction<IndexCacheStats> value) {
-    registry.register(name, (Gauge<Long>) () -> {
-      IndexCacheStats stats = indexCache();
-      return stats == null ? 0L : value.applyAsLong(stats);
-    });
+  private static void gauge(
+      MetricRegistry registry, String name, ToLongFunction<IndexCacheStats> value) {
+    registry.register(
+        name,
+        (Gauge<Long>)
+            () -> {
+              IndexCacheStats stats = indexCache();
+              return stats == null ? 0L : value.applyAsLong(stats);
+            });
   }
 
   /** This executor's index cache, or null before the shuffle manager exists or under another. */
@@ -86,6 +89,7 @@ public final class SpillwayPlugin implements SparkPlugin {
     SparkEnv env = SparkEnv.get();
     ShuffleManager manager = env == null ? null : env.shuffleManager();
     return manager != null && manager.shuffleBlockResolver() instanceof IndexCacheStats stats
-        ? stats : null;
+        ? stats
+        : null;
   }
 }

@@ -34,7 +34,8 @@ public final class TaskSpillMetrics {
    * @param diskBytesSpilled bytes the spills wrote to disk
    * @param peakMemoryBytes the structure's largest memory reservation
    */
-  public static void add(TaskContext task, long memoryBytesSpilled, long diskBytesSpilled, long peakMemoryBytes) {
+  public static void add(
+      TaskContext task, long memoryBytesSpilled, long diskBytesSpilled, long peakMemoryBytes) {
     TaskMetrics metrics = task.taskMetrics();
     metrics.incMemoryBytesSpilled(memoryBytesSpilled);
     metrics.incDiskBytesSpilled(diskBytesSpilled);

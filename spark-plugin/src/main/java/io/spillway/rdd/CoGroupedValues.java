@@ -19,7 +19,6 @@ import java.io.Serializable;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-
 import org.apache.spark.api.java.Optional;
 import scala.Tuple2;
 
@@ -122,7 +121,8 @@ final class CoGroupedValues<V, W> implements Serializable {
     rightCount = right;
   }
 
-  private static <A, B> Iterator<B> map(Iterator<A> source, java.util.function.Function<A, B> function) {
+  private static <A, B> Iterator<B> map(
+      Iterator<A> source, java.util.function.Function<A, B> function) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -196,7 +196,8 @@ final class CoGroupedValues<V, W> implements Serializable {
     private Iterator<I> inner = java.util.Collections.emptyIterator();
     private O current;
 
-    NestedLoop(Iterable<O> outerSide, Iterable<I> innerSide, java.util.function.BiFunction<O, I, R> pair) {
+    NestedLoop(
+        Iterable<O> outerSide, Iterable<I> innerSide, java.util.function.BiFunction<O, I, R> pair) {
       this.outer = outerSide.iterator();
       this.innerSide = innerSide;
       this.pair = pair;

@@ -15,15 +15,14 @@
  */
 package io.spillway.rdd;
 
-import java.util.Iterator;
-import java.util.Objects;
-
 import io.spillway.combine.CombineFunctions;
 import io.spillway.combine.ExternalMerger;
 import io.spillway.combine.MergerMetrics;
 import io.spillway.combine.MergerSettings;
 import io.spillway.io.TaskBoundIterator;
 import io.spillway.metrics.TaskSpillMetrics;
+import java.util.Iterator;
+import java.util.Objects;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import scala.Tuple2;
 
@@ -61,23 +60,35 @@ final class CombineInTask<K, I, C> implements PairFlatMapFunction<Iterator<Tuple
   @Override
   public Iterator<Tuple2<K, C>> call(Iterator<Tuple2<K, I>> records) throws Exception {
     TaskScope scope = TaskScope.current("combineByKey");
-    ExternalMerger<K, Object, C> merger = new ExternalMerger<>((CombineFunctions<Object, C>) functions, settings,
-        scope.taskMemoryManager(), scope.serializerManager(), scope.newSerializerInstance(), scope.spillFiles());
-    return TaskBoundIterator.untilExhausted(scope.task(), () -> {
-      if (input == Input.VALUES) {
-        merger.mergeValues((Iterator) records);
-      } else {
-        merger.mergeCombiners((Iterator) records);
-      }
-      return merger.items();
-    }, () -> {
-      try {
-        merger.close();
-      } finally {
-        MergerMetrics metrics = merger.metrics();
-        TaskSpillMetrics.add(scope.task(), metrics.memoryBytesSpilled(), metrics.bytesSpilled(),
-            metrics.peakMemoryBytes());
-      }
-    });
+    ExternalMerger<K, Object, C> merger =
+        new ExternalMerger<>(
+            (CombineFunctions<Object, C>) functions,
+            settings,
+            scope.taskMemoryManager(),
+            scope.serializerManager(),
+            scope.newSerializerInstance(),
+            scope.spillFiles());
+    return TaskBoundIterator.untilExhausted(
+        scope.task(),
+        () -> {
+          if (input == Input.VALUES) {
+            merger.mergeValues((Iterator) records);
+          } else {
+            merger.mergeCombiners((Iterator) records);
+          }
+          return merger.items();
+        },
+        () -> {
+          try {
+            merger.close();
+          } finally {
+            MergerMetrics metrics = merger.metrics();
+            TaskSpillMetrics.add(
+                scope.task(),
+                metrics.memoryBytesSpilled(),
+                metrics.bytesSpilled(),
+                metrics.peakMemoryBytes());
+          }
+        });
   }
 }

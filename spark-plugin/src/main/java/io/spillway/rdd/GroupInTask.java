@@ -15,14 +15,13 @@
  */
 package io.spillway.rdd;
 
-import java.util.Iterator;
-import java.util.Objects;
-
 import io.spillway.combine.ExternalGroupBy;
 import io.spillway.combine.MergerMetrics;
 import io.spillway.combine.MergerSettings;
 import io.spillway.io.TaskBoundIterator;
 import io.spillway.metrics.TaskSpillMetrics;
+import java.util.Iterator;
+import java.util.Objects;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import scala.Tuple2;
 
@@ -36,7 +35,8 @@ import scala.Tuple2;
  * owns, and the next stage of the task may still hold and iterate them after the last key was
  * returned (for example {@code toArray} before a result is written).
  */
-final class GroupInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, V>>, K, Iterable<V>> {
+final class GroupInTask<K, V>
+    implements PairFlatMapFunction<Iterator<Tuple2<K, V>>, K, Iterable<V>> {
 
   private static final long serialVersionUID = 1L;
 
@@ -50,20 +50,32 @@ final class GroupInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, 
   @Override
   public Iterator<Tuple2<K, Iterable<V>>> call(Iterator<Tuple2<K, V>> records) throws Exception {
     TaskScope scope = TaskScope.current("groupByKey");
-    ExternalGroupBy<K, V> groupBy = new ExternalGroupBy<>(settings, scope.taskMemoryManager(),
-        scope.serializerManager(), scope.newSerializerInstance(), scope.spillFiles());
-    return (Iterator) TaskBoundIterator.untilTaskEnd(scope.task(), () -> {
-      groupBy.mergeValues(records);
-      return groupBy.items();
-    }, failed -> {
-      try {
-        groupBy.closeAtTaskEnd(failed);
-      } finally {
-        // Read after close: the lists' spills happen while the output is iterated.
-        MergerMetrics metrics = groupBy.metrics();
-        TaskSpillMetrics.add(scope.task(), metrics.memoryBytesSpilled(), metrics.bytesSpilled(),
-            metrics.peakMemoryBytes());
-      }
-    });
+    ExternalGroupBy<K, V> groupBy =
+        new ExternalGroupBy<>(
+            settings,
+            scope.taskMemoryManager(),
+            scope.serializerManager(),
+            scope.newSerializerInstance(),
+            scope.spillFiles());
+    return (Iterator)
+        TaskBoundIterator.untilTaskEnd(
+            scope.task(),
+            () -> {
+              groupBy.mergeValues(records);
+              return groupBy.items();
+            },
+            failed -> {
+              try {
+                groupBy.closeAtTaskEnd(failed);
+              } finally {
+                // Read after close: the lists' spills happen while the output is iterated.
+                MergerMetrics metrics = groupBy.metrics();
+                TaskSpillMetrics.add(
+                    scope.task(),
+                    metrics.memoryBytesSpilled(),
+                    metrics.bytesSpilled(),
+                    metrics.peakMemoryBytes());
+              }
+            });
   }
 }

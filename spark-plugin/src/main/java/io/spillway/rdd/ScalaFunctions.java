@@ -16,7 +16,6 @@
 package io.spillway.rdd;
 
 import java.util.Objects;
-
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
 

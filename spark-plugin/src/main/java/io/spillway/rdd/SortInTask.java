@@ -15,18 +15,17 @@
  */
 package io.spillway.rdd;
 
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.Objects;
-
 import io.spillway.combine.MergerSettings;
 import io.spillway.io.Closeables;
 import io.spillway.io.TaskBoundIterator;
+import io.spillway.io.TempFileTracker;
 import io.spillway.metrics.TaskSpillMetrics;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
-import io.spillway.io.TempFileTracker;
 import io.spillway.spill.SpillFile;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Objects;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import scala.Tuple2;
 
@@ -52,14 +51,33 @@ final class SortInTask<K, V> implements PairFlatMapFunction<Iterator<Tuple2<K, V
     TaskScope scope = TaskScope.current("sortByKey");
     // The sorter takes the merger's file settings, so one MergerSettings tunes every operation.
     MergerSettings mergerSettings = settings;
-    SortSettings sortSettings = new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes());
+    SortSettings sortSettings =
+        new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes());
     TempFileTracker<SpillFile> files = new TempFileTracker<>(scope.spillFiles());
-    ExternalSorter<K, V> sorter = new ExternalSorter<>(keyOrder, sortSettings, scope.taskMemoryManager(),
-        scope.serializerManager(), scope.newSerializerInstance(), files);
-    return TaskBoundIterator.untilExhausted(scope.task(), () -> {
-      sorter.insertAll(records);
-      return sorter.sortedIterator();
-    }, () -> Closeables.runAll(null, sorter::close, files::deleteAll, () -> TaskSpillMetrics.add(
-        scope.task(), sorter.memoryBytesSpilled(), sorter.bytesSpilled(), sorter.peakMemoryBytes())));
+    ExternalSorter<K, V> sorter =
+        new ExternalSorter<>(
+            keyOrder,
+            sortSettings,
+            scope.taskMemoryManager(),
+            scope.serializerManager(),
+            scope.newSerializerInstance(),
+            files);
+    return TaskBoundIterator.untilExhausted(
+        scope.task(),
+        () -> {
+          sorter.insertAll(records);
+          return sorter.sortedIterator();
+        },
+        () ->
+            Closeables.runAll(
+                null,
+                sorter::close,
+                files::deleteAll,
+                () ->
+                    TaskSpillMetrics.add(
+                        scope.task(),
+                        sorter.memoryBytesSpilled(),
+                        sorter.bytesSpilled(),
+                        sorter.peakMemoryBytes())));
   }
 }

@@ -15,13 +15,12 @@
  */
 package io.spillway.rdd;
 
+import io.spillway.combine.CombineFunctions;
+import io.spillway.combine.MergerSettings;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Objects;
-
-import io.spillway.combine.CombineFunctions;
-import io.spillway.combine.MergerSettings;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.RangePartitioner;
@@ -87,7 +86,8 @@ public final class SpillwayPairRDD<K, V> {
    * SpillwayPairRDD<String, Long> wrapped = SpillwayPairRDD.of(scalaRdd, keyTag, valueTag);
    * }</pre>
    */
-  public static <K, V> SpillwayPairRDD<K, V> of(RDD<Tuple2<K, V>> rdd, ClassTag<K> keyClassTag, ClassTag<V> valueClassTag) {
+  public static <K, V> SpillwayPairRDD<K, V> of(
+      RDD<Tuple2<K, V>> rdd, ClassTag<K> keyClassTag, ClassTag<V> valueClassTag) {
     Objects.requireNonNull(rdd, "rdd is null");
     Objects.requireNonNull(keyClassTag, "keyClassTag is null");
     Objects.requireNonNull(valueClassTag, "valueClassTag is null");
@@ -151,21 +151,27 @@ public final class SpillwayPairRDD<K, V> {
     Objects.requireNonNull(mergeCombiners, "mergeCombiners is null");
     Objects.requireNonNull(partitioner, "partitioner is null");
     checkKeysCanBeHashed(partitioner);
-    CombineFunctions<V, C> functions = UserFunctions.combine(createCombiner, mergeValue, mergeCombiners);
+    CombineFunctions<V, C> functions =
+        UserFunctions.combine(createCombiner, mergeValue, mergeCombiners);
     if (isPartitionedBy(partitioner)) {
       // Every key's records already share a partition: one merge per partition, no shuffle
       // (Spark's combineByKey takes the same shortcut).
-      return rdd.mapPartitionsToPair(new CombineInTask<K, V, C>(functions, settings, CombineInTask.Input.VALUES), true);
+      return rdd.mapPartitionsToPair(
+          new CombineInTask<K, V, C>(functions, settings, CombineInTask.Input.VALUES), true);
     }
     if (mapSideCombine) {
       // Keys are unchanged by the local combine, so it keeps any existing partitioning.
       JavaPairRDD<K, C> combinedLocally =
-          rdd.mapPartitionsToPair(new CombineInTask<K, V, C>(functions, settings, CombineInTask.Input.VALUES), true);
-      return combinedLocally.partitionBy(partitioner)
-          .mapPartitionsToPair(new CombineInTask<K, C, C>(functions, settings, CombineInTask.Input.COMBINERS), true);
+          rdd.mapPartitionsToPair(
+              new CombineInTask<K, V, C>(functions, settings, CombineInTask.Input.VALUES), true);
+      return combinedLocally
+          .partitionBy(partitioner)
+          .mapPartitionsToPair(
+              new CombineInTask<K, C, C>(functions, settings, CombineInTask.Input.COMBINERS), true);
     }
     return rdd.partitionBy(partitioner)
-        .mapPartitionsToPair(new CombineInTask<K, V, C>(functions, settings, CombineInTask.Input.VALUES), true);
+        .mapPartitionsToPair(
+            new CombineInTask<K, V, C>(functions, settings, CombineInTask.Input.VALUES), true);
   }
 
   /**
@@ -179,8 +185,12 @@ public final class SpillwayPairRDD<K, V> {
    * }</pre>
    */
   public <C> JavaPairRDD<K, C> combineByKey(
-      Function<V, C> createCombiner, Function2<C, V, C> mergeValue, Function2<C, C, C> mergeCombiners, int numPartitions) {
-    return combineByKey(createCombiner, mergeValue, mergeCombiners, hashPartitioner(numPartitions), true);
+      Function<V, C> createCombiner,
+      Function2<C, V, C> mergeValue,
+      Function2<C, C, C> mergeCombiners,
+      int numPartitions) {
+    return combineByKey(
+        createCombiner, mergeValue, mergeCombiners, hashPartitioner(numPartitions), true);
   }
 
   /**
@@ -192,7 +202,9 @@ public final class SpillwayPairRDD<K, V> {
    * }</pre>
    */
   public <C> JavaPairRDD<K, C> combineByKey(
-      Function<V, C> createCombiner, Function2<C, V, C> mergeValue, Function2<C, C, C> mergeCombiners) {
+      Function<V, C> createCombiner,
+      Function2<C, V, C> mergeValue,
+      Function2<C, C, C> mergeCombiners) {
     return combineByKey(createCombiner, mergeValue, mergeCombiners, defaultPartitioner(), true);
   }
 
@@ -249,11 +261,15 @@ public final class SpillwayPairRDD<K, V> {
    * }</pre>
    */
   public <U> JavaPairRDD<K, U> aggregateByKey(
-      U zeroValue, Partitioner partitioner, Function2<U, V, U> seqFunc, Function2<U, U, U> combFunc) {
+      U zeroValue,
+      Partitioner partitioner,
+      Function2<U, V, U> seqFunc,
+      Function2<U, U, U> combFunc) {
     Objects.requireNonNull(seqFunc, "seqFunc is null");
     Objects.requireNonNull(combFunc, "combFunc is null");
     ZeroValue<U> zero = ZeroValue.capture(zeroValue);
-    return combineByKey(UserFunctions.startFromZero(zero, seqFunc), seqFunc, combFunc, partitioner, true);
+    return combineByKey(
+        UserFunctions.startFromZero(zero, seqFunc), seqFunc, combFunc, partitioner, true);
   }
 
   /**
@@ -277,7 +293,8 @@ public final class SpillwayPairRDD<K, V> {
    * JavaPairRDD<String, Long> sums = SpillwayPairRDD.of(pairs).aggregateByKey(0L, Long::sum, Long::sum);
    * }</pre>
    */
-  public <U> JavaPairRDD<K, U> aggregateByKey(U zeroValue, Function2<U, V, U> seqFunc, Function2<U, U, U> combFunc) {
+  public <U> JavaPairRDD<K, U> aggregateByKey(
+      U zeroValue, Function2<U, V, U> seqFunc, Function2<U, U, U> combFunc) {
     return aggregateByKey(zeroValue, defaultPartitioner(), seqFunc, combFunc);
   }
 
@@ -291,7 +308,8 @@ public final class SpillwayPairRDD<K, V> {
    * JavaPairRDD<String, Long> sums = SpillwayPairRDD.of(pairs).foldByKey(0L, new HashPartitioner(8), Long::sum);
    * }</pre>
    */
-  public JavaPairRDD<K, V> foldByKey(V zeroValue, Partitioner partitioner, Function2<V, V, V> func) {
+  public JavaPairRDD<K, V> foldByKey(
+      V zeroValue, Partitioner partitioner, Function2<V, V, V> func) {
     Objects.requireNonNull(func, "func is null");
     ZeroValue<V> zero = ZeroValue.capture(zeroValue);
     return combineByKey(UserFunctions.startFromZero(zero, func), func, func, partitioner, true);
@@ -386,11 +404,13 @@ public final class SpillwayPairRDD<K, V> {
    *
    * @param comparator the key order; must be {@link Serializable}
    */
-  public JavaPairRDD<K, V> sortByKey(Comparator<K> comparator, boolean ascending, int numPartitions) {
+  public JavaPairRDD<K, V> sortByKey(
+      Comparator<K> comparator, boolean ascending, int numPartitions) {
     Objects.requireNonNull(comparator, "comparator is null");
     if (!(comparator instanceof Serializable)) {
-      throw new IllegalArgumentException("sortByKey needs a Serializable comparator (it is shipped with the tasks), got "
-          + comparator.getClass().getName());
+      throw new IllegalArgumentException(
+          "sortByKey needs a Serializable comparator (it is shipped with the tasks), got "
+              + comparator.getClass().getName());
     }
     checkNumPartitions(numPartitions);
     Ordering<K> ordering = Ordering$.MODULE$.comparatorToOrdering(comparator);
@@ -399,7 +419,8 @@ public final class SpillwayPairRDD<K, V> {
     // The range partitioner already lays out partitions in descending order when asked; within
     // a partition the sorter needs the same direction.
     Comparator<K> partitionOrder = ascending ? comparator : Collections.reverseOrder(comparator);
-    return rdd.partitionBy(partitioner).mapPartitionsToPair(new SortInTask<>(partitionOrder, settings), true);
+    return rdd.partitionBy(partitioner)
+        .mapPartitionsToPair(new SortInTask<>(partitionOrder, settings), true);
   }
 
   /**
@@ -455,7 +476,8 @@ public final class SpillwayPairRDD<K, V> {
    *     SpillwayPairRDD.of(clicks).cogroup(names, new HashPartitioner(8));
    * }</pre>
    */
-  public <W> JavaPairRDD<K, Tuple2<Iterable<V>, Iterable<W>>> cogroup(JavaPairRDD<K, W> other, Partitioner partitioner) {
+  public <W> JavaPairRDD<K, Tuple2<Iterable<V>, Iterable<W>>> cogroup(
+      JavaPairRDD<K, W> other, Partitioner partitioner) {
     return coGrouped(other, partitioner).mapValues(CoGroupedValues::bothSides);
   }
 
@@ -466,7 +488,8 @@ public final class SpillwayPairRDD<K, V> {
    * JavaPairRDD<String, Tuple2<Iterable<Long>, Iterable<String>>> both = SpillwayPairRDD.of(clicks).cogroup(names, 8);
    * }</pre>
    */
-  public <W> JavaPairRDD<K, Tuple2<Iterable<V>, Iterable<W>>> cogroup(JavaPairRDD<K, W> other, int numPartitions) {
+  public <W> JavaPairRDD<K, Tuple2<Iterable<V>, Iterable<W>>> cogroup(
+      JavaPairRDD<K, W> other, int numPartitions) {
     return cogroup(other, hashPartitioner(numPartitions));
   }
 
@@ -527,7 +550,8 @@ public final class SpillwayPairRDD<K, V> {
    *     SpillwayPairRDD.of(clicks).leftOuterJoin(names, new HashPartitioner(8));
    * }</pre>
    */
-  public <W> JavaPairRDD<K, Tuple2<V, Optional<W>>> leftOuterJoin(JavaPairRDD<K, W> other, Partitioner partitioner) {
+  public <W> JavaPairRDD<K, Tuple2<V, Optional<W>>> leftOuterJoin(
+      JavaPairRDD<K, W> other, Partitioner partitioner) {
     return coGrouped(other, partitioner).flatMapValues(CoGroupedValues::leftOuterPairs);
   }
 
@@ -538,7 +562,8 @@ public final class SpillwayPairRDD<K, V> {
    * JavaPairRDD<String, Tuple2<Long, Optional<String>>> joined = SpillwayPairRDD.of(clicks).leftOuterJoin(names, 8);
    * }</pre>
    */
-  public <W> JavaPairRDD<K, Tuple2<V, Optional<W>>> leftOuterJoin(JavaPairRDD<K, W> other, int numPartitions) {
+  public <W> JavaPairRDD<K, Tuple2<V, Optional<W>>> leftOuterJoin(
+      JavaPairRDD<K, W> other, int numPartitions) {
     return leftOuterJoin(other, hashPartitioner(numPartitions));
   }
 
@@ -562,7 +587,8 @@ public final class SpillwayPairRDD<K, V> {
    *     SpillwayPairRDD.of(clicks).rightOuterJoin(names, new HashPartitioner(8));
    * }</pre>
    */
-  public <W> JavaPairRDD<K, Tuple2<Optional<V>, W>> rightOuterJoin(JavaPairRDD<K, W> other, Partitioner partitioner) {
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, W>> rightOuterJoin(
+      JavaPairRDD<K, W> other, Partitioner partitioner) {
     return coGrouped(other, partitioner).flatMapValues(CoGroupedValues::rightOuterPairs);
   }
 
@@ -573,7 +599,8 @@ public final class SpillwayPairRDD<K, V> {
    * JavaPairRDD<String, Tuple2<Optional<Long>, String>> joined = SpillwayPairRDD.of(clicks).rightOuterJoin(names, 8);
    * }</pre>
    */
-  public <W> JavaPairRDD<K, Tuple2<Optional<V>, W>> rightOuterJoin(JavaPairRDD<K, W> other, int numPartitions) {
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, W>> rightOuterJoin(
+      JavaPairRDD<K, W> other, int numPartitions) {
     return rightOuterJoin(other, hashPartitioner(numPartitions));
   }
 
@@ -609,7 +636,8 @@ public final class SpillwayPairRDD<K, V> {
    * JavaPairRDD<String, Tuple2<Optional<Long>, Optional<String>>> joined = SpillwayPairRDD.of(clicks).fullOuterJoin(names, 8);
    * }</pre>
    */
-  public <W> JavaPairRDD<K, Tuple2<Optional<V>, Optional<W>>> fullOuterJoin(JavaPairRDD<K, W> other, int numPartitions) {
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, Optional<W>>> fullOuterJoin(
+      JavaPairRDD<K, W> other, int numPartitions) {
     return fullOuterJoin(other, hashPartitioner(numPartitions));
   }
 
@@ -620,7 +648,8 @@ public final class SpillwayPairRDD<K, V> {
    * JavaPairRDD<String, Tuple2<Optional<Long>, Optional<String>>> joined = SpillwayPairRDD.of(clicks).fullOuterJoin(names);
    * }</pre>
    */
-  public <W> JavaPairRDD<K, Tuple2<Optional<V>, Optional<W>>> fullOuterJoin(JavaPairRDD<K, W> other) {
+  public <W> JavaPairRDD<K, Tuple2<Optional<V>, Optional<W>>> fullOuterJoin(
+      JavaPairRDD<K, W> other) {
     return fullOuterJoin(other, defaultPartitioner(other));
   }
 
@@ -629,19 +658,23 @@ public final class SpillwayPairRDD<K, V> {
    * two RDDs with the same partitioner is a {@code PartitionerAwareUnionRDD}: partition i of the
    * union reads partition i of each side, so the group-by sees both sides of every key it owns.
    */
-  private <W> JavaPairRDD<K, CoGroupedValues<V, W>> coGrouped(JavaPairRDD<K, W> other, Partitioner partitioner) {
+  private <W> JavaPairRDD<K, CoGroupedValues<V, W>> coGrouped(
+      JavaPairRDD<K, W> other, Partitioner partitioner) {
     Objects.requireNonNull(other, "other is null");
     Objects.requireNonNull(partitioner, "partitioner is null");
     checkKeysCanBeHashed(partitioner);
     JavaPairRDD<K, TaggedValue> left = partitionedBy(rdd, partitioner).mapValues(TaggedValue::left);
-    JavaPairRDD<K, TaggedValue> right = partitionedBy(other, partitioner).mapValues(TaggedValue::right);
+    JavaPairRDD<K, TaggedValue> right =
+        partitionedBy(other, partitioner).mapValues(TaggedValue::right);
     JavaPairRDD<K, Iterable<TaggedValue>> grouped =
         left.union(right).mapPartitionsToPair(new GroupInTask<K, TaggedValue>(settings), true);
     return grouped.mapValues(CoGroupedValues::new);
   }
 
-  private static <K, T> JavaPairRDD<K, T> partitionedBy(JavaPairRDD<K, T> side, Partitioner partitioner) {
-    boolean already = side.partitioner().isPresent() && side.partitioner().get().equals(partitioner);
+  private static <K, T> JavaPairRDD<K, T> partitionedBy(
+      JavaPairRDD<K, T> side, Partitioner partitioner) {
+    boolean already =
+        side.partitioner().isPresent() && side.partitioner().get().equals(partitioner);
     return already ? side : side.partitionBy(partitioner);
   }
 
@@ -660,13 +693,16 @@ public final class SpillwayPairRDD<K, V> {
   // Scala's varargs parameter (others: RDD[_]*) is a raw Seq to javac
   @SuppressWarnings("unchecked")
   private Partitioner defaultPartitioner() {
-    return Partitioner.defaultPartitioner(rdd.rdd(), scala.collection.immutable.Seq$.MODULE$.<RDD<?>>empty());
+    return Partitioner.defaultPartitioner(
+        rdd.rdd(), scala.collection.immutable.Seq$.MODULE$.<RDD<?>>empty());
   }
 
   private Partitioner defaultPartitioner(JavaPairRDD<?, ?> other) {
     Objects.requireNonNull(other, "other is null");
-    return Partitioner.defaultPartitioner(rdd.rdd(),
-        scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.<RDD<?>>of(other.rdd())).toSeq());
+    return Partitioner.defaultPartitioner(
+        rdd.rdd(),
+        scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.<RDD<?>>of(other.rdd()))
+            .toSeq());
   }
 
   private static Partitioner hashPartitioner(int numPartitions) {
@@ -687,9 +723,13 @@ public final class SpillwayPairRDD<K, V> {
   private void checkKeysCanBeHashed(Partitioner partitioner) {
     Class<?> keyClass = rdd.kClassTag().runtimeClass();
     if (keyClass.isArray()) {
-      throw new IllegalArgumentException("keys of type " + keyClass.getSimpleName()
-          + " are arrays, which hash by identity; combining and grouping need keys with value equality"
-          + " (partitioner " + partitioner + ")");
+      throw new IllegalArgumentException(
+          "keys of type "
+              + keyClass.getSimpleName()
+              + " are arrays, which hash by identity; combining and grouping need keys with value equality"
+              + " (partitioner "
+              + partitioner
+              + ")");
     }
   }
 }

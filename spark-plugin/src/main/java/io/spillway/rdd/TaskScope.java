@@ -42,12 +42,16 @@ final class TaskScope {
   static TaskScope current(String operation) {
     TaskContext task = TaskContext.get();
     if (task == null) {
-      throw new IllegalStateException(operation + " runs inside a Spark task, but TaskContext.get() is null"
-          + " on thread " + Thread.currentThread().getName());
+      throw new IllegalStateException(
+          operation
+              + " runs inside a Spark task, but TaskContext.get() is null"
+              + " on thread "
+              + Thread.currentThread().getName());
     }
     SparkEnv env = SparkEnv.get();
     if (env == null) {
-      throw new IllegalStateException(operation + " runs inside a Spark task, but SparkEnv.get() is null");
+      throw new IllegalStateException(
+          operation + " runs inside a Spark task, but SparkEnv.get() is null");
     }
     return new TaskScope(task, env);
   }

@@ -29,7 +29,9 @@ final class UserFunctions {
   private UserFunctions() {}
 
   static <V, C> CombineFunctions<V, C> combine(
-      Function<V, C> createCombiner, Function2<C, V, C> mergeValue, Function2<C, C, C> mergeCombiners) {
+      Function<V, C> createCombiner,
+      Function2<C, V, C> mergeValue,
+      Function2<C, C, C> mergeCombiners) {
     return new CombineFunctions<>(
         value -> call(createCombiner, value),
         (combiner, value) -> call(mergeValue, combiner, value),

@@ -17,7 +17,6 @@ package io.spillway.rdd;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
-
 import org.apache.spark.SparkEnv;
 import org.apache.spark.serializer.SerializerInstance;
 import scala.reflect.ClassTag;
@@ -33,6 +32,7 @@ final class ZeroValue<U> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final byte[] serializedZero;
+
   /** One per task: the task deserializes its own copy of this object with its closure. */
   private transient SerializerInstance serializer;
 
@@ -59,8 +59,9 @@ final class ZeroValue<U> implements Serializable {
   private static SparkEnv requireEnv() {
     SparkEnv env = SparkEnv.get();
     if (env == null) {
-      throw new IllegalStateException("the zero value is serialized with SparkEnv's serializer, but SparkEnv.get() is null;"
-          + " create the SparkContext first");
+      throw new IllegalStateException(
+          "the zero value is serialized with SparkEnv's serializer, but SparkEnv.get() is null;"
+              + " create the SparkContext first");
     }
     return env;
   }

@@ -26,8 +26,8 @@ import io.spillway.metrics.ShuffleCounters;
 import io.spillway.metrics.TaskSpillMetrics;
 import io.spillway.sort.ExternalSorter;
 import io.spillway.sort.SortSettings;
-import io.spillway.spill.SpillFileSource;
 import io.spillway.spark.SparkGroupByKey;
+import io.spillway.spill.SpillFileSource;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -81,8 +81,12 @@ final class AggregateAndSort {
   private final SpillFileSource spillFiles;
   private final ShuffleCounters counters;
 
-  AggregateAndSort(TaskContext context, ReadSettings settings,
-      SerializerManager serializerManager, SpillFileSource spillFiles, ShuffleCounters counters) {
+  AggregateAndSort(
+      TaskContext context,
+      ReadSettings settings,
+      SerializerManager serializerManager,
+      SpillFileSource spillFiles,
+      ShuffleCounters counters) {
     this.context = context;
     this.mergerSettings = settings.mergerSettings();
     this.groupByKeyDetection = settings.groupByKeyDetection();
@@ -102,13 +106,17 @@ final class AggregateAndSort {
       Aggregator<K, Object, Object> aggregator =
           (Aggregator<K, Object, Object>) dependency.aggregator().get();
       boolean sortAfter = dependency.keyOrdering().isDefined();
-      result = dependency.mapSideCombine()
-          ? mergeCombiners(aggregator, CollectionConverters.asJava(records))
-          : mergeValues(aggregator, CollectionConverters.asJava(records), !sortAfter);
+      result =
+          dependency.mapSideCombine()
+              ? mergeCombiners(aggregator, CollectionConverters.asJava(records))
+              : mergeValues(aggregator, CollectionConverters.asJava(records), !sortAfter);
     }
     if (dependency.keyOrdering().isDefined()) {
-      result = sort((Comparator<K>) dependency.keyOrdering().get(), dependency,
-          CollectionConverters.asJava((scala.collection.Iterator) result));
+      result =
+          sort(
+              (Comparator<K>) dependency.keyOrdering().get(),
+              dependency,
+              CollectionConverters.asJava((scala.collection.Iterator) result));
     }
     return result;
   }
@@ -117,67 +125,84 @@ final class AggregateAndSort {
       Aggregator<K, Object, Object> aggregator, Iterator<Product2<K, Object>> records)
       throws IOException {
     ExternalMerger<K, Object, Object> merger = newMerger(aggregator);
-    Iterator<Tuple2<K, Object>> masked = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return records.hasNext();
-      }
+    Iterator<Tuple2<K, Object>> masked =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return records.hasNext();
+          }
 
-      @Override
-      public Tuple2<K, Object> next() {
-        return CombineFunctions.withMaskedCombiner(records.next());
-      }
-    };
+          @Override
+          public Tuple2<K, Object> next() {
+            return CombineFunctions.withMaskedCombiner(records.next());
+          }
+        };
     return run(merger, () -> merger.mergeCombiners(masked));
   }
 
   private <K> scala.collection.Iterator<? extends Product2<K, ?>> mergeValues(
-      Aggregator<K, Object, Object> aggregator, Iterator<Product2<K, Object>> records,
-      boolean groupByKeyAllowed) throws IOException {
+      Aggregator<K, Object, Object> aggregator,
+      Iterator<Product2<K, Object>> records,
+      boolean groupByKeyAllowed)
+      throws IOException {
     if (!records.hasNext()) {
       return scala.collection.Iterator$.MODULE$.empty();
     }
     Product2<K, Object> first = records.next();
     Object firstCombiner = aggregator.createCombiner().apply(first._2());
-    if (groupByKeyAllowed && groupByKeyDetection
+    if (groupByKeyAllowed
+        && groupByKeyDetection
         && SparkGroupByKey.isSparkGroupByKey(aggregator, firstCombiner)) {
       return groupByKey(first, records);
     }
     ExternalMerger<K, Object, Object> merger = newMerger(aggregator);
-    return run(merger, () -> {
-      merger.mergeCombiners(List.of(
-          new Tuple2<>(first._1(), CombineFunctions.maskNull(firstCombiner))).iterator());
-      merger.mergeValues(records);
-    });
+    return run(
+        merger,
+        () -> {
+          merger.mergeCombiners(
+              List.of(new Tuple2<>(first._1(), CombineFunctions.maskNull(firstCombiner)))
+                  .iterator());
+          merger.mergeValues(records);
+        });
   }
 
   private <K> scala.collection.Iterator<Tuple2<K, scala.collection.Iterable<Object>>> groupByKey(
       Product2<K, Object> first, Iterator<Product2<K, Object>> rest) throws IOException {
-    ExternalGroupBy<K, Object> groupBy = new ExternalGroupBy<>(mergerSettings,
-        context.taskMemoryManager(), serializerManager, combinerSerializer(), spillFiles);
-    Iterator<Tuple2<K, ExternalList<Object>>> groups = TaskBoundIterator.untilTaskEnd(context, () -> {
-      groupBy.mergeValues(List.of(first).iterator());
-      groupBy.mergeValues(rest);
-      return groupBy.items();
-    }, failed -> {
-      try {
-        groupBy.closeAtTaskEnd(failed);
-      } finally {
-        recordMetrics(groupBy.metrics());
-      }
-    });
-    Iterator<Tuple2<K, scala.collection.Iterable<Object>>> grouped = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return groups.hasNext();
-      }
+    ExternalGroupBy<K, Object> groupBy =
+        new ExternalGroupBy<>(
+            mergerSettings,
+            context.taskMemoryManager(),
+            serializerManager,
+            combinerSerializer(),
+            spillFiles);
+    Iterator<Tuple2<K, ExternalList<Object>>> groups =
+        TaskBoundIterator.untilTaskEnd(
+            context,
+            () -> {
+              groupBy.mergeValues(List.of(first).iterator());
+              groupBy.mergeValues(rest);
+              return groupBy.items();
+            },
+            failed -> {
+              try {
+                groupBy.closeAtTaskEnd(failed);
+              } finally {
+                recordMetrics(groupBy.metrics());
+              }
+            });
+    Iterator<Tuple2<K, scala.collection.Iterable<Object>>> grouped =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return groups.hasNext();
+          }
 
-      @Override
-      public Tuple2<K, scala.collection.Iterable<Object>> next() {
-        Tuple2<K, ExternalList<Object>> group = groups.next();
-        return new Tuple2<>(group._1(), asGroupValues(group._2()));
-      }
-    };
+          @Override
+          public Tuple2<K, scala.collection.Iterable<Object>> next() {
+            Tuple2<K, ExternalList<Object>> group = groups.next();
+            return new Tuple2<>(group._1(), asGroupValues(group._2()));
+          }
+        };
     return CollectionConverters.asScala(grouped);
   }
 
@@ -199,9 +224,15 @@ final class AggregateAndSort {
     return CollectionConverters.asScala((java.lang.Iterable<Object>) values);
   }
 
-  private <K> ExternalMerger<K, Object, Object> newMerger(Aggregator<K, Object, Object> aggregator) {
-    return new ExternalMerger<>(CombineFunctions.fromAggregator(aggregator), mergerSettings,
-        context.taskMemoryManager(), serializerManager, combinerSerializer(), spillFiles);
+  private <K> ExternalMerger<K, Object, Object> newMerger(
+      Aggregator<K, Object, Object> aggregator) {
+    return new ExternalMerger<>(
+        CombineFunctions.fromAggregator(aggregator),
+        mergerSettings,
+        context.taskMemoryManager(),
+        serializerManager,
+        combinerSerializer(),
+        spillFiles);
   }
 
   /**
@@ -210,60 +241,85 @@ final class AggregateAndSort {
    */
   private <K> scala.collection.Iterator<Tuple2<K, Object>> run(
       ExternalMerger<K, Object, Object> merger, Feed feed) throws IOException {
-    Iterator<Tuple2<K, Object>> items = TaskBoundIterator.untilExhausted(context, () -> {
-      feed.run();
-      return merger.items();
-    }, () -> {
-      try {
-        merger.close();
-      } finally {
-        recordMetrics(merger.metrics());
-      }
-    });
-    Iterator<Tuple2<K, Object>> unmasked = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return items.hasNext();
-      }
+    Iterator<Tuple2<K, Object>> items =
+        TaskBoundIterator.untilExhausted(
+            context,
+            () -> {
+              feed.run();
+              return merger.items();
+            },
+            () -> {
+              try {
+                merger.close();
+              } finally {
+                recordMetrics(merger.metrics());
+              }
+            });
+    Iterator<Tuple2<K, Object>> unmasked =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return items.hasNext();
+          }
 
-      @Override
-      public Tuple2<K, Object> next() {
-        return CombineFunctions.withUnmaskedCombiner(items.next());
-      }
-    };
+          @Override
+          public Tuple2<K, Object> next() {
+            return CombineFunctions.withUnmaskedCombiner(items.next());
+          }
+        };
     return CollectionConverters.asScala(unmasked);
   }
 
   @SuppressWarnings("unchecked")
-  private <K> scala.collection.Iterator<Tuple2<K, Object>> sort(Comparator<K> ordering,
-      ShuffleDependency<K, ?, ?> dependency, Iterator<Product2<K, Object>> records)
+  private <K> scala.collection.Iterator<Tuple2<K, Object>> sort(
+      Comparator<K> ordering,
+      ShuffleDependency<K, ?, ?> dependency,
+      Iterator<Product2<K, Object>> records)
       throws IOException {
-    ExternalSorter<K, Object> sorter = new ExternalSorter<>(ordering,
-        new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes())
-            .withKeyPrefixes(sortKeyPrefixes),
-        context.taskMemoryManager(), serializerManager, dependency.serializer().newInstance(),
-        new io.spillway.io.TempFileTracker<>(spillFiles));
-    return CollectionConverters.asScala(TaskBoundIterator.untilExhausted(context, () -> {
-      sorter.insertAll(records);
-      return sorter.sortedIterator();
-    }, () -> {
-      try {
-        sorter.close();
-      } finally {
-        TaskSpillMetrics.add(context, sorter.memoryBytesSpilled(), sorter.bytesSpilled(), sorter.peakMemoryBytes());
-      }
-    }));
+    ExternalSorter<K, Object> sorter =
+        new ExternalSorter<>(
+            ordering,
+            new SortSettings(mergerSettings.maxOpenFiles(), mergerSettings.fileBufferBytes())
+                .withKeyPrefixes(sortKeyPrefixes),
+            context.taskMemoryManager(),
+            serializerManager,
+            dependency.serializer().newInstance(),
+            new io.spillway.io.TempFileTracker<>(spillFiles));
+    return CollectionConverters.asScala(
+        TaskBoundIterator.untilExhausted(
+            context,
+            () -> {
+              sorter.insertAll(records);
+              return sorter.sortedIterator();
+            },
+            () -> {
+              try {
+                sorter.close();
+              } finally {
+                TaskSpillMetrics.add(
+                    context,
+                    sorter.memoryBytesSpilled(),
+                    sorter.bytesSpilled(),
+                    sorter.peakMemoryBytes());
+              }
+            }));
   }
 
   private void recordMetrics(MergerMetrics merged) {
     if (merged.spillCount() > 0) {
-      LOG.info("Reduce-side combine of task {} spilled {} time(s): {} bytes estimated in memory,"
-          + " {} bytes on disk, recursion depth {}, peak memory {} bytes", context.taskAttemptId(),
-          merged.spillCount(), merged.memoryBytesSpilled(), merged.bytesSpilled(),
-          merged.recursionDepth(), merged.peakMemoryBytes());
+      LOG.info(
+          "Reduce-side combine of task {} spilled {} time(s): {} bytes estimated in memory,"
+              + " {} bytes on disk, recursion depth {}, peak memory {} bytes",
+          context.taskAttemptId(),
+          merged.spillCount(),
+          merged.memoryBytesSpilled(),
+          merged.bytesSpilled(),
+          merged.recursionDepth(),
+          merged.peakMemoryBytes());
     }
     counters.reduceSideCombined(merged.spillCount(), merged.recursionDepth());
-    TaskSpillMetrics.add(context, merged.memoryBytesSpilled(), merged.bytesSpilled(), merged.peakMemoryBytes());
+    TaskSpillMetrics.add(
+        context, merged.memoryBytesSpilled(), merged.bytesSpilled(), merged.peakMemoryBytes());
   }
 
   /**

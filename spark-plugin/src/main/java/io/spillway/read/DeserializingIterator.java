@@ -33,15 +33,21 @@ import scala.collection.Iterator;
 final class DeserializingIterator extends AbstractIterator<Tuple2<Object, Object>> {
   private final Iterator<Tuple2<BlockId, InputStream>> blocks;
   private final SerializerInstance serializer;
+
   /** Spark SQL's rows, read without the deserialization stream; null for other serializers. */
   private final UnsafeRowDecoder rowDecoder;
+
   private final ShuffleReadMetricsReporter readMetrics;
   private final TaskContext context;
-  private Iterator<Tuple2<Object, Object>> currentBlock = scala.collection.Iterator$.MODULE$.empty();
+  private Iterator<Tuple2<Object, Object>> currentBlock =
+      scala.collection.Iterator$.MODULE$.empty();
   private boolean metricsMerged;
 
-  DeserializingIterator(Iterator<Tuple2<BlockId, InputStream>> blocks, SerializerInstance serializer,
-      ShuffleReadMetricsReporter readMetrics, TaskContext context) {
+  DeserializingIterator(
+      Iterator<Tuple2<BlockId, InputStream>> blocks,
+      SerializerInstance serializer,
+      ShuffleReadMetricsReporter readMetrics,
+      TaskContext context) {
     this.blocks = blocks;
     this.serializer = serializer;
     this.rowDecoder = UnsafeRowDecoder.forSerializer(serializer);
@@ -61,8 +67,10 @@ final class DeserializingIterator extends AbstractIterator<Tuple2<Object, Object
       }
       // both close the stream once its last record has been read
       InputStream block = blocks.next()._2();
-      currentBlock = rowDecoder != null ? rowDecoder.rows(block)
-          : serializer.deserializeStream(block).asKeyValueIterator();
+      currentBlock =
+          rowDecoder != null
+              ? rowDecoder.rows(block)
+              : serializer.deserializeStream(block).asKeyValueIterator();
     }
     return true;
   }

@@ -49,11 +49,13 @@ record ReadSettings(
 
   static ReadSettings fromSparkConf(SparkConf conf) {
     SparkBlockFetch.Settings fetch = SparkBlockFetch.Settings.fromSparkConf(conf);
-    boolean concatenates = !fetch.compress() || CompressionCodec$.MODULE$
-        .supportsConcatenationOfSerializedStreams(CompressionCodec.createCodec(conf));
+    boolean concatenates =
+        !fetch.compress()
+            || CompressionCodec$.MODULE$.supportsConcatenationOfSerializedStreams(
+                CompressionCodec.createCodec(conf));
     // SPARK-34790: batch fetch cannot be combined with IO encryption
-    boolean batchFetchPossible = concatenates && !fetch.useOldFetchProtocol()
-        && !fetch.ioEncryption();
+    boolean batchFetchPossible =
+        concatenates && !fetch.useOldFetchProtocol() && !fetch.ioEncryption();
     return new ReadSettings(
         fetch,
         batchFetchPossible,
@@ -74,10 +76,13 @@ record ReadSettings(
     return MergerSettings.defaults()
         .withNumSpillPartitions(SpillwayConfig.MERGER_PARTITIONS.read(conf))
         .withMaxTotalPartitions(SpillwayConfig.MERGER_MAX_TOTAL_PARTITIONS.read(conf))
-        .withMaxOpenFiles(Math.max(MIN_SORT_OPEN_FILES, SpillwayConfig.MERGE_MAX_OPEN_FILES.read(conf)))
+        .withMaxOpenFiles(
+            Math.max(MIN_SORT_OPEN_FILES, SpillwayConfig.MERGE_MAX_OPEN_FILES.read(conf)))
         .withFileBufferBytes((int) conf.getSizeAsKb("spark.shuffle.file.buffer", "32k") * 1024)
-        .withForceSpillRecords(Math.max(1,
-            conf.getLong("spark.shuffle.spill.numElementsForceSpillThreshold", Integer.MAX_VALUE)));
+        .withForceSpillRecords(
+            Math.max(
+                1,
+                conf.getLong(
+                    "spark.shuffle.spill.numElementsForceSpillThreshold", Integer.MAX_VALUE)));
   }
-
 }

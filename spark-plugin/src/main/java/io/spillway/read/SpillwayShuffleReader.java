@@ -16,8 +16,8 @@
 package io.spillway.read;
 
 import io.spillway.metrics.ShuffleCounters;
-import io.spillway.spill.SpillFileSource;
 import io.spillway.spark.SparkBlockFetch;
+import io.spillway.spill.SpillFileSource;
 import org.apache.spark.InterruptibleIterator;
 import org.apache.spark.MapOutputTracker;
 import org.apache.spark.ShuffleDependency;
@@ -49,7 +49,8 @@ import scala.collection.Seq;
  */
 public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
   private final BaseShuffleHandle<K, ?, C> handle;
-  private final Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>> blocksByAddress;
+  private final Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>>
+      blocksByAddress;
   private final TaskContext context;
   private final ShuffleReadMetricsReporter readMetrics;
   private final SerializerManager serializerManager;
@@ -58,11 +59,15 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
   private final ReadSettings settings;
   private final boolean batchFetchRequested;
 
-  public SpillwayShuffleReader(BaseShuffleHandle<K, ?, C> handle,
+  public SpillwayShuffleReader(
+      BaseShuffleHandle<K, ?, C> handle,
       Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>> blocksByAddress,
-      TaskContext context, ShuffleReadMetricsReporter readMetrics,
-      SerializerManager serializerManager, BlockManager blockManager,
-      MapOutputTracker mapOutputTracker, org.apache.spark.SparkConf conf,
+      TaskContext context,
+      ShuffleReadMetricsReporter readMetrics,
+      SerializerManager serializerManager,
+      BlockManager blockManager,
+      MapOutputTracker mapOutputTracker,
+      org.apache.spark.SparkConf conf,
       boolean batchFetchRequested) {
     this.handle = handle;
     this.blocksByAddress = blocksByAddress;
@@ -81,27 +86,44 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
    * maps). Works on any {@link BaseShuffleHandle}: the files are Spark's format, whoever wrote
    * them.
    */
-  public static <K, C> SpillwayShuffleReader<K, C> forRange(BaseShuffleHandle<K, ?, C> handle,
-      int startMapIndex, int endMapIndex, int startPartition, int endPartition,
-      TaskContext context, ShuffleReadMetricsReporter metrics) {
+  public static <K, C> SpillwayShuffleReader<K, C> forRange(
+      BaseShuffleHandle<K, ?, C> handle,
+      int startMapIndex,
+      int endMapIndex,
+      int startPartition,
+      int endPartition,
+      TaskContext context,
+      ShuffleReadMetricsReporter metrics) {
     SparkEnv env = SparkEnv.get();
     MapOutputTracker tracker = env.mapOutputTracker();
     Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>> blocksByAddress;
     boolean batchFetchAllowed;
     if (handle.dependency().isShuffleMergeFinalizedMarked()) {
-      var pushBased = tracker.getPushBasedShuffleMapSizesByExecutorId(handle.shuffleId(),
-          startMapIndex, endMapIndex, startPartition, endPartition);
+      var pushBased =
+          tracker.getPushBasedShuffleMapSizesByExecutorId(
+              handle.shuffleId(), startMapIndex, endMapIndex, startPartition, endPartition);
       blocksByAddress = pushBased.iter();
       batchFetchAllowed = pushBased.enableBatchFetch();
     } else {
-      blocksByAddress = tracker.getMapSizesByExecutorId(handle.shuffleId(), startMapIndex,
-          endMapIndex, startPartition, endPartition);
+      blocksByAddress =
+          tracker.getMapSizesByExecutorId(
+              handle.shuffleId(), startMapIndex, endMapIndex, startPartition, endPartition);
       batchFetchAllowed = true;
     }
-    boolean batchFetchRequested = batchFetchAllowed && endPartition - startPartition > 1
-        && batchFetchAsked(context, env.conf());
-    return new SpillwayShuffleReader<>(handle, blocksByAddress, context, metrics,
-        env.serializerManager(), env.blockManager(), tracker, env.conf(), batchFetchRequested);
+    boolean batchFetchRequested =
+        batchFetchAllowed
+            && endPartition - startPartition > 1
+            && batchFetchAsked(context, env.conf());
+    return new SpillwayShuffleReader<>(
+        handle,
+        blocksByAddress,
+        context,
+        metrics,
+        env.serializerManager(),
+        env.blockManager(),
+        tracker,
+        env.conf(),
+        batchFetchRequested);
   }
 
   /** Spark SQL's session key for batch fetch, default true. */
@@ -120,7 +142,8 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
    * (relocatable serializer, concatenating codec, no encryption) is checked in {@link #read()}.
    */
   static boolean batchFetchAsked(TaskContext context, org.apache.spark.SparkConf conf) {
-    String asked = context.getLocalProperty(SortShuffleManager.FETCH_SHUFFLE_BLOCKS_IN_BATCH_ENABLED_KEY());
+    String asked =
+        context.getLocalProperty(SortShuffleManager.FETCH_SHUFFLE_BLOCKS_IN_BATCH_ENABLED_KEY());
     if (asked == null) {
       asked = context.getLocalProperty(SQL_BATCH_FETCH_KEY);
     }
@@ -142,8 +165,8 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
     if (!settings.blocksDecoded()) {
       return serializerManager.wrapStream(blockId, stream);
     }
-    return serializerManager.wrapStream(blockId,
-        new java.io.BufferedInputStream(stream, DECODE_BUFFER_BYTES));
+    return serializerManager.wrapStream(
+        blockId, new java.io.BufferedInputStream(stream, DECODE_BUFFER_BYTES));
   }
 
   /**
@@ -156,22 +179,38 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
   @SuppressWarnings("unchecked")
   public Iterator<Product2<K, C>> read() {
     ShuffleDependency<K, ?, C> dependency = handle.dependency();
-    boolean batchFetch = batchFetchRequested && settings.batchFetchPossible()
-        && dependency.serializer().supportsRelocationOfSerializedObjects();
-    Iterator<Tuple2<BlockId, java.io.InputStream>> blocks = SparkBlockFetch.open(context,
-        blockManager, mapOutputTracker, blocksByAddress, this::decodingStream, settings.fetch(),
-        readMetrics, batchFetch);
-    Iterator<Tuple2<Object, Object>> records = new InterruptibleIterator<>(context,
-        new DeserializingIterator(blocks,
-            dependency.serializer().newInstance(), readMetrics, context));
+    boolean batchFetch =
+        batchFetchRequested
+            && settings.batchFetchPossible()
+            && dependency.serializer().supportsRelocationOfSerializedObjects();
+    Iterator<Tuple2<BlockId, java.io.InputStream>> blocks =
+        SparkBlockFetch.open(
+            context,
+            blockManager,
+            mapOutputTracker,
+            blocksByAddress,
+            this::decodingStream,
+            settings.fetch(),
+            readMetrics,
+            batchFetch);
+    Iterator<Tuple2<Object, Object>> records =
+        new InterruptibleIterator<>(
+            context,
+            new DeserializingIterator(
+                blocks, dependency.serializer().newInstance(), readMetrics, context));
     Iterator<? extends Product2<K, ?>> result;
     try {
-      result = new AggregateAndSort(context, settings, serializerManager,
-          SpillFileSource.tempLocalBlocks(), ShuffleCounters.of(handle))
-          .apply(dependency, (Iterator<Product2<K, Object>>) (Iterator<?>) records);
+      result =
+          new AggregateAndSort(
+                  context,
+                  settings,
+                  serializerManager,
+                  SpillFileSource.tempLocalBlocks(),
+                  ShuffleCounters.of(handle))
+              .apply(dependency, (Iterator<Product2<K, Object>>) (Iterator<?>) records);
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("aggregating or sorting shuffle " + handle.shuffleId()
-          + " failed: " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "aggregating or sorting shuffle " + handle.shuffleId() + " failed: " + e.getMessage(), e);
     }
     if (result instanceof InterruptibleIterator) {
       return (Iterator<Product2<K, C>>) result;

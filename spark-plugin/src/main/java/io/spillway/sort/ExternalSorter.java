@@ -15,15 +15,15 @@
  */
 package io.spillway.sort;
 
+import io.spillway.io.Closeables;
+import io.spillway.io.TempFileTracker;
+import io.spillway.memory.EntrySizeSampler;
+import io.spillway.memory.MemoryReservation;
+import io.spillway.memory.ReferenceArrays;
 import io.spillway.spill.Spill;
 import io.spillway.spill.SpillFile;
-import io.spillway.spill.SpillWriter;
 import io.spillway.spill.SpillReader;
-import io.spillway.io.TempFileTracker;
-import io.spillway.memory.MemoryReservation;
-import io.spillway.memory.EntrySizeSampler;
-import io.spillway.memory.ReferenceArrays;
-import io.spillway.io.Closeables;
+import io.spillway.spill.SpillWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,7 +33,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
@@ -79,6 +78,7 @@ public final class ExternalSorter<K, V> implements Closeable {
   private final SerializerInstance serializer;
   private final TempFileTracker<SpillFile> files;
   private final MemoryReservation memory;
+
   /**
    * Sizes of sampled records (one in 32 after the first 16), not measurements of the whole
    * buffer at exponentially spaced inserts (Spark's {@code SizeTracker}): that schedule restarts
@@ -88,6 +88,7 @@ public final class ExternalSorter<K, V> implements Closeable {
    * 3b93481).
    */
   private final EntrySizeSampler recordSizes = new EntrySizeSampler();
+
   private final Buffer buffer = new Buffer();
   private final List<Run> runs = new ArrayList<>();
   private final List<SpillReader> openReaders = new ArrayList<>();
@@ -97,6 +98,7 @@ public final class ExternalSorter<K, V> implements Closeable {
   private int mergePasses;
   private boolean iterating;
   private boolean closed;
+
   /** Inside an insert or a spill: a spill request must wait. */
   private boolean busy;
 
@@ -121,8 +123,10 @@ public final class ExternalSorter<K, V> implements Closeable {
     this.serializerManager = Objects.requireNonNull(serializerManager, "serializerManager is null");
     this.serializer = Objects.requireNonNull(serializer, "serializer is null");
     this.files = Objects.requireNonNull(files, "files is null");
-    this.memory = new MemoryReservation(
-        Objects.requireNonNull(taskMemoryManager, "taskMemoryManager is null"), "ExternalSorter");
+    this.memory =
+        new MemoryReservation(
+            Objects.requireNonNull(taskMemoryManager, "taskMemoryManager is null"),
+            "ExternalSorter");
     memory.setSpillHandler(this::spillOnRequest);
   }
 
@@ -146,7 +150,8 @@ public final class ExternalSorter<K, V> implements Closeable {
     return keyPrefix != null;
   }
 
-  public void insertAll(Iterator<? extends Product2<? extends K, ? extends V>> records) throws IOException {
+  public void insertAll(Iterator<? extends Product2<? extends K, ? extends V>> records)
+      throws IOException {
     while (records.hasNext()) {
       Product2<? extends K, ? extends V> record = records.next();
       // Reuse immutable tuples as they come; copy anything else (it may be a reused object).
@@ -160,7 +165,8 @@ public final class ExternalSorter<K, V> implements Closeable {
 
   private void insert(Tuple2<?, ?> record) throws IOException {
     if (iterating || closed) {
-      throw new IllegalStateException("ExternalSorter does not accept records after sortedIterator() or close()");
+      throw new IllegalStateException(
+          "ExternalSorter does not accept records after sortedIterator() or close()");
     }
     if (buffer.size == buffer.records.length) {
       buffer.records = Arrays.copyOf(buffer.records, buffer.size * 2);
@@ -226,7 +232,8 @@ public final class ExternalSorter<K, V> implements Closeable {
   private Spill writeRun(MergeHeap.Source source) throws IOException {
     SpillFile file = files.create();
     SpillWriter writer =
-        SpillWriter.records(file, serializerManager, serializer, settings.fileBufferBytes(), false, true);
+        SpillWriter.records(
+            file, serializerManager, serializer, settings.fileBufferBytes(), false, true);
     try {
       writer.beginSegment();
       while (source.advance()) {
@@ -248,7 +255,8 @@ public final class ExternalSorter<K, V> implements Closeable {
    */
   public void addSortedRun(Spill spill, int segment) {
     if (iterating || closed) {
-      throw new IllegalStateException("ExternalSorter does not accept runs after sortedIterator() or close()");
+      throw new IllegalStateException(
+          "ExternalSorter does not accept runs after sortedIterator() or close()");
     }
     if (!spill.pairs()) {
       throw new IllegalArgumentException("a run must hold key/value pairs");
@@ -325,9 +333,12 @@ public final class ExternalSorter<K, V> implements Closeable {
   }
 
   private MergeHeap.Source openRun(Run run) throws IOException {
-    SpillReader reader = run.owned()
-        ? run.spill().openAll(serializerManager, serializer, settings.fileBufferBytes())
-        : run.spill().openSegment(run.segment(), serializerManager, serializer, settings.fileBufferBytes());
+    SpillReader reader =
+        run.owned()
+            ? run.spill().openAll(serializerManager, serializer, settings.fileBufferBytes())
+            : run.spill()
+                .openSegment(
+                    run.segment(), serializerManager, serializer, settings.fileBufferBytes());
     openReaders.add(reader);
     return new MergeHeap.Source() {
       @Override
@@ -363,11 +374,12 @@ public final class ExternalSorter<K, V> implements Closeable {
         steps.add(() -> files.delete(run.spill().spillFile()));
       }
     }
-    steps.add(() -> {
-      buffer.records = new Tuple2<?, ?>[0];
-      buffer.size = 0;
-      memory.releaseAll();
-    });
+    steps.add(
+        () -> {
+          buffer.records = new Tuple2<?, ?>[0];
+          buffer.size = 0;
+          memory.releaseAll();
+        });
     openReaders.clear();
     runs.clear();
     Closeables.runAll(null, steps.toArray(new Closeables.Cleanup[0]));

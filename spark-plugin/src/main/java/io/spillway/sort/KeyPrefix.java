@@ -58,7 +58,12 @@ import scala.math.Ordering;
  */
 public final class KeyPrefix {
 
-  private enum KeyType { STRING, LONG, INTEGER, ANY_OF_THEM }
+  private enum KeyType {
+    STRING,
+    LONG,
+    INTEGER,
+    ANY_OF_THEM
+  }
 
   private final KeyType keyType;
   private final boolean descending;
@@ -162,7 +167,8 @@ public final class KeyPrefix {
   private static Comparator<?> reverseOf(Comparator<?> ordering) {
     if (ordering instanceof Ordering<?> scalaOrdering) {
       Ordering<?> forward = scalaOrdering.reverse();
-      if (scalaOrdering.isReverseOf(forward) && forward.isReverseOf(scalaOrdering)
+      if (scalaOrdering.isReverseOf(forward)
+          && forward.isReverseOf(scalaOrdering)
           && ordering.getClass() != forward.getClass()) {
         return forward;
       }

@@ -50,7 +50,8 @@ public final class KeyPrefixSort {
    * @return false, with the records untouched, when the prefix does not apply to these keys (see
    *     {@link KeyPrefix#fill}); the caller then sorts with the ordering
    */
-  static boolean sort(Tuple2<?, ?>[] records, int size, KeyPrefix prefix, Comparator<Tuple2<?, ?>> recordOrder) {
+  static boolean sort(
+      Tuple2<?, ?>[] records, int size, KeyPrefix prefix, Comparator<Tuple2<?, ?>> recordOrder) {
     if (size < 2) {
       return true;
     }
@@ -95,7 +96,8 @@ public final class KeyPrefixSort {
   }
 
   /** Orders each run of equal prefixes with the ordering. */
-  private static void sortTies(Tuple2<?, ?>[] records, long[] prefixes, int size, Comparator<Tuple2<?, ?>> recordOrder) {
+  private static void sortTies(
+      Tuple2<?, ?>[] records, long[] prefixes, int size, Comparator<Tuple2<?, ?>> recordOrder) {
     int start = 0;
     for (int i = 1; i <= size; i++) {
       if (i == size || prefixes[i] != prefixes[start]) {

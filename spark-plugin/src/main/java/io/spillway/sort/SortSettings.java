@@ -32,10 +32,12 @@ public record SortSettings(int maxOpenFiles, int fileBufferBytes, boolean keyPre
 
   public SortSettings {
     if (maxOpenFiles < 3) {
-      throw new IllegalArgumentException("maxOpenFiles must be at least 3 (merge fan-in 2 plus one output), got " + maxOpenFiles);
+      throw new IllegalArgumentException(
+          "maxOpenFiles must be at least 3 (merge fan-in 2 plus one output), got " + maxOpenFiles);
     }
     if (fileBufferBytes < 1 || fileBufferBytes > (1 << 30)) {
-      throw new IllegalArgumentException("fileBufferBytes must be in [1, 2^30], got " + fileBufferBytes);
+      throw new IllegalArgumentException(
+          "fileBufferBytes must be in [1, 2^30], got " + fileBufferBytes);
     }
   }
 

@@ -24,12 +24,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentMap;
-
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.SparkConf;
 import org.apache.spark.network.buffer.FileSegmentManagedBuffer;
 import org.apache.spark.network.buffer.ManagedBuffer;
+import org.apache.spark.network.client.StreamCallbackWithID;
 import org.apache.spark.network.netty.SparkTransportConf;
 import org.apache.spark.network.util.TransportConf;
 import org.apache.spark.serializer.SerializerManager;
@@ -38,7 +38,6 @@ import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.ShuffleBlockBatchId;
 import org.apache.spark.storage.ShuffleBlockId;
 import org.apache.spark.util.collection.OpenHashSet;
-import org.apache.spark.network.client.StreamCallbackWithID;
 import scala.Option;
 import scala.reflect.ClassTag$;
 
@@ -72,6 +71,7 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
   private final OffsetsCache cache;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+
   /** The parent's map task ids per shuffle, as the running Spark line types them. */
   private final ConcurrentMap<Object, OpenHashSet<Object>> mapOutputsByShuffle;
 
@@ -84,7 +84,8 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
     this.mapOutputsByShuffle = spark.taskIdMapsForShuffle(this);
     // the parent's own TransportConf is private; this is how Spark builds it (the buffers served
     // read spark.storage.memoryMapThreshold and spark.shuffle.io.lazyFD from it)
-    this.transportConf = SparkTransportConf.fromSparkConf(conf, "shuffle", 0, Option.empty(), Option.empty());
+    this.transportConf =
+        SparkTransportConf.fromSparkConf(conf, "shuffle", 0, Option.empty(), Option.empty());
     this.cache = new OffsetsCache(cacheBytes);
   }
 
@@ -112,9 +113,20 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
     }
     long[] offsets = offsets(shuffleId, mapId);
     if (startReduceId < 0 || endReduceId >= offsets.length || startReduceId >= endReduceId) {
-      throw new IllegalStateException("Block " + blockId + " asks for reduce partitions ["
-          + startReduceId + ", " + endReduceId + ") but the index of map output " + mapId
-          + " of shuffle " + shuffleId + " has " + (offsets.length - 1) + " partitions");
+      throw new IllegalStateException(
+          "Block "
+              + blockId
+              + " asks for reduce partitions ["
+              + startReduceId
+              + ", "
+              + endReduceId
+              + ") but the index of map output "
+              + mapId
+              + " of shuffle "
+              + shuffleId
+              + " has "
+              + (offsets.length - 1)
+              + " partitions");
     }
     long start = offsets[startReduceId];
     long end = offsets[endReduceId];
@@ -138,11 +150,16 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
   /** The whole index file: {@code length / 8} big-endian longs. */
   static long[] readIndex(File indexFile) {
     try (InputStream file = Files.newInputStream(indexFile.toPath());
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(file, 64 * 1024))) {
+        DataInputStream in =
+            new DataInputStream(new java.io.BufferedInputStream(file, 64 * 1024))) {
       long length = indexFile.length();
       if (length % 8 != 0 || length < 16) {
-        throw new IOException("Index file " + indexFile + " has " + length
-            + " bytes: not a whole number of offsets, or fewer than two");
+        throw new IOException(
+            "Index file "
+                + indexFile
+                + " has "
+                + length
+                + " bytes: not a whole number of offsets, or fewer than two");
       }
       long[] offsets = new long[(int) (length / 8)];
       for (int i = 0; i < offsets.length; i++) {
@@ -161,8 +178,8 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
   }
 
   @Override
-  public void writeMetadataFileAndCommit(int shuffleId, long mapId, long[] lengths,
-      long[] checksums, File dataTmp) {
+  public void writeMetadataFileAndCommit(
+      int shuffleId, long mapId, long[] lengths, long[] checksums, File dataTmp) {
     // Before and after: a block served while Spark swaps the files in may cache the old index.
     cache.remove(new Key(shuffleId, mapId));
     super.writeMetadataFileAndCommit(shuffleId, mapId, lengths, checksums, dataTmp);
@@ -170,8 +187,8 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
   }
 
   @Override
-  public StreamCallbackWithID putShuffleBlockAsStream(BlockId blockId,
-      SerializerManager serializerManager) {
+  public StreamCallbackWithID putShuffleBlockAsStream(
+      BlockId blockId, SerializerManager serializerManager) {
     // a migrated map output arriving: whatever was cached under its ids is not it
     cache.clear();
     return super.putShuffleBlockAsStream(blockId, serializerManager);
@@ -184,8 +201,9 @@ public final class IndexCachingBlockResolver extends IndexShuffleBlockResolver
    * kinds.
    */
   public void recordMapOutput(int shuffleId, long mapId) {
-    OpenHashSet<Object> ids = mapOutputsByShuffle.computeIfAbsent(shuffleId,
-        id -> new OpenHashSet<>(16, ClassTag$.MODULE$.Long()));
+    OpenHashSet<Object> ids =
+        mapOutputsByShuffle.computeIfAbsent(
+            shuffleId, id -> new OpenHashSet<>(16, ClassTag$.MODULE$.Long()));
     synchronized (ids) {
       ids.add(mapId);
     }

@@ -49,7 +49,8 @@ public final class LocalDiskMapOutput {
   }
 
   /** The map output's files, or null when another shuffle IO plugin stores it. */
-  public static LocalDiskMapOutput find(ShuffleExecutorComponents components, int shuffleId, long mapId) {
+  public static LocalDiskMapOutput find(
+      ShuffleExecutorComponents components, int shuffleId, long mapId) {
     if (!(components instanceof LocalDiskShuffleExecutorComponents)) {
       return null;
     }
@@ -76,9 +77,11 @@ public final class LocalDiskMapOutput {
   public void deleteTempFiles(Throwable failure) {
     File directory = dataFile.getParentFile();
     String prefix = dataFile.getName() + ".";
-    File[] leftovers = directory == null ? null
-        : directory.listFiles((dir, name) -> name.startsWith(prefix)
-            && isUuid(name.substring(prefix.length())));
+    File[] leftovers =
+        directory == null
+            ? null
+            : directory.listFiles(
+                (dir, name) -> name.startsWith(prefix) && isUuid(name.substring(prefix.length())));
     if (leftovers == null) {
       return;
     }

@@ -23,20 +23,21 @@ package io.spillway.spark;
  */
 public interface RowChecksums {
   /** None asked for, or a Spark line without row checksums: {@link #aggregatedValue} is 0. */
-  RowChecksums NONE = new RowChecksums() {
-    @Override
-    public boolean enabled() {
-      return false;
-    }
+  RowChecksums NONE =
+      new RowChecksums() {
+        @Override
+        public boolean enabled() {
+          return false;
+        }
 
-    @Override
-    public void update(int partition, Object key, Object value) {}
+        @Override
+        public void update(int partition, Object key, Object value) {}
 
-    @Override
-    public long aggregatedValue() {
-      return 0L;
-    }
-  };
+        @Override
+        public long aggregatedValue() {
+          return 0L;
+        }
+      };
 
   /** Whether {@link #update} does anything (the writer checks once, not per record). */
   boolean enabled();

@@ -94,30 +94,35 @@ public final class SparkBlockFetch {
    * {@code decode} (decryption, decompression), in the order the blocks arrive. The streams raise
    * {@code FetchFailedException} for a missing or corrupt block, so the scheduler recomputes it.
    */
-  public static Iterator<Tuple2<BlockId, InputStream>> open(TaskContext context,
-      BlockManager blockManager, MapOutputTracker mapOutputTracker,
+  public static Iterator<Tuple2<BlockId, InputStream>> open(
+      TaskContext context,
+      BlockManager blockManager,
+      MapOutputTracker mapOutputTracker,
       Iterator<Tuple2<BlockManagerId, Seq<Tuple3<BlockId, Object, Object>>>> blocksByAddress,
-      Function2<BlockId, InputStream, InputStream> decode, Settings settings,
-      ShuffleReadMetricsReporter readMetrics, boolean batchFetch) {
-    ShuffleBlockFetcherIterator fetcher = new ShuffleBlockFetcherIterator(
-        context,
-        blockManager.blockStoreClient(),
-        blockManager,
-        mapOutputTracker,
-        blocksByAddress,
-        decode,
-        settings.maxBytesInFlight(),
-        settings.maxRequestsInFlight(),
-        settings.maxBlocksInFlightPerAddress(),
-        settings.maxRequestSizeShuffleToMemory(),
-        settings.maxAttemptsOnNettyOutOfMemory(),
-        settings.detectCorrupt(),
-        settings.detectCorruptUseExtraMemory(),
-        settings.checksumEnabled(),
-        settings.checksumAlgorithm(),
-        readMetrics,
-        batchFetch,
-        new SystemClock());
+      Function2<BlockId, InputStream, InputStream> decode,
+      Settings settings,
+      ShuffleReadMetricsReporter readMetrics,
+      boolean batchFetch) {
+    ShuffleBlockFetcherIterator fetcher =
+        new ShuffleBlockFetcherIterator(
+            context,
+            blockManager.blockStoreClient(),
+            blockManager,
+            mapOutputTracker,
+            blocksByAddress,
+            decode,
+            settings.maxBytesInFlight(),
+            settings.maxRequestsInFlight(),
+            settings.maxBlocksInFlightPerAddress(),
+            settings.maxRequestSizeShuffleToMemory(),
+            settings.maxAttemptsOnNettyOutOfMemory(),
+            settings.detectCorrupt(),
+            settings.detectCorruptUseExtraMemory(),
+            settings.checksumEnabled(),
+            settings.checksumAlgorithm(),
+            readMetrics,
+            batchFetch,
+            new SystemClock());
     return fetcher.toCompletionIterator();
   }
 }

@@ -40,7 +40,9 @@ public final class SparkOrderings {
   private SparkOrderings() {}
 
   private static final Class<?> COMPARATOR_WRAPPER =
-      scala.math.Ordering$.MODULE$.comparatorToOrdering(Comparator.<String>naturalOrder()).getClass();
+      scala.math.Ordering$.MODULE$
+          .comparatorToOrdering(Comparator.<String>naturalOrder())
+          .getClass();
   private static final Object GUAVA_NATURAL = shadedGuavaNatural();
 
   /** Whether {@code ordering} is one of the natural orderings above, for certain. */
@@ -89,7 +91,9 @@ public final class SparkOrderings {
   /** Spark's shaded Guava {@code Ordering.natural()}, or null when this Spark has none. */
   static Object shadedGuavaNatural() {
     try {
-      return Class.forName("org.sparkproject.guava.collect.Ordering").getMethod("natural").invoke(null);
+      return Class.forName("org.sparkproject.guava.collect.Ordering")
+          .getMethod("natural")
+          .invoke(null);
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       return null;
     }

@@ -36,9 +36,11 @@ public final class SparkShuffleIo {
    */
   public static ShuffleExecutorComponents executorComponents(SparkConf conf, String executorId) {
     ShuffleExecutorComponents components = ShuffleDataIOUtils.loadShuffleDataIO(conf).executor();
-    Map<String, String> extraConfigs = CollectionConverters.asJava(
-        scala.collection.immutable.Map$.MODULE$.from(scala.Predef.wrapRefArray(
-            conf.getAllWithPrefix(ShuffleDataIOUtils.SHUFFLE_SPARK_CONF_PREFIX()))));
+    Map<String, String> extraConfigs =
+        CollectionConverters.asJava(
+            scala.collection.immutable.Map$.MODULE$.from(
+                scala.Predef.wrapRefArray(
+                    conf.getAllWithPrefix(ShuffleDataIOUtils.SHUFFLE_SPARK_CONF_PREFIX()))));
     components.initializeExecutor(conf.getAppId(), executorId, extraConfigs);
     return components;
   }

@@ -30,9 +30,12 @@ public record SparkVersion(int major, int minor, int patch) {
   public static SparkVersion parse(String text) {
     Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a Spark version (major.minor.patch)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a Spark version (major.minor.patch)");
     }
-    return new SparkVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+    return new SparkVersion(
+        Integer.parseInt(m.group(1)),
+        Integer.parseInt(m.group(2)),
         m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
   }
 

@@ -64,7 +64,9 @@ public abstract class SparkVersionBridge {
 
   /** Oldest and newest Spark lines this jar supports: the supported range, in one place. */
   public static final SparkVersion OLDEST_LINE = new SparkVersion(4, 0, 0);
+
   public static final SparkVersion NEWEST_LINE = new SparkVersion(4, 2, 0);
+
   /** The releases CI runs the same jar on, one per line (the README's compatibility matrix). */
   public static final List<String> TESTED_RELEASES = List.of("4.0.4", "4.1.3", "4.2.0");
 
@@ -92,7 +94,10 @@ public abstract class SparkVersionBridge {
   }
 
   /** The API families, as far as this bridge tells them apart. */
-  enum Api { SPARK_4_0, SPARK_4_1_AND_LATER }
+  enum Api {
+    SPARK_4_0,
+    SPARK_4_1_AND_LATER
+  }
 
   /** The decision alone, without linking anything (what the unit tests check on one line). */
   static Api lineOf(String sparkVersion, Consumer<String> warnings) {
@@ -106,9 +111,15 @@ public abstract class SparkVersionBridge {
       throw unsupported(sparkVersion, null);
     }
     if (version.compareLine(NEWEST_LINE) > 0) {
-      warnings.accept("Spillway runs on Spark " + sparkVersion + ", a newer line than it was"
-          + " tested with (" + supportedRange() + "); going on with Spark " + NEWEST_LINE.line()
-          + "'s API. Set spark.shuffle.manager=sort if shuffles fail.");
+      warnings.accept(
+          "Spillway runs on Spark "
+              + sparkVersion
+              + ", a newer line than it was"
+              + " tested with ("
+              + supportedRange()
+              + "); going on with Spark "
+              + NEWEST_LINE.line()
+              + "'s API. Set spark.shuffle.manager=sort if shuffles fail.");
     }
     return version.compareLine(new SparkVersion(4, 1, 0)) < 0
         ? Api.SPARK_4_0
@@ -121,18 +132,24 @@ public abstract class SparkVersionBridge {
   }
 
   private static UnsupportedOperationException unsupported(String found, String detail) {
-    return new UnsupportedOperationException("Spillway does not support Spark " + found
-        + (detail == null ? "" : " (" + detail + ")") + ": it supports " + supportedRange()
-        + " (tested: " + String.join(", ", TESTED_RELEASES) + "). Use Spark's built-in shuffle"
-        + " (spark.shuffle.manager=sort) on this Spark.");
+    return new UnsupportedOperationException(
+        "Spillway does not support Spark "
+            + found
+            + (detail == null ? "" : " (" + detail + ")")
+            + ": it supports "
+            + supportedRange()
+            + " (tested: "
+            + String.join(", ", TESTED_RELEASES)
+            + "). Use Spark's built-in shuffle"
+            + " (spark.shuffle.manager=sort) on this Spark.");
   }
 
   /** Which family this bridge speaks, e.g. {@code Spark 4.1+ API} (for the start-up log). */
   public abstract String api();
 
   /** The map task's status, as the line's {@code MapStatus.apply} builds it. */
-  public abstract MapStatus mapStatus(BlockManagerId location, long[] partitionLengths,
-      long mapTaskId, RowChecksums checksums);
+  public abstract MapStatus mapStatus(
+      BlockManagerId location, long[] partitionLengths, long mapTaskId, RowChecksums checksums);
 
   /** The dependency's row checksums, or {@link RowChecksums#NONE}. */
   public abstract RowChecksums rowChecksums(ShuffleDependency<?, ?, ?> dependency);
@@ -158,16 +175,27 @@ public abstract class SparkVersionBridge {
     Spark40() {
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
       try {
-        apply = lookup.findVirtual(MapStatus$.class, "apply", MethodType.methodType(
-                MapStatus.class, BlockManagerId.class, long[].class, long.class))
-            .bindTo(MapStatus$.MODULE$);
-        taskIdMaps = lookup.findVirtual(IndexShuffleBlockResolver.class, "taskIdMapsForShuffle",
-            MethodType.methodType(Map.class));
+        apply =
+            lookup
+                .findVirtual(
+                    MapStatus$.class,
+                    "apply",
+                    MethodType.methodType(
+                        MapStatus.class, BlockManagerId.class, long[].class, long.class))
+                .bindTo(MapStatus$.MODULE$);
+        taskIdMaps =
+            lookup.findVirtual(
+                IndexShuffleBlockResolver.class,
+                "taskIdMapsForShuffle",
+                MethodType.methodType(Map.class));
         taskIdMapsField = IndexShuffleBlockResolver.class.getDeclaredField("taskIdMapsForShuffle");
         taskIdMapsField.setAccessible(true);
       } catch (ReflectiveOperationException | RuntimeException e) {
-        throw new IllegalStateException("A Spark 4.0 member is missing or closed (" + e
-            + "); the Spark on the class path is not the 4.0 line its version says", e);
+        throw new IllegalStateException(
+            "A Spark 4.0 member is missing or closed ("
+                + e
+                + "); the Spark on the class path is not the 4.0 line its version says",
+            e);
       }
     }
 
@@ -177,8 +205,8 @@ public abstract class SparkVersionBridge {
     }
 
     @Override
-    public MapStatus mapStatus(BlockManagerId location, long[] partitionLengths, long mapTaskId,
-        RowChecksums checksums) {
+    public MapStatus mapStatus(
+        BlockManagerId location, long[] partitionLengths, long mapTaskId, RowChecksums checksums) {
       try {
         return (MapStatus) apply.invokeExact(location, partitionLengths, mapTaskId);
       } catch (RuntimeException | Error e) {
@@ -211,8 +239,11 @@ public abstract class SparkVersionBridge {
           return (ConcurrentMap<Object, OpenHashSet<Object>>) map;
         }
         if (!map.isEmpty()) {
-          throw new IllegalStateException("IndexShuffleBlockResolver.taskIdMapsForShuffle is a"
-              + " non-empty " + map.getClass().getName() + ", not a ConcurrentMap");
+          throw new IllegalStateException(
+              "IndexShuffleBlockResolver.taskIdMapsForShuffle is a"
+                  + " non-empty "
+                  + map.getClass().getName()
+                  + ", not a ConcurrentMap");
         }
         ConcurrentMap<Object, OpenHashSet<Object>> concurrent = new ConcurrentHashMap<>();
         taskIdMapsField.set(resolver, concurrent);
@@ -233,10 +264,10 @@ public abstract class SparkVersionBridge {
     }
 
     @Override
-    public MapStatus mapStatus(BlockManagerId location, long[] partitionLengths, long mapTaskId,
-        RowChecksums checksums) {
-      return MapStatus$.MODULE$.apply(location, partitionLengths, mapTaskId,
-          checksums.aggregatedValue());
+    public MapStatus mapStatus(
+        BlockManagerId location, long[] partitionLengths, long mapTaskId, RowChecksums checksums) {
+      return MapStatus$.MODULE$.apply(
+          location, partitionLengths, mapTaskId, checksums.aggregatedValue());
     }
 
     @Override

@@ -66,8 +66,11 @@ public final class UnsafeRowDecoder {
       Field field = instance.getClass().getField(NUM_FIELDS_FIELD);
       return new UnsafeRowDecoder(field.getInt(instance));
     } catch (ReflectiveOperationException | IllegalArgumentException | LinkageError e) {
-      LOG.warn("Spark SQL's row serializer has no field {} here ({}): SQL rows are read"
-          + " through its deserialization stream", NUM_FIELDS_FIELD, e.toString());
+      LOG.warn(
+          "Spark SQL's row serializer has no field {} here ({}): SQL rows are read"
+              + " through its deserialization stream",
+          NUM_FIELDS_FIELD,
+          e.toString());
       return null;
     }
   }
@@ -81,8 +84,10 @@ public final class UnsafeRowDecoder {
     private final InputStream in;
     private final UnsafeRow row;
     private final Tuple2<Object, Object> tuple;
+
     /** The buffer being read, and the other one (holds the last row returned, maybe). */
     private byte[] buffer = new byte[CHUNK_BYTES];
+
     private byte[] spare = new byte[CHUNK_BYTES];
     private int position;
     private int limit;
@@ -91,6 +96,7 @@ public final class UnsafeRowDecoder {
     private long readyOffset;
     private int readySize;
     private boolean ended;
+
     /** Whether this hasNext() moved to the other buffer already (it then holds the last row). */
     private boolean movedThisCall;
 
@@ -114,14 +120,17 @@ public final class UnsafeRowDecoder {
           end();
           return false;
         }
-        int size = ((buffer[position] & 0xff) << 24) | ((buffer[position + 1] & 0xff) << 16)
-            | ((buffer[position + 2] & 0xff) << 8) | (buffer[position + 3] & 0xff);
+        int size =
+            ((buffer[position] & 0xff) << 24)
+                | ((buffer[position + 1] & 0xff) << 16)
+                | ((buffer[position + 2] & 0xff) << 8)
+                | (buffer[position + 3] & 0xff);
         if (size < 0) {
           throw new IOException("Corrupt shuffle block: a row of " + size + " bytes");
         }
         if (!fill(SIZE_BYTES + size)) {
-          throw new EOFException("Corrupt shuffle block: it ends inside a row of " + size
-              + " bytes");
+          throw new EOFException(
+              "Corrupt shuffle block: it ends inside a row of " + size + " bytes");
         }
         // the row object is pointed at it in next(): until then it is the caller's last row
         readyBuffer = buffer;
@@ -159,8 +168,10 @@ public final class UnsafeRowDecoder {
         // Move the unread bytes to the start of the other buffer (the last row returned stays
         // in this one); a new, larger one when a row needs more, or when this call moved once
         // already (the other buffer is then the one holding the last row).
-        byte[] target = spare.length >= bytes && !movedThisCall
-            ? spare : new byte[Math.max(bytes, 2 * buffer.length)];
+        byte[] target =
+            spare.length >= bytes && !movedThisCall
+                ? spare
+                : new byte[Math.max(bytes, 2 * buffer.length)];
         System.arraycopy(buffer, position, target, 0, unread);
         if (!movedThisCall) {
           spare = buffer;
@@ -176,8 +187,10 @@ public final class UnsafeRowDecoder {
           if (limit == position) {
             return false;
           }
-          throw new EOFException("Corrupt shuffle block: it ends " + (limit - position)
-              + " bytes into a row header or row");
+          throw new EOFException(
+              "Corrupt shuffle block: it ends "
+                  + (limit - position)
+                  + " bytes into a row header or row");
         }
         limit += read;
       }

@@ -69,8 +69,11 @@ public final class UnsafeRowEncoder {
       Field field = instance.getClass().getField(DATA_SIZE_FIELD);
       return new UnsafeRowEncoder((SQLMetric) field.get(instance));
     } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
-      LOG.warn("Spark SQL's row serializer has no field {} here ({}): SQL rows are written"
-          + " through its serialization stream", DATA_SIZE_FIELD, e.toString());
+      LOG.warn(
+          "Spark SQL's row serializer has no field {} here ({}): SQL rows are written"
+              + " through its serialization stream",
+          DATA_SIZE_FIELD,
+          e.toString());
       return null;
     }
   }

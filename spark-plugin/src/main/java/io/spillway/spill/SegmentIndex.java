@@ -76,19 +76,19 @@ public final class SegmentIndex {
    */
   void add(int segment, long lengthBytes, long recordCount) {
     if (segment < 0 || segment >= numSegments) {
-      throw new IllegalArgumentException("segment " + segment + " is outside [0, "
-          + numSegments + ")");
+      throw new IllegalArgumentException(
+          "segment " + segment + " is outside [0, " + numSegments + ")");
     }
     if (lengthBytes < 0) {
-      throw new IllegalArgumentException("negative length " + lengthBytes + " of segment "
-          + segment);
+      throw new IllegalArgumentException(
+          "negative length " + lengthBytes + " of segment " + segment);
     }
     if (lengthBytes == 0 && recordCount == 0) {
       return;
     }
     if (count > 0 && segment <= ids[count - 1]) {
-      throw new IllegalStateException("Segments must be added in increasing order: "
-          + segment + " after " + ids[count - 1]);
+      throw new IllegalStateException(
+          "Segments must be added in increasing order: " + segment + " after " + ids[count - 1]);
     }
     if (count == ids.length) {
       int capacity = (int) Math.min(Integer.MAX_VALUE - 8, 2L * count);

@@ -60,8 +60,8 @@ import org.apache.spark.storage.BlockId;
  * @param format how the segments are encoded
  * @param pairs whether records are key/value pairs or single values
  */
-public record Spill(SpillFile spillFile, SegmentIndex segments, long records,
-    SegmentFormat format, boolean pairs) {
+public record Spill(
+    SpillFile spillFile, SegmentIndex segments, long records, SegmentFormat format, boolean pairs) {
 
   /** How a spill's segments are encoded. */
   public enum SegmentFormat {
@@ -105,16 +105,21 @@ public record Spill(SpillFile spillFile, SegmentIndex segments, long records,
   }
 
   /** Opens one segment's records for reading; the caller closes the reader. */
-  public SpillReader openSegment(int segment, SerializerManager serializerManager,
-      SerializerInstance serializer, int bufferBytes) throws IOException {
-    return SpillReader.records(this, segment, segment + 1, serializerManager, serializer,
-        bufferBytes);
+  public SpillReader openSegment(
+      int segment,
+      SerializerManager serializerManager,
+      SerializerInstance serializer,
+      int bufferBytes)
+      throws IOException {
+    return SpillReader.records(
+        this, segment, segment + 1, serializerManager, serializer, bufferBytes);
   }
 
   /** Opens every segment's records for reading in order, through one file handle. */
-  public SpillReader openAll(SerializerManager serializerManager, SerializerInstance serializer,
-      int bufferBytes) throws IOException {
-    return SpillReader.records(this, 0, segments.numSegments(), serializerManager, serializer,
-        bufferBytes);
+  public SpillReader openAll(
+      SerializerManager serializerManager, SerializerInstance serializer, int bufferBytes)
+      throws IOException {
+    return SpillReader.records(
+        this, 0, segments.numSegments(), serializerManager, serializer, bufferBytes);
   }
 }

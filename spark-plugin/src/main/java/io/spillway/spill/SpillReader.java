@@ -68,8 +68,10 @@ public final class SpillReader implements Closeable {
       (ClassTag<Object>) (ClassTag<?>) ClassTag$.MODULE$.Any();
 
   private final FileChannel channel;
+
   /** Holds the file's bytes {@code [windowStart, windowStart + buffer.limit())}. */
   private final ByteBuffer buffer;
+
   private long windowStart;
   private boolean closed;
   // records mode; null in bytes mode
@@ -82,8 +84,12 @@ public final class SpillReader implements Closeable {
   private Object key;
   private Object value;
 
-  private SpillReader(FileChannel channel, int bufferBytes, Spill spill,
-      SegmentIndex.Cursor segments, SerializerManager serializerManager,
+  private SpillReader(
+      FileChannel channel,
+      int bufferBytes,
+      Spill spill,
+      SegmentIndex.Cursor segments,
+      SerializerManager serializerManager,
       SerializerInstance serializer) {
     if (bufferBytes < 1) {
       throw new IllegalArgumentException("bufferBytes must be positive: " + bufferBytes);
@@ -108,13 +114,23 @@ public final class SpillReader implements Closeable {
   }
 
   /** A records-mode reader of {@code spill}'s segments {@code [firstSegment, endSegment)}. */
-  static SpillReader records(Spill spill, int firstSegment, int endSegment,
-      SerializerManager serializerManager, SerializerInstance serializer, int bufferBytes)
+  static SpillReader records(
+      Spill spill,
+      int firstSegment,
+      int endSegment,
+      SerializerManager serializerManager,
+      SerializerInstance serializer,
+      int bufferBytes)
       throws IOException {
     FileChannel channel = FileChannel.open(spill.file().toPath(), StandardOpenOption.READ);
     try {
-      return new SpillReader(channel, bufferBytes, spill,
-          spill.segments().cursor(firstSegment, endSegment), serializerManager, serializer);
+      return new SpillReader(
+          channel,
+          bufferBytes,
+          spill,
+          spill.segments().cursor(firstSegment, endSegment),
+          serializerManager,
+          serializer);
     } catch (RuntimeException | Error e) {
       Closeables.runAll(e, channel::close);
       throw e;
@@ -200,8 +216,12 @@ public final class SpillReader implements Closeable {
       read = channel.read(buffer, position);
     }
     if (read < 0) {
-      throw new EOFException("File of " + channel.size() + " bytes ended at " + position
-          + " inside a segment being read");
+      throw new EOFException(
+          "File of "
+              + channel.size()
+              + " bytes ended at "
+              + position
+              + " inside a segment being read");
     }
     buffer.flip();
     windowStart = position;
@@ -247,8 +267,10 @@ public final class SpillReader implements Closeable {
       return false;
     }
     recordsLeftInSegment = segments.records();
-    segmentStream = serializer.deserializeStream(serializerManager.wrapStream(spill.blockId(),
-        open(segments.offset(), segments.length())));
+    segmentStream =
+        serializer.deserializeStream(
+            serializerManager.wrapStream(
+                spill.blockId(), open(segments.offset(), segments.length())));
     segments.advance();
     return true;
   }

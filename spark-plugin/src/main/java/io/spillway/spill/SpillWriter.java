@@ -64,24 +64,31 @@ public final class SpillWriter implements PartitionSink, Closeable {
   @SuppressWarnings("unchecked")
   private static final ClassTag<Object> ANY =
       (ClassTag<Object>) (ClassTag<?>) ClassTag$.MODULE$.Any();
+
   private static final Checksum[] NO_CHECKSUMS = new Checksum[0];
 
   private final SpillFile spillFile;
   private final SerializerManager serializerManager;
   private final Spill.SegmentFormat format;
+
   /** Whether segments are wrapped here (WRAPPED, unless the bytes come encoded). */
   private final boolean wraps;
+
   private final Checksum[] partitionChecksums;
+
   /** Records mode's serializer; null in bytes mode. */
   private final SerializerInstance serializer;
+
   private final boolean pairs;
   private final FileOutputStream fileStream;
   private final CountingOutputStream fileBytes;
   private final SegmentIndex segments;
   private int openSegment = -1;
   private long openSegmentStart;
+
   /** The channel position where the open segment's channel writes began, or -1. */
   private long channelSegmentStart = -1;
+
   private long records;
   private boolean closed;
   // records mode
@@ -90,9 +97,17 @@ public final class SpillWriter implements PartitionSink, Closeable {
   private SerializationStream recordStream;
   private long segmentRecords;
 
-  private SpillWriter(SpillFile spillFile, SerializerManager serializerManager,
-      Spill.SegmentFormat format, Checksum[] partitionChecksums, SerializerInstance serializer,
-      boolean pairs, int numSegments, boolean append, int bufferBytes) throws IOException {
+  private SpillWriter(
+      SpillFile spillFile,
+      SerializerManager serializerManager,
+      Spill.SegmentFormat format,
+      Checksum[] partitionChecksums,
+      SerializerInstance serializer,
+      boolean pairs,
+      int numSegments,
+      boolean append,
+      int bufferBytes)
+      throws IOException {
     this.spillFile = spillFile;
     this.serializerManager = serializerManager;
     this.format = format;
@@ -102,8 +117,8 @@ public final class SpillWriter implements PartitionSink, Closeable {
     this.pairs = pairs;
     long startOffset = append ? spillFile.file().length() : 0L;
     this.fileStream = new NamedFileOutputStream(spillFile.file(), append);
-    this.fileBytes = new CountingOutputStream(
-        new BufferedOutputStream(fileStream, bufferBytes), startOffset);
+    this.fileBytes =
+        new CountingOutputStream(new BufferedOutputStream(fileStream, bufferBytes), startOffset);
     this.segments = new SegmentIndex(numSegments, startOffset, serializer != null);
   }
 
@@ -114,11 +129,24 @@ public final class SpillWriter implements PartitionSink, Closeable {
    * @param partitionChecksums one per partition, updated with the bytes written; an empty array
    *     when checksums are off
    */
-  public static SpillWriter bytes(SpillFile spillFile, int numPartitions,
-      SerializerManager serializerManager, Spill.SegmentFormat format,
-      Checksum[] partitionChecksums, int bufferBytes) throws IOException {
-    return new SpillWriter(spillFile, serializerManager, format, partitionChecksums, null, true,
-        numPartitions, false, bufferBytes);
+  public static SpillWriter bytes(
+      SpillFile spillFile,
+      int numPartitions,
+      SerializerManager serializerManager,
+      Spill.SegmentFormat format,
+      Checksum[] partitionChecksums,
+      int bufferBytes)
+      throws IOException {
+    return new SpillWriter(
+        spillFile,
+        serializerManager,
+        format,
+        partitionChecksums,
+        null,
+        true,
+        numPartitions,
+        false,
+        bufferBytes);
   }
 
   /**
@@ -128,12 +156,24 @@ public final class SpillWriter implements PartitionSink, Closeable {
    * @param pairs key/value records ({@link #write(Object, Object)}) or single values ({@link
    *     #write(Object)})
    */
-  public static SpillWriter records(SpillFile spillFile, SerializerManager serializerManager,
-      SerializerInstance serializer, int bufferBytes, boolean append, boolean pairs)
+  public static SpillWriter records(
+      SpillFile spillFile,
+      SerializerManager serializerManager,
+      SerializerInstance serializer,
+      int bufferBytes,
+      boolean append,
+      boolean pairs)
       throws IOException {
-    return new SpillWriter(spillFile, serializerManager, Spill.SegmentFormat.WRAPPED,
-        NO_CHECKSUMS, java.util.Objects.requireNonNull(serializer, "serializer is null"), pairs,
-        Integer.MAX_VALUE, append, bufferBytes);
+    return new SpillWriter(
+        spillFile,
+        serializerManager,
+        Spill.SegmentFormat.WRAPPED,
+        NO_CHECKSUMS,
+        java.util.Objects.requireNonNull(serializer, "serializer is null"),
+        pairs,
+        Integer.MAX_VALUE,
+        append,
+        bufferBytes);
   }
 
   /**
@@ -141,10 +181,11 @@ public final class SpillWriter implements PartitionSink, Closeable {
    * an intermediate spill: nothing is wrapped or checksummed here, and a segment may be written
    * through the file's channel ({@link #openPartitionChannel}).
    */
-  public static SpillWriter encoded(SpillFile spillFile, int numPartitions,
-      Spill.SegmentFormat format, int bufferBytes) throws IOException {
-    return new SpillWriter(spillFile, null, format, NO_CHECKSUMS, null, true, numPartitions,
-        false, bufferBytes);
+  public static SpillWriter encoded(
+      SpillFile spillFile, int numPartitions, Spill.SegmentFormat format, int bufferBytes)
+      throws IOException {
+    return new SpillWriter(
+        spillFile, null, format, NO_CHECKSUMS, null, true, numPartitions, false, bufferBytes);
   }
 
   // ---- bytes mode -----------------------------------------------------------------------------
@@ -250,15 +291,16 @@ public final class SpillWriter implements PartitionSink, Closeable {
 
   private OutputStream openSegmentStream(int segment) {
     if (segment <= openSegment) {
-      throw new IllegalStateException("Segments must be written in increasing order: "
-          + segment + " after " + openSegment);
+      throw new IllegalStateException(
+          "Segments must be written in increasing order: " + segment + " after " + openSegment);
     }
     openSegment = segment;
     openSegmentStart = fileBytes.bytesWritten();
-    OutputStream belowCodec = partitionChecksums.length == 0
-        ? new NonClosingOutputStream(fileBytes)
-        : new CheckedOutputStream(new NonClosingOutputStream(fileBytes),
-            partitionChecksums[segment]);
+    OutputStream belowCodec =
+        partitionChecksums.length == 0
+            ? new NonClosingOutputStream(fileBytes)
+            : new CheckedOutputStream(
+                new NonClosingOutputStream(fileBytes), partitionChecksums[segment]);
     return wraps ? serializerManager.wrapStream(spillFile.blockId(), belowCodec) : belowCodec;
   }
 

@@ -15,9 +15,9 @@
  */
 package io.spillway.write;
 
-import io.spillway.spill.SpillFile;
-import io.spillway.io.TempFileTracker;
 import io.spillway.config.WriteSettings;
+import io.spillway.io.TempFileTracker;
+import io.spillway.spill.SpillFile;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.serializer.SerializerInstance;

@@ -19,8 +19,8 @@ import io.spillway.io.Closeables;
 import io.spillway.memory.EntrySizeSampler;
 import io.spillway.memory.MemoryReservation;
 import io.spillway.memory.ReferenceArrays;
-import io.spillway.write.merge.MergePlan;
 import io.spillway.spill.PartitionSink;
+import io.spillway.write.merge.MergePlan;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.spark.serializer.SerializationStream;
@@ -54,8 +54,10 @@ public final class ObjectMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K
 
   public ObjectMapOutputBuffer(MapTaskContext task) {
     super(task);
-    this.memory = new MemoryReservation(task.taskMemoryManager(),
-        "object map output buffer of shuffle " + task.shuffleId() + ", map " + task.mapId());
+    this.memory =
+        new MemoryReservation(
+            task.taskMemoryManager(),
+            "object map output buffer of shuffle " + task.shuffleId() + ", map " + task.mapId());
     memory.setSpillHandler(this::spillOnRequest);
   }
 

@@ -16,11 +16,11 @@
 package io.spillway.write;
 
 import io.spillway.memory.TaskMemoryConsumer;
+import io.spillway.spill.PartitionSink;
+import io.spillway.spill.Spill;
 import io.spillway.write.merge.MergePlan;
 import io.spillway.write.sort.PartitionSlabs;
 import io.spillway.write.sort.SerializedRecordStore;
-import io.spillway.spill.PartitionSink;
-import io.spillway.spill.Spill;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.apache.spark.serializer.SerializationStream;
@@ -58,6 +58,7 @@ public final class PartitionStreamsMapOutputBuffer<K, V> extends SpillingMapOutp
 
   /** The pages of {@link #slabs}. */
   private final TaskMemoryConsumer memory;
+
   private final PartitionSlabs slabs;
   private final SerializationStream[] streams;
   private int recordsInMemory;
@@ -70,24 +71,29 @@ public final class PartitionStreamsMapOutputBuffer<K, V> extends SpillingMapOutp
    */
   public static boolean fits(MapTaskContext task) {
     return !task.serializerManager().encryptionEnabled()
-        && PartitionSlabs.slabBytesFor(SerializedRecordStore.pageSizeBytes(
-            task.taskMemoryManager()), task.numPartitions()) > 0;
+        && PartitionSlabs.slabBytesFor(
+                SerializedRecordStore.pageSizeBytes(task.taskMemoryManager()), task.numPartitions())
+            > 0;
   }
 
   public PartitionStreamsMapOutputBuffer(MapTaskContext task) {
     super(task);
     this.memory = TaskMemoryConsumer.tungsten(task.taskMemoryManager());
     memory.setSpillHandler(this::spillOnRequest);
-    this.slabs = new PartitionSlabs(memory,
-        SerializedRecordStore.pageSizeBytes(task.taskMemoryManager()), task.numPartitions(),
-        task.settings().diskWriteBufferSizeBytes());
+    this.slabs =
+        new PartitionSlabs(
+            memory,
+            SerializedRecordStore.pageSizeBytes(task.taskMemoryManager()),
+            task.numPartitions(),
+            task.settings().diskWriteBufferSizeBytes());
     this.streams = new SerializationStream[task.numPartitions()];
   }
 
   @Override
   public void insert(int partitionId, K key, V value) throws IOException {
-    if (slabs.numRecords() > 0 && (recordsInMemory >= task.settings().forceSpillRecords()
-        || slabs.memoryBytes() >= task.settings().forceSpillBytes())) {
+    if (slabs.numRecords() > 0
+        && (recordsInMemory >= task.settings().forceSpillRecords()
+            || slabs.memoryBytes() >= task.settings().forceSpillBytes())) {
       spill();
     }
     SerializationStream stream = streams[partitionId];
@@ -156,8 +162,8 @@ public final class PartitionStreamsMapOutputBuffer<K, V> extends SpillingMapOutp
 
   private void requireInputFinished() {
     if (!inputFinished) {
-      throw new IllegalStateException("finishInserts must close the partition streams before"
-          + " the map output is written");
+      throw new IllegalStateException(
+          "finishInserts must close the partition streams before" + " the map output is written");
     }
   }
 

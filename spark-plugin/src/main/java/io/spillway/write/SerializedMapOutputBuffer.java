@@ -18,12 +18,12 @@ package io.spillway.write;
 import io.spillway.io.ExposedByteArrayOutputStream;
 import io.spillway.memory.TaskMemoryConsumer;
 import io.spillway.spark.UnsafeRowEncoder;
+import io.spillway.spill.PartitionSink;
 import io.spillway.write.merge.MergePlan;
 import io.spillway.write.sort.PageSorter;
 import io.spillway.write.sort.PartitionSlabs;
 import io.spillway.write.sort.SerializedRecordStore;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
-import io.spillway.spill.PartitionSink;
 import java.io.IOException;
 import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.unsafe.Platform;
@@ -43,18 +43,24 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   private static final int INITIAL_SERIALIZATION_BUFFER_BYTES = 1024 * 1024;
 
   private final SerializedRecordStore records;
+
   /** The serializer's stream and its buffer; null when {@link #rowEncoder} writes the rows. */
   private final ExposedByteArrayOutputStream serializationBuffer;
+
   private final SerializationStream serializationStream;
+
   /** The pages and the pointer array of {@link #records}. */
   private final TaskMemoryConsumer memory;
+
   /** Spark SQL's rows, written without a serialization stream; null for other serializers. */
   private final UnsafeRowEncoder rowEncoder;
 
   /** A buffer with the layout {@link RecordLayout#choose} picks for the task's shuffle. */
   public SerializedMapOutputBuffer(MapTaskContext task) {
-    this(task, RecordLayout.choose(SerializedRecordStore.pageSizeBytes(task.taskMemoryManager()),
-        task.numPartitions()));
+    this(
+        task,
+        RecordLayout.choose(
+            SerializedRecordStore.pageSizeBytes(task.taskMemoryManager()), task.numPartitions()));
   }
 
   /** A buffer with the given layout (tests and benchmarks compare the two). */
@@ -63,17 +69,27 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
     this.memory = TaskMemoryConsumer.tungsten(task.taskMemoryManager());
     memory.setSpillHandler(this::spillOnRequest);
     long pageSizeBytes = SerializedRecordStore.pageSizeBytes(task.taskMemoryManager());
-    this.records = layout == RecordLayout.PARTITION_SLABS
-        ? new PartitionSlabs(memory, pageSizeBytes, task.numPartitions(),
-            task.settings().diskWriteBufferSizeBytes())
-        : new PageSorter(memory, pageSizeBytes, task.numPartitions(),
-            task.settings().initialPointerSlots(), task.settings().diskWriteBufferSizeBytes());
+    this.records =
+        layout == RecordLayout.PARTITION_SLABS
+            ? new PartitionSlabs(
+                memory,
+                pageSizeBytes,
+                task.numPartitions(),
+                task.settings().diskWriteBufferSizeBytes())
+            : new PageSorter(
+                memory,
+                pageSizeBytes,
+                task.numPartitions(),
+                task.settings().initialPointerSlots(),
+                task.settings().diskWriteBufferSizeBytes());
     this.rowEncoder = UnsafeRowEncoder.forSerializer(task.serializer());
     // Spark SQL's rows bypass the serializer, so they need no stream (and its buffers)
-    this.serializationBuffer = rowEncoder != null
-        ? null : new ExposedByteArrayOutputStream(INITIAL_SERIALIZATION_BUFFER_BYTES);
-    this.serializationStream = rowEncoder != null
-        ? null : task.serializer().serializeStream(serializationBuffer);
+    this.serializationBuffer =
+        rowEncoder != null
+            ? null
+            : new ExposedByteArrayOutputStream(INITIAL_SERIALIZATION_BUFFER_BYTES);
+    this.serializationStream =
+        rowEncoder != null ? null : task.serializer().serializeStream(serializationBuffer);
   }
 
   @Override
@@ -122,8 +138,11 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   /** Records are relocatable here: their bytes may be concatenated, compressed or not. */
   @Override
   MergePlan choosePlan(long bytesInMemory, int recordsInMemory) {
-    return MergePlan.forSerializedPath(task.settings(),
-        task.serializerManager().encryptionEnabled(), bytesInMemory, recordsInMemory,
+    return MergePlan.forSerializedPath(
+        task.settings(),
+        task.serializerManager().encryptionEnabled(),
+        bytesInMemory,
+        recordsInMemory,
         task.numPartitions());
   }
 
@@ -141,5 +160,4 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
   long releaseRecords() {
     return records.reset();
   }
-
 }

@@ -16,13 +16,13 @@
 package io.spillway.write;
 
 import io.spillway.io.Closeables;
-import io.spillway.write.merge.MergePlan;
-import io.spillway.write.merge.SpillMerger;
 import io.spillway.spill.PartitionChecksums;
 import io.spillway.spill.PartitionSink;
 import io.spillway.spill.Spill;
-import io.spillway.spill.SpillWriter;
 import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillWriter;
+import io.spillway.write.merge.MergePlan;
+import io.spillway.write.merge.SpillMerger;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -49,11 +49,13 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
   protected final MapTaskContext task;
   private final Checksum[] spillChecksums;
   private final List<Spill> spills = new ArrayList<>();
+
   /**
    * Made at the first spill and kept: every spill of the task has the plan's format, and the
    * merge follows it.
    */
   private MergePlan plan;
+
   private final Thread ownerThread;
   protected long recordsInserted;
   private int spillCount;
@@ -111,28 +113,47 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
     // Nothing was spilled, so the spill checksums are untouched: use them rather than allocate a
     // second set (one object per partition: 2^24 partitions make that hundreds of MiB).
     Checksum[] checksums = spillChecksums;
-    writeRecordsInPartitionOrder(partitionId -> {
-      OutputStream raw = output.getPartitionWriter(partitionId).openStream();
-      if (checksums.length > 0) {
-        raw = new CheckedOutputStream(raw, checksums[partitionId]);
-      }
-      return task.serializerManager().wrapStream(
-          new ShuffleBlockId(task.shuffleId(), task.mapId(), partitionId), raw);
-    });
+    writeRecordsInPartitionOrder(
+        partitionId -> {
+          OutputStream raw = output.getPartitionWriter(partitionId).openStream();
+          if (checksums.length > 0) {
+            raw = new CheckedOutputStream(raw, checksums[partitionId]);
+          }
+          return task.serializerManager()
+              .wrapStream(new ShuffleBlockId(task.shuffleId(), task.mapId(), partitionId), raw);
+        });
     releaseRecords();
     return PartitionChecksums.values(checksums);
   }
 
   @Override
   public long[] mergeSpillsTo(ShuffleMapOutputWriter output) throws IOException {
-    SpillMerger merger = new SpillMerger(plan, task.settings(), task.serializerManager(),
-        task.serializer(), task.spillFiles(), task.numPartitions());
+    SpillMerger merger =
+        new SpillMerger(
+            plan,
+            task.settings(),
+            task.serializerManager(),
+            task.serializer(),
+            task.spillFiles(),
+            task.numPartitions());
     long start = System.nanoTime();
-    long[] checksums = merger.merge(spills, outputChecksums -> new MapOutputTarget(output,
-        outputChecksums), task.shuffleId(), task.mapId(), spillChecksums);
-    LOG.info("Merged {} spills of map {} of shuffle {} with {} in {} round(s), at most {} files"
-        + " open, {} ms", spills.size(), task.mapId(), task.shuffleId(), plan.name(),
-        merger.rounds(), merger.mostFilesOpen(), (System.nanoTime() - start) / 1_000_000);
+    long[] checksums =
+        merger.merge(
+            spills,
+            outputChecksums -> new MapOutputTarget(output, outputChecksums),
+            task.shuffleId(),
+            task.mapId(),
+            spillChecksums);
+    LOG.info(
+        "Merged {} spills of map {} of shuffle {} with {} in {} round(s), at most {} files"
+            + " open, {} ms",
+        spills.size(),
+        task.mapId(),
+        task.shuffleId(),
+        plan.name(),
+        merger.rounds(),
+        merger.mostFilesOpen(),
+        (System.nanoTime() - start) / 1_000_000);
     mergeRounds = merger.rounds();
     mergeStrategyName = plan.name();
     mergeMillis = (System.nanoTime() - start) / 1_000_000;
@@ -200,7 +221,8 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
    * request from another consumer is honoured only on the task thread between two records:
    * elsewhere the records may be in use. Returns the bytes freed.
    */
-  protected final long spillOnRequest(long requestedBytes, boolean requestedByItself) throws IOException {
+  protected final long spillOnRequest(long requestedBytes, boolean requestedByItself)
+      throws IOException {
     if (finishing || freed || recordsInMemory() == 0) {
       return 0;
     }
@@ -223,10 +245,16 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
     Spill.SegmentFormat spillFormat = plan.spillFormat();
     SpillFile location = task.spillFiles().create();
     // SERIALIZED segments are compressed at the merge, which computes the checksums then
-    Checksum[] checksums = spillFormat == Spill.SegmentFormat.WRAPPED
-        ? spillChecksums : new Checksum[0];
-    SpillWriter writer = SpillWriter.bytes(location, task.numPartitions(),
-        task.serializerManager(), spillFormat, checksums, task.settings().fileBufferSizeBytes());
+    Checksum[] checksums =
+        spillFormat == Spill.SegmentFormat.WRAPPED ? spillChecksums : new Checksum[0];
+    SpillWriter writer =
+        SpillWriter.bytes(
+            location,
+            task.numPartitions(),
+            task.serializerManager(),
+            spillFormat,
+            checksums,
+            task.settings().fileBufferSizeBytes());
     Spill spill;
     try {
       writeRecordsInPartitionOrder(writer);
@@ -240,14 +268,23 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
     long freedBytes = releaseRecords();
     task.taskMetrics().incMemoryBytesSpilled(freedBytes);
     task.taskMetrics().incDiskBytesSpilled(spill.totalBytes());
-    LOG.info("Spilled {} records ({} bytes of memory) of map {} of shuffle {} to {} bytes on disk"
-        + " in {} ms (spill #{})", records, freedBytes, task.mapId(), task.shuffleId(),
-        spill.totalBytes(), (System.nanoTime() - startNanos) / 1_000_000, spills.size());
+    LOG.info(
+        "Spilled {} records ({} bytes of memory) of map {} of shuffle {} to {} bytes on disk"
+            + " in {} ms (spill #{})",
+        records,
+        freedBytes,
+        task.mapId(),
+        task.shuffleId(),
+        spill.totalBytes(),
+        (System.nanoTime() - startNanos) / 1_000_000,
+        spills.size());
     return freedBytes;
   }
 
   private Checksum[] newChecksums() {
-    return PartitionChecksums.create(task.settings().checksumEnabled(),
-        task.settings().checksumAlgorithm(), task.numPartitions());
+    return PartitionChecksums.create(
+        task.settings().checksumEnabled(),
+        task.settings().checksumAlgorithm(),
+        task.numPartitions());
   }
 }

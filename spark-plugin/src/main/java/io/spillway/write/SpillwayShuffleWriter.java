@@ -16,13 +16,13 @@
 package io.spillway.write;
 
 import io.spillway.io.WriteFailures;
+import io.spillway.memory.NotEnoughExecutionMemoryException;
 import io.spillway.metrics.ShuffleCounters;
 import io.spillway.spark.LocalDiskMapOutput;
 import io.spillway.spark.RowChecksums;
 import io.spillway.spark.SparkVersionBridge;
 import io.spillway.spill.Spill;
 import java.io.IOException;
-import io.spillway.memory.NotEnoughExecutionMemoryException;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.Partitioner;
@@ -75,19 +75,38 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
    *     map-side combine, combiners.
    * @param spark the running Spark line's calls (builds the {@link MapStatus})
    */
-  public SpillwayShuffleWriter(Partitioner partitioner, RowChecksums rowChecksums,
-      MapTaskContext task, MapOutputBuffer<K, V> buffer,
-      ShuffleWriteMetricsReporter writeMetrics, ShuffleExecutorComponents executorComponents,
-      BlockManagerId shuffleServerId, SparkVersionBridge spark) {
-    this(partitioner, rowChecksums, task, buffer, writeMetrics, executorComponents,
-        shuffleServerId, spark, ShuffleCounters.NONE);
+  public SpillwayShuffleWriter(
+      Partitioner partitioner,
+      RowChecksums rowChecksums,
+      MapTaskContext task,
+      MapOutputBuffer<K, V> buffer,
+      ShuffleWriteMetricsReporter writeMetrics,
+      ShuffleExecutorComponents executorComponents,
+      BlockManagerId shuffleServerId,
+      SparkVersionBridge spark) {
+    this(
+        partitioner,
+        rowChecksums,
+        task,
+        buffer,
+        writeMetrics,
+        executorComponents,
+        shuffleServerId,
+        spark,
+        ShuffleCounters.NONE);
   }
 
   /** A writer whose task adds its spills and merge to the shuffle's {@code counters}. */
-  public SpillwayShuffleWriter(Partitioner partitioner, RowChecksums rowChecksums,
-      MapTaskContext task, MapOutputBuffer<K, V> buffer,
-      ShuffleWriteMetricsReporter writeMetrics, ShuffleExecutorComponents executorComponents,
-      BlockManagerId shuffleServerId, SparkVersionBridge spark, ShuffleCounters counters) {
+  public SpillwayShuffleWriter(
+      Partitioner partitioner,
+      RowChecksums rowChecksums,
+      MapTaskContext task,
+      MapOutputBuffer<K, V> buffer,
+      ShuffleWriteMetricsReporter writeMetrics,
+      ShuffleExecutorComponents executorComponents,
+      BlockManagerId shuffleServerId,
+      SparkVersionBridge spark,
+      ShuffleCounters counters) {
     this.counters = counters;
     this.partitioner = partitioner;
     this.task = task;
@@ -114,8 +133,10 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
       } catch (SparkOutOfMemoryError e) {
         // Spark's message names neither Spillway nor a setting: say what to change. (Only the
         // buffer's own allocations are translated, not an upstream operator's.)
-        throw NotEnoughExecutionMemoryException.of(e, "Spillway's map output buffer of shuffle "
-            + task.shuffleId() + ", map " + task.mapId(), task.taskMemoryManager());
+        throw NotEnoughExecutionMemoryException.of(
+            e,
+            "Spillway's map output buffer of shuffle " + task.shuffleId() + ", map " + task.mapId(),
+            task.taskMemoryManager());
       }
     }
     writeOutput();
@@ -132,10 +153,10 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
       buffer.spillRemaining();
       spills = buffer.spills();
       // a SERIALIZED spill still needs its compressing pass: only a WRAPPED spill can be moved
-      Optional<SingleSpillShuffleMapOutputWriter> mover = spills.size() == 1
-          && spills.get(0).format() == Spill.SegmentFormat.WRAPPED
-          ? executorComponents.createSingleFileMapOutputWriter(task.shuffleId(), task.mapId())
-          : Optional.empty();
+      Optional<SingleSpillShuffleMapOutputWriter> mover =
+          spills.size() == 1 && spills.get(0).format() == Spill.SegmentFormat.WRAPPED
+              ? executorComponents.createSingleFileMapOutputWriter(task.shuffleId(), task.mapId())
+              : Optional.empty();
       if (mover.isPresent()) {
         Spill spill = spills.get(0);
         partitionLengths = spill.partitionLengths().clone();
@@ -161,14 +182,18 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     writeMetrics.incBytesWritten(bytesWritten);
     writeMetrics.incRecordsWritten(buffer.recordsInserted());
     writeMetrics.incWriteTime(System.nanoTime() - startNanos);
-    counters.mapOutputWritten(buffer.spillCount(), buffer.mergeRounds(),
-        buffer.mergeStrategyName(), buffer.mostSpillFilesOpen(), buffer.mergeMillis());
+    counters.mapOutputWritten(
+        buffer.spillCount(),
+        buffer.mergeRounds(),
+        buffer.mergeStrategyName(),
+        buffer.mostSpillFilesOpen(),
+        buffer.mergeMillis());
     mapStatus = spark.mapStatus(shuffleServerId, partitionLengths, task.mapId(), rowChecksums);
   }
 
   private ShuffleMapOutputWriter newMapOutputWriter() throws IOException {
-    return executorComponents.createMapOutputWriter(task.shuffleId(), task.mapId(),
-        task.numPartitions());
+    return executorComponents.createMapOutputWriter(
+        task.shuffleId(), task.mapId(), task.numPartitions());
   }
 
   /**
@@ -206,9 +231,12 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
     String output = "the map output of map " + task.mapId() + " of shuffle " + task.shuffleId();
     LocalDiskMapOutput files =
         LocalDiskMapOutput.find(executorComponents, task.shuffleId(), task.mapId());
-    IOException named = WriteFailures.naming(failure, files != null
-        ? output + " (" + files.dataFile().getPath() + ")"
-        : output + " (through " + executorComponents.getClass().getName() + ")");
+    IOException named =
+        WriteFailures.naming(
+            failure,
+            files != null
+                ? output + " (" + files.dataFile().getPath() + ")"
+                : output + " (through " + executorComponents.getClass().getName() + ")");
     if (files != null) {
       files.deleteTempFiles(named);
     }
@@ -258,5 +286,4 @@ public final class SpillwayShuffleWriter<K, V> extends ShuffleWriter<K, V> {
   public long[] getPartitionLengths() {
     return partitionLengths;
   }
-
 }

@@ -39,22 +39,23 @@ class CombineFunctionsTest {
     assertNull(unmasked._2());
 
     // any Product2 may come in; what goes out is a Tuple2
-    Product2<String, Object> notATuple2 = new Product2<>() {
-      @Override
-      public String _1() {
-        return "p";
-      }
+    Product2<String, Object> notATuple2 =
+        new Product2<>() {
+          @Override
+          public String _1() {
+            return "p";
+          }
 
-      @Override
-      public Object _2() {
-        return 3L;
-      }
+          @Override
+          public Object _2() {
+            return 3L;
+          }
 
-      @Override
-      public boolean canEqual(Object that) {
-        return false;
-      }
-    };
+          @Override
+          public boolean canEqual(Object that) {
+            return false;
+          }
+        };
     assertEquals(new Tuple2<>("p", 3L), CombineFunctions.withMaskedCombiner(notATuple2));
   }
 }

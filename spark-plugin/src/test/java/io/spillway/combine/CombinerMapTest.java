@@ -35,11 +35,12 @@ class CombinerMapTest {
     Map<Object, Object> oracle = new HashMap<>();
     int grown = 0;
     for (int i = 0; i < 300_000; i++) {
-      Object key = switch (random.nextInt(4)) {
-        case 0 -> null;
-        case 1 -> new CollidingKey(random.nextInt(300));           // every hash code equal
-        default -> (long) random.nextInt(50_000);
-      };
+      Object key =
+          switch (random.nextInt(4)) {
+            case 0 -> null;
+            case 1 -> new CollidingKey(random.nextInt(300)); // every hash code equal
+            default -> (long) random.nextInt(50_000);
+          };
       long value = random.nextInt(100);
       int slot = map.find(key);
       if (slot >= 0) {

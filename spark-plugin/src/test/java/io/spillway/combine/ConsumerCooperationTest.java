@@ -19,17 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.function.LongSupplier;
-
 import io.spillway.config.MapSideCombineOption;
 import io.spillway.config.MapSideCombineSettings;
 import io.spillway.io.TempFileTracker;
@@ -40,6 +29,16 @@ import io.spillway.sort.SortSettings;
 import io.spillway.sort.SpillTestSupport;
 import io.spillway.sort.SpillTestSupport.SerializerKind;
 import io.spillway.testing.TestSeed;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.LongSupplier;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +59,7 @@ class ConsumerCooperationTest {
   private static final long MEMORY_LIMIT = 8L << 20;
   private static final int RECORDS = 200_000;
   private static final int KEYS = 50_000;
+
   /** The other consumer asks after this many input records, when the combiner holds memory. */
   private static final int ASK_AFTER = 30_000;
 
@@ -107,8 +107,8 @@ class ConsumerCooperationTest {
    * The records, with the competitor asking, after {@link #ASK_AFTER} of them, for all free
    * memory plus half of what the combiner holds: only a spill of the combiner can grant that.
    */
-  private Iterator<Tuple2<Object, Long>> competingInput(List<Tuple2<Object, Long>> records,
-      LongSupplier combinerBytes, Ask ask) {
+  private Iterator<Tuple2<Object, Long>> competingInput(
+      List<Tuple2<Object, Long>> records, LongSupplier combinerBytes, Ask ask) {
     Iterator<Tuple2<Object, Long>> all = records.iterator();
     return new Iterator<>() {
       private int taken;
@@ -138,16 +138,25 @@ class ConsumerCooperationTest {
 
   private void assertTheCombinerGaveWay(Ask ask) {
     assertTrue(ask.heldByCombiner > 0, "the combiner must hold memory when the competitor asks");
-    assertEquals(ask.asked, ask.granted,
-        "the competitor gets what it asked for once the combiner spilled (it held " + ask.heldByCombiner + " bytes)");
+    assertEquals(
+        ask.asked,
+        ask.granted,
+        "the competitor gets what it asked for once the combiner spilled (it held "
+            + ask.heldByCombiner
+            + " bytes)");
   }
 
   @Test
   void mergerSpillsWhenAnotherConsumerAsks() throws IOException {
     List<Tuple2<Object, Long>> records = randomRecords();
-    ExternalMerger<Object, Long, Long> merger = new ExternalMerger<>(
-        new CombineFunctions<>(v -> v, Long::sum, Long::sum), MergerSettings.defaults(),
-        support.taskMemoryManager, support.serializerManager, support.serializer, support.fileFactory);
+    ExternalMerger<Object, Long, Long> merger =
+        new ExternalMerger<>(
+            new CombineFunctions<>(v -> v, Long::sum, Long::sum),
+            MergerSettings.defaults(),
+            support.taskMemoryManager,
+            support.serializerManager,
+            support.serializer,
+            support.fileFactory);
     Ask ask = new Ask();
     try {
       merger.mergeValues(competingInput(records, merger::memoryUsedBytes, ask));
@@ -162,8 +171,13 @@ class ConsumerCooperationTest {
   @Test
   void groupBySpillsWhenAnotherConsumerAsks() throws IOException {
     List<Tuple2<Object, Long>> records = randomRecords();
-    ExternalGroupBy<Object, Long> groupBy = new ExternalGroupBy<>(MergerSettings.defaults(),
-        support.taskMemoryManager, support.serializerManager, support.serializer, support.fileFactory);
+    ExternalGroupBy<Object, Long> groupBy =
+        new ExternalGroupBy<>(
+            MergerSettings.defaults(),
+            support.taskMemoryManager,
+            support.serializerManager,
+            support.serializer,
+            support.fileFactory);
     Ask ask = new Ask();
     try {
       groupBy.mergeValues(competingInput(records, groupBy::memoryUsedBytes, ask));
@@ -193,12 +207,19 @@ class ConsumerCooperationTest {
   @Test
   void sorterSpillsWhenAnotherConsumerAsks() throws IOException {
     List<Tuple2<Object, Long>> records = randomRecords();
-    ExternalSorter<Object, Long> sorter = new ExternalSorter<>(
-        Comparator.comparing(key -> (String) key), SortSettings.defaults(), support.taskMemoryManager,
-        support.serializerManager, support.serializer, new TempFileTracker<>(support.fileFactory));
+    ExternalSorter<Object, Long> sorter =
+        new ExternalSorter<>(
+            Comparator.comparing(key -> (String) key),
+            SortSettings.defaults(),
+            support.taskMemoryManager,
+            support.serializerManager,
+            support.serializer,
+            new TempFileTracker<>(support.fileFactory));
     Ask ask = new Ask();
     try {
-      sorter.insertAll(competingInput(records, () -> support.taskMemoryManager.getMemoryConsumptionForThisTask(), ask));
+      sorter.insertAll(
+          competingInput(
+              records, () -> support.taskMemoryManager.getMemoryConsumptionForThisTask(), ask));
       assertTheCombinerGaveWay(ask);
       assertTrue(sorter.spillCount() >= 1, "the request spilled the sorter");
       List<String> expected = new ArrayList<>();
@@ -232,10 +253,12 @@ class ConsumerCooperationTest {
     // The upstream operator asks while the combiner pulls its input. (The map output buffer, the
     // combiner's own consumer, only allocates while the combiner emits a detached map, whose
     // memory is already returned.)
-    MapSideCombiner<Object, Long, Long> combiner = new MapSideCombiner<>(
-        new CombineFunctions<>(v -> v, Long::sum, Long::sum),
-        new MapSideCombineSettings(MapSideCombineOption.ALWAYS, 100_000, 0.8, Long.MAX_VALUE),
-        memory, competingInput(records, memory::getUsed, ask));
+    MapSideCombiner<Object, Long, Long> combiner =
+        new MapSideCombiner<>(
+            new CombineFunctions<>(v -> v, Long::sum, Long::sum),
+            new MapSideCombineSettings(MapSideCombineOption.ALWAYS, 100_000, 0.8, Long.MAX_VALUE),
+            memory,
+            competingInput(records, memory::getUsed, ask));
     Map<Object, Long> merged = new HashMap<>();
     try {
       while (combiner.hasNext()) {
@@ -253,16 +276,22 @@ class ConsumerCooperationTest {
   @Test
   void requestsFromAnotherThreadOrDuringOutputFreeNothing() throws Exception {
     List<Tuple2<Object, Long>> records = randomRecords();
-    ExternalMerger<Object, Long, Long> merger = new ExternalMerger<>(
-        new CombineFunctions<>(v -> v, Long::sum, Long::sum), MergerSettings.defaults(),
-        support.taskMemoryManager, support.serializerManager, support.serializer, support.fileFactory);
+    ExternalMerger<Object, Long, Long> merger =
+        new ExternalMerger<>(
+            new CombineFunctions<>(v -> v, Long::sum, Long::sum),
+            MergerSettings.defaults(),
+            support.taskMemoryManager,
+            support.serializerManager,
+            support.serializer,
+            support.fileFactory);
     try {
       merger.mergeValues(records.subList(0, ASK_AFTER).iterator());
       long held = merger.memoryUsedBytes();
       assertTrue(held > 0, "the merger holds memory");
       long free = MEMORY_LIMIT - support.taskMemoryManager.getMemoryConsumptionForThisTask();
       long[] granted = new long[1];
-      Thread other = new Thread(() -> granted[0] = competitor.take(free + held / 2), "other-consumer");
+      Thread other =
+          new Thread(() -> granted[0] = competitor.take(free + held / 2), "other-consumer");
       other.start();
       other.join();
       assertEquals(free, granted[0], "from another thread only the free memory is granted");
@@ -276,7 +305,10 @@ class ConsumerCooperationTest {
       result.put(first._1(), first._2());
       long stillHeld = merger.memoryUsedBytes();
       long freeNow = MEMORY_LIMIT - support.taskMemoryManager.getMemoryConsumptionForThisTask();
-      assertEquals(freeNow, competitor.take(freeNow + stillHeld / 2), "while reading the output nothing is freed");
+      assertEquals(
+          freeNow,
+          competitor.take(freeNow + stillHeld / 2),
+          "while reading the output nothing is freed");
       competitor.releaseAll();
       result.putAll(drain(items));
       assertEquals(sums(records.subList(0, ASK_AFTER)), result, "seed " + seed);

@@ -18,12 +18,12 @@ package io.spillway.combine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.memory.EntrySizeSampler;
 import java.util.ArrayList;
 import java.util.Random;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntFunction;
-import io.spillway.memory.EntrySizeSampler;
 import org.apache.spark.util.SizeEstimator;
 import org.junit.jupiter.api.Test;
 
@@ -37,13 +37,19 @@ class EntrySizeSamplerTest {
 
   @Test
   void sumsOfLongs() {
-    check(i -> (long) (i % 150_000), value -> value, (a, b) -> (Long) a + (Long) b, 500_000, 200_000);
+    check(
+        i -> (long) (i % 150_000), value -> value, (a, b) -> (Long) a + (Long) b, 500_000, 200_000);
   }
 
   @Test
   void listsGrowingUnderSkewedKeys() {
     // a few hot keys get most values: their lists grow large while most lists stay tiny
-    check(i -> (long) (i % 10 == 0 ? i % 7 : i % 50_000), EntrySizeSamplerTest::newList, EntrySizeSamplerTest::append, 400_000, 200_000);
+    check(
+        i -> (long) (i % 10 == 0 ? i % 7 : i % 50_000),
+        EntrySizeSamplerTest::newList,
+        EntrySizeSamplerTest::append,
+        400_000,
+        200_000);
   }
 
   @Test
@@ -55,8 +61,12 @@ class EntrySizeSamplerTest {
   @Test
   void stringKeysOfVaryingLength() {
     Random random = new Random(3);
-    check(i -> "key-" + "x".repeat(random.nextInt(40)) + (i % 100_000), value -> value,
-        (left, right) -> left, 300_000, 100_000);
+    check(
+        i -> "key-" + "x".repeat(random.nextInt(40)) + (i % 100_000),
+        value -> value,
+        (left, right) -> left,
+        300_000,
+        100_000);
   }
 
   @Test
@@ -64,9 +74,11 @@ class EntrySizeSamplerTest {
     EntrySizeSampler sizes = new EntrySizeSampler();
     ArrayList<Object> list = new ArrayList<>(java.util.List.of(1L, 2L));
     assertEquals(EntrySizeSampler.UNMEASURED, sizes.sizeBeforeMerge(list));
-    assertEquals(EntrySizeSampler.UNMEASURED,
-        sizes.sizeBeforeMerge(new org.apache.spark.util.collection.CompactBuffer<Object>(
-            scala.reflect.ClassTag$.MODULE$.Any())));
+    assertEquals(
+        EntrySizeSampler.UNMEASURED,
+        sizes.sizeBeforeMerge(
+            new org.apache.spark.util.collection.CompactBuffer<Object>(
+                scala.reflect.ClassTag$.MODULE$.Any())));
     assertEquals(SizeEstimator.estimate(12345L), sizes.sizeBeforeMerge(12345L));
   }
 
@@ -86,8 +98,12 @@ class EntrySizeSamplerTest {
    * Fills a map twice (emptying it in between, as a spill does) and checks the estimate is
    * within a factor of 2 of the measured size, after each fill.
    */
-  private static void check(IntFunction<Object> keys, Function<Object, Object> create,
-      BiFunction<Object, Object, Object> merge, int records, int valueRange) {
+  private static void check(
+      IntFunction<Object> keys,
+      Function<Object, Object> create,
+      BiFunction<Object, Object, Object> merge,
+      int records,
+      int valueRange) {
     EntrySizeSampler sizes = new EntrySizeSampler();
     Random random = new Random(42);
     for (int round = 0; round < 2; round++) {
@@ -107,7 +123,8 @@ class EntrySizeSamplerTest {
       }
       long actual = SizeEstimator.estimate(map);
       long estimate = sizes.estimatedBytes() + map.tableBytes();
-      assertTrue(estimate > actual / 2 && estimate < actual * 2,
+      assertTrue(
+          estimate > actual / 2 && estimate < actual * 2,
           "round " + round + ": estimate " + estimate + " vs measured " + actual);
     }
   }

@@ -15,11 +15,14 @@
  */
 package io.spillway.combine;
 
-import io.spillway.testing.TestSeed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.sort.CloseableIterator;
+import io.spillway.sort.SpillTestSupport;
+import io.spillway.sort.SpillTestSupport.SerializerKind;
+import io.spillway.testing.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,13 +35,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import io.spillway.sort.CloseableIterator;
-import io.spillway.sort.SpillTestSupport;
-import io.spillway.sort.SpillTestSupport.SerializerKind;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import scala.Tuple2;
 
 class ExternalGroupByTest {
@@ -46,16 +45,21 @@ class ExternalGroupByTest {
   @TempDir Path spillDirectory;
 
   /** Checks each test's Spark pieces for leaked memory and files after the test, pass or fail. */
-  @RegisterExtension
-  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
+  @RegisterExtension final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
-  private ExternalGroupBy<Object, Integer> groupBy(SpillTestSupport support, MergerSettings settings) {
-    return new ExternalGroupBy<>(settings, support.taskMemoryManager, support.serializerManager,
-        support.serializer, support.fileFactory);
+  private ExternalGroupBy<Object, Integer> groupBy(
+      SpillTestSupport support, MergerSettings settings) {
+    return new ExternalGroupBy<>(
+        settings,
+        support.taskMemoryManager,
+        support.serializerManager,
+        support.serializer,
+        support.fileFactory);
   }
 
   /** One key with {@code bigKeyValues} values, interleaved with small keys (and a null key). */
-  private static Iterator<Tuple2<Object, Integer>> skewedRecords(long seed, int bigKeyValues, Map<Object, long[]> oracle) {
+  private static Iterator<Tuple2<Object, Integer>> skewedRecords(
+      long seed, int bigKeyValues, Map<Object, long[]> oracle) {
     Random random = new Random(seed);
     List<Tuple2<Object, Integer>> records = new ArrayList<>();
     for (int i = 0; i < bigKeyValues; i++) {
@@ -91,9 +95,14 @@ class ExternalGroupByTest {
     long seed = TestSeed.next();
     String context = "seed " + seed;
     long memoryLimitBytes = 128 * 1024;
-    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, memoryLimitBytes, SerializerKind.KRYO, false));
-    MergerSettings settings = MergerSettings.defaults()
-        .withNumSpillPartitions(8).withMaxOpenFiles(8).withListSpillThresholdBytes(32 * 1024);
+    SpillTestSupport support =
+        leakCheck.track(
+            new SpillTestSupport(spillDirectory, memoryLimitBytes, SerializerKind.KRYO, false));
+    MergerSettings settings =
+        MergerSettings.defaults()
+            .withNumSpillPartitions(8)
+            .withMaxOpenFiles(8)
+            .withListSpillThresholdBytes(32 * 1024);
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, settings);
     Map<Object, long[]> oracle = new HashMap<>();
 
@@ -110,15 +119,21 @@ class ExternalGroupByTest {
     assertEquals(oracle.keySet(), groups.keySet(), context);
     for (Map.Entry<Object, long[]> expected : oracle.entrySet()) {
       ExternalList<Integer> values = groups.get(expected.getKey());
-      assertEquals(expected.getValue()[0], values.size(), "size of " + expected.getKey() + ", " + context);
+      assertEquals(
+          expected.getValue()[0], values.size(), "size of " + expected.getKey() + ", " + context);
       long[] actual = countAndSum(values);
-      assertEquals(expected.getValue()[0], actual[0], "count of " + expected.getKey() + ", " + context);
-      assertEquals(expected.getValue()[1], actual[1], "sum of " + expected.getKey() + ", " + context);
+      assertEquals(
+          expected.getValue()[0], actual[0], "count of " + expected.getKey() + ", " + context);
+      assertEquals(
+          expected.getValue()[1], actual[1], "sum of " + expected.getKey() + ", " + context);
     }
     ExternalList<Integer> big = groups.get("big");
-    assertTrue(big.bytesSpilled() > 4 * memoryLimitBytes, "big key should be several times memory, " + context);
+    assertTrue(
+        big.bytesSpilled() > 4 * memoryLimitBytes,
+        "big key should be several times memory, " + context);
     assertEquals(oracle.get("big")[1], countAndSum(big)[1], "second iteration, " + context);
-    assertTrue(groupBy.metrics().sortMergedPartitions() > 0, "expected sort-based grouping, " + context);
+    assertTrue(
+        groupBy.metrics().sortMergedPartitions() > 0, "expected sort-based grouping, " + context);
     assertEquals(0, groupBy.memoryUsedBytes(), context);
     groupBy.close();
   }
@@ -127,8 +142,10 @@ class ExternalGroupByTest {
   void randomGroupsMatchOracle() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 96 * 1024, SerializerKind.JAVA, true));
-    ExternalGroupBy<Object, Integer> groupBy = groupBy(support, MergerSettings.defaults().withNumSpillPartitions(16));
+    SpillTestSupport support =
+        leakCheck.track(new SpillTestSupport(spillDirectory, 96 * 1024, SerializerKind.JAVA, true));
+    ExternalGroupBy<Object, Integer> groupBy =
+        groupBy(support, MergerSettings.defaults().withNumSpillPartitions(16));
     Random random = new Random(seed);
     List<Tuple2<Object, Integer>> records = new ArrayList<>();
     Map<Object, List<Integer>> oracle = new HashMap<>();
@@ -156,7 +173,8 @@ class ExternalGroupByTest {
 
   @Test
   void emptyInputYieldsNothing() throws IOException {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, MergerSettings.defaults());
     groupBy.mergeValues(List.<Tuple2<Object, Integer>>of().iterator());
     assertFalse(groupBy.items().hasNext());
@@ -165,8 +183,10 @@ class ExternalGroupByTest {
 
   @Test
   void abandonedIterationsThenCloseLeaveNothing() throws IOException {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
-    MergerSettings settings = MergerSettings.defaults().withNumSpillPartitions(4).withListSpillThresholdBytes(16 * 1024);
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
+    MergerSettings settings =
+        MergerSettings.defaults().withNumSpillPartitions(4).withListSpillThresholdBytes(16 * 1024);
     ExternalGroupBy<Object, Integer> groupBy = groupBy(support, settings);
     groupBy.mergeValues(skewedRecords(9, 100_000, new HashMap<>()));
     CloseableIterator<Tuple2<Object, ExternalList<Integer>>> items = groupBy.items();
@@ -179,10 +199,15 @@ class ExternalGroupByTest {
 
   @Test
   void externalListIsSerializableWithAllItsValues() throws Exception {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
-    MergerContext context = new MergerContext(MergerSettings.defaults().withListSpillThresholdBytes(8 * 1024),
-        support.taskMemoryManager, support.serializerManager, support.serializer,
-        new io.spillway.io.TempFileTracker<>(support.fileFactory));
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    MergerContext context =
+        new MergerContext(
+            MergerSettings.defaults().withListSpillThresholdBytes(8 * 1024),
+            support.taskMemoryManager,
+            support.serializerManager,
+            support.serializer,
+            new io.spillway.io.TempFileTracker<>(support.fileFactory));
     ExternalList<Integer> list = new ExternalList<>(context);
     for (int i = 0; i < 20_000; i++) {
       list.add(i);
@@ -195,7 +220,8 @@ class ExternalGroupByTest {
     }
     @SuppressWarnings("unchecked")
     ExternalList<Integer> copy =
-        (ExternalList<Integer>) new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())).readObject();
+        (ExternalList<Integer>)
+            new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())).readObject();
 
     assertEquals(20_000, copy.size());
     int expected = 0;
@@ -207,8 +233,11 @@ class ExternalGroupByTest {
     org.apache.spark.serializer.SerializerInstance kryo =
         new org.apache.spark.serializer.KryoSerializer(support.conf).newInstance();
     @SuppressWarnings("unchecked")
-    ExternalList<Integer> kryoCopy = (ExternalList<Integer>) kryo.deserialize(
-        kryo.serialize(list, scala.reflect.ClassTag$.MODULE$.AnyRef()), scala.reflect.ClassTag$.MODULE$.AnyRef());
+    ExternalList<Integer> kryoCopy =
+        (ExternalList<Integer>)
+            kryo.deserialize(
+                kryo.serialize(list, scala.reflect.ClassTag$.MODULE$.AnyRef()),
+                scala.reflect.ClassTag$.MODULE$.AnyRef());
     assertEquals(20_000, kryoCopy.size());
     long sum = 0;
     for (int value : kryoCopy) {

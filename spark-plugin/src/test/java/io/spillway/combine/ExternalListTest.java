@@ -48,16 +48,18 @@ class ExternalListTest {
 
   @TempDir Path spillDirectory;
 
-  @RegisterExtension
-  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
+  @RegisterExtension final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
   private SpillTestSupport support(long memoryBytes) {
     return leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, memoryBytes));
   }
 
   private static MergerContext context(SpillTestSupport support, long listSpillThresholdBytes) {
-    return new MergerContext(MergerSettings.defaults().withListSpillThresholdBytes(listSpillThresholdBytes),
-        support.taskMemoryManager, support.serializerManager, support.serializer,
+    return new MergerContext(
+        MergerSettings.defaults().withListSpillThresholdBytes(listSpillThresholdBytes),
+        support.taskMemoryManager,
+        support.serializerManager,
+        support.serializer,
         new TempFileTracker<>(support.fileFactory));
   }
 
@@ -95,7 +97,8 @@ class ExternalListTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static ExternalList<Integer> kryoCopy(SerializerInstance kryo, ExternalList<Integer> list) {
+  private static ExternalList<Integer> kryoCopy(
+      SerializerInstance kryo, ExternalList<Integer> list) {
     return (ExternalList<Integer>) kryo.deserialize(kryo.serialize(list, ANY), ANY);
   }
 
@@ -154,7 +157,8 @@ class ExternalListTest {
       System.gc();
       Thread.sleep(50);
     }
-    assertEquals(0, support.spillFilesLeft(), "the Cleaner deletes the file of an unreachable list");
+    assertEquals(
+        0, support.spillFilesLeft(), "the Cleaner deletes the file of an unreachable list");
   }
 
   /** A list that outlives its task, no longer referenced once this returns. */
@@ -187,7 +191,9 @@ class ExternalListTest {
     list.close();
     assertEquals(ExternalList.FileState.NO_FILE, list.fileState());
     assertAllValues(list);
-    assertEquals(0, support.taskMemoryManager.getMemoryConsumptionForThisTask(),
+    assertEquals(
+        0,
+        support.taskMemoryManager.getMemoryConsumptionForThisTask(),
         "closing the list being filled returns its reservation");
   }
 

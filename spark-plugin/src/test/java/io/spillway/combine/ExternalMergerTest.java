@@ -15,12 +15,15 @@
  */
 package io.spillway.combine;
 
-import io.spillway.testing.TestSeed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.sort.CloseableIterator;
+import io.spillway.sort.SpillTestSupport;
+import io.spillway.sort.SpillTestSupport.SerializerKind;
+import io.spillway.testing.TestSeed;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,38 +34,40 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.IntFunction;
-
-import io.spillway.sort.CloseableIterator;
-import io.spillway.sort.SpillTestSupport;
-import io.spillway.sort.SpillTestSupport.SerializerKind;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import scala.Tuple2;
 
 class ExternalMergerTest {
 
-  private static final CombineFunctions<Long, Long> SUM = new CombineFunctions<>(v -> v, Long::sum, Long::sum);
+  private static final CombineFunctions<Long, Long> SUM =
+      new CombineFunctions<>(v -> v, Long::sum, Long::sum);
 
   @TempDir Path spillDirectory;
 
   /** Checks each test's Spark pieces for leaked memory and files after the test, pass or fail. */
-  @RegisterExtension
-  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
+  @RegisterExtension final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
   private <V, C> ExternalMerger<Object, V, C> merger(
       SpillTestSupport support, CombineFunctions<V, C> functions, MergerSettings settings) {
-    return new ExternalMerger<>(functions, settings, support.taskMemoryManager,
-        support.serializerManager, support.serializer, support.fileFactory);
+    return new ExternalMerger<>(
+        functions,
+        settings,
+        support.taskMemoryManager,
+        support.serializerManager,
+        support.serializer,
+        support.fileFactory);
   }
 
   private static <K, C> Map<K, C> drain(CloseableIterator<Tuple2<K, C>> iterator, String context) {
     Map<K, C> result = new HashMap<>();
     while (iterator.hasNext()) {
       Tuple2<K, C> record = iterator.next();
-      assertFalse(result.containsKey(record._1()), "key yielded twice: " + record._1() + ", " + context);
+      assertFalse(
+          result.containsKey(record._1()), "key yielded twice: " + record._1() + ", " + context);
       result.put(record._1(), record._2());
     }
     return result;
@@ -87,10 +92,13 @@ class ExternalMergerTest {
   void sumsMatchHashMapOracleWithSpills(SerializerKind kind) throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed + ", " + kind;
-    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 256 * 1024, kind, false));
+    SpillTestSupport support =
+        leakCheck.track(new SpillTestSupport(spillDirectory, 256 * 1024, kind, false));
     Map<Object, Long> oracle = new HashMap<>();
-    List<Tuple2<Object, Long>> records = randomRecords(seed, 100_000, 20_000, Integer::valueOf, oracle);
-    ExternalMerger<Object, Long, Long> merger = merger(support, SUM, MergerSettings.defaults().withNumSpillPartitions(8));
+    List<Tuple2<Object, Long>> records =
+        randomRecords(seed, 100_000, 20_000, Integer::valueOf, oracle);
+    ExternalMerger<Object, Long, Long> merger =
+        merger(support, SUM, MergerSettings.defaults().withNumSpillPartitions(8));
 
     merger.mergeValues(records.iterator());
     assertEquals(oracle, drain(merger.items(), context), context);
@@ -107,18 +115,26 @@ class ExternalMergerTest {
   void recursesThenMergesBySortWhenPartitionsStayTooLarge() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 48 * 1024, SerializerKind.KRYO, false));
+    SpillTestSupport support =
+        leakCheck.track(
+            new SpillTestSupport(spillDirectory, 48 * 1024, SerializerKind.KRYO, false));
     Map<Object, Long> oracle = new HashMap<>();
-    List<Tuple2<Object, Long>> records = randomRecords(seed, 150_000, 40_000, Integer::valueOf, oracle);
+    List<Tuple2<Object, Long>> records =
+        randomRecords(seed, 150_000, 40_000, Integer::valueOf, oracle);
     // 4 partitions per level and at most 16 in total: level 1 has 4, level 2 has 16, then sort.
-    MergerSettings settings = MergerSettings.defaults()
-        .withNumSpillPartitions(4).withMaxTotalPartitions(16).withMaxOpenFiles(4);
+    MergerSettings settings =
+        MergerSettings.defaults()
+            .withNumSpillPartitions(4)
+            .withMaxTotalPartitions(16)
+            .withMaxOpenFiles(4);
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, settings);
 
     merger.mergeValues(records.iterator());
     assertEquals(oracle, drain(merger.items(), context), context);
 
-    assertTrue(merger.metrics().recursionDepth() > 1, "recursion depth " + merger.metrics().recursionDepth() + ", " + context);
+    assertTrue(
+        merger.metrics().recursionDepth() > 1,
+        "recursion depth " + merger.metrics().recursionDepth() + ", " + context);
     assertTrue(merger.metrics().repartitionedPartitions() > 0, context);
     assertTrue(merger.metrics().sortMergedPartitions() > 0, "no sort fallback, " + context);
     merger.close();
@@ -128,10 +144,13 @@ class ExternalMergerTest {
   void keysWhoseHashCodesAllCollideAreMergedBySort() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 64 * 1024, SerializerKind.JAVA, true));
+    SpillTestSupport support =
+        leakCheck.track(new SpillTestSupport(spillDirectory, 64 * 1024, SerializerKind.JAVA, true));
     Map<Object, Long> oracle = new HashMap<>();
-    List<Tuple2<Object, Long>> records = randomRecords(seed, 60_000, 10_000, CollidingKey::new, oracle);
-    MergerSettings settings = MergerSettings.defaults().withNumSpillPartitions(4).withMaxTotalPartitions(16);
+    List<Tuple2<Object, Long>> records =
+        randomRecords(seed, 60_000, 10_000, CollidingKey::new, oracle);
+    MergerSettings settings =
+        MergerSettings.defaults().withNumSpillPartitions(4).withMaxTotalPartitions(16);
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, settings);
 
     merger.mergeValues(records.iterator());
@@ -146,11 +165,19 @@ class ExternalMergerTest {
   void listAppendAndNullKeys() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 128 * 1024));
-    CombineFunctions<Integer, ArrayList<Integer>> append = new CombineFunctions<>(
-        v -> new ArrayList<>(List.of(v)),
-        (list, v) -> { list.add(v); return list; },
-        (left, right) -> { left.addAll(right); return left; });
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 128 * 1024));
+    CombineFunctions<Integer, ArrayList<Integer>> append =
+        new CombineFunctions<>(
+            v -> new ArrayList<>(List.of(v)),
+            (list, v) -> {
+              list.add(v);
+              return list;
+            },
+            (left, right) -> {
+              left.addAll(right);
+              return left;
+            });
     Random random = new Random(seed);
     List<Tuple2<Object, Integer>> records = new ArrayList<>();
     Map<Object, List<Integer>> oracle = new HashMap<>();
@@ -179,11 +206,20 @@ class ExternalMergerTest {
   void setUnionOverMergeCombiners() throws IOException {
     long seed = TestSeed.next();
     String context = "seed " + seed;
-    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 128 * 1024, SerializerKind.KRYO, false));
-    CombineFunctions<Integer, HashSet<Integer>> union = new CombineFunctions<>(
-        v -> new HashSet<>(Set.of(v)),
-        (set, v) -> { set.add(v); return set; },
-        (left, right) -> { left.addAll(right); return left; });
+    SpillTestSupport support =
+        leakCheck.track(
+            new SpillTestSupport(spillDirectory, 128 * 1024, SerializerKind.KRYO, false));
+    CombineFunctions<Integer, HashSet<Integer>> union =
+        new CombineFunctions<>(
+            v -> new HashSet<>(Set.of(v)),
+            (set, v) -> {
+              set.add(v);
+              return set;
+            },
+            (left, right) -> {
+              left.addAll(right);
+              return left;
+            });
     Random random = new Random(seed);
     List<Tuple2<Object, HashSet<Integer>>> partialCombiners = new ArrayList<>();
     Map<Object, Set<Integer>> oracle = new HashMap<>();
@@ -208,7 +244,8 @@ class ExternalMergerTest {
 
   @Test
   void emptyInputYieldsNothing() throws IOException {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, MergerSettings.defaults());
     merger.mergeValues(List.<Tuple2<Object, Long>>of().iterator());
     assertFalse(merger.items().hasNext());
@@ -218,17 +255,24 @@ class ExternalMergerTest {
 
   @Test
   void failureMidIterationThenCloseLeavesNothing() throws IOException {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 64 * 1024));
     int[] merges = {0};
     boolean[] armed = {false};
-    CombineFunctions<Long, Long> failing = new CombineFunctions<>(v -> v, Long::sum, (left, right) -> {
-      if (armed[0] && ++merges[0] > 500) {
-        throw new IllegalStateException("injected mergeCombiners failure");
-      }
-      return left + right;
-    });
-    ExternalMerger<Object, Long, Long> merger = merger(support, failing, MergerSettings.defaults().withNumSpillPartitions(4));
-    merger.mergeValues(randomRecords(3, 80_000, 30_000, Integer::valueOf, new HashMap<>()).iterator());
+    CombineFunctions<Long, Long> failing =
+        new CombineFunctions<>(
+            v -> v,
+            Long::sum,
+            (left, right) -> {
+              if (armed[0] && ++merges[0] > 500) {
+                throw new IllegalStateException("injected mergeCombiners failure");
+              }
+              return left + right;
+            });
+    ExternalMerger<Object, Long, Long> merger =
+        merger(support, failing, MergerSettings.defaults().withNumSpillPartitions(4));
+    merger.mergeValues(
+        randomRecords(3, 80_000, 30_000, Integer::valueOf, new HashMap<>()).iterator());
     armed[0] = true;
     IllegalStateException failure =
         assertThrows(IllegalStateException.class, () -> drain(merger.items(), "injected failure"));
@@ -239,10 +283,13 @@ class ExternalMergerTest {
 
   @Test
   void abandonedIteratorThenCloseLeavesNothing() throws IOException {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 48 * 1024));
-    MergerSettings settings = MergerSettings.defaults().withNumSpillPartitions(4).withMaxTotalPartitions(16);
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 48 * 1024));
+    MergerSettings settings =
+        MergerSettings.defaults().withNumSpillPartitions(4).withMaxTotalPartitions(16);
     ExternalMerger<Object, Long, Long> merger = merger(support, SUM, settings);
-    merger.mergeValues(randomRecords(5, 60_000, 10_000, CollidingKey::new, new HashMap<>()).iterator());
+    merger.mergeValues(
+        randomRecords(5, 60_000, 10_000, CollidingKey::new, new HashMap<>()).iterator());
     CloseableIterator<Tuple2<Object, Long>> items = merger.items();
     for (int i = 0; i < 5; i++) {
       items.next();
@@ -253,11 +300,18 @@ class ExternalMergerTest {
 
   @Test
   void rejectsBadSettingsNamingTheValue() {
-    IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class,
-        () -> MergerSettings.defaults().withNumSpillPartitions(1));
-    assertTrue(tooFew.getMessage().contains("numSpillPartitions") && tooFew.getMessage().contains("got 1"));
-    IllegalArgumentException cap = assertThrows(IllegalArgumentException.class,
-        () -> MergerSettings.defaults().withMaxTotalPartitions(8));
-    assertTrue(cap.getMessage().contains("maxTotalPartitions") && cap.getMessage().contains("got 8"));
+    IllegalArgumentException tooFew =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MergerSettings.defaults().withNumSpillPartitions(1));
+    assertTrue(
+        tooFew.getMessage().contains("numSpillPartitions")
+            && tooFew.getMessage().contains("got 1"));
+    IllegalArgumentException cap =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MergerSettings.defaults().withMaxTotalPartitions(8));
+    assertTrue(
+        cap.getMessage().contains("maxTotalPartitions") && cap.getMessage().contains("got 8"));
   }
 }

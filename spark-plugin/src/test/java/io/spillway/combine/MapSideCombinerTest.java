@@ -70,7 +70,8 @@ class MapSideCombinerTest {
   }
 
   /** Drains the combiner and merges its output as the reducer would. */
-  private static Map<Integer, Long> reduce(Iterator<Tuple2<Integer, Long>> output, long[] outCount) {
+  private static Map<Integer, Long> reduce(
+      Iterator<Tuple2<Integer, Long>> output, long[] outCount) {
     Map<Integer, Long> merged = new HashMap<>();
     while (output.hasNext()) {
       Tuple2<Integer, Long> record = output.next();
@@ -80,16 +81,17 @@ class MapSideCombinerTest {
     return merged;
   }
 
-  private MapSideCombiner<Integer, Long, Long> combiner(MapSideCombineSettings settings,
-      List<Product2<Integer, Long>> input) {
-    return new MapSideCombiner<>(sum, settings, new MemoryReservation(taskMemoryManager, "test combiner"),
-        input.iterator());
+  private MapSideCombiner<Integer, Long, Long> combiner(
+      MapSideCombineSettings settings, List<Product2<Integer, Long>> input) {
+    return new MapSideCombiner<>(
+        sum, settings, new MemoryReservation(taskMemoryManager, "test combiner"), input.iterator());
   }
 
   @Test
   void repeatedKeysAreCombinedInMemory() {
     List<Product2<Integer, Long>> input = records(50_000, 100, 1);
-    MapSideCombiner<Integer, Long, Long> combiner = combiner(MapSideCombineSettings.defaults(), input);
+    MapSideCombiner<Integer, Long, Long> combiner =
+        combiner(MapSideCombineSettings.defaults(), input);
     long[] out = new long[1];
     assertEquals(oracle(input), reduce(combiner, out));
     assertEquals(100, out[0]);
@@ -102,13 +104,15 @@ class MapSideCombinerTest {
   void memoryPressureFlushesPartialCombinersInsteadOfSpilling() {
     memoryManager.limit(64 * 1024);
     List<Product2<Integer, Long>> input = records(100_000, 20_000, 2);
-    MapSideCombiner<Integer, Long, Long> combiner = combiner(
-        new MapSideCombineSettings(MapSideCombineOption.ALWAYS, 100_000, 0.8, Long.MAX_VALUE),
-        input);
+    MapSideCombiner<Integer, Long, Long> combiner =
+        combiner(
+            new MapSideCombineSettings(MapSideCombineOption.ALWAYS, 100_000, 0.8, Long.MAX_VALUE),
+            input);
     long[] out = new long[1];
     assertEquals(oracle(input), reduce(combiner, out));
     assertTrue(combiner.memoryFlushes() > 0, "expected flushes under a 64 KiB limit");
-    assertTrue(out[0] > 20_000 && out[0] < 100_000,
+    assertTrue(
+        out[0] > 20_000 && out[0] < 100_000,
         "partial combiners: more records than keys, fewer than the input: " + out[0]);
     assertEquals(0, taskMemoryManager.getMemoryConsumptionForThisTask(), "all memory returned");
   }
@@ -116,8 +120,8 @@ class MapSideCombinerTest {
   @Test
   void forceFlushThresholdBoundsTheMap() {
     List<Product2<Integer, Long>> input = records(10_000, 1_000, 3);
-    MapSideCombiner<Integer, Long, Long> combiner = combiner(
-        new MapSideCombineSettings(MapSideCombineOption.AUTO, 100_000, 0.8, 100), input);
+    MapSideCombiner<Integer, Long, Long> combiner =
+        combiner(new MapSideCombineSettings(MapSideCombineOption.AUTO, 100_000, 0.8, 100), input);
     long[] out = new long[1];
     assertEquals(oracle(input), reduce(combiner, out));
     assertTrue(combiner.memoryFlushes() >= 10, "flushes: " + combiner.memoryFlushes());
@@ -129,13 +133,16 @@ class MapSideCombinerTest {
     for (int i = 0; i < 30_000; i++) {
       input.add(new Tuple2<>(i, (long) i));
     }
-    MapSideCombiner<Integer, Long, Long> combiner = combiner(
-        new MapSideCombineSettings(MapSideCombineOption.AUTO, 1_000, 0.8, Long.MAX_VALUE), input);
+    MapSideCombiner<Integer, Long, Long> combiner =
+        combiner(
+            new MapSideCombineSettings(MapSideCombineOption.AUTO, 1_000, 0.8, Long.MAX_VALUE),
+            input);
     long[] out = new long[1];
     assertEquals(oracle(input), reduce(combiner, out));
     assertTrue(combiner.combiningStopped());
     assertEquals(30_000, out[0]);
-    assertTrue(combiner.peakMemoryBytes() < 1 << 20,
+    assertTrue(
+        combiner.peakMemoryBytes() < 1 << 20,
         "only the probe's keys were held: " + combiner.peakMemoryBytes());
   }
 
@@ -143,8 +150,10 @@ class MapSideCombinerTest {
   void aProbeOverManyKeysIsSizedOnceAndLosesNoKey() {
     // ~7,950 keys: the probing map is resized for the probe at 4,096 keys, mid-batch
     List<Product2<Integer, Long>> input = records(40_000, 8_000, 6);
-    MapSideCombiner<Integer, Long, Long> combiner = combiner(
-        new MapSideCombineSettings(MapSideCombineOption.AUTO, 50_000, 0.8, Long.MAX_VALUE), input);
+    MapSideCombiner<Integer, Long, Long> combiner =
+        combiner(
+            new MapSideCombineSettings(MapSideCombineOption.AUTO, 50_000, 0.8, Long.MAX_VALUE),
+            input);
     long[] out = new long[1];
     Map<Integer, Long> expected = oracle(input);
     assertEquals(expected, reduce(combiner, out));
@@ -167,8 +176,10 @@ class MapSideCombinerTest {
   @Test
   void fewKeysKeepCombiningAfterTheProbe() {
     List<Product2<Integer, Long>> input = records(30_000, 10, 4);
-    MapSideCombiner<Integer, Long, Long> combiner = combiner(
-        new MapSideCombineSettings(MapSideCombineOption.AUTO, 1_000, 0.8, Long.MAX_VALUE), input);
+    MapSideCombiner<Integer, Long, Long> combiner =
+        combiner(
+            new MapSideCombineSettings(MapSideCombineOption.AUTO, 1_000, 0.8, Long.MAX_VALUE),
+            input);
     long[] out = new long[1];
     assertEquals(oracle(input), reduce(combiner, out));
     assertFalse(combiner.combiningStopped());
@@ -181,15 +192,18 @@ class MapSideCombinerTest {
     for (int i = 0; i < 5_000; i++) {
       input.add(new Tuple2<>(i % 4_000, 1L));
     }
-    MapSideCombiner<Integer, Long, Long> always = combiner(
-        new MapSideCombineSettings(MapSideCombineOption.ALWAYS, 10, 0.1, Long.MAX_VALUE), input);
+    MapSideCombiner<Integer, Long, Long> always =
+        combiner(
+            new MapSideCombineSettings(MapSideCombineOption.ALWAYS, 10, 0.1, Long.MAX_VALUE),
+            input);
     long[] alwaysOut = new long[1];
     assertEquals(oracle(input), reduce(always, alwaysOut));
     assertEquals(4_000, alwaysOut[0]);
     assertFalse(always.combiningStopped());
 
-    MapSideCombiner<Integer, Long, Long> never = combiner(
-        new MapSideCombineSettings(MapSideCombineOption.NEVER, 10, 0.1, Long.MAX_VALUE), input);
+    MapSideCombiner<Integer, Long, Long> never =
+        combiner(
+            new MapSideCombineSettings(MapSideCombineOption.NEVER, 10, 0.1, Long.MAX_VALUE), input);
     long[] neverOut = new long[1];
     assertEquals(oracle(input), reduce(never, neverOut));
     assertEquals(5_000, neverOut[0]);
@@ -199,7 +213,8 @@ class MapSideCombinerTest {
   @Test
   void closeMidwayEndsTheOutputAndHoldsNoMemory() {
     List<Product2<Integer, Long>> input = records(10_000, 5_000, 5);
-    MapSideCombiner<Integer, Long, Long> combiner = combiner(MapSideCombineSettings.defaults(), input);
+    MapSideCombiner<Integer, Long, Long> combiner =
+        combiner(MapSideCombineSettings.defaults(), input);
     combiner.next();
     // Emitting is a flush: the map's memory went back before the first record left.
     assertEquals(0, taskMemoryManager.getMemoryConsumptionForThisTask());

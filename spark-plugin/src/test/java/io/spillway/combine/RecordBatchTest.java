@@ -67,8 +67,8 @@ class RecordBatchTest {
   @Test
   void aNullCombinerIsRejectedWithTheGivenMessage() {
     RecordBatch batch = new RecordBatch();
-    NullPointerException e = assertThrows(NullPointerException.class,
-        () -> batch.fill(records(10), "combiner is null"));
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> batch.fill(records(10), "combiner is null"));
     assertEquals("combiner is null", e.getMessage());
     assertTrue(batch.fill(records(10), null));
   }

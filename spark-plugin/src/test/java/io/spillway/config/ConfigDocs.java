@@ -38,11 +38,12 @@ import java.util.List;
 final class ConfigDocs {
   private ConfigDocs() {}
 
-  static final String MARKDOWN_BEGIN = "<!-- BEGIN GENERATED %s: edit io.spillway.config, then"
-      + " run ConfigDocsTest with -Dspillway.docs.update=true -->";
+  static final String MARKDOWN_BEGIN =
+      "<!-- BEGIN GENERATED %s: edit io.spillway.config, then"
+          + " run ConfigDocsTest with -Dspillway.docs.update=true -->";
   static final String MARKDOWN_END = "<!-- END GENERATED %s -->";
-  static final String CONF_BEGIN = "# BEGIN GENERATED %s (from io.spillway.config; see"
-      + " docs/configuration.md)";
+  static final String CONF_BEGIN =
+      "# BEGIN GENERATED %s (from io.spillway.config; see" + " docs/configuration.md)";
   static final String CONF_END = "# END GENERATED %s";
 
   /** One generated block of one file. */
@@ -53,14 +54,21 @@ final class ConfigDocs {
         markdown("README.md", "spillway-settings", spillwayTable()),
         markdown("docs/configuration.md", "spillway-settings", spillwayTable()),
         markdown("docs/configuration.md", "spark-settings", sparkTable()),
-        new Block("conf/spark-defaults.conf.template", "spillway-settings",
+        new Block(
+            "conf/spark-defaults.conf.template",
+            "spillway-settings",
             String.format(CONF_BEGIN, "spillway-settings"),
-            String.format(CONF_END, "spillway-settings"), defaultsTemplate()));
+            String.format(CONF_END, "spillway-settings"),
+            defaultsTemplate()));
   }
 
   private static Block markdown(String file, String name, String content) {
-    return new Block(file, name, String.format(MARKDOWN_BEGIN, name),
-        String.format(MARKDOWN_END, name), content);
+    return new Block(
+        file,
+        name,
+        String.format(MARKDOWN_BEGIN, name),
+        String.format(MARKDOWN_END, name),
+        content);
   }
 
   /** {@code | key | default | unit | allowed | meaning |}, one row per Spillway key. */
@@ -69,9 +77,18 @@ final class ConfigDocs {
     table.append("| key | default | unit | allowed | meaning |\n");
     table.append("|---|---|---|---|---|\n");
     for (ConfigEntry<?> entry : SpillwayConfig.ALL_ENTRIES) {
-      table.append("| `").append(entry.key()).append("` | `").append(entry.defaultValue())
-          .append("` | ").append(entry.unit()).append(" | ").append(entry.allowedValues())
-          .append(" | ").append(cell(entry.doc())).append(" |\n");
+      table
+          .append("| `")
+          .append(entry.key())
+          .append("` | `")
+          .append(entry.defaultValue())
+          .append("` | ")
+          .append(entry.unit())
+          .append(" | ")
+          .append(entry.allowedValues())
+          .append(" | ")
+          .append(cell(entry.doc()))
+          .append(" |\n");
     }
     return table.toString();
   }
@@ -82,8 +99,14 @@ final class ConfigDocs {
     table.append("| key | Spark's default | under Spillway |\n");
     table.append("|---|---|---|\n");
     for (SparkKeysRead.Use use : SparkKeysRead.all()) {
-      table.append("| `").append(use.key()).append("` | `").append(use.defaultValue())
-          .append("` | ").append(cell(use.use())).append(" |\n");
+      table
+          .append("| `")
+          .append(use.key())
+          .append("` | `")
+          .append(use.defaultValue())
+          .append("` | ")
+          .append(cell(use.use()))
+          .append(" |\n");
     }
     return table.toString();
   }
@@ -107,8 +130,11 @@ final class ConfigDocs {
       for (String line : wrap(entry.doc().replace("`", ""), 98)) {
         text.append("# ").append(line).append('\n');
       }
-      text.append("# ").append(entry.unit().equals("-") ? "" : "unit: " + entry.unit() + "; ")
-          .append("allowed: ").append(entry.allowedValues()).append('\n');
+      text.append("# ")
+          .append(entry.unit().equals("-") ? "" : "unit: " + entry.unit() + "; ")
+          .append("allowed: ")
+          .append(entry.allowedValues())
+          .append('\n');
       text.append(String.format("# %-42s %s%n", entry.key(), entry.defaultValue()));
     }
     return text.toString();
@@ -142,8 +168,14 @@ final class ConfigDocs {
     int begin = text.indexOf(block.begin() + "\n");
     int end = text.indexOf(block.end(), Math.max(begin, 0));
     if (begin < 0 || end < 0) {
-      throw new IllegalStateException(block.file() + " lacks the marker lines of block "
-          + block.name() + ": " + block.begin() + " ... " + block.end());
+      throw new IllegalStateException(
+          block.file()
+              + " lacks the marker lines of block "
+              + block.name()
+              + ": "
+              + block.begin()
+              + " ... "
+              + block.end());
     }
     return text.substring(begin + block.begin().length() + 1, end);
   }

@@ -52,15 +52,24 @@ class ConfigDocsTest {
     }
     for (ConfigDocs.Block block : ConfigDocs.blocks()) {
       String text = Files.readString(ROOT.resolve(block.file()));
-      assertEquals(block.content(), ConfigDocs.current(block, text), block.file() + ", block "
-          + block.name() + ", differs from io.spillway.config; rewrite it with: mvn -B -pl"
-          + " spark-plugin test -Dtest=ConfigDocsTest -D" + UPDATE + "=true");
+      assertEquals(
+          block.content(),
+          ConfigDocs.current(block, text),
+          block.file()
+              + ", block "
+              + block.name()
+              + ", differs from io.spillway.config; rewrite it with: mvn -B -pl"
+              + " spark-plugin test -Dtest=ConfigDocsTest -D"
+              + UPDATE
+              + "=true");
     }
   }
 
   /** Spark keys the plugin's sources name: string literals and Spark config entries. */
   private static final Pattern KEY_LITERAL = Pattern.compile("\"(spark\\.[A-Za-z0-9.]+)\"");
+
   private static final Pattern SPARK_ENTRY = Pattern.compile("keys\\.([A-Z0-9_]+)\\(\\)");
+
   /** Keys read for something other than a setting: the driver's executor id. */
   private static final Set<String> NOT_SETTINGS = Set.of("spark.executor.id");
 
@@ -82,8 +91,10 @@ class ConfigDocsTest {
       }
     }
     named.removeIf(key -> key.startsWith(ConfigWarnings.PREFIX) || NOT_SETTINGS.contains(key));
-    Set<String> documented = SparkKeysRead.all().stream().map(SparkKeysRead.Use::key)
-        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> documented =
+        SparkKeysRead.all().stream()
+            .map(SparkKeysRead.Use::key)
+            .collect(Collectors.toCollection(TreeSet::new));
     named.removeAll(documented);
     assertEquals(Set.of(), named, "Spark keys read but not in SparkKeysRead");
   }

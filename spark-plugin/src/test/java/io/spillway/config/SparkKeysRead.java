@@ -39,56 +39,89 @@ final class SparkKeysRead {
   static List<Use> all() {
     package$ keys = package$.MODULE$;
     return List.of(
-        new Use(keys.SHUFFLE_MANAGER(), "`io.spillway.SpillwayShuffleManager` turns Spillway on;"
-            + " `sort` (Spark's default) turns it off."),
-        new Use(keys.SHUFFLE_COMPRESS(), "Map outputs and spills are compressed with the codec, as"
-            + " in Spark."),
-        new Use(keys.IO_COMPRESSION_CODEC(), "The codec of map outputs and spills. Spark's lz4,"
-            + " lzf, snappy and zstd concatenate, so spills can be merged by transferTo or"
-            + " fileStream; any other codec is merged by slow."),
-        new Use(keys.IO_ENCRYPTION_ENABLED(), "Map outputs and spills are encrypted, as in Spark;"
-            + " merges use fileStream or slow (never transferTo) and batch fetch is off."),
-        new Use(keys.SHUFFLE_MERGE_PREFER_NIO(), "With `spark.spillway.merge.strategy=auto`,"
-            + " transferTo is used only when this is on (otherwise fileStream)."),
-        new Use(keys.SHUFFLE_UNSAFE_FAST_MERGE_ENABLE(), "With"
-            + " `spark.spillway.merge.strategy=auto`, off means every merge is slow."),
-        new Use(keys.SHUFFLE_FILE_BUFFER_SIZE(), "Buffer of every spill, merge and map output"
-            + " stream (map and reduce side)."),
-        new Use(keys.SHUFFLE_DISK_WRITE_BUFFER_SIZE(), "Staging buffer that record bytes are"
-            + " copied through from memory pages to a spill or output stream."),
-        new Use(keys.SHUFFLE_SORT_INIT_BUFFER_SIZE(), "Records the map side's pointer array holds"
-            + " before it first grows."),
-        new Use(keys.SHUFFLE_SORT_BYPASS_MERGE_THRESHOLD(), "A shuffle whose serializer cannot"
-            + " relocate records (Java serialization) with at most this many partitions writes one"
-            + " serialization stream per partition into memory pages (where Spark takes its"
-            + " bypass-merge writer); with more it takes the object path."),
-        new Use(keys.SHUFFLE_SPILL_NUM_ELEMENTS_FORCE_SPILL_THRESHOLD(), "Records held in memory"
-            + " at which a map task spills, a map-side combiner flushes and a reduce-side combiner"
-            + " spills, even with memory left."),
-        new Use(keys.SHUFFLE_SPILL_MAX_SIZE_FORCE_SPILL_THRESHOLD(), "Bytes of records held in"
-            + " memory at which a map task spills even with memory left."),
-        new Use(keys.SHUFFLE_CHECKSUM_ENABLED(), "Per-partition checksums in a `.checksum` file"
-            + " next to each map output, as in Spark."),
+        new Use(
+            keys.SHUFFLE_MANAGER(),
+            "`io.spillway.SpillwayShuffleManager` turns Spillway on;"
+                + " `sort` (Spark's default) turns it off."),
+        new Use(
+            keys.SHUFFLE_COMPRESS(),
+            "Map outputs and spills are compressed with the codec, as" + " in Spark."),
+        new Use(
+            keys.IO_COMPRESSION_CODEC(),
+            "The codec of map outputs and spills. Spark's lz4,"
+                + " lzf, snappy and zstd concatenate, so spills can be merged by transferTo or"
+                + " fileStream; any other codec is merged by slow."),
+        new Use(
+            keys.IO_ENCRYPTION_ENABLED(),
+            "Map outputs and spills are encrypted, as in Spark;"
+                + " merges use fileStream or slow (never transferTo) and batch fetch is off."),
+        new Use(
+            keys.SHUFFLE_MERGE_PREFER_NIO(),
+            "With `spark.spillway.merge.strategy=auto`,"
+                + " transferTo is used only when this is on (otherwise fileStream)."),
+        new Use(
+            keys.SHUFFLE_UNSAFE_FAST_MERGE_ENABLE(),
+            "With" + " `spark.spillway.merge.strategy=auto`, off means every merge is slow."),
+        new Use(
+            keys.SHUFFLE_FILE_BUFFER_SIZE(),
+            "Buffer of every spill, merge and map output" + " stream (map and reduce side)."),
+        new Use(
+            keys.SHUFFLE_DISK_WRITE_BUFFER_SIZE(),
+            "Staging buffer that record bytes are"
+                + " copied through from memory pages to a spill or output stream."),
+        new Use(
+            keys.SHUFFLE_SORT_INIT_BUFFER_SIZE(),
+            "Records the map side's pointer array holds" + " before it first grows."),
+        new Use(
+            keys.SHUFFLE_SORT_BYPASS_MERGE_THRESHOLD(),
+            "A shuffle whose serializer cannot"
+                + " relocate records (Java serialization) with at most this many partitions writes one"
+                + " serialization stream per partition into memory pages (where Spark takes its"
+                + " bypass-merge writer); with more it takes the object path."),
+        new Use(
+            keys.SHUFFLE_SPILL_NUM_ELEMENTS_FORCE_SPILL_THRESHOLD(),
+            "Records held in memory"
+                + " at which a map task spills, a map-side combiner flushes and a reduce-side combiner"
+                + " spills, even with memory left."),
+        new Use(
+            keys.SHUFFLE_SPILL_MAX_SIZE_FORCE_SPILL_THRESHOLD(),
+            "Bytes of records held in"
+                + " memory at which a map task spills even with memory left."),
+        new Use(
+            keys.SHUFFLE_CHECKSUM_ENABLED(),
+            "Per-partition checksums in a `.checksum` file"
+                + " next to each map output, as in Spark."),
         new Use(keys.SHUFFLE_CHECKSUM_ALGORITHM(), "Algorithm of those checksums."),
-        new Use(keys.SHUFFLE_IO_PLUGIN_CLASS(), "Spark's shuffle IO API writes and commits the map"
-            + " outputs; Spillway deletes what a failed output leaves only with the default"
-            + " local-disk plugin."),
+        new Use(
+            keys.SHUFFLE_IO_PLUGIN_CLASS(),
+            "Spark's shuffle IO API writes and commits the map"
+                + " outputs; Spillway deletes what a failed output leaves only with the default"
+                + " local-disk plugin."),
         new Use(keys.REDUCER_MAX_SIZE_IN_FLIGHT(), "Passed to Spark's block fetcher, as in Spark."),
         new Use(keys.REDUCER_MAX_REQS_IN_FLIGHT(), "Passed to Spark's block fetcher, as in Spark."),
-        new Use(keys.REDUCER_MAX_BLOCKS_IN_FLIGHT_PER_ADDRESS(), "Passed to Spark's block fetcher,"
-            + " as in Spark."),
-        new Use(keys.MAX_REMOTE_BLOCK_SIZE_FETCH_TO_MEM(), "Passed to Spark's block fetcher, as in"
-            + " Spark."),
-        new Use(keys.SHUFFLE_MAX_ATTEMPTS_ON_NETTY_OOM(), "Passed to Spark's block fetcher, as in"
-            + " Spark."),
-        new Use(keys.SHUFFLE_DETECT_CORRUPT(), "Passed to Spark's block fetcher: corrupt blocks"
-            + " become fetch failures and the map output is recomputed."),
-        new Use(keys.SHUFFLE_DETECT_CORRUPT_MEMORY(), "Passed to Spark's block fetcher, as in"
-            + " Spark."),
-        new Use(keys.SHUFFLE_USE_OLD_FETCH_PROTOCOL(), "When on, partitions are never fetched in"
-            + " batches."),
-        new Use(SQLConf$.MODULE$.FETCH_SHUFFLE_BLOCKS_IN_BATCH(), "Contiguous partitions of one"
-            + " map output are fetched as one block; Spillway also honours it where Spark's task"
-            + " property does not reach the task (see the README)."));
+        new Use(
+            keys.REDUCER_MAX_BLOCKS_IN_FLIGHT_PER_ADDRESS(),
+            "Passed to Spark's block fetcher," + " as in Spark."),
+        new Use(
+            keys.MAX_REMOTE_BLOCK_SIZE_FETCH_TO_MEM(),
+            "Passed to Spark's block fetcher, as in" + " Spark."),
+        new Use(
+            keys.SHUFFLE_MAX_ATTEMPTS_ON_NETTY_OOM(),
+            "Passed to Spark's block fetcher, as in" + " Spark."),
+        new Use(
+            keys.SHUFFLE_DETECT_CORRUPT(),
+            "Passed to Spark's block fetcher: corrupt blocks"
+                + " become fetch failures and the map output is recomputed."),
+        new Use(
+            keys.SHUFFLE_DETECT_CORRUPT_MEMORY(),
+            "Passed to Spark's block fetcher, as in" + " Spark."),
+        new Use(
+            keys.SHUFFLE_USE_OLD_FETCH_PROTOCOL(),
+            "When on, partitions are never fetched in" + " batches."),
+        new Use(
+            SQLConf$.MODULE$.FETCH_SHUFFLE_BLOCKS_IN_BATCH(),
+            "Contiguous partitions of one"
+                + " map output are fetched as one block; Spillway also honours it where Spark's task"
+                + " property does not reach the task (see the README)."));
   }
 }

@@ -19,8 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
@@ -37,8 +35,8 @@ class SpillwayConfigTest {
   @Test
   void everyMergeStrategyValueParses() {
     for (MergeStrategyOption option : MergeStrategyOption.values()) {
-      SparkConf conf = new SparkConf(false)
-          .set("spark.spillway.merge.strategy", option.configValue());
+      SparkConf conf =
+          new SparkConf(false).set("spark.spillway.merge.strategy", option.configValue());
       assertEquals(option, SpillwayConfig.MERGE_STRATEGY.read(conf));
     }
   }
@@ -48,17 +46,23 @@ class SpillwayConfigTest {
     SparkConf conf = new SparkConf(false).set("spark.spillway.merge.strategy", "bogus");
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SpillwayConfig.validate(conf));
-    assertEquals("Invalid value 'bogus' for spark.spillway.merge.strategy: allowed values are"
-        + " auto, transferTo, fileStream, slow, compress", e.getMessage());
+    assertEquals(
+        "Invalid value 'bogus' for spark.spillway.merge.strategy: allowed values are"
+            + " auto, transferTo, fileStream, slow, compress",
+        e.getMessage());
   }
 
   @Test
   void indexCacheSizeTakesSizesAndRejectsTheRest() {
     assertEquals(32L << 20, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(new SparkConf(false)));
-    assertEquals(0L, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(
-        new SparkConf(false).set("spark.spillway.read.indexCacheSize", "0")));
-    assertEquals(512L << 10, SpillwayConfig.READ_INDEX_CACHE_SIZE.read(
-        new SparkConf(false).set("spark.spillway.read.indexCacheSize", "512k")));
+    assertEquals(
+        0L,
+        SpillwayConfig.READ_INDEX_CACHE_SIZE.read(
+            new SparkConf(false).set("spark.spillway.read.indexCacheSize", "0")));
+    assertEquals(
+        512L << 10,
+        SpillwayConfig.READ_INDEX_CACHE_SIZE.read(
+            new SparkConf(false).set("spark.spillway.read.indexCacheSize", "512k")));
     for (String bad : new String[] {"-1", "2g", "lots"}) {
       assertRejected("spark.spillway.read.indexCacheSize", bad, "from 0 to 1g");
     }
@@ -73,8 +77,8 @@ class SpillwayConfigTest {
 
   @Test
   void heuristicSwitchesTakeTrueOrFalseOnly() {
-    for (ConfigEntry<Boolean> entry : List.of(SpillwayConfig.READ_GROUP_BY_KEY_DETECTION,
-        SpillwayConfig.SORT_KEY_PREFIXES)) {
+    for (ConfigEntry<Boolean> entry :
+        List.of(SpillwayConfig.READ_GROUP_BY_KEY_DETECTION, SpillwayConfig.SORT_KEY_PREFIXES)) {
       assertEquals(true, entry.read(new SparkConf(false)));
       assertEquals(false, entry.read(new SparkConf(false).set(entry.key(), "false")));
       assertEquals(true, entry.read(new SparkConf(false).set(entry.key(), " TRUE ")));

@@ -39,29 +39,35 @@ class FormatInteropTest {
 
   @ParameterizedTest(name = "{0} {1} encryption={2}")
   @CsvSource({
-      "io.spillway.interop.SpillwayWritesSparkReadsManager, org.apache.spark.serializer.KryoSerializer, false",
-      "io.spillway.interop.SpillwayWritesSparkReadsManager, org.apache.spark.serializer.JavaSerializer, false",
-      "io.spillway.interop.SpillwayWritesSparkReadsManager, org.apache.spark.serializer.KryoSerializer, true",
-      "io.spillway.interop.SparkWritesSpillwayReadsManager, org.apache.spark.serializer.KryoSerializer, false",
-      "io.spillway.interop.SparkWritesSpillwayReadsManager, org.apache.spark.serializer.JavaSerializer, false",
-      "io.spillway.interop.SparkWritesSpillwayReadsManager, org.apache.spark.serializer.KryoSerializer, true"})
+    "io.spillway.interop.SpillwayWritesSparkReadsManager, org.apache.spark.serializer.KryoSerializer, false",
+    "io.spillway.interop.SpillwayWritesSparkReadsManager, org.apache.spark.serializer.JavaSerializer, false",
+    "io.spillway.interop.SpillwayWritesSparkReadsManager, org.apache.spark.serializer.KryoSerializer, true",
+    "io.spillway.interop.SparkWritesSpillwayReadsManager, org.apache.spark.serializer.KryoSerializer, false",
+    "io.spillway.interop.SparkWritesSpillwayReadsManager, org.apache.spark.serializer.JavaSerializer, false",
+    "io.spillway.interop.SparkWritesSpillwayReadsManager, org.apache.spark.serializer.KryoSerializer, true"
+  })
   void jobsReadBackExactly(String manager, String serializer, boolean encryption) throws Exception {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("format-interop")
-        .set("spark.shuffle.manager", manager)
-        .set("spark.serializer", serializer)
-        .set("spark.io.encryption.enabled", String.valueOf(encryption))
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold", "700")
-        // Spark picks bypass up to this many partitions: a low threshold lets 20-partition
-        // shuffles reach UnsafeShuffleWriter and SortShuffleWriter, and keeps the test quick
-        .set("spark.shuffle.sort.bypassMergeThreshold", "10")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
-    Set<String> writers = manager.contains("SparkWrites")
-        ? SparkWritesSpillwayReadsManager.WRITERS : SpillwayWritesSparkReadsManager.WRITERS;
-    Set<String> readers = manager.contains("SparkWrites")
-        ? SparkWritesSpillwayReadsManager.READERS : SpillwayWritesSparkReadsManager.READERS;
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("format-interop")
+            .set("spark.shuffle.manager", manager)
+            .set("spark.serializer", serializer)
+            .set("spark.io.encryption.enabled", String.valueOf(encryption))
+            .set("spark.shuffle.spill.numElementsForceSpillThreshold", "700")
+            // Spark picks bypass up to this many partitions: a low threshold lets 20-partition
+            // shuffles reach UnsafeShuffleWriter and SortShuffleWriter, and keeps the test quick
+            .set("spark.shuffle.sort.bypassMergeThreshold", "10")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
+    Set<String> writers =
+        manager.contains("SparkWrites")
+            ? SparkWritesSpillwayReadsManager.WRITERS
+            : SpillwayWritesSparkReadsManager.WRITERS;
+    Set<String> readers =
+        manager.contains("SparkWrites")
+            ? SparkWritesSpillwayReadsManager.READERS
+            : SpillwayWritesSparkReadsManager.READERS;
     writers.clear();
     readers.clear();
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {

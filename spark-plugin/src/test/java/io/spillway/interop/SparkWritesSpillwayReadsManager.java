@@ -41,8 +41,8 @@ public final class SparkWritesSpillwayReadsManager extends SortShuffleManager {
   }
 
   @Override
-  public <K, V> ShuffleWriter<K, V> getWriter(ShuffleHandle handle, long mapId, TaskContext context,
-      ShuffleWriteMetricsReporter metrics) {
+  public <K, V> ShuffleWriter<K, V> getWriter(
+      ShuffleHandle handle, long mapId, TaskContext context, ShuffleWriteMetricsReporter metrics) {
     ShuffleWriter<K, V> writer = super.getWriter(handle, mapId, context, metrics);
     WRITERS.add(writer.getClass().getSimpleName());
     return writer;
@@ -50,12 +50,23 @@ public final class SparkWritesSpillwayReadsManager extends SortShuffleManager {
 
   @Override
   @SuppressWarnings("unchecked")
-  public <K, C> ShuffleReader<K, C> getReader(ShuffleHandle handle, int startMapIndex,
-      int endMapIndex, int startPartition, int endPartition, TaskContext context,
+  public <K, C> ShuffleReader<K, C> getReader(
+      ShuffleHandle handle,
+      int startMapIndex,
+      int endMapIndex,
+      int startPartition,
+      int endPartition,
+      TaskContext context,
       ShuffleReadMetricsReporter metrics) {
-    ShuffleReader<K, C> reader = SpillwayShuffleReader.forRange(
-        (BaseShuffleHandle<K, ?, C>) handle, startMapIndex, endMapIndex, startPartition,
-        endPartition, context, metrics);
+    ShuffleReader<K, C> reader =
+        SpillwayShuffleReader.forRange(
+            (BaseShuffleHandle<K, ?, C>) handle,
+            startMapIndex,
+            endMapIndex,
+            startPartition,
+            endPartition,
+            context,
+            metrics);
     READERS.add(reader.getClass().getSimpleName());
     return reader;
   }

@@ -39,8 +39,8 @@ public final class SpillwayWritesSparkReadsManager extends SpillwayShuffleManage
   }
 
   @Override
-  public <K, V> ShuffleWriter<K, V> getWriter(ShuffleHandle handle, long mapId, TaskContext context,
-      ShuffleWriteMetricsReporter metrics) {
+  public <K, V> ShuffleWriter<K, V> getWriter(
+      ShuffleHandle handle, long mapId, TaskContext context, ShuffleWriteMetricsReporter metrics) {
     ShuffleWriter<K, V> writer = super.getWriter(handle, mapId, context, metrics);
     WRITERS.add(writer.getClass().getSimpleName());
     return writer;
@@ -48,16 +48,27 @@ public final class SpillwayWritesSparkReadsManager extends SpillwayShuffleManage
 
   @Override
   @SuppressWarnings("unchecked")
-  public <K, C> ShuffleReader<K, C> getReader(ShuffleHandle handle, int startMapIndex,
-      int endMapIndex, int startPartition, int endPartition, TaskContext context,
+  public <K, C> ShuffleReader<K, C> getReader(
+      ShuffleHandle handle,
+      int startMapIndex,
+      int endMapIndex,
+      int startPartition,
+      int endPartition,
+      TaskContext context,
       ShuffleReadMetricsReporter metrics) {
     SparkEnv env = SparkEnv.get();
-    ShuffleReader<K, C> reader = new BlockStoreShuffleReader<>(
-        (BaseShuffleHandle<K, ?, C>) handle,
-        env.mapOutputTracker().getMapSizesByExecutorId(handle.shuffleId(), startMapIndex,
-            endMapIndex, startPartition, endPartition),
-        context, metrics, env.serializerManager(), env.blockManager(), env.mapOutputTracker(),
-        false);
+    ShuffleReader<K, C> reader =
+        new BlockStoreShuffleReader<>(
+            (BaseShuffleHandle<K, ?, C>) handle,
+            env.mapOutputTracker()
+                .getMapSizesByExecutorId(
+                    handle.shuffleId(), startMapIndex, endMapIndex, startPartition, endPartition),
+            context,
+            metrics,
+            env.serializerManager(),
+            env.blockManager(),
+            env.mapOutputTracker(),
+            false);
     READERS.add(reader.getClass().getSimpleName());
     return reader;
   }

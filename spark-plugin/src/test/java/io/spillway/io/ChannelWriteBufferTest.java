@@ -41,12 +41,15 @@ class ChannelWriteBufferTest {
     ByteArrayOutputStream expectedA = new ByteArrayOutputStream();
     ByteArrayOutputStream expectedB = new ByteArrayOutputStream();
     ChannelWriteBuffer buffer = new ChannelWriteBuffer(100);
-    try (FileChannel channelA = FileChannel.open(a, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileChannel channelB = FileChannel.open(b, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel channelA =
+            FileChannel.open(a, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channelB =
+            FileChannel.open(b, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       for (int i = 0; i < 500; i++) {
         boolean toA = i % 3 != 0;
         buffer.target(toA ? channelA : channelB);
-        byte[] bytes = new byte[random.nextInt(10) == 0 ? 150 + random.nextInt(200) : random.nextInt(40)];
+        byte[] bytes =
+            new byte[random.nextInt(10) == 0 ? 150 + random.nextInt(200) : random.nextInt(40)];
         random.nextBytes(bytes);
         if (bytes.length > 0 && random.nextBoolean()) {
           buffer.write(bytes[0]);

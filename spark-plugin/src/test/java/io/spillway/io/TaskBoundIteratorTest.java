@@ -56,8 +56,9 @@ class TaskBoundIteratorTest {
 
   @Test
   void releasedOnceAtExhaustionAndNotAgainAtTaskEnd() throws IOException {
-    Iterator<Integer> output = TaskBoundIterator.untilExhausted(task, () -> List.of(1, 2, 3).iterator(),
-        () -> releases.add("released"));
+    Iterator<Integer> output =
+        TaskBoundIterator.untilExhausted(
+            task, () -> List.of(1, 2, 3).iterator(), () -> releases.add("released"));
     assertEquals(List.of(1, 2, 3), drain(output));
     assertEquals(List.of("released"), releases);
     assertFalse(output.hasNext());
@@ -68,8 +69,9 @@ class TaskBoundIteratorTest {
 
   @Test
   void releasedAtTaskEndWhenTheConsumerStopsEarly() throws IOException {
-    Iterator<Integer> output = TaskBoundIterator.untilExhausted(task, () -> List.of(1, 2, 3).iterator(),
-        () -> releases.add("released"));
+    Iterator<Integer> output =
+        TaskBoundIterator.untilExhausted(
+            task, () -> List.of(1, 2, 3).iterator(), () -> releases.add("released"));
     assertEquals(1, output.next());
     assertTrue(releases.isEmpty());
     succeedTask();
@@ -79,12 +81,19 @@ class TaskBoundIteratorTest {
   @Test
   void aFailedOpenReleasesAtOnceAndRethrowsWithTheReleaseFailureAttached() {
     IOException feedFailure = new IOException("feed failed");
-    IOException thrown = assertThrows(IOException.class, () -> TaskBoundIterator.untilExhausted(task, () -> {
-      throw feedFailure;
-    }, () -> {
-      releases.add("released");
-      throw new IllegalStateException("release failed too");
-    }));
+    IOException thrown =
+        assertThrows(
+            IOException.class,
+            () ->
+                TaskBoundIterator.untilExhausted(
+                    task,
+                    () -> {
+                      throw feedFailure;
+                    },
+                    () -> {
+                      releases.add("released");
+                      throw new IllegalStateException("release failed too");
+                    }));
     assertSame(feedFailure, thrown);
     assertEquals("release failed too", thrown.getSuppressed()[0].getMessage());
     failTask();
@@ -93,18 +102,20 @@ class TaskBoundIteratorTest {
 
   @Test
   void aFailedReadReleasesAtOnce() throws IOException {
-    Iterator<Integer> failing = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        throw new IllegalStateException("read failed");
-      }
+    Iterator<Integer> failing =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            throw new IllegalStateException("read failed");
+          }
 
-      @Override
-      public Integer next() {
-        throw new AssertionError();
-      }
-    };
-    Iterator<Integer> output = TaskBoundIterator.untilExhausted(task, () -> failing, () -> releases.add("released"));
+          @Override
+          public Integer next() {
+            throw new AssertionError();
+          }
+        };
+    Iterator<Integer> output =
+        TaskBoundIterator.untilExhausted(task, () -> failing, () -> releases.add("released"));
     assertThrows(IllegalStateException.class, output::hasNext);
     assertEquals(List.of("released"), releases);
     failTask();
@@ -113,8 +124,11 @@ class TaskBoundIteratorTest {
 
   @Test
   void untilTaskEndKeepsTheOutputAfterExhaustionAndTellsTheOutcome() throws IOException {
-    Iterator<Integer> output = TaskBoundIterator.untilTaskEnd(task, () -> List.of(1, 2).iterator(),
-        failed -> releases.add(failed ? "failed" : "succeeded"));
+    Iterator<Integer> output =
+        TaskBoundIterator.untilTaskEnd(
+            task,
+            () -> List.of(1, 2).iterator(),
+            failed -> releases.add(failed ? "failed" : "succeeded"));
     assertEquals(List.of(1, 2), drain(output));
     assertTrue(releases.isEmpty(), "exhaustion does not release");
     succeedTask();
@@ -123,7 +137,9 @@ class TaskBoundIteratorTest {
 
   @Test
   void untilTaskEndReleasesAsFailedWhenTheTaskFails() throws IOException {
-    TaskBoundIterator.untilTaskEnd(task, () -> List.of(1, 2).iterator(),
+    TaskBoundIterator.untilTaskEnd(
+        task,
+        () -> List.of(1, 2).iterator(),
         failed -> releases.add(failed ? "failed" : "succeeded"));
     failTask();
     assertEquals(List.of("failed"), releases);
@@ -131,9 +147,15 @@ class TaskBoundIteratorTest {
 
   @Test
   void untilTaskEndReleasesAsFailedWhenOpeningFails() {
-    assertThrows(IllegalStateException.class, () -> TaskBoundIterator.untilTaskEnd(task, () -> {
-      throw new IllegalStateException("feed failed");
-    }, failed -> releases.add(failed ? "failed" : "succeeded")));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            TaskBoundIterator.untilTaskEnd(
+                task,
+                () -> {
+                  throw new IllegalStateException("feed failed");
+                },
+                failed -> releases.add(failed ? "failed" : "succeeded")));
     assertEquals(List.of("failed"), releases);
     succeedTask();
     assertEquals(List.of("failed"), releases);

@@ -34,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A write failure names the file it could not write; interruptions stay as they are. */
 class WriteFailuresTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   /** Linux's {@code /dev/full} fails every write with ENOSPC, as a full disk does. */
   @Test
@@ -44,13 +43,18 @@ class WriteFailuresTest {
     assumeTrue(Files.isWritable(devFull), "needs Linux's /dev/full");
     File spill = Files.createSymbolicLink(directory.resolve("temp_shuffle_1"), devFull).toFile();
 
-    IOException e = assertThrows(IOException.class, () -> {
-      try (OutputStream out = new BufferedOutputStream(new NamedFileOutputStream(spill, false))) {
-        out.write(new byte[100_000]);
-      }
-    });
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> {
+              try (OutputStream out =
+                  new BufferedOutputStream(new NamedFileOutputStream(spill, false))) {
+                out.write(new byte[100_000]);
+              }
+            });
     assertEquals("Cannot write " + spill.getPath() + ": No space left on device", e.getMessage());
-    assertEquals("No space left on device", e.getCause().getMessage(), "the JDK's error is the cause");
+    assertEquals(
+        "No space left on device", e.getCause().getMessage(), "the JDK's error is the cause");
   }
 
   @Test

@@ -80,26 +80,30 @@ class MemoryReservationTest {
   @Test
   void aSpillRequestGoesToTheHandlerOnlyFromAnotherConsumerOnTheOwnerThread() throws Exception {
     long[] handled = new long[1];
-    reservation.setSpillHandler((requested, byItself) -> {
-      handled[0]++;
-      assertFalse(byItself);
-      return reservation.releaseAll();
-    });
+    reservation.setSpillHandler(
+        (requested, byItself) -> {
+          handled[0]++;
+          assertFalse(byItself);
+          return reservation.releaseAll();
+        });
     assertTrue(reservation.tryGrow(1000));
     assertEquals(0, reservation.spill(100, reservation), "its own request frees nothing");
     long[] fromOtherThread = new long[1];
-    Thread other = new Thread(() -> {
-      try {
-        fromOtherThread[0] = reservation.spill(100, null);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    Thread other =
+        new Thread(
+            () -> {
+              try {
+                fromOtherThread[0] = reservation.spill(100, null);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     other.start();
     other.join();
     assertEquals(0, fromOtherThread[0], "a request from another thread frees nothing");
     assertEquals(0, handled[0]);
-    assertEquals(2000, reservation.spill(100, null), "another consumer's request returns what was freed");
+    assertEquals(
+        2000, reservation.spill(100, null), "another consumer's request returns what was freed");
     assertEquals(1, handled[0]);
     assertEquals(0, reservation.reservedBytes());
   }

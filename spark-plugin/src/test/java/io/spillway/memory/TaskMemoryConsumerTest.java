@@ -55,8 +55,9 @@ class TaskMemoryConsumerTest {
   @Test
   void notEvenTheRequiredBytesIsAnOutOfMemoryError() {
     memoryManager.limit(16 * 1024);
-    SparkOutOfMemoryError e = assertThrows(SparkOutOfMemoryError.class,
-        () -> memory.allocateDataPageShrinking(PAGE, 64 * 1024));
+    SparkOutOfMemoryError e =
+        assertThrows(
+            SparkOutOfMemoryError.class, () -> memory.allocateDataPageShrinking(PAGE, 64 * 1024));
     assertTrue(e.getMessage().contains("65536"), e.getMessage());
     assertEquals(0, memory.getUsed());
   }

@@ -73,8 +73,8 @@ class AccumulatorsTest {
       out.writeObject(ShuffleCounters.NONE);
     }
     ShuffleCounters copy;
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-        new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
       copy = (ShuffleCounters) in.readObject();
     }
     copy.mapOutputWritten(1, 1, "slow", 2, 5);

@@ -43,22 +43,25 @@ class SpillwayPluginTest {
 
   @Test
   void indexCacheGaugesCountTheBlocksServed() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[1]")
-        .setAppName("spillway-plugin")
-        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
-        .set("spark.plugins", SpillwayPlugin.class.getName())
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[1]")
+            .setAppName("spillway-plugin")
+            .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+            .set("spark.plugins", SpillwayPlugin.class.getName())
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       List<Integer> input = new ArrayList<>();
       for (int i = 0; i < 10_000; i++) {
         input.add(i);
       }
       // 10,000 distinct keys: every map output has records for every reducer
-      Map<Integer, Integer> sums = sc.parallelize(input, MAPS)
-          .mapToPair(i -> new Tuple2<>(i, 1)).reduceByKey(Integer::sum, REDUCERS)
-          .collectAsMap();
+      Map<Integer, Integer> sums =
+          sc.parallelize(input, MAPS)
+              .mapToPair(i -> new Tuple2<>(i, 1))
+              .reduceByKey(Integer::sum, REDUCERS)
+              .collectAsMap();
       assertEquals(10_000, sums.size());
 
       Map<String, Object> gauges = gauges();
@@ -72,8 +75,9 @@ class SpillwayPluginTest {
   }
 
   private static Map<String, Object> gauges() {
-    List<Source> sources = CollectionConverters.asJava(
-        SparkEnv.get().metricsSystem().getSourcesByName(SpillwayPlugin.SOURCE_NAME));
+    List<Source> sources =
+        CollectionConverters.asJava(
+            SparkEnv.get().metricsSystem().getSourcesByName(SpillwayPlugin.SOURCE_NAME));
     assertEquals(1, sources.size(), "one source " + SpillwayPlugin.SOURCE_NAME);
     MetricRegistry registry = sources.get(0).metricRegistry();
     Map<String, Object> values = new TreeMap<>();

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.combine.MergerSettings;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.spillway.combine.MergerSettings;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.NarrowDependency;
 import org.apache.spark.SparkConf;
@@ -69,6 +68,7 @@ abstract class SpillwayPairRDDTestBase {
    * sides whether or not the other task is running, and the test does not depend on timing.
    */
   private static final int RECORDS_PER_MIB = 15_000;
+
   private static final int DISTINCT_KEYS = 1_000_000;
   private static final int INPUT_PARTITIONS = 2;
   private static final int OUTPUT_PARTITIONS = 2;
@@ -93,14 +93,15 @@ abstract class SpillwayPairRDDTestBase {
 
   @BeforeAll
   void startSpark() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[2]")
-        .setAppName(getClass().getSimpleName())
-        .set("spark.shuffle.manager", shuffleManager())
-        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .set("spark.testing.memory", String.valueOf((long) testMemoryMiB() << 20))
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.ui.enabled", "false");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName(getClass().getSimpleName())
+            .set("spark.shuffle.manager", shuffleManager())
+            .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .set("spark.testing.memory", String.valueOf((long) testMemoryMiB() << 20))
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.ui.enabled", "false");
     records = RECORDS_PER_MIB * testMemoryMiB();
     sc = new JavaSparkContext(conf);
     sc.sc().addSparkListener(resultTaskSpills);
@@ -121,8 +122,9 @@ abstract class SpillwayPairRDDTestBase {
   @AfterEach
   void noSpillFilesLeft() {
     List<String> left = new ArrayList<>();
-    for (File file : scala.jdk.javaapi.CollectionConverters.asJava(
-        SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
+    for (File file :
+        scala.jdk.javaapi.CollectionConverters.asJava(
+            SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
       if (file.getName().startsWith("temp_local_")) {
         left.add(file.getName());
       }
@@ -144,15 +146,20 @@ abstract class SpillwayPairRDDTestBase {
       partitions.add(i);
     }
     int perPartition = records / INPUT_PARTITIONS;
-    return sc.parallelize(partitions, INPUT_PARTITIONS).flatMapToPair(partition -> {
-      Random random = new Random(seed * 31 + partition);
-      List<Tuple2<String, Long>> records = new ArrayList<>(perPartition);
-      for (int i = 0; i < perPartition; i++) {
-        String key = random.nextInt(1000) == 0 ? null : "key-" + (10_000_000 + random.nextInt(DISTINCT_KEYS));
-        records.add(new Tuple2<>(key, (long) random.nextInt(1_000_000)));
-      }
-      return records.iterator();
-    });
+    return sc.parallelize(partitions, INPUT_PARTITIONS)
+        .flatMapToPair(
+            partition -> {
+              Random random = new Random(seed * 31 + partition);
+              List<Tuple2<String, Long>> records = new ArrayList<>(perPartition);
+              for (int i = 0; i < perPartition; i++) {
+                String key =
+                    random.nextInt(1000) == 0
+                        ? null
+                        : "key-" + (10_000_000 + random.nextInt(DISTINCT_KEYS));
+                records.add(new Tuple2<>(key, (long) random.nextInt(1_000_000)));
+              }
+              return records.iterator();
+            });
   }
 
   private JavaPairRDD<String, Long> randomNonNullPairs(long seed) {
@@ -181,31 +188,44 @@ abstract class SpillwayPairRDDTestBase {
    * (null keys included, which is what Spark's own spilling combiners get wrong).
    */
   private static <K, V, C> Map<K, C> oracle(
-      JavaPairRDD<K, V> pairs, java.util.function.Function<V, C> create, java.util.function.BiFunction<C, V, C> merge) {
+      JavaPairRDD<K, V> pairs,
+      java.util.function.Function<V, C> create,
+      java.util.function.BiFunction<C, V, C> merge) {
     Map<K, C> combiners = new HashMap<>();
     for (Tuple2<K, V> record : pairs.collect()) {
       C current = combiners.get(record._1());
-      combiners.put(record._1(), current == null && !combiners.containsKey(record._1())
-          ? create.apply(record._2()) : merge.apply(current, record._2()));
+      combiners.put(
+          record._1(),
+          current == null && !combiners.containsKey(record._1())
+              ? create.apply(record._2())
+              : merge.apply(current, record._2()));
     }
     return combiners;
   }
 
   /** Each key's values, sorted; from the input collected to the driver. */
   private static <K> Map<K, List<Long>> groupsOracle(JavaPairRDD<K, Long> pairs) {
-    Map<K, List<Long>> groups = oracle(pairs, v -> new ArrayList<>(List.of(v)), (list, v) -> {
-      list.add(v);
-      return list;
-    });
+    Map<K, List<Long>> groups =
+        oracle(
+            pairs,
+            v -> new ArrayList<>(List.of(v)),
+            (list, v) -> {
+              list.add(v);
+              return list;
+            });
     groups.replaceAll((key, values) -> sorted(values));
     return groups;
   }
 
   private void assertResultTasksSpilled() throws Exception {
     sc.sc().listenerBus().waitUntilEmpty();
-    assertTrue(resultTaskSpills.diskBytes.get() > 0, "the reduce-side combiner must have spilled to disk");
-    assertTrue(resultTaskSpills.memoryBytes.get() > 0, "the reduce-side combiner must report memory spilled");
-    assertTrue(resultTaskSpills.peakMemoryBytes.get() > 0, "peak execution memory must be reported");
+    assertTrue(
+        resultTaskSpills.diskBytes.get() > 0, "the reduce-side combiner must have spilled to disk");
+    assertTrue(
+        resultTaskSpills.memoryBytes.get() > 0,
+        "the reduce-side combiner must report memory spilled");
+    assertTrue(
+        resultTaskSpills.peakMemoryBytes.get() > 0, "peak execution memory must be reported");
   }
 
   private static List<Long> sorted(Iterable<Long> values) {
@@ -234,8 +254,8 @@ abstract class SpillwayPairRDDTestBase {
     Map<String, Long> spark = oracle(pairs, v -> v, Math::max);
     for (boolean mapSideCombine : new boolean[] {true, false}) {
       resultTaskSpills.reset();
-      JavaPairRDD<String, Long> max = spillway(pairs)
-          .combineByKey(v -> v, Math::max, Math::max, partitioner, mapSideCombine);
+      JavaPairRDD<String, Long> max =
+          spillway(pairs).combineByKey(v -> v, Math::max, Math::max, partitioner, mapSideCombine);
       assertEquals(spark, asMap(max), "mapSideCombine=" + mapSideCombine);
       assertResultTasksSpilled();
       assertEquals(partitioner, max.partitioner().get(), "the result keeps the partitioner");
@@ -246,15 +266,32 @@ abstract class SpillwayPairRDDTestBase {
   void aggregateByKeyEqualsOracleWithAMutableZero() throws Exception {
     JavaPairRDD<String, Long> pairs = randomPairs(3);
     // The functions mutate the zero: every key must get its own copy.
-    Map<String, long[]> ours = asMap(spillway(pairs).aggregateByKey(new long[2], OUTPUT_PARTITIONS,
-        (acc, v) -> { acc[0]++; acc[1] += v; return acc; },
-        (a, b) -> { a[0] += b[0]; a[1] += b[1]; return a; }));
+    Map<String, long[]> ours =
+        asMap(
+            spillway(pairs)
+                .aggregateByKey(
+                    new long[2],
+                    OUTPUT_PARTITIONS,
+                    (acc, v) -> {
+                      acc[0]++;
+                      acc[1] += v;
+                      return acc;
+                    },
+                    (a, b) -> {
+                      a[0] += b[0];
+                      a[1] += b[1];
+                      return a;
+                    }));
     assertResultTasksSpilled();
-    Map<String, long[]> spark = oracle(pairs, v -> new long[] {1, v}, (acc, v) -> {
-      acc[0]++;
-      acc[1] += v;
-      return acc;
-    });
+    Map<String, long[]> spark =
+        oracle(
+            pairs,
+            v -> new long[] {1, v},
+            (acc, v) -> {
+              acc[0]++;
+              acc[1] += v;
+              return acc;
+            });
     assertTrue(spark.containsKey(null), "the data has null keys");
     assertEquals(spark.size(), ours.size());
     for (Map.Entry<String, long[]> entry : spark.entrySet()) {
@@ -269,7 +306,8 @@ abstract class SpillwayPairRDDTestBase {
     JavaPairRDD<String, Long> pairs = randomPairs(4);
     // Through the Scala entry point: an RDD of tuples with its class tags.
     SpillwayPairRDD<String, Long> fromScala =
-        SpillwayPairRDD.of(pairs.rdd(), pairs.kClassTag(), pairs.vClassTag()).withSettings(TEST_SETTINGS);
+        SpillwayPairRDD.of(pairs.rdd(), pairs.kClassTag(), pairs.vClassTag())
+            .withSettings(TEST_SETTINGS);
     Map<String, Long> ours = asMap(fromScala.foldByKey(0L, OUTPUT_PARTITIONS, Long::sum));
     assertResultTasksSpilled();
     assertEquals(oracle(pairs, v -> v, Long::sum), ours);
@@ -278,10 +316,12 @@ abstract class SpillwayPairRDDTestBase {
   @Test
   void groupByKeyEqualsOracleAsSortedLists() throws Exception {
     JavaPairRDD<String, Long> pairs = randomPairs(5);
-    Map<String, List<Long>> ours = asMap(spillway(pairs)
-        .withSettings(TEST_SETTINGS.withListSpillThresholdBytes(64 << 10))
-        .groupByKey(OUTPUT_PARTITIONS)
-        .mapValues(SpillwayPairRDDTestBase::sorted));
+    Map<String, List<Long>> ours =
+        asMap(
+            spillway(pairs)
+                .withSettings(TEST_SETTINGS.withListSpillThresholdBytes(64 << 10))
+                .groupByKey(OUTPUT_PARTITIONS)
+                .mapValues(SpillwayPairRDDTestBase::sorted));
     assertResultTasksSpilled();
     Map<String, List<Long>> expected = groupsOracle(pairs);
     assertTrue(expected.containsKey(null), "the data has null keys");
@@ -292,28 +332,33 @@ abstract class SpillwayPairRDDTestBase {
   void groupByKeyWithOneKeyLargerThanTaskMemory() throws Exception {
     // About 30 heap bytes per boxed long in a list: more than twice the executor's memory.
     long valuesOfBigKey = 50_000L * testMemoryMiB();
-    JavaPairRDD<Integer, Long> pairs = sc.parallelize(List.of(0, 1), 2)
-        .flatMapToPair(partition -> bigKeyRecords(partition, valuesOfBigKey / 2));
-    Map<Integer, Tuple2<Long, Long>> countAndSum = asMap(spillway(pairs)
-        .withSettings(TEST_SETTINGS.withListSpillThresholdBytes(256 << 10))
-        .groupByKey(2)
-        .mapValues(values -> {
-          long count = 0;
-          long sum = 0;
-          for (Long value : values) {
-            count++;
-            sum += value;
-          }
-          // Iterate twice: the groups are re-iterable.
-          long again = 0;
-          for (Long ignored : values) {
-            again++;
-          }
-          if (again != count) {
-            throw new IllegalStateException("second iteration saw " + again + " of " + count + " values");
-          }
-          return new Tuple2<>(count, sum);
-        }));
+    JavaPairRDD<Integer, Long> pairs =
+        sc.parallelize(List.of(0, 1), 2)
+            .flatMapToPair(partition -> bigKeyRecords(partition, valuesOfBigKey / 2));
+    Map<Integer, Tuple2<Long, Long>> countAndSum =
+        asMap(
+            spillway(pairs)
+                .withSettings(TEST_SETTINGS.withListSpillThresholdBytes(256 << 10))
+                .groupByKey(2)
+                .mapValues(
+                    values -> {
+                      long count = 0;
+                      long sum = 0;
+                      for (Long value : values) {
+                        count++;
+                        sum += value;
+                      }
+                      // Iterate twice: the groups are re-iterable.
+                      long again = 0;
+                      for (Long ignored : values) {
+                        again++;
+                      }
+                      if (again != count) {
+                        throw new IllegalStateException(
+                            "second iteration saw " + again + " of " + count + " values");
+                      }
+                      return new Tuple2<>(count, sum);
+                    }));
     assertResultTasksSpilled();
     // The two partitions emit the even and the odd numbers of 0..n-1 for key 0.
     Tuple2<Long, Long> big = countAndSum.get(0);
@@ -352,11 +397,13 @@ abstract class SpillwayPairRDDTestBase {
     JavaPairRDD<String, Long> pairs = randomNonNullPairs(6);
     for (boolean ascending : new boolean[] {true, false}) {
       resultTaskSpills.reset();
-      List<Tuple2<String, Long>> ours = spillway(pairs).sortByKey(ascending, OUTPUT_PARTITIONS).collect();
+      List<Tuple2<String, Long>> ours =
+          spillway(pairs).sortByKey(ascending, OUTPUT_PARTITIONS).collect();
       assertResultTasksSpilled();
       List<Tuple2<String, Long>> spark = pairs.sortByKey(ascending, OUTPUT_PARTITIONS).collect();
       assertEquals(keys(spark), keys(ours), "key order, ascending=" + ascending);
-      assertEquals(sortedRecords(spark), sortedRecords(ours), "same records, ascending=" + ascending);
+      assertEquals(
+          sortedRecords(spark), sortedRecords(ours), "same records, ascending=" + ascending);
     }
   }
 
@@ -364,8 +411,10 @@ abstract class SpillwayPairRDDTestBase {
   void sortByKeyWithACustomComparator() throws Exception {
     JavaPairRDD<Integer, Long> pairs = randomIntPairs(7);
     Comparator<Integer> byLastDigitThenValue = new LastDigitFirst();
-    List<Integer> ours = spillway(pairs).sortByKey(byLastDigitThenValue, true, OUTPUT_PARTITIONS).keys().collect();
-    List<Integer> spark = pairs.sortByKey(byLastDigitThenValue, true, OUTPUT_PARTITIONS).keys().collect();
+    List<Integer> ours =
+        spillway(pairs).sortByKey(byLastDigitThenValue, true, OUTPUT_PARTITIONS).keys().collect();
+    List<Integer> spark =
+        pairs.sortByKey(byLastDigitThenValue, true, OUTPUT_PARTITIONS).keys().collect();
     assertEquals(spark, ours);
   }
 
@@ -385,7 +434,9 @@ abstract class SpillwayPairRDDTestBase {
     HashPartitioner partitioner = new HashPartitioner(OUTPUT_PARTITIONS);
     JavaPairRDD<String, Long> partitioned = randomPairs(8).partitionBy(partitioner);
     JavaPairRDD<String, Long> sums = spillway(partitioned).reduceByKey(Long::sum, partitioner);
-    assertTrue(sums.rdd().dependencies().head() instanceof NarrowDependency, "no shuffle after partitionBy");
+    assertTrue(
+        sums.rdd().dependencies().head() instanceof NarrowDependency,
+        "no shuffle after partitionBy");
     assertEquals(oracle(partitioned, v -> v, Long::sum), asMap(sums));
   }
 
@@ -394,7 +445,11 @@ abstract class SpillwayPairRDDTestBase {
     JavaPairRDD<String, Long> empty = JavaPairRDD.fromJavaRDD(sc.<Tuple2<String, Long>>emptyRDD());
     SpillwayPairRDD<String, Long> wrapped = spillway(empty);
     assertTrue(wrapped.reduceByKey(Long::sum, 2).collect().isEmpty());
-    assertTrue(wrapped.combineByKey(v -> v, Long::sum, Long::sum, new HashPartitioner(2), false).collect().isEmpty());
+    assertTrue(
+        wrapped
+            .combineByKey(v -> v, Long::sum, Long::sum, new HashPartitioner(2), false)
+            .collect()
+            .isEmpty());
     assertTrue(wrapped.aggregateByKey(0L, 2, Long::sum, Long::sum).collect().isEmpty());
     assertTrue(wrapped.foldByKey(0L, 2, Long::sum).collect().isEmpty());
     assertTrue(wrapped.groupByKey(2).collect().isEmpty());
@@ -406,10 +461,15 @@ abstract class SpillwayPairRDDTestBase {
 
   @Test
   void smallGroupsCanBeCollected() throws Exception {
-    JavaPairRDD<String, Long> pairs = sc.parallelizePairs(
-        List.of(new Tuple2<>("a", 1L), new Tuple2<>(null, 2L), new Tuple2<>("a", 3L)), 2);
-    Map<String, List<Long>> groups = asMap(SpillwayPairRDD.of(pairs).groupByKey(2)).entrySet().stream()
-        .collect(HashMap::new, (map, e) -> map.put(e.getKey(), sorted(e.getValue())), HashMap::putAll);
+    JavaPairRDD<String, Long> pairs =
+        sc.parallelizePairs(
+            List.of(new Tuple2<>("a", 1L), new Tuple2<>(null, 2L), new Tuple2<>("a", 3L)), 2);
+    Map<String, List<Long>> groups =
+        asMap(SpillwayPairRDD.of(pairs).groupByKey(2)).entrySet().stream()
+            .collect(
+                HashMap::new,
+                (map, e) -> map.put(e.getKey(), sorted(e.getValue())),
+                HashMap::putAll);
     Map<String, List<Long>> expected = new HashMap<>();
     expected.put("a", List.of(1L, 3L));
     expected.put(null, List.of(2L));
@@ -420,11 +480,13 @@ abstract class SpillwayPairRDDTestBase {
   void invalidArgumentsAreRejectedWithTheValue() throws Exception {
     SpillwayPairRDD<String, Long> wrapped = spillway(randomPairs(9));
     IllegalArgumentException partitions =
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> wrapped.reduceByKey(Long::sum, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> wrapped.reduceByKey(Long::sum, 0));
     assertTrue(partitions.getMessage().contains("got 0"), partitions.getMessage());
     Comparator<String> notSerializable = (a, b) -> a.compareTo(b);
-    IllegalArgumentException comparator = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> wrapped.sortByKey(notSerializable, true, 2));
+    IllegalArgumentException comparator =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> wrapped.sortByKey(notSerializable, true, 2));
     assertTrue(comparator.getMessage().contains("Serializable"), comparator.getMessage());
     assertFalse(sc.sc().isStopped());
   }
@@ -437,6 +499,7 @@ abstract class SpillwayPairRDDTestBase {
    * records on the reduce side.
    */
   private static final MergerSettings FORCED_SPILLS = TEST_SETTINGS.withForceSpillRecords(1000);
+
   private static final int DENSE_KEYS = 5_000;
 
   /**
@@ -447,23 +510,29 @@ abstract class SpillwayPairRDDTestBase {
   private JavaPairRDD<String, Long> everyKeyInEveryPartitionAndNull(long seed, int from, int to) {
     System.out.println(getClass().getSimpleName() + ": dense keys with a null key, seed " + seed);
     List<Integer> partitions = List.of(0, 1);
-    return sc.parallelize(partitions, partitions.size()).flatMapToPair(partition -> {
-      Random random = new Random(seed * 31 + partition);
-      List<Tuple2<String, Long>> records = new ArrayList<>();
-      for (int i = from; i < to; i++) {
-        records.add(new Tuple2<>("key-" + i, (long) random.nextInt(1_000_000)));
-      }
-      for (int i = 0; i < 3; i++) {
-        records.add(new Tuple2<>(null, (long) random.nextInt(1_000_000)));
-      }
-      java.util.Collections.shuffle(records, random);
-      // One null record early, so the null key is in a reducer's first forced spill (written
-      // unpartitioned) as well as in later ones (written by partition).
-      int firstNull = records.indexOf(new Tuple2<String, Long>(null, records.stream()
-          .filter(r -> r._1() == null).findFirst().get()._2()));
-      java.util.Collections.swap(records, firstNull, random.nextInt(200));
-      return records.iterator();
-    });
+    return sc.parallelize(partitions, partitions.size())
+        .flatMapToPair(
+            partition -> {
+              Random random = new Random(seed * 31 + partition);
+              List<Tuple2<String, Long>> records = new ArrayList<>();
+              for (int i = from; i < to; i++) {
+                records.add(new Tuple2<>("key-" + i, (long) random.nextInt(1_000_000)));
+              }
+              for (int i = 0; i < 3; i++) {
+                records.add(new Tuple2<>(null, (long) random.nextInt(1_000_000)));
+              }
+              java.util.Collections.shuffle(records, random);
+              // One null record early, so the null key is in a reducer's first forced spill
+              // (written
+              // unpartitioned) as well as in later ones (written by partition).
+              int firstNull =
+                  records.indexOf(
+                      new Tuple2<String, Long>(
+                          null,
+                          records.stream().filter(r -> r._1() == null).findFirst().get()._2()));
+              java.util.Collections.swap(records, firstNull, random.nextInt(200));
+              return records.iterator();
+            });
   }
 
   @Test
@@ -478,31 +547,44 @@ abstract class SpillwayPairRDDTestBase {
     assertEquals(sums, asMap(wrapped.foldByKey(0L, OUTPUT_PARTITIONS, Long::sum)), "foldByKey");
     HashPartitioner partitioner = new HashPartitioner(OUTPUT_PARTITIONS);
     for (boolean mapSideCombine : new boolean[] {true, false}) {
-      assertEquals(sums, asMap(wrapped.combineByKey(v -> v, Long::sum, Long::sum, partitioner, mapSideCombine)),
+      assertEquals(
+          sums,
+          asMap(wrapped.combineByKey(v -> v, Long::sum, Long::sum, partitioner, mapSideCombine)),
           "combineByKey, mapSideCombine=" + mapSideCombine);
     }
     Map<String, Long> counts = oracle(pairs, v -> 1L, (c, v) -> c + 1);
-    assertEquals(counts, asMap(wrapped.aggregateByKey(0L, OUTPUT_PARTITIONS, (c, v) -> c + 1, Long::sum)),
+    assertEquals(
+        counts,
+        asMap(wrapped.aggregateByKey(0L, OUTPUT_PARTITIONS, (c, v) -> c + 1, Long::sum)),
         "aggregateByKey");
     resultTaskSpills.reset();
-    assertEquals(groupsOracle(pairs),
-        asMap(wrapped.groupByKey(OUTPUT_PARTITIONS).mapValues(SpillwayPairRDDTestBase::sorted)), "groupByKey");
+    assertEquals(
+        groupsOracle(pairs),
+        asMap(wrapped.groupByKey(OUTPUT_PARTITIONS).mapValues(SpillwayPairRDDTestBase::sorted)),
+        "groupByKey");
     assertResultTasksSpilled();
   }
 
   @Test
   void cogroupWithANullKeyUnderForcedSpillsEqualsTheOracle() throws Exception {
     JavaPairRDD<String, Long> left = everyKeyInEveryPartitionAndNull(12, 0, DENSE_KEYS);
-    JavaPairRDD<String, Long> right = everyKeyInEveryPartitionAndNull(13, DENSE_KEYS / 2, DENSE_KEYS * 3 / 2);
+    JavaPairRDD<String, Long> right =
+        everyKeyInEveryPartitionAndNull(13, DENSE_KEYS / 2, DENSE_KEYS * 3 / 2);
     Map<String, List<Long>> leftGroups = groupsOracle(left);
     Map<String, List<Long>> rightGroups = groupsOracle(right);
     Map<String, Tuple2<List<Long>, List<Long>>> expected = new HashMap<>();
     for (String key : union(leftGroups, rightGroups)) {
-      expected.put(key, new Tuple2<>(leftGroups.getOrDefault(key, List.of()), rightGroups.getOrDefault(key, List.of())));
+      expected.put(
+          key,
+          new Tuple2<>(
+              leftGroups.getOrDefault(key, List.of()), rightGroups.getOrDefault(key, List.of())));
     }
-    Map<String, Tuple2<List<Long>, List<Long>>> ours = asMap(spillway(left).withSettings(FORCED_SPILLS)
-        .cogroup(right, OUTPUT_PARTITIONS)
-        .mapValues(sides -> new Tuple2<>(sorted(sides._1()), sorted(sides._2()))));
+    Map<String, Tuple2<List<Long>, List<Long>>> ours =
+        asMap(
+            spillway(left)
+                .withSettings(FORCED_SPILLS)
+                .cogroup(right, OUTPUT_PARTITIONS)
+                .mapValues(sides -> new Tuple2<>(sorted(sides._1()), sorted(sides._2()))));
     assertResultTasksSpilled();
     assertEquals(DENSE_KEYS * 3 / 2 + 1, expected.size(), "keys of either side, null included");
     assertEquals(expected, ours);
@@ -511,7 +593,8 @@ abstract class SpillwayPairRDDTestBase {
   @Test
   void joinsWithANullKeyUnderForcedSpillsEqualTheOracle() throws Exception {
     JavaPairRDD<String, Long> left = everyKeyInEveryPartitionAndNull(14, 0, DENSE_KEYS);
-    JavaPairRDD<String, Long> right = everyKeyInEveryPartitionAndNull(15, DENSE_KEYS / 2, DENSE_KEYS * 3 / 2);
+    JavaPairRDD<String, Long> right =
+        everyKeyInEveryPartitionAndNull(15, DENSE_KEYS / 2, DENSE_KEYS * 3 / 2);
     Map<String, List<Long>> leftGroups = groupsOracle(left);
     Map<String, List<Long>> rightGroups = groupsOracle(right);
     SpillwayPairRDD<String, Long> wrapped = spillway(left).withSettings(FORCED_SPILLS);
@@ -519,42 +602,68 @@ abstract class SpillwayPairRDDTestBase {
     List<String> inner = joinOracle(leftGroups, rightGroups, false, false);
     assertSameLines(inner, describeAll(wrapped.join(right, OUTPUT_PARTITIONS)), "join");
     assertResultTasksSpilled();
-    assertTrue(inner.contains("null|" + leftGroups.get(null).get(0) + "|" + rightGroups.get(null).get(0)),
+    assertTrue(
+        inner.contains("null|" + leftGroups.get(null).get(0) + "|" + rightGroups.get(null).get(0)),
         "the null key joins");
-    assertSameLines(joinOracle(leftGroups, rightGroups, false, true),
-        describeAll(wrapped.leftOuterJoin(right, OUTPUT_PARTITIONS)), "leftOuterJoin");
-    assertSameLines(joinOracle(leftGroups, rightGroups, true, false),
-        describeAll(wrapped.rightOuterJoin(right, OUTPUT_PARTITIONS)), "rightOuterJoin");
-    assertSameLines(joinOracle(leftGroups, rightGroups, true, true),
-        describeAll(wrapped.fullOuterJoin(right, OUTPUT_PARTITIONS)), "fullOuterJoin");
+    assertSameLines(
+        joinOracle(leftGroups, rightGroups, false, true),
+        describeAll(wrapped.leftOuterJoin(right, OUTPUT_PARTITIONS)),
+        "leftOuterJoin");
+    assertSameLines(
+        joinOracle(leftGroups, rightGroups, true, false),
+        describeAll(wrapped.rightOuterJoin(right, OUTPUT_PARTITIONS)),
+        "rightOuterJoin");
+    assertSameLines(
+        joinOracle(leftGroups, rightGroups, true, true),
+        describeAll(wrapped.fullOuterJoin(right, OUTPUT_PARTITIONS)),
+        "fullOuterJoin");
   }
 
   @Test
   void joinOfAlreadyPartitionedSidesShufflesNeither() throws Exception {
     HashPartitioner partitioner = new HashPartitioner(OUTPUT_PARTITIONS);
-    JavaPairRDD<String, Long> left = everyKeyInEveryPartitionAndNull(16, 0, 100).partitionBy(partitioner);
-    JavaPairRDD<String, Long> right = everyKeyInEveryPartitionAndNull(17, 50, 150).partitionBy(partitioner);
+    JavaPairRDD<String, Long> left =
+        everyKeyInEveryPartitionAndNull(16, 0, 100).partitionBy(partitioner);
+    JavaPairRDD<String, Long> right =
+        everyKeyInEveryPartitionAndNull(17, 50, 150).partitionBy(partitioner);
     JavaPairRDD<String, Tuple2<Long, Long>> joined = spillway(left).join(right, partitioner);
     assertEquals(partitioner, joined.partitioner().get(), "the result keeps the partitioner");
-    assertEquals(0, shuffleDependencies(joined.rdd()) - shuffleDependencies(left.rdd()) - shuffleDependencies(right.rdd()),
+    assertEquals(
+        0,
+        shuffleDependencies(joined.rdd())
+            - shuffleDependencies(left.rdd())
+            - shuffleDependencies(right.rdd()),
         "no shuffle besides the two partitionBy");
-    assertSameLines(joinOracle(groupsOracle(left), groupsOracle(right), false, false), describeAll(joined), "join");
+    assertSameLines(
+        joinOracle(groupsOracle(left), groupsOracle(right), false, false),
+        describeAll(joined),
+        "join");
   }
 
   @Test
   void joinWithOneKeyLargerThanTaskMemory() throws Exception {
     long valuesOfBigKey = 50_000L * testMemoryMiB();
-    JavaPairRDD<Integer, Long> left = sc.parallelize(List.of(0, 1), 2)
-        .flatMapToPair(partition -> bigKeyRecords(partition, valuesOfBigKey / 2));
-    JavaPairRDD<Integer, Long> right = sc.parallelizePairs(
-        List.of(new Tuple2<>(0, 1_000L), new Tuple2<>(0, 2_000L), new Tuple2<>(0, 3_000L), new Tuple2<>(-1, 7L)), 2);
-    JavaPairRDD<Integer, Tuple2<Long, Long>> joined = spillway(left)
-        .withSettings(TEST_SETTINGS.withListSpillThresholdBytes(256 << 10))
-        .join(right, 2);
+    JavaPairRDD<Integer, Long> left =
+        sc.parallelize(List.of(0, 1), 2)
+            .flatMapToPair(partition -> bigKeyRecords(partition, valuesOfBigKey / 2));
+    JavaPairRDD<Integer, Long> right =
+        sc.parallelizePairs(
+            List.of(
+                new Tuple2<>(0, 1_000L),
+                new Tuple2<>(0, 2_000L),
+                new Tuple2<>(0, 3_000L),
+                new Tuple2<>(-1, 7L)),
+            2);
+    JavaPairRDD<Integer, Tuple2<Long, Long>> joined =
+        spillway(left)
+            .withSettings(TEST_SETTINGS.withListSpillThresholdBytes(256 << 10))
+            .join(right, 2);
     // Summed on the executors: the 3n pairs of the big key are too many to collect.
-    long[] countAndSum = joined.values()
-        .map(pair -> new long[] {1, pair._1() + pair._2()})
-        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+    long[] countAndSum =
+        joined
+            .values()
+            .map(pair -> new long[] {1, pair._1() + pair._2()})
+            .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
     assertResultTasksSpilled();
     long n = valuesOfBigKey;
     assertEquals(3 * n, countAndSum[0], "pairs of the big key");
@@ -563,8 +672,11 @@ abstract class SpillwayPairRDDTestBase {
 
   private static int shuffleDependencies(org.apache.spark.rdd.RDD<?> rdd) {
     int count = 0;
-    for (org.apache.spark.Dependency<?> dependency : scala.jdk.javaapi.CollectionConverters.asJava(rdd.dependencies())) {
-      count += (dependency instanceof org.apache.spark.ShuffleDependency ? 1 : 0) + shuffleDependencies(dependency.rdd());
+    for (org.apache.spark.Dependency<?> dependency :
+        scala.jdk.javaapi.CollectionConverters.asJava(rdd.dependencies())) {
+      count +=
+          (dependency instanceof org.apache.spark.ShuffleDependency ? 1 : 0)
+              + shuffleDependencies(dependency.rdd());
     }
     return count;
   }
@@ -580,7 +692,10 @@ abstract class SpillwayPairRDDTestBase {
    * {@code Optional} in the result is written "some(v)" or "none".
    */
   private static List<String> joinOracle(
-      Map<String, List<Long>> left, Map<String, List<Long>> right, boolean leftOptional, boolean rightOptional) {
+      Map<String, List<Long>> left,
+      Map<String, List<Long>> right,
+      boolean leftOptional,
+      boolean rightOptional) {
     List<String> lines = new ArrayList<>();
     for (String key : union(left, right)) {
       List<Long> l = left.getOrDefault(key, List.of());
@@ -611,10 +726,18 @@ abstract class SpillwayPairRDDTestBase {
     while (first < common && expected.get(first).equals(actual.get(first))) {
       first++;
     }
-    org.junit.jupiter.api.Assertions.fail(what + ": " + expected.size() + " records expected, " + actual.size()
-        + " returned; first difference at " + first + ": expected "
-        + (first < expected.size() ? expected.get(first) : "nothing") + ", got "
-        + (first < actual.size() ? actual.get(first) : "nothing"));
+    org.junit.jupiter.api.Assertions.fail(
+        what
+            + ": "
+            + expected.size()
+            + " records expected, "
+            + actual.size()
+            + " returned; first difference at "
+            + first
+            + ": expected "
+            + (first < expected.size() ? expected.get(first) : "nothing")
+            + ", got "
+            + (first < actual.size() ? actual.get(first) : "nothing"));
   }
 
   private static String side(Long value, boolean optional) {
@@ -644,7 +767,8 @@ abstract class SpillwayPairRDDTestBase {
     return keys;
   }
 
-  private static <K extends Comparable<K>> List<Tuple2<K, Long>> sortedRecords(List<Tuple2<K, Long>> records) {
+  private static <K extends Comparable<K>> List<Tuple2<K, Long>> sortedRecords(
+      List<Tuple2<K, Long>> records) {
     List<Tuple2<K, Long>> copy = new ArrayList<>(records);
     copy.sort(Comparator.<Tuple2<K, Long>, K>comparing(Tuple2::_1).thenComparing(Tuple2::_2));
     return copy;

@@ -15,15 +15,15 @@
  */
 package io.spillway.sort;
 
-import io.spillway.spill.Spill;
-import io.spillway.spill.SpillWriter;
-import io.spillway.testing.TestSeed;
-import io.spillway.io.TempFileTracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.io.TempFileTracker;
+import io.spillway.spill.Spill;
+import io.spillway.spill.SpillWriter;
+import io.spillway.testing.TestSeed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +31,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import scala.Tuple2;
@@ -45,10 +44,10 @@ class ExternalSorterTest {
   @TempDir Path spillDirectory;
 
   /** Checks each test's Spark pieces for leaked memory and files after the test, pass or fail. */
-  @RegisterExtension
-  final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
+  @RegisterExtension final SpillTestSupport.LeakCheck leakCheck = new SpillTestSupport.LeakCheck();
 
-  private ExternalSorter<Integer, String> sorter(SpillTestSupport support, Comparator<? super Integer> order, int maxOpenFiles) {
+  private ExternalSorter<Integer, String> sorter(
+      SpillTestSupport support, Comparator<? super Integer> order, int maxOpenFiles) {
     return new ExternalSorter<>(
         order,
         new SortSettings(maxOpenFiles, 4096),
@@ -80,9 +79,11 @@ class ExternalSorterTest {
 
   @ParameterizedTest
   @EnumSource(SpillTestSupport.SerializerKind.class)
-  void sortsRandomDataWithMultiPassMergeLikeListSort(SpillTestSupport.SerializerKind kind) throws IOException {
+  void sortsRandomDataWithMultiPassMergeLikeListSort(SpillTestSupport.SerializerKind kind)
+      throws IOException {
     long seed = TestSeed.next();
-    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 64 * 1024, kind, false));
+    SpillTestSupport support =
+        leakCheck.track(new SpillTestSupport(spillDirectory, 64 * 1024, kind, false));
     List<Tuple2<Integer, String>> records = randomRecords(seed, 60_000, 1_000_000);
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
 
@@ -103,7 +104,8 @@ class ExternalSorterTest {
     // chars): ~2.2 MB through 256 KiB. The estimate (sampled record sizes plus the array) must see
     // that: about one run per 256 KiB. Too low and the records stay on the heap unaccounted; too
     // high and the sorter spills on every few records.
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 256 * 1024));
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 256 * 1024));
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 64);
     String filler = "x".repeat(1000);
     for (int i = 1999; i >= 0; i--) {
@@ -116,7 +118,8 @@ class ExternalSorterTest {
       }
     }
     assertEquals(2000, expectedKey);
-    assertTrue(sorter.spillCount() >= 4 && sorter.spillCount() <= 20,
+    assertTrue(
+        sorter.spillCount() >= 4 && sorter.spillCount() <= 20,
         "expected about 2.2 MB / 256 KiB = 9 runs, got " + sorter.spillCount());
   }
 
@@ -124,14 +127,23 @@ class ExternalSorterTest {
   void mergesBorrowedSortedSegmentsWithItsOwnRunsAndLeavesTheirFiles() throws IOException {
     long seed = TestSeed.next();
     Random random = new Random(seed);
-    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, false));
+    SpillTestSupport support =
+        leakCheck.track(
+            new SpillTestSupport(
+                spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, false));
     // Ten spill files of someone else's, three segments each; segment 1 of each is sorted and is
     // the run handed over, segments 0 and 2 (unsorted, "v" + key too) must never be read.
     List<Integer> expected = new ArrayList<>();
     List<Spill> borrowed = new ArrayList<>();
     for (int f = 0; f < 10; f++) {
-      SpillWriter writer = SpillWriter.records(support.fileFactory.create(),
-          support.serializerManager, support.serializer, 4096, false, true);
+      SpillWriter writer =
+          SpillWriter.records(
+              support.fileFactory.create(),
+              support.serializerManager,
+              support.serializer,
+              4096,
+              false,
+              true);
       List<Integer> sortedKeys = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
         sortedKeys.add(random.nextInt(100_000));
@@ -167,7 +179,8 @@ class ExternalSorterTest {
     assertEquals(expected, actual, "seed " + seed);
     assertTrue(sorter.spillCount() > 0 && sorter.mergePasses() > 1, "seed " + seed);
     for (Spill spill : borrowed) {
-      assertTrue(spill.spillFile().file().exists(), "a borrowed run's file is its owner's to delete");
+      assertTrue(
+          spill.spillFile().file().exists(), "a borrowed run's file is its owner's to delete");
       Files.delete(spill.spillFile().file().toPath());
     }
   }
@@ -175,9 +188,13 @@ class ExternalSorterTest {
   @Test
   void acceptsScalaOrderingAndEncryptedSpills() throws IOException {
     long seed = TestSeed.next();
-    SpillTestSupport support = leakCheck.track(new SpillTestSupport(spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, true));
+    SpillTestSupport support =
+        leakCheck.track(
+            new SpillTestSupport(
+                spillDirectory, 32 * 1024, SpillTestSupport.SerializerKind.KRYO, true));
     @SuppressWarnings("unchecked")
-    Ordering<Integer> descending = (Ordering<Integer>) (Ordering<?>) scala.math.Ordering.Int$.MODULE$.reverse();
+    Ordering<Integer> descending =
+        (Ordering<Integer>) (Ordering<?>) scala.math.Ordering.Int$.MODULE$.reverse();
     List<Tuple2<Integer, String>> records = randomRecords(seed, 20_000, 500);
     ExternalSorter<Integer, String> sorter = sorter(support, descending, 8);
 
@@ -193,7 +210,8 @@ class ExternalSorterTest {
 
   @Test
   void emptyInputYieldsNothing() throws IOException {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
     CloseableIterator<Tuple2<Integer, String>> iterator = sorter.sortedIterator();
     assertFalse(iterator.hasNext());
@@ -202,7 +220,8 @@ class ExternalSorterTest {
 
   @Test
   void abandonedIteratorThenCloseLeavesNothing() throws IOException {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
     ExternalSorter<Integer, String> sorter = sorter(support, Comparator.naturalOrder(), 4);
     sorter.insertAll(randomRecords(7, 20_000, 100_000).iterator());
     CloseableIterator<Tuple2<Integer, String>> iterator = sorter.sortedIterator();
@@ -216,15 +235,17 @@ class ExternalSorterTest {
 
   @Test
   void failureInsideTheComparatorMidMergeLeavesNothingAfterClose() throws IOException {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 32 * 1024));
     int[] comparisons = {0};
     boolean[] armed = {false};
-    Comparator<Integer> failing = (left, right) -> {
-      if (armed[0] && ++comparisons[0] > 1000) {
-        throw new IllegalStateException("injected comparator failure");
-      }
-      return Integer.compare(left, right);
-    };
+    Comparator<Integer> failing =
+        (left, right) -> {
+          if (armed[0] && ++comparisons[0] > 1000) {
+            throw new IllegalStateException("injected comparator failure");
+          }
+          return Integer.compare(left, right);
+        };
     ExternalSorter<Integer, String> sorter = sorter(support, failing, 4);
     sorter.insertAll(randomRecords(11, 20_000, 100_000).iterator());
     armed[0] = true;
@@ -234,22 +255,34 @@ class ExternalSorterTest {
 
   @Test
   void rejectsTooFewOpenFiles() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SortSettings(2, 1024));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new SortSettings(2, 1024));
     assertTrue(e.getMessage().contains("got 2"), e.getMessage());
   }
 
   @Test
   void keyPrefixesFollowTheSetting() throws IOException {
-    SpillTestSupport support = leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
+    SpillTestSupport support =
+        leakCheck.track(SpillTestSupport.javaSerializer(spillDirectory, 1 << 20));
     SortSettings on = new SortSettings(64, 4096);
-    try (ExternalSorter<Integer, String> sorter = new ExternalSorter<>(Ordering.Int$.MODULE$, on,
-        support.taskMemoryManager, support.serializerManager, support.serializer,
-        new TempFileTracker<>(support.fileFactory))) {
+    try (ExternalSorter<Integer, String> sorter =
+        new ExternalSorter<>(
+            Ordering.Int$.MODULE$,
+            on,
+            support.taskMemoryManager,
+            support.serializerManager,
+            support.serializer,
+            new TempFileTracker<>(support.fileFactory))) {
       assertTrue(sorter.sortsByKeyPrefix());
     }
-    try (ExternalSorter<Integer, String> sorter = new ExternalSorter<>(Ordering.Int$.MODULE$,
-        on.withKeyPrefixes(false), support.taskMemoryManager, support.serializerManager,
-        support.serializer, new TempFileTracker<>(support.fileFactory))) {
+    try (ExternalSorter<Integer, String> sorter =
+        new ExternalSorter<>(
+            Ordering.Int$.MODULE$,
+            on.withKeyPrefixes(false),
+            support.taskMemoryManager,
+            support.serializerManager,
+            support.serializer,
+            new TempFileTracker<>(support.fileFactory))) {
       assertFalse(sorter.sortsByKeyPrefix());
     }
   }

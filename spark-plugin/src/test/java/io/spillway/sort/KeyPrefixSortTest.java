@@ -15,7 +15,6 @@
  */
 package io.spillway.sort;
 
-import io.spillway.testing.TestSeed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.testing.TestSeed;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
@@ -44,7 +44,9 @@ class KeyPrefixSortTest {
 
   private static Object guavaNatural() {
     try {
-      return Class.forName("org.sparkproject.guava.collect.Ordering").getMethod("natural").invoke(null);
+      return Class.forName("org.sparkproject.guava.collect.Ordering")
+          .getMethod("natural")
+          .invoke(null);
     } catch (ReflectiveOperationException e) {
       throw new AssertionError("Spark's shaded Guava is on the test class path", e);
     }
@@ -63,11 +65,18 @@ class KeyPrefixSortTest {
     Tuple2<?, ?>[] expected = records.clone();
     Arrays.sort(expected, recordOrder);
 
-    assertTrue(KeyPrefixSort.sort(records, records.length, prefix, recordOrder), "prefix refused, seed " + seed);
+    assertTrue(
+        KeyPrefixSort.sort(records, records.length, prefix, recordOrder),
+        "prefix refused, seed " + seed);
 
-    assertArrayEquals(Arrays.stream(expected).map(Tuple2::_1).toArray(),
-        Arrays.stream(records).map(Tuple2::_1).toArray(), prefix + ", seed " + seed);
-    assertEquals(keys.length, Arrays.stream(records).map(Tuple2::_2).distinct().count(), "records lost or doubled");
+    assertArrayEquals(
+        Arrays.stream(expected).map(Tuple2::_1).toArray(),
+        Arrays.stream(records).map(Tuple2::_1).toArray(),
+        prefix + ", seed " + seed);
+    assertEquals(
+        keys.length,
+        Arrays.stream(records).map(Tuple2::_2).distinct().count(),
+        "records lost or doubled");
   }
 
   private static String randomString(Random random) {
@@ -100,12 +109,12 @@ class KeyPrefixSortTest {
     long seed = TestSeed.next();
     Object[] keys = randomKeys(seed, 20_000, KeyPrefixSortTest::randomString);
     Comparator<?>[] orderings = {
-        Ordering.String$.MODULE$,
-        Ordering.String$.MODULE$.reverse(),
-        Comparator.naturalOrder(),
-        Comparator.reverseOrder(),
-        Ordering$.MODULE$.comparatorToOrdering(raw((Comparator<?>) GUAVA_NATURAL)),
-        Ordering$.MODULE$.comparatorToOrdering(raw((Comparator<?>) GUAVA_NATURAL)).reverse(),
+      Ordering.String$.MODULE$,
+      Ordering.String$.MODULE$.reverse(),
+      Comparator.naturalOrder(),
+      Comparator.reverseOrder(),
+      Ordering$.MODULE$.comparatorToOrdering(raw((Comparator<?>) GUAVA_NATURAL)),
+      Ordering$.MODULE$.comparatorToOrdering(raw((Comparator<?>) GUAVA_NATURAL)).reverse(),
     };
     for (Comparator<?> ordering : orderings) {
       assertSortsLikeTheOrdering(keys, ordering, seed);
@@ -115,19 +124,35 @@ class KeyPrefixSortTest {
   @Test
   void longAndIntegerKeysIncludingExtremesSortLikeTheOrdering() {
     long seed = TestSeed.next();
-    Object[] longs = randomKeys(seed, 20_000, random -> switch (random.nextInt(4)) {
-      case 0 -> Long.MIN_VALUE + random.nextInt(3);
-      case 1 -> Long.MAX_VALUE - random.nextInt(3);
-      case 2 -> (long) random.nextInt(100) - 50;
-      default -> random.nextLong();
-    });
-    Object[] ints = randomKeys(seed, 20_000, random -> random.nextBoolean() ? random.nextInt() : random.nextInt(10) - 5);
-    for (Comparator<?> ordering : new Comparator<?>[] {Ordering.Long$.MODULE$, Ordering.Long$.MODULE$.reverse(),
-        Comparator.naturalOrder(), Comparator.reverseOrder()}) {
+    Object[] longs =
+        randomKeys(
+            seed,
+            20_000,
+            random ->
+                switch (random.nextInt(4)) {
+                  case 0 -> Long.MIN_VALUE + random.nextInt(3);
+                  case 1 -> Long.MAX_VALUE - random.nextInt(3);
+                  case 2 -> (long) random.nextInt(100) - 50;
+                  default -> random.nextLong();
+                });
+    Object[] ints =
+        randomKeys(
+            seed,
+            20_000,
+            random -> random.nextBoolean() ? random.nextInt() : random.nextInt(10) - 5);
+    for (Comparator<?> ordering :
+        new Comparator<?>[] {
+          Ordering.Long$.MODULE$,
+          Ordering.Long$.MODULE$.reverse(),
+          Comparator.naturalOrder(),
+          Comparator.reverseOrder()
+        }) {
       assertSortsLikeTheOrdering(longs, ordering, seed);
     }
-    for (Comparator<?> ordering : new Comparator<?>[] {Ordering.Int$.MODULE$, Ordering.Int$.MODULE$.reverse(),
-        Comparator.naturalOrder()}) {
+    for (Comparator<?> ordering :
+        new Comparator<?>[] {
+          Ordering.Int$.MODULE$, Ordering.Int$.MODULE$.reverse(), Comparator.naturalOrder()
+        }) {
       assertSortsLikeTheOrdering(ints, ordering, seed);
     }
   }
@@ -138,22 +163,33 @@ class KeyPrefixSortTest {
     assertEquals(0x0061_0062_0063_0064L, KeyPrefix.stringPrefix("abcdef"));
     assertEquals(0L, KeyPrefix.stringPrefix(""));
     assertEquals(0xFFFF_0000_0000_0000L, KeyPrefix.stringPrefix("\uFFFF"));
-    assertEquals(KeyPrefix.stringPrefix("a"), KeyPrefix.stringPrefix("a\0"), "a tie the ordering settles");
+    assertEquals(
+        KeyPrefix.stringPrefix("a"), KeyPrefix.stringPrefix("a\0"), "a tie the ordering settles");
   }
 
   @Test
   void unknownOrderingsGetNoPrefix() {
     assertNull(KeyPrefix.forOrdering(Comparator.comparing(Object::toString)));
-    assertNull(KeyPrefix.forOrdering(Comparator.<String>naturalOrder().thenComparing(String::length)));
+    assertNull(
+        KeyPrefix.forOrdering(Comparator.<String>naturalOrder().thenComparing(String::length)));
     assertNull(KeyPrefix.forOrdering(Ordering.Boolean$.MODULE$));
-    assertNull(KeyPrefix.forOrdering(Ordering$.MODULE$.comparatorToOrdering(Comparator.<String>comparingInt(String::length))));
-    assertNull(KeyPrefix.forOrdering(Ordering$.MODULE$.comparatorToOrdering(Comparator.<String>comparingInt(String::length)).reverse()));
-    assertNull(KeyPrefix.forOrdering(Ordering.String$.MODULE$.on((Integer i) -> Integer.toString(i))));
+    assertNull(
+        KeyPrefix.forOrdering(
+            Ordering$.MODULE$.comparatorToOrdering(
+                Comparator.<String>comparingInt(String::length))));
+    assertNull(
+        KeyPrefix.forOrdering(
+            Ordering$.MODULE$
+                .comparatorToOrdering(Comparator.<String>comparingInt(String::length))
+                .reverse()));
+    assertNull(
+        KeyPrefix.forOrdering(Ordering.String$.MODULE$.on((Integer i) -> Integer.toString(i))));
   }
 
   @Test
   void keysOfAnotherClassOrNullMakeThePrefixStepAsideWithRecordsUntouched() {
-    Comparator<Tuple2<?, ?>> byKey = (a, b) -> raw(Comparator.naturalOrder()).compare(a._1(), b._1());
+    Comparator<Tuple2<?, ?>> byKey =
+        (a, b) -> raw(Comparator.naturalOrder()).compare(a._1(), b._1());
     KeyPrefix natural = KeyPrefix.forOrdering(Comparator.naturalOrder());
     Tuple2<?, ?>[] mixed = new Tuple2<?, ?>[100];
     for (int i = 0; i < mixed.length; i++) {
@@ -165,14 +201,22 @@ class KeyPrefixSortTest {
 
     Tuple2<?, ?>[] withNull = before.clone();
     withNull[10] = new Tuple2<>(null, 10);
-    assertFalse(KeyPrefixSort.sort(withNull, withNull.length, KeyPrefix.forOrdering(Ordering.Int$.MODULE$), byKey));
+    assertFalse(
+        KeyPrefixSort.sort(
+            withNull, withNull.length, KeyPrefix.forOrdering(Ordering.Int$.MODULE$), byKey));
   }
 
   @Test
   void recognizesWhatSortByKeyPassesFromScalaAndJava() {
-    assertEquals("KeyPrefix(STRING)", String.valueOf(KeyPrefix.forOrdering(Ordering.String$.MODULE$)));
-    assertEquals("KeyPrefix(ANY_OF_THEM)", String.valueOf(KeyPrefix.forOrdering(
-        Ordering$.MODULE$.comparatorToOrdering(raw((Comparator<?>) GUAVA_NATURAL)))));
-    assertEquals("KeyPrefix(LONG, descending)", String.valueOf(KeyPrefix.forOrdering(Ordering.Long$.MODULE$.reverse())));
+    assertEquals(
+        "KeyPrefix(STRING)", String.valueOf(KeyPrefix.forOrdering(Ordering.String$.MODULE$)));
+    assertEquals(
+        "KeyPrefix(ANY_OF_THEM)",
+        String.valueOf(
+            KeyPrefix.forOrdering(
+                Ordering$.MODULE$.comparatorToOrdering(raw((Comparator<?>) GUAVA_NATURAL)))));
+    assertEquals(
+        "KeyPrefix(LONG, descending)",
+        String.valueOf(KeyPrefix.forOrdering(Ordering.Long$.MODULE$.reverse())));
   }
 }

@@ -15,10 +15,10 @@
  */
 package io.spillway.sort;
 
-import io.spillway.spill.SpillFile;
-import io.spillway.spill.SpillFileSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.spillway.spill.SpillFile;
+import io.spillway.spill.SpillFileSource;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,10 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-
 import org.apache.spark.SparkConf;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.memory.TestMemoryManager;
 import org.apache.spark.security.CryptoStreamUtils;
@@ -40,6 +37,8 @@ import org.apache.spark.serializer.Serializer;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.serializer.SerializerManager;
 import org.apache.spark.storage.TempLocalBlockId;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import scala.Option;
 
 /**
@@ -49,7 +48,10 @@ import scala.Option;
  */
 public final class SpillTestSupport {
 
-  public enum SerializerKind { JAVA, KRYO }
+  public enum SerializerKind {
+    JAVA,
+    KRYO
+  }
 
   public final SparkConf conf;
   public final TestMemoryManager memoryManager;
@@ -59,24 +61,28 @@ public final class SpillTestSupport {
   public final Path spillDirectory;
   public final SpillFileSource fileFactory;
 
-  public SpillTestSupport(Path spillDirectory, long memoryLimitBytes, SerializerKind kind, boolean encrypt) {
+  public SpillTestSupport(
+      Path spillDirectory, long memoryLimitBytes, SerializerKind kind, boolean encrypt) {
     this.spillDirectory = spillDirectory;
-    this.conf = new SparkConf()
-        .set("spark.memory.testing", "true")
-        .set("spark.shuffle.spill.compress", "true")
-        .set("spark.io.encryption.enabled", String.valueOf(encrypt));
+    this.conf =
+        new SparkConf()
+            .set("spark.memory.testing", "true")
+            .set("spark.shuffle.spill.compress", "true")
+            .set("spark.io.encryption.enabled", String.valueOf(encrypt));
     this.memoryManager = new TestMemoryManager(conf);
     memoryManager.limit(memoryLimitBytes);
     this.taskMemoryManager = new TaskMemoryManager(memoryManager, 0);
-    Serializer sparkSerializer = kind == SerializerKind.KRYO ? new KryoSerializer(conf) : new JavaSerializer(conf);
+    Serializer sparkSerializer =
+        kind == SerializerKind.KRYO ? new KryoSerializer(conf) : new JavaSerializer(conf);
     Option<byte[]> key = encrypt ? Option.apply(CryptoStreamUtils.createKey(conf)) : Option.empty();
     this.serializerManager = new SerializerManager(sparkSerializer, conf, key);
     this.serializer = sparkSerializer.newInstance();
-    this.fileFactory = () -> {
-      TempLocalBlockId blockId = new TempLocalBlockId(UUID.randomUUID());
-      File file = spillDirectory.resolve(blockId.name()).toFile();
-      return new SpillFile(blockId, file);
-    };
+    this.fileFactory =
+        () -> {
+          TempLocalBlockId blockId = new TempLocalBlockId(UUID.randomUUID());
+          File file = spillDirectory.resolve(blockId.name()).toFile();
+          return new SpillFile(blockId, file);
+        };
   }
 
   public static SpillTestSupport javaSerializer(Path directory, long memoryLimitBytes) {

@@ -40,14 +40,15 @@ class HeuristicsSwitchedOffTest {
 
   @Test
   void groupByKeyAndSortByKeyRunWithoutTheHeuristics() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("heuristics-off")
-        .set("spark.ui.enabled", "false")
-        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .set("spark.spillway.read.groupByKeyDetection", "false")
-        .set("spark.spillway.sort.keyPrefixes", "false");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("heuristics-off")
+            .set("spark.ui.enabled", "false")
+            .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .set("spark.spillway.read.groupByKeyDetection", "false")
+            .set("spark.spillway.sort.keyPrefixes", "false");
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
       List<Tuple2<Integer, Integer>> input = new ArrayList<>();
       Map<Integer, Integer> expectedCounts = new TreeMap<>();

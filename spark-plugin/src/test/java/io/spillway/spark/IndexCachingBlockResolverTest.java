@@ -26,7 +26,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
@@ -54,16 +53,20 @@ class IndexCachingBlockResolverTest {
 
   @Test
   void blocksResolveAsSparksResolverDoesAndTheCacheStaysBounded() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("index-cache")
-        .set("spark.ui.enabled", "false")
-        .set("spark.shuffle.manager", "io.spillway.SpillwayShuffleManager")
-        .set("spark.unsafe.exceptionOnMemoryLeak", "true");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("index-cache")
+            .set("spark.ui.enabled", "false")
+            .set("spark.shuffle.manager", "io.spillway.SpillwayShuffleManager")
+            .set("spark.unsafe.exceptionOnMemoryLeak", "true");
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
-      List<Tuple2<Integer, Integer>> data = IntStream.range(0, 20_000)
-          .mapToObj(i -> new Tuple2<>(i * 7919 % 5003, i)).collect(Collectors.toList());
-      long count = jsc.parallelizePairs(data, 4).partitionBy(new HashPartitioner(PARTITIONS)).count();
+      List<Tuple2<Integer, Integer>> data =
+          IntStream.range(0, 20_000)
+              .mapToObj(i -> new Tuple2<>(i * 7919 % 5003, i))
+              .collect(Collectors.toList());
+      long count =
+          jsc.parallelizePairs(data, 4).partitionBy(new HashPartitioner(PARTITIONS)).count();
       assertEquals(20_000, count);
 
       IndexCachingBlockResolver cached =
@@ -91,8 +94,9 @@ class IndexCachingBlockResolverTest {
       cached.removeDataByMap((int) first[0], first[1]);
       assertEquals(3 * perOutput, cached.cachedBytes(), "a removed output leaves the cache");
 
-      IndexCachingBlockResolver small = new IndexCachingBlockResolver(conf, 2 * perOutput + 1,
-          SparkVersionBridge.forRunningSpark());
+      IndexCachingBlockResolver small =
+          new IndexCachingBlockResolver(
+              conf, 2 * perOutput + 1, SparkVersionBridge.forRunningSpark());
       for (long[] output : outputs.subList(1, outputs.size())) {
         assertSameSegment(new ShuffleBlockId((int) output[0], output[1], 5), small, spark);
         assertTrue(small.cachedBytes() <= 2 * perOutput + 1, "bounded: " + small.cachedBytes());
@@ -115,8 +119,9 @@ class IndexCachingBlockResolverTest {
   /** (shuffle id, map id) of every committed map output in the executor's local directories. */
   private static List<long[]> mapOutputs() {
     List<long[]> outputs = new ArrayList<>();
-    for (File file : CollectionConverters.asJava(
-        SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
+    for (File file :
+        CollectionConverters.asJava(
+            SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
       Matcher m = INDEX_FILE.matcher(file.getName());
       if (m.matches()) {
         outputs.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});

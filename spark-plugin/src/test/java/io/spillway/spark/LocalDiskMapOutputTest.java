@@ -30,28 +30,32 @@ import org.junit.jupiter.api.io.TempDir;
 /** After a failed map output, only this map attempt's temp data files are deleted. */
 class LocalDiskMapOutputTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
   void deletesTheTempDataFilesOfThisMapOutputOnly() throws IOException {
     String uuid = UUID.randomUUID().toString();
     Path dataFile = directory.resolve("shuffle_3_11_0.data");
-    for (String name : List.of(
-        "shuffle_3_11_0.data." + uuid,           // left by Spark's writer: deleted
-        "shuffle_3_11_0.data." + UUID.randomUUID(), // a second one: deleted
-        "shuffle_3_11_0.data",                   // a committed data file: kept
-        "shuffle_3_11_0.index",                  // kept
-        "shuffle_3_110_0.data." + uuid,          // another map's temp file: kept
-        "shuffle_3_11_0.data.not-a-uuid")) {     // not Spark's temp name: kept
+    for (String name :
+        List.of(
+            "shuffle_3_11_0.data." + uuid, // left by Spark's writer: deleted
+            "shuffle_3_11_0.data." + UUID.randomUUID(), // a second one: deleted
+            "shuffle_3_11_0.data", // a committed data file: kept
+            "shuffle_3_11_0.index", // kept
+            "shuffle_3_110_0.data." + uuid, // another map's temp file: kept
+            "shuffle_3_11_0.data.not-a-uuid")) { // not Spark's temp name: kept
       Files.createFile(directory.resolve(name));
     }
 
     new LocalDiskMapOutput(dataFile.toFile()).deleteTempFiles(new IOException("the failure"));
 
     try (Stream<Path> left = Files.list(directory)) {
-      assertEquals(List.of("shuffle_3_110_0.data." + uuid, "shuffle_3_11_0.data",
-              "shuffle_3_11_0.data.not-a-uuid", "shuffle_3_11_0.index"),
+      assertEquals(
+          List.of(
+              "shuffle_3_110_0.data." + uuid,
+              "shuffle_3_11_0.data",
+              "shuffle_3_11_0.data.not-a-uuid",
+              "shuffle_3_11_0.index"),
           left.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList()));
     }
   }

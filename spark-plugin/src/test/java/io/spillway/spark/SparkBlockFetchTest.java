@@ -25,7 +25,8 @@ class SparkBlockFetchTest {
 
   @Test
   void settingsHaveSparksDefaultsAndUnits() {
-    SparkBlockFetch.Settings defaults = SparkBlockFetch.Settings.fromSparkConf(new SparkConf(false));
+    SparkBlockFetch.Settings defaults =
+        SparkBlockFetch.Settings.fromSparkConf(new SparkConf(false));
     assertEquals(48L * 1024 * 1024, defaults.maxBytesInFlight());
     assertEquals(Integer.MAX_VALUE, defaults.maxRequestsInFlight());
     assertEquals(true, defaults.detectCorrupt());
@@ -33,11 +34,13 @@ class SparkBlockFetchTest {
     assertEquals(false, defaults.ioEncryption());
     assertEquals(false, defaults.useOldFetchProtocol());
 
-    SparkBlockFetch.Settings set = SparkBlockFetch.Settings.fromSparkConf(new SparkConf(false)
-        .set("spark.reducer.maxSizeInFlight", "1m")
-        .set("spark.shuffle.compress", "false")
-        .set("spark.io.encryption.enabled", "true")
-        .set("spark.shuffle.checksum.algorithm", "CRC32"));
+    SparkBlockFetch.Settings set =
+        SparkBlockFetch.Settings.fromSparkConf(
+            new SparkConf(false)
+                .set("spark.reducer.maxSizeInFlight", "1m")
+                .set("spark.shuffle.compress", "false")
+                .set("spark.io.encryption.enabled", "true")
+                .set("spark.shuffle.checksum.algorithm", "CRC32"));
     assertEquals(1024L * 1024, set.maxBytesInFlight());
     assertEquals(false, set.compress());
     assertEquals(true, set.ioEncryption());

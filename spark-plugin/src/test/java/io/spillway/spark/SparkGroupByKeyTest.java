@@ -59,13 +59,14 @@ class SparkGroupByKeyTest {
 
   @BeforeAll
   static void start() {
-    session = SparkSession.builder()
-        .master("local[2]")
-        .appName("spark-group-by-key")
-        .config("spark.ui.enabled", "false")
-        .config("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
-        .config("spark.unsafe.exceptionOnMemoryLeak", "true")
-        .getOrCreate();
+    session =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("spark-group-by-key")
+            .config("spark.ui.enabled", "false")
+            .config("spark.shuffle.manager", SpillwayShuffleManager.class.getName())
+            .config("spark.unsafe.exceptionOnMemoryLeak", "true")
+            .getOrCreate();
     jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
   }
 
@@ -88,8 +89,8 @@ class SparkGroupByKeyTest {
   private static boolean recognised(RDD<?> rdd, Object firstValue) {
     Aggregator<Object, Object, Object> aggregator =
         (Aggregator<Object, Object, Object>) SparkRdds.shuffleOf(rdd).aggregator().get();
-    return SparkGroupByKey.isSparkGroupByKey(aggregator,
-        aggregator.createCombiner().apply(firstValue));
+    return SparkGroupByKey.isSparkGroupByKey(
+        aggregator, aggregator.createCombiner().apply(firstValue));
   }
 
   @Test
@@ -101,8 +102,11 @@ class SparkGroupByKeyTest {
 
   @Test
   void scalaGroupByIsRecognised() {
-    RDD<?> grouped = pairs().rdd().groupBy(
-        (Function1<Tuple2<String, Integer>, Object> & Serializable) t -> t._1(), OBJECT);
+    RDD<?> grouped =
+        pairs()
+            .rdd()
+            .groupBy(
+                (Function1<Tuple2<String, Integer>, Object> & Serializable) t -> t._1(), OBJECT);
     assertTrue(recognised(grouped, new Tuple2<>("a", 1)));
   }
 
@@ -125,23 +129,30 @@ class SparkGroupByKeyTest {
   @Test
   void aggregateByKeyWithACollectionZeroValueIsNot() {
     // Java: the zero value is a list, the functions append
-    JavaPairRDD<String, ArrayList<Integer>> javaLists = pairs().aggregateByKey(new ArrayList<>(),
-        (list, v) -> {
-          list.add(v);
-          return list;
-        },
-        (left, right) -> {
-          left.addAll(right);
-          return left;
-        });
+    JavaPairRDD<String, ArrayList<Integer>> javaLists =
+        pairs()
+            .aggregateByKey(
+                new ArrayList<>(),
+                (list, v) -> {
+                  list.add(v);
+                  return list;
+                },
+                (left, right) -> {
+                  left.addAll(right);
+                  return left;
+                });
     assertFalse(recognised(javaLists.rdd(), 1));
     // Scala: the zero value is an ArrayBuffer; the combiner is a PairRDDFunctions lambda
-    RDD<?> scalaLists = scalaPairs().aggregateByKey(new ArrayBuffer<Object>(),
-        (Function2<ArrayBuffer<Object>, Integer, ArrayBuffer<Object>> & Serializable)
-            (buffer, v) -> buffer.addOne(v),
-        (Function2<ArrayBuffer<Object>, ArrayBuffer<Object>, ArrayBuffer<Object>> & Serializable)
-            (left, right) -> left.addAll(right),
-        ClassTag$.MODULE$.apply(ArrayBuffer.class));
+    RDD<?> scalaLists =
+        scalaPairs()
+            .aggregateByKey(
+                new ArrayBuffer<Object>(),
+                (Function2<ArrayBuffer<Object>, Integer, ArrayBuffer<Object>> & Serializable)
+                    (buffer, v) -> buffer.addOne(v),
+                (Function2<ArrayBuffer<Object>, ArrayBuffer<Object>, ArrayBuffer<Object>>
+                        & Serializable)
+                    (left, right) -> left.addAll(right),
+                ClassTag$.MODULE$.apply(ArrayBuffer.class));
     assertFalse(recognised(scalaLists, 1));
   }
 
@@ -149,17 +160,24 @@ class SparkGroupByKeyTest {
   void otherAggregationsAreNot() {
     assertFalse(recognised(pairs().reduceByKey(Integer::sum).rdd(), 1));
     assertFalse(recognised(pairs().foldByKey(0, Integer::sum).rdd(), 1));
-    assertFalse(recognised(scalaPairs().foldByKey(0, 2,
-        (Function2<Integer, Integer, Integer> & Serializable) (a, b) -> a + b), 1));
+    assertFalse(
+        recognised(
+            scalaPairs()
+                .foldByKey(
+                    0, 2, (Function2<Integer, Integer, Integer> & Serializable) (a, b) -> a + b),
+            1));
     // a user's combiner that returns Spark's own buffer class is not Spark's lambda
-    JavaPairRDD<String, CompactBuffer<Integer>> userBuffers = pairs().combineByKey(
-        v -> {
-          CompactBuffer<Integer> buffer = new CompactBuffer<>(ClassTag$.MODULE$.apply(Integer.class));
-          buffer.$plus$eq(v);
-          return buffer;
-        },
-        (buffer, v) -> buffer.$plus$eq(v),
-        (left, right) -> left.$plus$plus$eq(right));
+    JavaPairRDD<String, CompactBuffer<Integer>> userBuffers =
+        pairs()
+            .combineByKey(
+                v -> {
+                  CompactBuffer<Integer> buffer =
+                      new CompactBuffer<>(ClassTag$.MODULE$.apply(Integer.class));
+                  buffer.$plus$eq(v);
+                  return buffer;
+                },
+                (buffer, v) -> buffer.$plus$eq(v),
+                (left, right) -> left.$plus$plus$eq(right));
     assertFalse(recognised(userBuffers.rdd(), 1));
   }
 

@@ -48,8 +48,9 @@ class SparkOrderingsTest {
     assertNotNull(guava, "Spark's shaded Guava is on the class path");
     assertTrue(SparkOrderings.isNaturalOrder(Comparator.naturalOrder()));
     assertTrue(SparkOrderings.isNaturalOrder((Comparator<?>) guava));
-    assertTrue(SparkOrderings.isNaturalOrder(
-        Ordering$.MODULE$.comparatorToOrdering(Comparator.<String>naturalOrder())));
+    assertTrue(
+        SparkOrderings.isNaturalOrder(
+            Ordering$.MODULE$.comparatorToOrdering(Comparator.<String>naturalOrder())));
     @SuppressWarnings("unchecked")
     Comparator<String> guavaNatural = (Comparator<String>) guava;
     Ordering<String> wrapped = Ordering$.MODULE$.comparatorToOrdering(guavaNatural);
@@ -61,19 +62,22 @@ class SparkOrderingsTest {
   void otherOrdersAreNot() {
     assertFalse(SparkOrderings.isNaturalOrder(Comparator.reverseOrder()));
     assertFalse(SparkOrderings.isNaturalOrder(Comparator.comparing(Object::toString)));
-    assertFalse(SparkOrderings.isNaturalOrder(
-        Ordering$.MODULE$.comparatorToOrdering(Comparator.<String>comparingInt(String::length))));
+    assertFalse(
+        SparkOrderings.isNaturalOrder(
+            Ordering$.MODULE$.comparatorToOrdering(
+                Comparator.<String>comparingInt(String::length))));
     // Scala's own orderings are known to KeyPrefix by identity, not through this class
     assertFalse(SparkOrderings.isNaturalOrder(Ordering.String$.MODULE$));
   }
 
   @Test
   void theOrderingsOfJavaAndScalaSortByKeyGetKeyPrefixes() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local[1]")
-        .setAppName("spark-orderings")
-        .set("spark.ui.enabled", "false")
-        .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName());
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[1]")
+            .setAppName("spark-orderings")
+            .set("spark.ui.enabled", "false")
+            .set("spark.shuffle.manager", SpillwayShuffleManager.class.getName());
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
       JavaPairRDD<String, Integer> pairs =
           jsc.parallelizePairs(List.of(new Tuple2<>("b", 1), new Tuple2<>("a", 2)), 2);
@@ -85,8 +89,11 @@ class SparkOrderingsTest {
       // Scala rdd.sortByKey: Ordering.String, reversed for descending
       @SuppressWarnings({"unchecked", "rawtypes"})
       OrderedRDDFunctions<String, Integer, Tuple2<String, Integer>> scala =
-          new OrderedRDDFunctions(pairs.rdd(), Ordering.String$.MODULE$,
-              ClassTag$.MODULE$.apply(String.class), ClassTag$.MODULE$.apply(Integer.class),
+          new OrderedRDDFunctions(
+              pairs.rdd(),
+              Ordering.String$.MODULE$,
+              ClassTag$.MODULE$.apply(String.class),
+              ClassTag$.MODULE$.apply(Integer.class),
               ClassTag$.MODULE$.apply(Tuple2.class));
       assertNotNull(KeyPrefix.forOrdering(keyOrdering(scala.sortByKey(true, 2))));
       assertNotNull(KeyPrefix.forOrdering(keyOrdering(scala.sortByKey(false, 2))));

@@ -55,44 +55,54 @@ class SparkVersionBridgeTest {
   @ParameterizedTest
   @ValueSource(strings = {"4.0.0", "4.0.4", "4.0.1-SNAPSHOT"})
   void spark40TakesThe40Api(String version) {
-    assertEquals(SparkVersionBridge.Api.SPARK_4_0, SparkVersionBridge.lineOf(version, warnings::add));
+    assertEquals(
+        SparkVersionBridge.Api.SPARK_4_0, SparkVersionBridge.lineOf(version, warnings::add));
     assertEquals(List.of(), warnings);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"4.1.0", "4.1.3", "4.2.0", "4.2.9-SNAPSHOT"})
   void spark41And42TakeThe41Api(String version) {
-    assertEquals(SparkVersionBridge.Api.SPARK_4_1_AND_LATER,
+    assertEquals(
+        SparkVersionBridge.Api.SPARK_4_1_AND_LATER,
         SparkVersionBridge.lineOf(version, warnings::add));
     assertEquals(List.of(), warnings);
   }
 
   @Test
   void aNewerMinorWarnsAndGoesOnWithTheNewestApi() {
-    assertEquals(SparkVersionBridge.Api.SPARK_4_1_AND_LATER,
+    assertEquals(
+        SparkVersionBridge.Api.SPARK_4_1_AND_LATER,
         SparkVersionBridge.lineOf("4.3.0", warnings::add));
     assertEquals(1, warnings.size(), warnings.toString());
-    assertTrue(warnings.get(0).contains("Spark 4.3.0")
-        && warnings.get(0).contains("Spark 4.0.x to 4.2.x"), warnings.get(0));
+    assertTrue(
+        warnings.get(0).contains("Spark 4.3.0") && warnings.get(0).contains("Spark 4.0.x to 4.2.x"),
+        warnings.get(0));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"3.5.4", "3.0.0", "5.0.0", "2.4.8", "banana", ""})
   void anUnsupportedVersionIsRefusedNamingItAndTheRange(String version) {
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-        () -> SparkVersionBridge.forVersion(version, warnings::add));
-    assertTrue(e.getMessage().startsWith("Spillway does not support Spark " + version),
+    UnsupportedOperationException e =
+        assertThrows(
+            UnsupportedOperationException.class,
+            () -> SparkVersionBridge.forVersion(version, warnings::add));
+    assertTrue(
+        e.getMessage().startsWith("Spillway does not support Spark " + version), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("it supports Spark 4.0.x to 4.2.x (tested: 4.0.4, 4.1.3," + " 4.2.0)"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("it supports Spark 4.0.x to 4.2.x (tested: 4.0.4, 4.1.3,"
-        + " 4.2.0)"), e.getMessage());
     assertEquals(List.of(), warnings);
   }
 
   @Test
   void the40BridgeRefusesToStartOnA41ClassPath() {
     // a version string that lies about the jars fails at start-up, never in a map task
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> SparkVersionBridge.forVersion("4.0.4", warnings::add));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> SparkVersionBridge.forVersion("4.0.4", warnings::add));
     assertTrue(e.getMessage().contains("not the 4.0 line"), e.getMessage());
   }
 
@@ -108,20 +118,21 @@ class SparkVersionBridgeTest {
     SparkVersionBridge bridge = SparkVersionBridge.forRunningSpark();
     BlockManagerId location = BlockManagerId.apply("exec-7", "host-a", 7337, Option.empty());
     long[] lengths = {0L, 10L, 0L, 3L};
-    RowChecksums checksums = new RowChecksums() {
-      @Override
-      public boolean enabled() {
-        return true;
-      }
+    RowChecksums checksums =
+        new RowChecksums() {
+          @Override
+          public boolean enabled() {
+            return true;
+          }
 
-      @Override
-      public void update(int partition, Object key, Object value) {}
+          @Override
+          public void update(int partition, Object key, Object value) {}
 
-      @Override
-      public long aggregatedValue() {
-        return 0x5eed_cafeL;
-      }
-    };
+          @Override
+          public long aggregatedValue() {
+            return 0x5eed_cafeL;
+          }
+        };
     MapStatus status = bridge.mapStatus(location, lengths, 42L, checksums);
     assertEquals(location, status.location());
     assertEquals(42L, status.mapId());
@@ -134,32 +145,47 @@ class SparkVersionBridgeTest {
 
   @Test
   void theReadmeStatesTheSupportedRangeAndTheTestedReleases() throws IOException {
-    String readme = Files.readString(
-        Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"));
-    String range = "Supported Spark versions: " + SparkVersionBridge.OLDEST_LINE.line() + ".x to "
-        + SparkVersionBridge.NEWEST_LINE.line() + ".x";
+    String readme =
+        Files.readString(Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"));
+    String range =
+        "Supported Spark versions: "
+            + SparkVersionBridge.OLDEST_LINE.line()
+            + ".x to "
+            + SparkVersionBridge.NEWEST_LINE.line()
+            + ".x";
     assertTrue(readme.contains(range), "README lacks '" + range + "'");
     // the compatibility table: one row per tested release, no other
     int start = readme.indexOf("## Compatibility");
     assertTrue(start >= 0, "README lacks its Compatibility section");
     int end = readme.indexOf("\n## ", start + 1);
-    Matcher rows = Pattern.compile("(?m)^\\| (\\d+\\.\\d+\\.\\d+) \\|")
-        .matcher(readme.substring(start, end < 0 ? readme.length() : end));
+    Matcher rows =
+        Pattern.compile("(?m)^\\| (\\d+\\.\\d+\\.\\d+) \\|")
+            .matcher(readme.substring(start, end < 0 ? readme.length() : end));
     List<String> releases = new ArrayList<>();
     while (rows.find()) {
       releases.add(rows.group(1));
     }
     assertEquals(SparkVersionBridge.TESTED_RELEASES, releases);
-    String outside = "outside " + SparkVersionBridge.OLDEST_LINE.line() + ".x to "
-        + SparkVersionBridge.NEWEST_LINE.line() + ".x";
+    String outside =
+        "outside "
+            + SparkVersionBridge.OLDEST_LINE.line()
+            + ".x to "
+            + SparkVersionBridge.NEWEST_LINE.line()
+            + ".x";
     assertTrue(readme.contains(outside), "README lacks what happens " + outside);
     // and CI runs every tested release: this module's Spark, the others through run-on-spark.sh
-    String ci = Files.readString(Path.of(System.getProperty("user.dir")).getParent()
-        .resolve(".ci/run"));
+    String ci =
+        Files.readString(Path.of(System.getProperty("user.dir")).getParent().resolve(".ci/run"));
     String running = org.apache.spark.package$.MODULE$.SPARK_VERSION();
     for (String release : SparkVersionBridge.TESTED_RELEASES) {
-      assertTrue(release.equals(running) || ci.contains("for spark in ") && ci.substring(
-          ci.indexOf("for spark in ")).lines().findFirst().orElse("").contains(release),
+      assertTrue(
+          release.equals(running)
+              || ci.contains("for spark in ")
+                  && ci.substring(ci.indexOf("for spark in "))
+                      .lines()
+                      .findFirst()
+                      .orElse("")
+                      .contains(release),
           ".ci/run does not run Spark " + release);
     }
   }

@@ -68,13 +68,17 @@ class UnsafeRowDecoderTest {
     while (rows.hasNext()) {
       if (previous != null) {
         // hasNext() has read ahead: the row returned last must not have moved
-        assertEquals(Arrays.toString(expected.get(index - 1)), Arrays.toString(previous.getBytes()),
+        assertEquals(
+            Arrays.toString(expected.get(index - 1)),
+            Arrays.toString(previous.getBytes()),
             "row " + (index - 1) + " changed under hasNext(), seed " + seed);
       }
       Tuple2<Object, Object> next = rows.next();
       assertEquals(0, next._1());
       UnsafeRow row = (UnsafeRow) next._2();
-      assertEquals(Arrays.toString(expected.get(index)), Arrays.toString(row.getBytes()),
+      assertEquals(
+          Arrays.toString(expected.get(index)),
+          Arrays.toString(row.getBytes()),
           "row " + index + ", seed " + seed);
       previous = row;
       index++;
@@ -89,19 +93,23 @@ class UnsafeRowDecoderTest {
     SerializerInstance spark = new UnsafeRowSerializer(FIELDS, null).newInstance();
     byte[] block = write(spark, new SplittableRandom(3), 50, new ArrayList<>());
     for (int cut : new int[] {block.length - 1, block.length - 30, 2}) {
-      Iterator<Tuple2<Object, Object>> rows = UnsafeRowDecoder.forSerializer(spark)
-          .rows(new ByteArrayInputStream(Arrays.copyOf(block, cut)));
-      UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> {
-        while (rows.hasNext()) {
-          rows.next();
-        }
-      });
+      Iterator<Tuple2<Object, Object>> rows =
+          UnsafeRowDecoder.forSerializer(spark)
+              .rows(new ByteArrayInputStream(Arrays.copyOf(block, cut)));
+      UncheckedIOException e =
+          assertThrows(
+              UncheckedIOException.class,
+              () -> {
+                while (rows.hasNext()) {
+                  rows.next();
+                }
+              });
       assertInstanceOf(EOFException.class, e.getCause());
     }
   }
 
-  private static byte[] write(SerializerInstance serializer, SplittableRandom random, int count,
-      List<byte[]> rows) {
+  private static byte[] write(
+      SerializerInstance serializer, SplittableRandom random, int count, List<byte[]> rows) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     SerializationStream stream = serializer.serializeStream(bytes);
     UnsafeRowWriter writer = new UnsafeRowWriter(FIELDS);

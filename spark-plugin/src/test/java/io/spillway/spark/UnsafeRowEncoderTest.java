@@ -82,6 +82,7 @@ class UnsafeRowEncoderTest {
 
   @Test
   void otherSerializersAreNotRecognised() {
-    assertNull(UnsafeRowEncoder.forSerializer(new KryoSerializer(new SparkConf(false)).newInstance()));
+    assertNull(
+        UnsafeRowEncoder.forSerializer(new KryoSerializer(new SparkConf(false)).newInstance()));
   }
 }

@@ -50,16 +50,18 @@ class SpillReaderTest {
       for (boolean byStream : new boolean[] {false, true}) {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         ByteArrayOutputStream actual = new ByteArrayOutputStream();
-        try (SpillReader reader = SpillReader.bytes(
-            FileChannel.open(file, StandardOpenOption.READ), bufferSize)) {
+        try (SpillReader reader =
+            SpillReader.bytes(FileChannel.open(file, StandardOpenOption.READ), bufferSize)) {
           int position = 0;
           while (position < content.length) {
             // mostly tiny segments, some gaps (segments of other spills' partitions are skipped
             // in a real merge only between files, but a reader must not care), some large ones
             int gap = random.nextInt(10) == 0 ? random.nextInt(100) : 0;
             position = Math.min(content.length, position + gap);
-            int length = Math.min(content.length - position,
-                random.nextInt(20) == 0 ? random.nextInt(50_000) : random.nextInt(64));
+            int length =
+                Math.min(
+                    content.length - position,
+                    random.nextInt(20) == 0 ? random.nextInt(50_000) : random.nextInt(64));
             expected.write(content, position, length);
             if (byStream) {
               try (InputStream in = reader.open(position, length)) {
@@ -76,7 +78,9 @@ class SpillReaderTest {
             position += length;
           }
         }
-        assertArrayEquals(expected.toByteArray(), actual.toByteArray(),
+        assertArrayEquals(
+            expected.toByteArray(),
+            actual.toByteArray(),
             "buffer " + bufferSize + (byStream ? ", by stream" : ", by copy"));
       }
     }
@@ -95,10 +99,11 @@ class SpillReaderTest {
   void segmentPastTheEndOfTheFileFailsLoudly() throws IOException {
     Path file = dir.resolve("short");
     Files.write(file, new byte[100]);
-    try (SpillReader reader = SpillReader.bytes(
-        FileChannel.open(file, StandardOpenOption.READ), 16)) {
-      EOFException e = assertThrows(EOFException.class,
-          () -> reader.copyTo(90, 20, new ByteArrayOutputStream()));
+    try (SpillReader reader =
+        SpillReader.bytes(FileChannel.open(file, StandardOpenOption.READ), 16)) {
+      EOFException e =
+          assertThrows(
+              EOFException.class, () -> reader.copyTo(90, 20, new ByteArrayOutputStream()));
       assertEquals(true, e.getMessage().contains("100 bytes"), e.getMessage());
     }
   }

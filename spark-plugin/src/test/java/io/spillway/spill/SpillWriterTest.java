@@ -15,13 +15,12 @@
  */
 package io.spillway.spill;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spillway.sort.SpillTestSupport;
 import java.io.File;
@@ -46,8 +45,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SpillWriterTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @ParameterizedTest
   @EnumSource(SpillTestSupport.SerializerKind.class)
@@ -57,8 +55,14 @@ class SpillWriterTest {
     SpillTestSupport support = new SpillTestSupport(directory, 1L << 20, kind, false);
     TempLocalBlockId blockId = new TempLocalBlockId(UUID.randomUUID());
     File link = Files.createSymbolicLink(directory.resolve(blockId.name()), devFull).toFile();
-    SpillWriter writer = SpillWriter.records(new SpillFile(blockId, link),
-        support.serializerManager, support.serializer, 4096, false, true);
+    SpillWriter writer =
+        SpillWriter.records(
+            new SpillFile(blockId, link),
+            support.serializerManager,
+            support.serializer,
+            4096,
+            false,
+            true);
     try {
       writer.beginSegment();
       for (int i = 0; i < 100_000; i++) {
@@ -74,7 +78,8 @@ class SpillWriterTest {
         messages.add(t.getClass().getSimpleName() + ": " + t.getMessage());
       }
       String expected = "Cannot write " + link.getPath() + ": No space left on device";
-      assertTrue(messages.stream().anyMatch(m -> m.contains(expected)),
+      assertTrue(
+          messages.stream().anyMatch(m -> m.contains(expected)),
           () -> "the failure must name the file: " + messages);
     } finally {
       Files.delete(link.toPath()); // the link, never /dev/full
@@ -89,8 +94,8 @@ class SpillWriterTest {
     SpillFile file = support.fileFactory.create();
     // segments 0 and 2 have records, 1 and 3 are empty
     int[] recordsPerSegment = {3, 0, 1000, 0};
-    SpillWriter writer = SpillWriter.records(file, support.serializerManager, support.serializer,
-        4096, false, true);
+    SpillWriter writer =
+        SpillWriter.records(file, support.serializerManager, support.serializer, 4096, false, true);
     for (int records : recordsPerSegment) {
       writer.beginSegment();
       for (int i = 0; i < records; i++) {
@@ -104,8 +109,8 @@ class SpillWriterTest {
     assertEquals(file.file().length(), spill.totalBytes());
     for (int segment = 0; segment < recordsPerSegment.length; segment++) {
       assertEquals(recordsPerSegment[segment], spill.recordCount(segment));
-      try (SpillReader reader = spill.openSegment(segment, support.serializerManager,
-          support.serializer, 64)) {
+      try (SpillReader reader =
+          spill.openSegment(segment, support.serializerManager, support.serializer, 64)) {
         for (int i = 0; i < recordsPerSegment[segment]; i++) {
           assertEquals(true, reader.advance());
           assertEquals(i, reader.key());
@@ -124,8 +129,9 @@ class SpillWriterTest {
     SpillFile file = support.fileFactory.create();
     List<Spill> writes = new ArrayList<>();
     for (int write = 0; write < 3; write++) {
-      SpillWriter writer = SpillWriter.records(file, support.serializerManager,
-          support.serializer, 512, write > 0, false);
+      SpillWriter writer =
+          SpillWriter.records(
+              file, support.serializerManager, support.serializer, 512, write > 0, false);
       writer.beginSegment();
       for (int i = 0; i < 10 * (write + 1); i++) {
         writer.write("w" + write + "v" + i);
@@ -139,8 +145,7 @@ class SpillWriterTest {
       assertEquals(offset, spill.segments().cursor().offset(), "write " + write + " start");
       offset += spill.totalBytes();
       List<Object> values = new ArrayList<>();
-      try (SpillReader reader = spill.openAll(support.serializerManager, support.serializer,
-          100)) {
+      try (SpillReader reader = spill.openAll(support.serializerManager, support.serializer, 100)) {
         while (reader.advance()) {
           values.add(reader.key());
         }
@@ -158,8 +163,14 @@ class SpillWriterTest {
     SpillTestSupport support = SpillTestSupport.javaSerializer(directory, 1L << 20);
     TempShuffleBlockId blockId = new TempShuffleBlockId(UUID.randomUUID());
     SpillFile file = new SpillFile(blockId, directory.resolve(blockId.name()).toFile());
-    SpillWriter writer = SpillWriter.bytes(file, 6, support.serializerManager,
-        Spill.SegmentFormat.SERIALIZED, new java.util.zip.Checksum[0], 1024);
+    SpillWriter writer =
+        SpillWriter.bytes(
+            file,
+            6,
+            support.serializerManager,
+            Spill.SegmentFormat.SERIALIZED,
+            new java.util.zip.Checksum[0],
+            1024);
     byte[][] partitions = {null, {1, 2, 3}, null, {}, {4}, null};
     for (int p = 0; p < partitions.length; p++) {
       if (partitions[p] != null) {

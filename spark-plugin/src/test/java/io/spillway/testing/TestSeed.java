@@ -40,10 +40,19 @@ public final class TestSeed {
     synchronized (SEEDS) {
       seed = fixed == null || fixed.isBlank() ? SEEDS.nextLong() : Long.parseLong(fixed.trim());
     }
-    StackWalker.StackFrame caller = StackWalker.getInstance()
-        .walk(frames -> frames.skip(1).findFirst().orElseThrow());
-    System.out.println(caller.getClassName() + "#" + caller.getMethodName() + ": seed " + seed
-        + " (replay with -D" + PROPERTY + "=" + seed + ")");
+    StackWalker.StackFrame caller =
+        StackWalker.getInstance().walk(frames -> frames.skip(1).findFirst().orElseThrow());
+    System.out.println(
+        caller.getClassName()
+            + "#"
+            + caller.getMethodName()
+            + ": seed "
+            + seed
+            + " (replay with -D"
+            + PROPERTY
+            + "="
+            + seed
+            + ")");
     return seed;
   }
 }

@@ -57,8 +57,10 @@ final class InMemoryShuffleOutput implements ShuffleExecutorComponents {
   final Map<Long, MapOutput> committed = new HashMap<>();
   int aborted;
   boolean offerSingleSpillMove = true;
+
   /** When set, every write to a partition's stream or channel fails with this message. */
   String failWritesWith;
+
   /** When set, committing a map output fails with this message. */
   String failCommitWith;
 
@@ -66,8 +68,8 @@ final class InMemoryShuffleOutput implements ShuffleExecutorComponents {
   public void initializeExecutor(String appId, String execId, Map<String, String> extraConfigs) {}
 
   @Override
-  public ShuffleMapOutputWriter createMapOutputWriter(int shuffleId, long mapTaskId,
-      int numPartitions) {
+  public ShuffleMapOutputWriter createMapOutputWriter(
+      int shuffleId, long mapTaskId, int numPartitions) {
     return new Writer(mapTaskId, numPartitions);
   }
 
@@ -77,21 +79,26 @@ final class InMemoryShuffleOutput implements ShuffleExecutorComponents {
     if (!offerSingleSpillMove) {
       return Optional.empty();
     }
-    return Optional.of((File spill, long[] partitionLengths, long[] checksums) -> {
-      byte[] bytes = Files.readAllBytes(spill.toPath());
-      Files.delete(spill.toPath()); // a move: the file is the output's now
-      byte[][] partitions = new byte[partitionLengths.length][];
-      int offset = 0;
-      for (int p = 0; p < partitionLengths.length; p++) {
-        partitions[p] = Arrays.copyOfRange(bytes, offset, offset + (int) partitionLengths[p]);
-        offset += (int) partitionLengths[p];
-      }
-      if (offset != bytes.length) {
-        throw new IOException("Partition lengths add up to " + offset + " but the spill has "
-            + bytes.length + " bytes");
-      }
-      committed.put(mapId, new MapOutput(partitions, checksums.clone(), true));
-    });
+    return Optional.of(
+        (File spill, long[] partitionLengths, long[] checksums) -> {
+          byte[] bytes = Files.readAllBytes(spill.toPath());
+          Files.delete(spill.toPath()); // a move: the file is the output's now
+          byte[][] partitions = new byte[partitionLengths.length][];
+          int offset = 0;
+          for (int p = 0; p < partitionLengths.length; p++) {
+            partitions[p] = Arrays.copyOfRange(bytes, offset, offset + (int) partitionLengths[p]);
+            offset += (int) partitionLengths[p];
+          }
+          if (offset != bytes.length) {
+            throw new IOException(
+                "Partition lengths add up to "
+                    + offset
+                    + " but the spill has "
+                    + bytes.length
+                    + " bytes");
+          }
+          committed.put(mapId, new MapOutput(partitions, checksums.clone(), true));
+        });
   }
 
   private final class Writer implements ShuffleMapOutputWriter {
@@ -108,7 +115,8 @@ final class InMemoryShuffleOutput implements ShuffleExecutorComponents {
     @Override
     public ShufflePartitionWriter getPartitionWriter(int reducePartitionId) {
       if (reducePartitionId <= lastPartition) {
-        throw new IllegalStateException("Partition " + reducePartitionId + " after " + lastPartition);
+        throw new IllegalStateException(
+            "Partition " + reducePartitionId + " after " + lastPartition);
       }
       lastPartition = reducePartitionId;
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -127,17 +135,18 @@ final class InMemoryShuffleOutput implements ShuffleExecutorComponents {
           markOpened();
           WritableByteChannel channel =
               Channels.newChannel(failWritesWith == null ? bytes : failingStream());
-          return Optional.of(new WritableByteChannelWrapper() {
-            @Override
-            public WritableByteChannel channel() {
-              return channel;
-            }
+          return Optional.of(
+              new WritableByteChannelWrapper() {
+                @Override
+                public WritableByteChannel channel() {
+                  return channel;
+                }
 
-            @Override
-            public void close() throws IOException {
-              channel.close();
-            }
-          });
+                @Override
+                public void close() throws IOException {
+                  channel.close();
+                }
+              });
         }
 
         @Override

@@ -15,12 +15,12 @@
  */
 package io.spillway.write;
 
-import io.spillway.spill.SpillFile;
-import io.spillway.io.TempFileTracker;
 import io.spillway.config.MergeStrategyOption;
 import io.spillway.config.WriteSettings;
+import io.spillway.io.TempFileTracker;
 import io.spillway.spark.RowChecksums;
 import io.spillway.spark.SparkVersionBridge;
+import io.spillway.spill.SpillFile;
 import io.spillway.spill.SpillFileSource;
 import io.spillway.write.sort.SerializedRecordStore.RecordLayout;
 import java.io.ByteArrayInputStream;
@@ -87,30 +87,89 @@ final class WriterHarness {
    * @param codec a {@code spark.io.compression.codec} value, or "none" for no compression
    * @param kryo Kryo (serialized path) or Java serialization (object path)
    */
-  WriterHarness(File spillDirectory, String codec, boolean encryption, boolean kryo,
-      MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
-    this(SpillFileSource.directory(spillDirectory), codec, encryption, kryo, strategy,
-        numPartitions, maxOpenFiles, extraConf);
+  WriterHarness(
+      File spillDirectory,
+      String codec,
+      boolean encryption,
+      boolean kryo,
+      MergeStrategyOption strategy,
+      int numPartitions,
+      int maxOpenFiles,
+      SparkConf extraConf) {
+    this(
+        SpillFileSource.directory(spillDirectory),
+        codec,
+        encryption,
+        kryo,
+        strategy,
+        numPartitions,
+        maxOpenFiles,
+        extraConf);
   }
 
   /** A harness whose spill files come from {@code spillSource}. */
-  WriterHarness(SpillFileSource spillSource, String codec, boolean encryption, boolean kryo,
-      MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
-    this(spillSource, codec, encryption, kryo ? BufferKind.SERIALIZED : BufferKind.OBJECT, null,
-        strategy, numPartitions, maxOpenFiles, extraConf);
+  WriterHarness(
+      SpillFileSource spillSource,
+      String codec,
+      boolean encryption,
+      boolean kryo,
+      MergeStrategyOption strategy,
+      int numPartitions,
+      int maxOpenFiles,
+      SparkConf extraConf) {
+    this(
+        spillSource,
+        codec,
+        encryption,
+        kryo ? BufferKind.SERIALIZED : BufferKind.OBJECT,
+        null,
+        strategy,
+        numPartitions,
+        maxOpenFiles,
+        extraConf);
   }
 
   /** A harness whose writer uses a buffer of {@code kind}. */
-  WriterHarness(File spillDirectory, String codec, boolean encryption, BufferKind kind,
-      MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
-    this(SpillFileSource.directory(spillDirectory), codec, encryption, kind, null, strategy,
-        numPartitions, maxOpenFiles, extraConf);
+  WriterHarness(
+      File spillDirectory,
+      String codec,
+      boolean encryption,
+      BufferKind kind,
+      MergeStrategyOption strategy,
+      int numPartitions,
+      int maxOpenFiles,
+      SparkConf extraConf) {
+    this(
+        SpillFileSource.directory(spillDirectory),
+        codec,
+        encryption,
+        kind,
+        null,
+        strategy,
+        numPartitions,
+        maxOpenFiles,
+        extraConf);
   }
 
   /** A harness whose writer uses a buffer of {@code kind} and whose spills come from a source. */
-  WriterHarness(SpillFileSource spillSource, String codec, boolean encryption, BufferKind kind,
-      MergeStrategyOption strategy, int numPartitions, int maxOpenFiles, SparkConf extraConf) {
-    this(spillSource, codec, encryption, kind, null, strategy, numPartitions, maxOpenFiles,
+  WriterHarness(
+      SpillFileSource spillSource,
+      String codec,
+      boolean encryption,
+      BufferKind kind,
+      MergeStrategyOption strategy,
+      int numPartitions,
+      int maxOpenFiles,
+      SparkConf extraConf) {
+    this(
+        spillSource,
+        codec,
+        encryption,
+        kind,
+        null,
+        strategy,
+        numPartitions,
+        maxOpenFiles,
         extraConf);
   }
 
@@ -118,45 +177,88 @@ final class WriterHarness {
    * A harness whose serialized path (kryo) keeps its records in {@code layout}; null: the layout
    * the writer would choose.
    */
-  WriterHarness(File spillDirectory, String codec, boolean encryption, boolean kryo,
-      RecordLayout layout, MergeStrategyOption strategy, int numPartitions, int maxOpenFiles,
+  WriterHarness(
+      File spillDirectory,
+      String codec,
+      boolean encryption,
+      boolean kryo,
+      RecordLayout layout,
+      MergeStrategyOption strategy,
+      int numPartitions,
+      int maxOpenFiles,
       SparkConf extraConf) {
-    this(SpillFileSource.directory(spillDirectory), codec, encryption,
-        kryo ? BufferKind.SERIALIZED : BufferKind.OBJECT, layout, strategy, numPartitions,
-        maxOpenFiles, extraConf);
+    this(
+        SpillFileSource.directory(spillDirectory),
+        codec,
+        encryption,
+        kryo ? BufferKind.SERIALIZED : BufferKind.OBJECT,
+        layout,
+        strategy,
+        numPartitions,
+        maxOpenFiles,
+        extraConf);
   }
 
-  private WriterHarness(SpillFileSource spillSource, String codec, boolean encryption,
-      BufferKind kind, RecordLayout layout, MergeStrategyOption strategy, int numPartitions,
-      int maxOpenFiles, SparkConf extraConf) {
+  private WriterHarness(
+      SpillFileSource spillSource,
+      String codec,
+      boolean encryption,
+      BufferKind kind,
+      RecordLayout layout,
+      MergeStrategyOption strategy,
+      int numPartitions,
+      int maxOpenFiles,
+      SparkConf extraConf) {
     boolean kryo = kind.kryo();
-    conf = new SparkConf(false)
-        .set("spark.shuffle.compress", String.valueOf(!codec.equals("none")))
-        .set("spark.io.compression.codec", codec.equals("none") ? "lz4" : codec)
-        .set("spark.io.encryption.enabled", String.valueOf(encryption))
-        .set("spark.buffer.pageSize", "1m")
-        .setAll(scala.Predef.wrapRefArray(extraConf.getAll()));
+    conf =
+        new SparkConf(false)
+            .set("spark.shuffle.compress", String.valueOf(!codec.equals("none")))
+            .set("spark.io.compression.codec", codec.equals("none") ? "lz4" : codec)
+            .set("spark.io.encryption.enabled", String.valueOf(encryption))
+            .set("spark.buffer.pageSize", "1m")
+            .setAll(scala.Predef.wrapRefArray(extraConf.getAll()));
     serializer = kryo ? new KryoSerializer(conf) : new JavaSerializer(conf);
-    Option<byte[]> key = encryption ? Option.apply(CryptoStreamUtils.createKey(conf)) : Option.empty();
+    Option<byte[]> key =
+        encryption ? Option.apply(CryptoStreamUtils.createKey(conf)) : Option.empty();
     serializerManager = new SerializerManager(serializer, conf, key);
     memoryManager = new TestMemoryManager(conf);
     taskMemoryManager = new TaskMemoryManager(memoryManager, 0);
     tracker = new TempFileTracker<>(spillSource);
     this.numPartitions = numPartitions;
-    settings = WriteSettings.fromSparkConf(conf).withMergeStrategy(strategy)
-        .withMaxOpenFiles(maxOpenFiles);
-    task = new MapTaskContext(SHUFFLE_ID, MAP_ID, numPartitions, settings,
-        taskMemoryManager, serializer.newInstance(), serializerManager, tracker, taskMetrics);
-    buffer = switch (kind) {
-      case OBJECT -> new ObjectMapOutputBuffer<>(task);
-      case PARTITION_STREAMS -> new PartitionStreamsMapOutputBuffer<>(task);
-      case SERIALIZED -> layout == null ? new SerializedMapOutputBuffer<>(task)
-          : new SerializedMapOutputBuffer<>(task, layout);
-    };
-    writer = new SpillwayShuffleWriter<>(new HashPartitioner(numPartitions),
-        RowChecksums.NONE, task, buffer, writeMetrics, output,
-        BlockManagerId.apply("exec-1", "localhost", 7077, Option.empty()),
-        SparkVersionBridge.forRunningSpark());
+    settings =
+        WriteSettings.fromSparkConf(conf)
+            .withMergeStrategy(strategy)
+            .withMaxOpenFiles(maxOpenFiles);
+    task =
+        new MapTaskContext(
+            SHUFFLE_ID,
+            MAP_ID,
+            numPartitions,
+            settings,
+            taskMemoryManager,
+            serializer.newInstance(),
+            serializerManager,
+            tracker,
+            taskMetrics);
+    buffer =
+        switch (kind) {
+          case OBJECT -> new ObjectMapOutputBuffer<>(task);
+          case PARTITION_STREAMS -> new PartitionStreamsMapOutputBuffer<>(task);
+          case SERIALIZED ->
+              layout == null
+                  ? new SerializedMapOutputBuffer<>(task)
+                  : new SerializedMapOutputBuffer<>(task, layout);
+        };
+    writer =
+        new SpillwayShuffleWriter<>(
+            new HashPartitioner(numPartitions),
+            RowChecksums.NONE,
+            task,
+            buffer,
+            writeMetrics,
+            output,
+            BlockManagerId.apply("exec-1", "localhost", 7077, Option.empty()),
+            SparkVersionBridge.forRunningSpark());
   }
 
   /** Seeded random records: small integer keys, string values of 0 to 300 chars. */
@@ -195,8 +297,9 @@ final class WriterHarness {
     if (bytes.length == 0) {
       return records;
     }
-    InputStream in = serializerManager.wrapStream(
-        new ShuffleBlockId(SHUFFLE_ID, MAP_ID, partitionId), new ByteArrayInputStream(bytes));
+    InputStream in =
+        serializerManager.wrapStream(
+            new ShuffleBlockId(SHUFFLE_ID, MAP_ID, partitionId), new ByteArrayInputStream(bytes));
     scala.collection.Iterator<Tuple2<Object, Object>> it =
         serializer.newInstance().deserializeStream(in).asKeyValueIterator();
     while (it.hasNext()) {

@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -85,7 +84,8 @@ public final class BenchmarkRun {
       warmupMs = (System.nanoTime() - warmupStart) / 1e6;
     }
 
-    BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader commands =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = commands.readLine(); line != null; line = commands.readLine()) {
       String[] command = line.trim().split(" ");
       if (command[0].equals("quit")) {
@@ -116,8 +116,8 @@ public final class BenchmarkRun {
   }
 
   /** One measured run in a fresh SparkSession; fills {@code result}. */
-  static void runMeasured(Workloads.Workload workload, SparkConf conf, long records, int rep,
-      Properties result) {
+  static void runMeasured(
+      Workloads.Workload workload, SparkConf conf, long records, int rep, Properties result) {
     SparkSession spark = null;
     try {
       spark = newSession(conf);
@@ -166,9 +166,11 @@ public final class BenchmarkRun {
         result.setProperty("shuffleBytesRead", Long.toString(metrics.shuffleBytesRead));
         result.setProperty("shuffleRecordsRead", Long.toString(metrics.shuffleRecordsRead));
         result.setProperty("writerTaskMs", Long.toString(metrics.writerTaskMs));
-        result.setProperty("writerTaskCpuMs", Long.toString(metrics.writerTaskCpuNanos / 1_000_000));
+        result.setProperty(
+            "writerTaskCpuMs", Long.toString(metrics.writerTaskCpuNanos / 1_000_000));
         result.setProperty("readerTaskMs", Long.toString(metrics.readerTaskMs));
-        result.setProperty("readerTaskCpuMs", Long.toString(metrics.readerTaskCpuNanos / 1_000_000));
+        result.setProperty(
+            "readerTaskCpuMs", Long.toString(metrics.readerTaskCpuNanos / 1_000_000));
       }
       synchronized (exchanges) {
         if (exchanges.queries > 0) {
@@ -186,7 +188,8 @@ public final class BenchmarkRun {
       stopQuietly(spark);
     }
     try {
-      settle(); // before the result is written, so the other manager's next run starts on a quiet machine
+      settle(); // before the result is written, so the other manager's next run starts on a quiet
+      // machine
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -201,10 +204,12 @@ public final class BenchmarkRun {
    * did not measure Comet's shuffle there, and the report says so.
    */
   static final class PlanExchanges implements org.apache.spark.sql.util.QueryExecutionListener {
-    private static final java.util.regex.Pattern NATIVE = java.util.regex.Pattern.compile("\\bCometExchange\\b");
+    private static final java.util.regex.Pattern NATIVE =
+        java.util.regex.Pattern.compile("\\bCometExchange\\b");
     private static final java.util.regex.Pattern COLUMNAR =
         java.util.regex.Pattern.compile("\\bCometColumnarExchange\\b");
-    private static final java.util.regex.Pattern SPARK = java.util.regex.Pattern.compile("\\bExchange\\b");
+    private static final java.util.regex.Pattern SPARK =
+        java.util.regex.Pattern.compile("\\bExchange\\b");
 
     long queries;
     long spark;
@@ -212,8 +217,8 @@ public final class BenchmarkRun {
     long cometColumnar;
 
     @Override
-    public synchronized void onSuccess(String funcName, org.apache.spark.sql.execution.QueryExecution qe,
-        long durationNs) {
+    public synchronized void onSuccess(
+        String funcName, org.apache.spark.sql.execution.QueryExecution qe, long durationNs) {
       String plan = qe.executedPlan().toString();
       queries++;
       for (String line : plan.split("\n")) {
@@ -232,8 +237,8 @@ public final class BenchmarkRun {
     }
 
     @Override
-    public void onFailure(String funcName, org.apache.spark.sql.execution.QueryExecution qe,
-        Exception exception) {}
+    public void onFailure(
+        String funcName, org.apache.spark.sql.execution.QueryExecution qe, Exception exception) {}
   }
 
   static SparkSession newSession(SparkConf conf) {
@@ -292,24 +297,27 @@ public final class BenchmarkRun {
     java.lang.management.OperatingSystemMXBean os =
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean sun
-        ? sun.getProcessCpuTime() : 0L;
+        ? sun.getProcessCpuTime()
+        : 0L;
   }
 
   static SparkConf sparkConf(String master, String manager, long systemMemoryMiB) {
-    SparkConf conf = new SparkConf()
-        .setMaster(master)
-        .setAppName("spillway-benchmark")
-        .set("spark.ui.enabled", "false")
-        .set("spark.shuffle.manager", manager)
-        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .set("spark.memory.fraction", "0.6")
-        .set("spark.memory.storageFraction", "0.5")
-        .set("spark.sql.shuffle.partitions", "200")
-        .set("spark.sql.adaptive.enabled", "true");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster(master)
+            .setAppName("spillway-benchmark")
+            .set("spark.ui.enabled", "false")
+            .set("spark.shuffle.manager", manager)
+            .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .set("spark.memory.fraction", "0.6")
+            .set("spark.memory.storageFraction", "0.5")
+            .set("spark.sql.shuffle.partitions", "200")
+            .set("spark.sql.adaptive.enabled", "true");
     if (master.startsWith("local-cluster")) {
       // executors are separate JVMs; they need the class path and Spark's module flags
       conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
-      conf.set("spark.executor.extraJavaOptions", String.join(" ", SpillwayBenchmark.moduleFlags()));
+      conf.set(
+          "spark.executor.extraJavaOptions", String.join(" ", SpillwayBenchmark.moduleFlags()));
       conf.set("spark.test.home", System.getProperty("java.io.tmpdir"));
     } else {
       // local mode: tasks run in this JVM; fix the memory manager's view of "system memory"
@@ -347,7 +355,10 @@ public final class BenchmarkRun {
     p.store(out, null);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, out.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        tmp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 

@@ -32,7 +32,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -40,7 +39,6 @@ import org.apache.spark.io.CompressionCodec;
 import org.apache.spark.io.LZ4CompressionCodec;
 import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
@@ -94,7 +92,8 @@ public final class Calibration {
         for (String name : workloads) {
           Workloads.Workload workload = Workloads.byName(name);
           if (workload.sql() && !serializer.equals(serializers.get(0))) {
-            continue; // SQL exchanges serialize with UnsafeRowSerializer whatever spark.serializer is
+            continue; // SQL exchanges serialize with UnsafeRowSerializer whatever spark.serializer
+            // is
           }
           String key = key(name, serializer);
           long perRecord = Math.max(1, serializedBytes(spark, workload, 20_000).length / 20_000);
@@ -103,10 +102,13 @@ public final class Calibration {
           byte[] compressed = compress(codec, sample, new ByteArrayOutputStream(sample.length));
           anyCompressed = compressed;
           ByteArrayOutputStream sink = new ByteArrayOutputStream(compressed.length + 1024);
-          double compressMBps = rate(sample.length, () -> {
-            sink.reset();
-            compress(codec, sample, sink);
-          });
+          double compressMBps =
+              rate(
+                  sample.length,
+                  () -> {
+                    sink.reset();
+                    compress(codec, sample, sink);
+                  });
           byte[] buffer = new byte[64 * 1024];
           double decompressMBps = rate(sample.length, () -> decompress(codec, compressed, buffer));
           p.setProperty(key + ".sampleBytes", Long.toString(sample.length));
@@ -114,9 +116,15 @@ public final class Calibration {
           p.setProperty(key + ".ratio", format(compressed.length / (double) sample.length));
           p.setProperty(key + ".lz4CompressMBps", format(compressMBps));
           p.setProperty(key + ".lz4DecompressMBps", format(decompressMBps));
-          System.err.printf("calibration %s: %,d bytes (%.1f per record), lz4 ratio %.3f, compress"
-                  + " %.0f MB/s, decompress %.0f MB/s%n", key, sample.length, sample.length / (double) records,
-              compressed.length / (double) sample.length, compressMBps, decompressMBps);
+          System.err.printf(
+              "calibration %s: %,d bytes (%.1f per record), lz4 ratio %.3f, compress"
+                  + " %.0f MB/s, decompress %.0f MB/s%n",
+              key,
+              sample.length,
+              sample.length / (double) records,
+              compressed.length / (double) sample.length,
+              compressMBps,
+              decompressMBps);
         }
       } finally {
         spark.stop();
@@ -127,14 +135,27 @@ public final class Calibration {
     byte[] from = new byte[64 << 20];
     byte[] to = new byte[from.length];
     Arrays.fill(from, (byte) 7);
-    p.setProperty("memcpyMBps", format(rate(from.length, () -> System.arraycopy(from, 0, to, 0, from.length))));
+    p.setProperty(
+        "memcpyMBps",
+        format(rate(from.length, () -> System.arraycopy(from, 0, to, 0, from.length))));
     fileRates(fileBytes, anyCompressed == null ? from : anyCompressed, p);
     p.setProperty("sampleMiB", Long.toString(sampleBytes >> 20));
     p.setProperty("fileMiB", Long.toString(fileBytes >> 20));
-    p.setProperty("lz4", "Spark's LZ4CompressionCodec, block size "
-        + new SparkConf().get("spark.io.compression.lz4.blockSize", "32k") + ", lz4-java from "
-        + Path.of(net.jpountz.lz4.LZ4Factory.class.getProtectionDomain().getCodeSource().getLocation()
-            .getPath()).getFileName() + " (" + net.jpountz.lz4.LZ4Factory.fastestInstance() + ")");
+    p.setProperty(
+        "lz4",
+        "Spark's LZ4CompressionCodec, block size "
+            + new SparkConf().get("spark.io.compression.lz4.blockSize", "32k")
+            + ", lz4-java from "
+            + Path.of(
+                    net.jpountz.lz4.LZ4Factory.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
+                .getFileName()
+            + " ("
+            + net.jpountz.lz4.LZ4Factory.fastestInstance()
+            + ")");
     p.setProperty("status", "OK");
     p.list(System.err);
     BenchmarkRun.write(p, resultFile);
@@ -146,7 +167,9 @@ public final class Calibration {
   }
 
   static SparkConf sparkConf(String serializer) {
-    return new SparkConf().setMaster("local[1]").setAppName("spillway-benchmark-calibration")
+    return new SparkConf()
+        .setMaster("local[1]")
+        .setAppName("spillway-benchmark-calibration")
         .set("spark.ui.enabled", "false")
         .set("spark.serializer", serializerClass(serializer));
   }
@@ -158,7 +181,8 @@ public final class Calibration {
       case "java":
         return "org.apache.spark.serializer.JavaSerializer";
       default:
-        throw new IllegalArgumentException("Unknown serializer '" + serializer + "'; known: kryo, java");
+        throw new IllegalArgumentException(
+            "Unknown serializer '" + serializer + "'; known: kryo, java");
     }
   }
 
@@ -169,33 +193,45 @@ public final class Calibration {
     if (input instanceof Dataset<?> dataset) {
       StructType schema = dataset.schema();
       int fields = schema.fields().length;
-      parts = dataset.queryExecution().toRdd().toJavaRDD().mapPartitions((Iterator<InternalRow> rows) -> {
-        UnsafeProjection toUnsafe = UnsafeProjection.create(schema);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        SerializationStream out = new UnsafeRowSerializer(fields, null).newInstance().serializeStream(bytes);
-        ClassTag<Object> any = ClassTag$.MODULE$.Any();
-        while (rows.hasNext()) {
-          out.writeKey(0, any);
-          out.writeValue(toUnsafe.apply(rows.next()), any);
-        }
-        out.close();
-        return List.of(bytes.toByteArray()).iterator();
-      }).collect();
+      parts =
+          dataset
+              .queryExecution()
+              .toRdd()
+              .toJavaRDD()
+              .mapPartitions(
+                  (Iterator<InternalRow> rows) -> {
+                    UnsafeProjection toUnsafe = UnsafeProjection.create(schema);
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    SerializationStream out =
+                        new UnsafeRowSerializer(fields, null).newInstance().serializeStream(bytes);
+                    ClassTag<Object> any = ClassTag$.MODULE$.Any();
+                    while (rows.hasNext()) {
+                      out.writeKey(0, any);
+                      out.writeValue(toUnsafe.apply(rows.next()), any);
+                    }
+                    out.close();
+                    return List.of(bytes.toByteArray()).iterator();
+                  })
+              .collect();
     } else {
       @SuppressWarnings("unchecked")
       JavaPairRDD<Object, Object> rdd = (JavaPairRDD<Object, Object>) input;
-      parts = rdd.mapPartitions((Iterator<Tuple2<Object, Object>> pairs) -> {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        SerializationStream out = SparkEnv.get().serializer().newInstance().serializeStream(bytes);
-        ClassTag<Object> anyRef = ClassTag$.MODULE$.AnyRef();
-        while (pairs.hasNext()) {
-          Tuple2<Object, Object> pair = pairs.next();
-          out.writeKey(pair._1(), anyRef);
-          out.writeValue(pair._2(), anyRef);
-        }
-        out.close();
-        return List.of(bytes.toByteArray()).iterator();
-      }).collect();
+      parts =
+          rdd.mapPartitions(
+                  (Iterator<Tuple2<Object, Object>> pairs) -> {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    SerializationStream out =
+                        SparkEnv.get().serializer().newInstance().serializeStream(bytes);
+                    ClassTag<Object> anyRef = ClassTag$.MODULE$.AnyRef();
+                    while (pairs.hasNext()) {
+                      Tuple2<Object, Object> pair = pairs.next();
+                      out.writeKey(pair._1(), anyRef);
+                      out.writeValue(pair._2(), anyRef);
+                    }
+                    out.close();
+                    return List.of(bytes.toByteArray()).iterator();
+                  })
+              .collect();
     }
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     parts.forEach(all::writeBytes);
@@ -254,11 +290,16 @@ public final class Calibration {
     }
     try {
       p.setProperty("fileDirectory", dir.getParent().toString());
-      p.setProperty("fileWriteMBps", format(fileBytes / seconds(() -> write(file, fileBytes, chunk, false)) / 1e6));
+      p.setProperty(
+          "fileWriteMBps",
+          format(fileBytes / seconds(() -> write(file, fileBytes, chunk, false)) / 1e6));
       p.setProperty("fileReadMBps", format(fileBytes / seconds(() -> read(file, chunk)) / 1e6));
-      p.setProperty("fileWriteFsyncMBps", format(fileBytes / seconds(() -> write(file, fileBytes, chunk, true)) / 1e6));
+      p.setProperty(
+          "fileWriteFsyncMBps",
+          format(fileBytes / seconds(() -> write(file, fileBytes, chunk, true)) / 1e6));
       try {
-        p.setProperty("fileReadDirectMBps", format(fileBytes / seconds(() -> readDirect(file)) / 1e6));
+        p.setProperty(
+            "fileReadDirectMBps", format(fileBytes / seconds(() -> readDirect(file)) / 1e6));
       } catch (IOException | UnsupportedOperationException e) {
         p.setProperty("fileReadDirectMBps", "n/a: O_DIRECT " + e);
       }
@@ -297,8 +338,9 @@ public final class Calibration {
   static void readDirect(Path file) throws IOException {
     int align = 4096;
     ByteBuffer buffer = ByteBuffer.allocateDirect((1 << 20) + align).alignedSlice(align);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ,
-        com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
       while (true) {
         buffer.clear();
         if (channel.read(buffer) <= 0) {

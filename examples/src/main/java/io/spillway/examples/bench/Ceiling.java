@@ -37,8 +37,12 @@ import java.util.Map;
  * (file rates through the page cache, as Spark writes and, on one host, reads shuffle files; the
  * fsync and O_DIRECT rates of the device are in the report beside them).
  */
-record Ceiling(double ratio, double compressMBps, double decompressMBps, double fileWriteMBps,
-               double fileReadMBps) {
+record Ceiling(
+    double ratio,
+    double compressMBps,
+    double decompressMBps,
+    double fileWriteMBps,
+    double fileReadMBps) {
 
   /** The ceiling of a case, or null if the calibration did not measure it. */
   static Ceiling of(Map<String, String> calibration, String workload, String serializer) {
@@ -48,7 +52,11 @@ record Ceiling(double ratio, double compressMBps, double decompressMBps, double 
     double d = number(calibration, key + "lz4DecompressMBps");
     double w = number(calibration, "fileWriteMBps");
     double r = number(calibration, "fileReadMBps");
-    if (Double.isNaN(ratio) || Double.isNaN(c) || Double.isNaN(d) || Double.isNaN(w) || Double.isNaN(r)) {
+    if (Double.isNaN(ratio)
+        || Double.isNaN(c)
+        || Double.isNaN(d)
+        || Double.isNaN(w)
+        || Double.isNaN(r)) {
       return null;
     }
     return new Ceiling(ratio, c, d, w, r);

@@ -106,6 +106,7 @@ enum Contender {
         return c;
       }
     }
-    throw new IllegalArgumentException("Unknown contender '" + id + "'; known: built-in, spillway, comet");
+    throw new IllegalArgumentException(
+        "Unknown contender '" + id + "'; known: built-in, spillway, comet");
   }
 }

@@ -73,8 +73,8 @@ final class MergeCounters extends SparkListener {
       merges += taskMerges;
       mergedSpills += number(updates.get(ShuffleCounters.MAP_SPILLS));
       mergeMs += number(updates.get(ShuffleCounters.MAP_MERGE_MILLIS));
-      mostFilesOpen = Math.max(mostFilesOpen,
-          number(updates.get(ShuffleCounters.MAP_MOST_SPILL_FILES_OPEN)));
+      mostFilesOpen =
+          Math.max(mostFilesOpen, number(updates.get(ShuffleCounters.MAP_MOST_SPILL_FILES_OPEN)));
     }
   }
 

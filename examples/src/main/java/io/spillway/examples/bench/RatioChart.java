@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -54,7 +53,8 @@ final class RatioChart {
 
   static void write(Path file, SpillwayBenchmark.Settings s, List<Report.WorkloadResult> results)
       throws IOException {
-    List<Contender> contenders = s.contenders.stream().filter(c -> c != Contender.BUILT_IN).toList();
+    List<Contender> contenders =
+        s.contenders.stream().filter(c -> c != Contender.BUILT_IN).toList();
     DefaultCategoryDataset dataset = new DefaultCategoryDataset();
     for (Report.WorkloadResult r : results) {
       String category = category(r, contenders);
@@ -80,14 +80,18 @@ final class RatioChart {
     bars.setDefaultItemLabelGenerator(new MinMaxLabels(results, contenders));
     bars.setDefaultItemLabelsVisible(true);
     bars.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-    bars.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12,
-        TextAnchor.BOTTOM_CENTER));
+    bars.setDefaultPositiveItemLabelPosition(
+        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
     CategoryPlot plot = new CategoryPlot(dataset, workloads, ratios, bars);
     plot.setOrientation(PlotOrientation.VERTICAL);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(new Color(210, 210, 210));
-    ValueMarker parity = new ValueMarker(1.0, new Color(180, 30, 30), new BasicStroke(1.5f,
-        BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    ValueMarker parity =
+        new ValueMarker(
+            1.0,
+            new Color(180, 30, 30),
+            new BasicStroke(
+                1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     parity.setLabel("parity");
     parity.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
     parity.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
@@ -104,14 +108,30 @@ final class RatioChart {
     }
     ratios.setUpperBound(max);
 
-    JFreeChart chart = new JFreeChart(contenders.stream().map(c -> c.label).reduce((a, b) -> a + " and " + b)
-        .orElse("Contenders") + " vs Spark's built-in sort shuffle", new Font(Font.SANS_SERIF, Font.BOLD, 16),
-        plot, true);
+    JFreeChart chart =
+        new JFreeChart(
+            contenders.stream()
+                    .map(c -> c.label)
+                    .reduce((a, b) -> a + " and " + b)
+                    .orElse("Contenders")
+                + " vs Spark's built-in sort shuffle",
+            new Font(Font.SANS_SERIF, Font.BOLD, 16),
+            plot,
+            true);
     chart.setBackgroundPaint(Color.WHITE);
-    chart.addSubtitle(new TextTitle(String.format(Locale.ROOT,
-        "Spark %s, %s, %s suite, scale %s, median of %d round(s), labels: median (min-max of per-round "
-            + "ratios); %s", s.sparkVersion, s.master, s.size, s.scale, s.reps, s.startedAt.substring(0, 10)),
-        new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+    chart.addSubtitle(
+        new TextTitle(
+            String.format(
+                Locale.ROOT,
+                "Spark %s, %s, %s suite, scale %s, median of %d round(s), labels: median (min-max of per-round "
+                    + "ratios); %s",
+                s.sparkVersion,
+                s.master,
+                s.size,
+                s.scale,
+                s.reps,
+                s.startedAt.substring(0, 10)),
+            new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
     int width = Math.max(960, 110 * results.size());
     ChartUtils.saveChartAsPNG(file.toFile(), chart, width, 640);
   }
@@ -123,7 +143,9 @@ final class RatioChart {
     }
     StringBuilder label = new StringBuilder(r.name());
     for (Contender c : List.of(Contender.BUILT_IN, Contender.SPILLWAY, Contender.COMET)) {
-      if (r.contenders.contains(c) && !r.notRun.containsKey(c) && !Report.WorkloadResult.allOk(r.of(c))) {
+      if (r.contenders.contains(c)
+          && !r.notRun.containsKey(c)
+          && !Report.WorkloadResult.allOk(r.of(c))) {
         label.append(" [").append(c.label).append(" FAILED]");
       }
     }
@@ -143,7 +165,9 @@ final class RatioChart {
     @Override
     public String generateLabel(CategoryDataset dataset, int row, int column) {
       double[] ratio = results.get(column).ratio(contenders.get(row));
-      return ratio == null ? null : String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", ratio[0], ratio[1], ratio[2]);
+      return ratio == null
+          ? null
+          : String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", ratio[0], ratio[1], ratio[2]);
     }
   }
 }

@@ -40,23 +40,32 @@ public final class RunMetrics extends SparkListener {
   public long spillTasks;
   public long peakExecutionMemory;
   public long jvmGcTimeMs;
+
   /** Sum of the tasks' executorCpuTime. */
   public long taskCpuNanos;
+
   /** Sum of executorRunTime of shuffle map tasks and of all other tasks. */
   public long mapTaskMs;
+
   public long otherTaskMs;
+
   /** Sums of the shuffle write time (spills not included: Spark counts them elsewhere) and fetch wait. */
   public long shuffleWriteNanos;
+
   public long fetchWaitMs;
+
   /** Bytes and records the reducers read (local and remote). */
   public long shuffleBytesRead;
+
   public long shuffleRecordsRead;
+
   /**
    * Sums of executorRunTime and executorCpuTime over the tasks that wrote shuffle output (the
    * map side) and over the tasks that read shuffle input (the reduce side); a task that does both
    * (a middle stage) counts on both sides. The throughput columns divide bytes by these.
    */
   public long writerTaskMs;
+
   public long writerTaskCpuNanos;
   public long readerTaskMs;
   public long readerTaskCpuNanos;
@@ -100,10 +109,18 @@ public final class RunMetrics extends SparkListener {
       readerTaskCpuNanos += metrics.executorCpuTime();
     }
     // one line per task in the run log, for finding where a run's time went
-    System.err.printf("task-end stage %d %s run %d ms cpu %d ms gc %d ms records read %d written %d"
-            + " spilled %d B (disk %d B) peak %d B%n", taskEnd.stageId(), taskEnd.taskType(),
-        metrics.executorRunTime(), metrics.executorCpuTime() / 1_000_000, metrics.jvmGCTime(),
-        metrics.shuffleReadMetrics().recordsRead(), metrics.shuffleWriteMetrics().recordsWritten(),
-        metrics.memoryBytesSpilled(), metrics.diskBytesSpilled(), metrics.peakExecutionMemory());
+    System.err.printf(
+        "task-end stage %d %s run %d ms cpu %d ms gc %d ms records read %d written %d"
+            + " spilled %d B (disk %d B) peak %d B%n",
+        taskEnd.stageId(),
+        taskEnd.taskType(),
+        metrics.executorRunTime(),
+        metrics.executorCpuTime() / 1_000_000,
+        metrics.jvmGCTime(),
+        metrics.shuffleReadMetrics().recordsRead(),
+        metrics.shuffleWriteMetrics().recordsWritten(),
+        metrics.memoryBytesSpilled(),
+        metrics.diskBytesSpilled(),
+        metrics.peakExecutionMemory());
   }
 }

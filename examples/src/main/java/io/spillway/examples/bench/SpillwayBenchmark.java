@@ -70,15 +70,45 @@ public final class SpillwayBenchmark {
   static final String SPILLWAY = Contender.SPILLWAY.shuffleManager;
 
   /** Defaults of the two sizes: option name to value. */
-  static final Map<String, Map<String, String>> SIZE_DEFAULTS = Map.of(
-      "quick", Map.of("reps", "3", "warmup", "1", "memory", "512", "heap", "1024",
-          "timeout", "600", "jvm-warmup", "0", "serializers", "kryo"),
-      // 3 GiB heaps: up to three worker JVMs (one per contender) live at once on a 24 GiB machine;
-      // spark.testing.memory=2g gives a (2048 - 300) x 0.6 = 1 GiB unified pool to the 2 task
-      // slots, as a 2-core executor of a few GiB has, and leaves 1 GiB of heap for user objects
-      // (groupByKey's value buffers, which Spark does not count in the pool)
-      "large", Map.of("reps", "2", "warmup", "0", "memory", "2048", "heap", "3072",
-          "timeout", "900", "jvm-warmup", "0.05", "serializers", "kryo,java"));
+  static final Map<String, Map<String, String>> SIZE_DEFAULTS =
+      Map.of(
+          "quick",
+              Map.of(
+                  "reps",
+                  "3",
+                  "warmup",
+                  "1",
+                  "memory",
+                  "512",
+                  "heap",
+                  "1024",
+                  "timeout",
+                  "600",
+                  "jvm-warmup",
+                  "0",
+                  "serializers",
+                  "kryo"),
+          // 3 GiB heaps: up to three worker JVMs (one per contender) live at once on a 24 GiB
+          // machine;
+          // spark.testing.memory=2g gives a (2048 - 300) x 0.6 = 1 GiB unified pool to the 2 task
+          // slots, as a 2-core executor of a few GiB has, and leaves 1 GiB of heap for user objects
+          // (groupByKey's value buffers, which Spark does not count in the pool)
+          "large",
+              Map.of(
+                  "reps",
+                  "2",
+                  "warmup",
+                  "0",
+                  "memory",
+                  "2048",
+                  "heap",
+                  "3072",
+                  "timeout",
+                  "900",
+                  "jvm-warmup",
+                  "0.05",
+                  "serializers",
+                  "kryo,java"));
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = parse(args);
@@ -87,12 +117,20 @@ public final class SpillwayBenchmark {
       throw new IllegalArgumentException("--size " + size + ": allowed are quick, large");
     }
     SIZE_DEFAULTS.get(size).forEach(options::putIfAbsent);
-    List<Workloads.Workload> workloads = options.containsKey("workloads")
-        ? Arrays.stream(options.get("workloads").split(",")).map(String::trim)
-            .filter(s -> !s.isEmpty()).map(Workloads::byName).collect(Collectors.toList())
-        : size.equals("large") ? Workloads.LARGE : Workloads.QUICK;
-    List<String> serializers = Arrays.stream(options.get("serializers").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).distinct().collect(Collectors.toList());
+    List<Workloads.Workload> workloads =
+        options.containsKey("workloads")
+            ? Arrays.stream(options.get("workloads").split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(Workloads::byName)
+                .collect(Collectors.toList())
+            : size.equals("large") ? Workloads.LARGE : Workloads.QUICK;
+    List<String> serializers =
+        Arrays.stream(options.get("serializers").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .distinct()
+            .collect(Collectors.toList());
     serializers.forEach(Calibration::serializerClass); // fails on an unknown one, naming it
     List<Contender> contenders = new ArrayList<>(List.of(Contender.BUILT_IN));
     for (String id : options.getOrDefault("contenders", "built-in,spillway,comet").split(",")) {
@@ -110,10 +148,15 @@ public final class SpillwayBenchmark {
     Path out = Path.of(options.getOrDefault("out", "docs/benchmarks")).toAbsolutePath().normalize();
     double jvmWarmup = Double.parseDouble(options.get("jvm-warmup"));
     long timeoutSeconds = Long.parseLong(options.get("timeout"));
-    String command = options.getOrDefault("command", System.getenv("SPILLWAY_BENCH_COMMAND") != null
-        ? System.getenv("SPILLWAY_BENCH_COMMAND") : "SpillwayBenchmark " + String.join(" ", args));
+    String command =
+        options.getOrDefault(
+            "command",
+            System.getenv("SPILLWAY_BENCH_COMMAND") != null
+                ? System.getenv("SPILLWAY_BENCH_COMMAND")
+                : "SpillwayBenchmark " + String.join(" ", args));
     if (reps < 1 || warmup < 0 || scale <= 0 || serializers.isEmpty()) {
-      throw new IllegalArgumentException("need --reps >= 1, --warmup >= 0, --scale > 0, a serializer");
+      throw new IllegalArgumentException(
+          "need --reps >= 1, --warmup >= 0, --scale > 0, a serializer");
     }
     Path logs = Path.of("target", "benchmark-logs").toAbsolutePath();
     Files.createDirectories(logs);
@@ -125,15 +168,33 @@ public final class SpillwayBenchmark {
     }
     Files.createDirectories(out);
 
-    Settings settings = new Settings(master, memoryMiB, heapMiB, scale, reps, warmup, command,
-        Instant.now().toString(), loadAverage());
+    Settings settings =
+        new Settings(
+            master,
+            memoryMiB,
+            heapMiB,
+            scale,
+            reps,
+            warmup,
+            command,
+            Instant.now().toString(),
+            loadAverage());
     settings.jvmWarmup = jvmWarmup;
     settings.size = size;
     settings.contenders = contenders;
-    System.out.printf("Spillway benchmark (%s): %d workloads x serializers %s, contenders %s, %d warm-up "
-        + "round(s) + %d measured round(s), master %s, scale %s, heap %d MiB, spark.testing.memory %d MiB%n",
-        size, workloads.size(), serializers, contenders.stream().map(c -> c.label).toList(), warmup,
-        reps, master, scale, heapMiB, memoryMiB);
+    System.out.printf(
+        "Spillway benchmark (%s): %d workloads x serializers %s, contenders %s, %d warm-up "
+            + "round(s) + %d measured round(s), master %s, scale %s, heap %d MiB, spark.testing.memory %d MiB%n",
+        size,
+        workloads.size(),
+        serializers,
+        contenders.stream().map(c -> c.label).toList(),
+        warmup,
+        reps,
+        master,
+        scale,
+        heapMiB,
+        memoryMiB);
 
     if (!"no".equals(options.getOrDefault("calibrate", "yes"))) {
       settings.calibration = calibrate(workloads, serializers, size, logs, timeoutSeconds);
@@ -144,14 +205,16 @@ public final class SpillwayBenchmark {
     for (Workloads.Workload workload : workloads) {
       for (String serializer : workload.sql() ? serializers.subList(0, 1) : serializers) {
         long records = workload.records(scale);
-        Report.WorkloadResult result = new Report.WorkloadResult(workload, serializer, records, contenders);
+        Report.WorkloadResult result =
+            new Report.WorkloadResult(workload, serializer, records, contenders);
         Map<Contender, Worker> workers = new LinkedHashMap<>();
         try {
           for (int round = 0; round < warmup + reps; round++) {
             boolean measured = round >= warmup;
             for (Contender contender : contenders) {
               List<Report.Run> previous = result.runs.get(contender);
-              if (result.notRun.containsKey(contender) || previous.stream().anyMatch(r -> !r.ok())) {
+              if (result.notRun.containsKey(contender)
+                  || previous.stream().anyMatch(r -> !r.ok())) {
                 continue; // not for this contender, or failed once: report that, don't repeat it
               }
               if (!contender.runs(workload)) {
@@ -160,23 +223,44 @@ public final class SpillwayBenchmark {
               }
               String extraClassPath = contender.extraClassPath();
               if (extraClassPath == null) {
-                result.notRun.put(contender, "its jar is not there (-D" + Contender.COMET_JAR_PROPERTY
-                    + " names it; bin/benchmark's Maven profile copies it)");
+                result.notRun.put(
+                    contender,
+                    "its jar is not there (-D"
+                        + Contender.COMET_JAR_PROPERTY
+                        + " names it; bin/benchmark's Maven profile copies it)");
                 continue;
               }
               Worker worker = workers.get(contender);
               if (worker == null) {
                 workerNumber++;
-                Path log = logs.resolve(String.format("%03d-%s-%s-%s.log", workerNumber, workload.name(),
-                    serializer, contender.id()));
-                worker = Worker.start(workload, contender, serializer, master, records, memoryMiB,
-                    heapMiB, jvmWarmup, extraClassPath, log);
+                Path log =
+                    logs.resolve(
+                        String.format(
+                            "%03d-%s-%s-%s.log",
+                            workerNumber, workload.name(), serializer, contender.id()));
+                worker =
+                    Worker.start(
+                        workload,
+                        contender,
+                        serializer,
+                        master,
+                        records,
+                        memoryMiB,
+                        heapMiB,
+                        jvmWarmup,
+                        extraClassPath,
+                        log);
                 workers.put(contender, worker);
               }
               Report.Run run = worker.run(round + 1, timeoutSeconds);
-              System.out.printf("  %-28s %-5s %-9s %-8s %s%n", workload.name(), serializer, contender.label,
+              System.out.printf(
+                  "  %-28s %-5s %-9s %-8s %s%n",
+                  workload.name(),
+                  serializer,
+                  contender.label,
                   measured ? "rep " + (round - warmup + 1) : "warm-up",
-                  run.ok() ? String.format("%8.2f s  %s", run.wallMs() / 1000, run.get("checksum"))
+                  run.ok()
+                      ? String.format("%8.2f s  %s", run.wallMs() / 1000, run.get("checksum"))
                       : "FAILED: " + run.error());
               if (run.sparkVersion() != null) {
                 settings.sparkVersion = run.sparkVersion();
@@ -199,26 +283,40 @@ public final class SpillwayBenchmark {
         }
         result.checkChecksums();
         if (result.mismatch != null) {
-          System.out.println("!!!!!!!! CHECKSUM MISMATCH in " + workload.name() + ": " + result.mismatch);
+          System.out.println(
+              "!!!!!!!! CHECKSUM MISMATCH in " + workload.name() + ": " + result.mismatch);
         }
         results.add(result);
       }
     }
     settings.loadAverageAfter = loadAverage();
-    settings.elapsedSeconds = java.time.Duration.between(Instant.parse(settings.startedAt), Instant.now()).toSeconds();
+    settings.elapsedSeconds =
+        java.time.Duration.between(Instant.parse(settings.startedAt), Instant.now()).toSeconds();
     Report.write(out, settings, results);
     String name = Report.baseName(settings);
     System.out.println(Files.readString(out.resolve(name + ".md")));
-    System.out.println("Wrote " + out.resolve(name + ".md") + ", " + name + ".png, " + name + ".csv; run logs in "
-        + logs);
+    System.out.println(
+        "Wrote "
+            + out.resolve(name + ".md")
+            + ", "
+            + name
+            + ".png, "
+            + name
+            + ".csv; run logs in "
+            + logs);
   }
 
   /**
    * Runs {@link Calibration} in a JVM of its own (a 1 GiB heap, the workers' flags) and returns
    * its results; on failure a map whose "status" says why (the report then has no fractions).
    */
-  static Map<String, String> calibrate(List<Workloads.Workload> workloads, List<String> serializers,
-      String size, Path logs, long timeoutSeconds) throws IOException, InterruptedException {
+  static Map<String, String> calibrate(
+      List<Workloads.Workload> workloads,
+      List<String> serializers,
+      String size,
+      Path logs,
+      long timeoutSeconds)
+      throws IOException, InterruptedException {
     Path resultFile = Files.createTempFile("spillway-calibration-", ".properties");
     Files.delete(resultFile);
     Path log = logs.resolve("000-calibration.log");
@@ -235,15 +333,18 @@ public final class SpillwayBenchmark {
     command.add(size.equals("large") ? "1024" : "256");
     command.add(String.join(",", serializers));
     workloads.forEach(w -> command.add(w.name()));
-    System.out.println("  calibrating (lz4 on each workload's serialized records, memcpy, file write/read)...");
+    System.out.println(
+        "  calibrating (lz4 on each workload's serialized records, memcpy, file write/read)...");
     long start = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     Map<String, String> calibration = new java.util.TreeMap<>();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
       calibration.put("status", "FAILED: timed out after " + timeoutSeconds + " s");
     } else if (!Files.exists(resultFile)) {
-      calibration.put("status", "FAILED: exit code " + process.exitValue() + ": " + firstError(log, 0));
+      calibration.put(
+          "status", "FAILED: exit code " + process.exitValue() + ": " + firstError(log, 0));
     } else {
       Properties p = new Properties();
       try (Reader reader = Files.newBufferedReader(resultFile, StandardCharsets.UTF_8)) {
@@ -252,9 +353,16 @@ public final class SpillwayBenchmark {
       Files.delete(resultFile);
       calibration.putAll(BenchmarkRun.asMap(p));
     }
-    calibration.put("seconds", String.format(java.util.Locale.ROOT, "%.0f", (System.nanoTime() - start) / 1e9));
-    System.out.println("  calibration: " + calibration.get("status") + " in " + calibration.get("seconds")
-        + " s (details in " + log + ")");
+    calibration.put(
+        "seconds", String.format(java.util.Locale.ROOT, "%.0f", (System.nanoTime() - start) / 1e9));
+    System.out.println(
+        "  calibration: "
+            + calibration.get("status")
+            + " in "
+            + calibration.get("seconds")
+            + " s (details in "
+            + log
+            + ")");
     return calibration;
   }
 
@@ -269,19 +377,30 @@ public final class SpillwayBenchmark {
 
     private Worker(Process process, Path log) {
       this.process = process;
-      this.commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      this.commands =
+          new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
       this.log = log;
     }
 
-    static Worker start(Workloads.Workload workload, Contender contender, String serializer,
-        String master, long records, long memoryMiB, long heapMiB, double jvmWarmup,
-        String extraClassPath, Path log) throws IOException {
+    static Worker start(
+        Workloads.Workload workload,
+        Contender contender,
+        String serializer,
+        String master,
+        long records,
+        long memoryMiB,
+        long heapMiB,
+        double jvmWarmup,
+        String extraClassPath,
+        Path log)
+        throws IOException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx" + heapMiB + "m");
       command.add("-Xms" + heapMiB + "m");
       // An OutOfMemoryError leaves a local-mode JVM thrashing in GC or half-dead; end it at once
-      // (the JVM prints "Terminating due to java.lang.OutOfMemoryError: ...", reported as the error).
+      // (the JVM prints "Terminating due to java.lang.OutOfMemoryError: ...", reported as the
+      // error).
       command.add("-XX:+ExitOnOutOfMemoryError");
       command.addAll(moduleFlags());
       // extra options for the worker JVMs, e.g. a profiler:
@@ -295,13 +414,21 @@ public final class SpillwayBenchmark {
         }
       }
       command.add("-cp");
-      command.add(System.getProperty("java.class.path")
-          + (extraClassPath.isEmpty() ? "" : java.io.File.pathSeparator + extraClassPath));
+      command.add(
+          System.getProperty("java.class.path")
+              + (extraClassPath.isEmpty() ? "" : java.io.File.pathSeparator + extraClassPath));
       command.add(BenchmarkRun.class.getName());
-      command.addAll(List.of(workload.name(), contender.id(), serializer, master, Long.toString(records),
-          Long.toString(memoryMiB), Double.toString(jvmWarmup)));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(log.toFile());
+      command.addAll(
+          List.of(
+              workload.name(),
+              contender.id(),
+              serializer,
+              master,
+              Long.toString(records),
+              Long.toString(memoryMiB),
+              Double.toString(jvmWarmup)));
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       if (master.startsWith("local-cluster")) {
         builder.environment().put("SPARK_SCALA_VERSION", "2.13");
         builder.environment().put("SPARK_TESTING", "1");
@@ -341,7 +468,8 @@ public final class SpillwayBenchmark {
         p.setProperty("error", "timed out after " + timeoutSeconds + " s");
       } else {
         p.setProperty("status", "FAILED");
-        p.setProperty("error", "JVM exited with code " + process.exitValue() + ": " + firstError(log, rep));
+        p.setProperty(
+            "error", "JVM exited with code " + process.exitValue() + ": " + firstError(log, rep));
       }
       p.setProperty("log", log.toString());
       // merges, mergedSpills, mergeMs, mostFilesOpen: from listener events in the worker
@@ -394,8 +522,14 @@ public final class SpillwayBenchmark {
   /** This JVM's flags other than heap size and agents: Spark's module flags, for the runs. */
   static List<String> moduleFlags() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-Xms") && !a.startsWith("-agentlib")
-            && !a.startsWith("-javaagent") && !a.startsWith("-Dmaven") && !a.startsWith("-Dclassworlds"))
+        .filter(
+            a ->
+                !a.startsWith("-Xmx")
+                    && !a.startsWith("-Xms")
+                    && !a.startsWith("-agentlib")
+                    && !a.startsWith("-javaagent")
+                    && !a.startsWith("-Dmaven")
+                    && !a.startsWith("-Dclassworlds"))
         .collect(Collectors.toList());
   }
 
@@ -415,8 +549,23 @@ public final class SpillwayBenchmark {
         throw new IllegalArgumentException("Expected --option value; got '" + arg + "'");
       }
       String key = arg.substring(2);
-      if (!List.of("size", "workloads", "serializers", "contenders", "reps", "warmup", "scale",
-          "master", "memory", "heap", "out", "timeout", "command", "jvm-warmup", "calibrate").contains(key)) {
+      if (!List.of(
+              "size",
+              "workloads",
+              "serializers",
+              "contenders",
+              "reps",
+              "warmup",
+              "scale",
+              "master",
+              "memory",
+              "heap",
+              "out",
+              "timeout",
+              "command",
+              "jvm-warmup",
+              "calibrate")
+          .contains(key)) {
         throw new IllegalArgumentException("Unknown option --" + key);
       }
       options.put(key, args[++i]);
@@ -436,18 +585,29 @@ public final class SpillwayBenchmark {
     final String startedAt;
     final String loadAverageBefore;
     String loadAverageAfter;
+
     /** Wall time of the whole benchmark, every run's JVM start-up included. */
     long elapsedSeconds;
+
     String sparkVersion = "unknown";
     long unifiedPoolBytes = -1;
     double jvmWarmup;
     String size = "quick";
     List<Contender> contenders = List.of();
+
     /** What {@link Calibration} measured ("status" OK), or empty when --calibrate no. */
     Map<String, String> calibration = Map.of();
 
-    Settings(String master, long memoryMiB, long heapMiB, double scale, int reps, int warmup,
-        String command, String startedAt, String loadAverageBefore) {
+    Settings(
+        String master,
+        long memoryMiB,
+        long heapMiB,
+        double scale,
+        int reps,
+        int warmup,
+        String command,
+        String startedAt,
+        String loadAverageBefore) {
       this.master = master;
       this.memoryMiB = memoryMiB;
       this.heapMiB = heapMiB;

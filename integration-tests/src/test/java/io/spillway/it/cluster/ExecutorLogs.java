@@ -68,9 +68,14 @@ public final class ExecutorLogs {
         continue;
       }
       try (Stream<Path> executors = Files.list(appDirectory)) {
-        executors.filter(d -> Files.isRegularFile(d.resolve("stderr"))).sorted()
-            .forEach(d -> logs.add(new ExecutorLog(d.getFileName().toString(), worker.host(),
-                d.resolve("stderr"))));
+        executors
+            .filter(d -> Files.isRegularFile(d.resolve("stderr")))
+            .sorted()
+            .forEach(
+                d ->
+                    logs.add(
+                        new ExecutorLog(
+                            d.getFileName().toString(), worker.host(), d.resolve("stderr"))));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -84,7 +89,9 @@ public final class ExecutorLogs {
 
   @Override
   public String toString() {
-    return "executor logs of " + applicationId + ": "
+    return "executor logs of "
+        + applicationId
+        + ": "
         + logs.stream().map(l -> l.stderr().toString()).toList();
   }
 }

@@ -52,8 +52,11 @@ public final class FreePorts {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       socket.getLocalPort();
     } catch (IOException e) {
-      throw new IllegalStateException("The cluster tests need the loopback address " + host
-          + " (Linux routes all of 127.0.0.0/8 to the loopback interface); binding it failed", e);
+      throw new IllegalStateException(
+          "The cluster tests need the loopback address "
+              + host
+              + " (Linux routes all of 127.0.0.0/8 to the loopback interface); binding it failed",
+          e);
     }
   }
 }

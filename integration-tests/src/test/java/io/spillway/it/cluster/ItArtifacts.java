@@ -65,7 +65,8 @@ public final class ItArtifacts {
   /** Spark's JVM module flags (the root pom's spark.jvm.flags), one option per element. */
   public static List<String> sparkJvmFlags() {
     return Arrays.stream(required(SPARK_JVM_FLAGS).trim().split("\\s+"))
-        .filter(s -> !s.isEmpty()).toList();
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   /** A new directory for one run's logs and work directories, under target/cluster-it. */
@@ -83,8 +84,14 @@ public final class ItArtifacts {
   private static Path existingFile(String property) {
     Path path = Paths.get(required(property));
     if (!Files.isRegularFile(path)) {
-      throw new IllegalStateException("System property " + property + " names " + path
-          + ", which does not exist; " + HOW_TO_BUILD + " (it packages the jar first)");
+      throw new IllegalStateException(
+          "System property "
+              + property
+              + " names "
+              + path
+              + ", which does not exist; "
+              + HOW_TO_BUILD
+              + " (it packages the jar first)");
     }
     return path.toAbsolutePath();
   }
@@ -92,8 +99,12 @@ public final class ItArtifacts {
   private static String required(String property) {
     String value = System.getProperty(property, "").trim();
     if (value.isEmpty()) {
-      throw new IllegalStateException("System property " + property + " is not set; "
-          + HOW_TO_BUILD + " (the integration-tests pom sets it for failsafe)");
+      throw new IllegalStateException(
+          "System property "
+              + property
+              + " is not set; "
+              + HOW_TO_BUILD
+              + " (the integration-tests pom sets it for failsafe)");
     }
     return value;
   }

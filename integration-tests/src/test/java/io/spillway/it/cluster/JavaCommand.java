@@ -102,8 +102,13 @@ public final class JavaCommand {
   public ProcessBuilder processBuilder(Path workingDirectory, Path stdout, Path stderr) {
     ProcessBuilder builder = new ProcessBuilder(command()).directory(workingDirectory.toFile());
     Map<String, String> env = builder.environment();
-    env.keySet().removeIf(name -> name.startsWith("SPARK_") || name.startsWith("PYSPARK_")
-        || name.equals("HADOOP_CONF_DIR") || name.equals("YARN_CONF_DIR"));
+    env.keySet()
+        .removeIf(
+            name ->
+                name.startsWith("SPARK_")
+                    || name.startsWith("PYSPARK_")
+                    || name.equals("HADOOP_CONF_DIR")
+                    || name.equals("YARN_CONF_DIR"));
     env.putAll(environment);
     builder.redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()));
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()));

@@ -45,11 +45,15 @@ public final class ManagedProcess implements AutoCloseable {
   private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (ManagedProcess process : List.copyOf(LIVE)) {
-        process.destroyTree(Duration.ofSeconds(5));
-      }
-    }, "spillway-it-process-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (ManagedProcess process : List.copyOf(LIVE)) {
+                    process.destroyTree(Duration.ofSeconds(5));
+                  }
+                },
+                "spillway-it-process-reaper"));
   }
 
   private final String name;
@@ -58,8 +62,8 @@ public final class ManagedProcess implements AutoCloseable {
   private final Path stderr;
   private final List<String> command;
 
-  private ManagedProcess(String name, Process process, Path stdout, Path stderr,
-      List<String> command) {
+  private ManagedProcess(
+      String name, Process process, Path stdout, Path stderr, List<String> command) {
     this.name = name;
     this.process = process;
     this.stdout = stdout;
@@ -71,8 +75,8 @@ public final class ManagedProcess implements AutoCloseable {
    * Starts {@code command} in {@code directory}; standard output goes to {@code NAME.out} and
    * standard error (where Spark logs) to {@code NAME.log} in {@code logDirectory}.
    */
-  public static ManagedProcess start(String name, JavaCommand command, Path directory,
-      Path logDirectory) {
+  public static ManagedProcess start(
+      String name, JavaCommand command, Path directory, Path logDirectory) {
     Path out = logDirectory.resolve(name + ".out");
     Path log = logDirectory.resolve(name + ".log");
     try {
@@ -117,7 +121,8 @@ public final class ManagedProcess implements AutoCloseable {
   /** The exit code, or empty if the process is still running after {@code timeout}. */
   public java.util.OptionalInt waitFor(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+        ? java.util.OptionalInt.of(process.exitValue())
+        : java.util.OptionalInt.empty();
   }
 
   public List<String> stdoutLines() {

@@ -15,6 +15,8 @@
  */
 package io.spillway.it.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,9 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The standalone Master's own view of the cluster, read from the JSON its web UI serves at
@@ -49,9 +48,11 @@ public final class MasterStatus {
 
   /** The status, or empty while the web UI is not up (or answers with an error). */
   public static Optional<MasterStatus> fetch(String host, int webUiPort) {
-    HttpRequest request = HttpRequest.newBuilder(
-        URI.create("http://" + host + ":" + webUiPort + "/json/"))
-        .timeout(Duration.ofSeconds(10)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://" + host + ":" + webUiPort + "/json/"))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
@@ -79,15 +80,16 @@ public final class MasterStatus {
   public List<Worker> workers() {
     List<Worker> workers = new ArrayList<>();
     for (JsonNode w : root.path("workers")) {
-      workers.add(new Worker(w.path("id").asText(), w.path("host").asText(),
-          w.path("state").asText()));
+      workers.add(
+          new Worker(w.path("id").asText(), w.path("host").asText(), w.path("state").asText()));
     }
     return workers;
   }
 
   public long aliveWorkersOn(String host) {
     return workers().stream()
-        .filter(w -> w.host().equals(host) && w.state().equals("ALIVE")).count();
+        .filter(w -> w.host().equals(host) && w.state().equals("ALIVE"))
+        .count();
   }
 
   @Override

@@ -34,8 +34,8 @@ public final class Poll {
    * process that died). On timeout throws {@link AssertionError} with {@code what} and
    * {@code diagnostics}.
    */
-  public static <T> T until(String what, Duration timeout, Supplier<Optional<T>> probe,
-      Supplier<String> diagnostics) {
+  public static <T> T until(
+      String what, Duration timeout, Supplier<Optional<T>> probe, Supplier<String> diagnostics) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Optional<T> value = probe.get();
@@ -43,8 +43,13 @@ public final class Poll {
         return value.get();
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for "
-            + what + "\n" + diagnostics.get());
+        throw new AssertionError(
+            "Timed out after "
+                + timeout.toSeconds()
+                + " s waiting for "
+                + what
+                + "\n"
+                + diagnostics.get());
       }
       try {
         Thread.sleep(INTERVAL.toMillis());

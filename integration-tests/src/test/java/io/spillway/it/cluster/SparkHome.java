@@ -55,22 +55,29 @@ public final class SparkHome {
   /** Jars in jars/ whose name says Spillway: must be none. */
   public List<Path> spillwayJars() {
     return jars().stream()
-        .filter(p -> p.getFileName().toString().toLowerCase().contains("spillway")).toList();
+        .filter(p -> p.getFileName().toString().toLowerCase().contains("spillway"))
+        .toList();
   }
 
   /** Fails unless jars/ holds spark-core and no Spillway jar. */
   public SparkHome checkAssembled() {
     if (!Files.isDirectory(jarsDirectory())) {
-      throw new IllegalStateException("No Spark home at " + root + " (missing " + jarsDirectory()
-          + "); it is assembled by maven-dependency-plugin in integration-tests' "
-          + "pre-integration-test phase: mvn -B -pl integration-tests -am verify");
+      throw new IllegalStateException(
+          "No Spark home at "
+              + root
+              + " (missing "
+              + jarsDirectory()
+              + "); it is assembled by maven-dependency-plugin in integration-tests' "
+              + "pre-integration-test phase: mvn -B -pl integration-tests -am verify");
     }
     if (jars().stream().noneMatch(p -> p.getFileName().toString().startsWith("spark-core_"))) {
       throw new IllegalStateException("The Spark home " + root + " has no spark-core jar in jars/");
     }
     if (!spillwayJars().isEmpty()) {
-      throw new IllegalStateException("The Spark home must not contain the plugin (it reaches "
-          + "the cluster through --jars only), but jars/ has " + spillwayJars());
+      throw new IllegalStateException(
+          "The Spark home must not contain the plugin (it reaches "
+              + "the cluster through --jars only), but jars/ has "
+              + spillwayJars());
     }
     return this;
   }

@@ -58,6 +58,7 @@ import java.util.stream.Collectors;
 public final class StandaloneCluster implements AutoCloseable {
   public static final String MASTER_HOST = "127.0.0.1";
   public static final List<String> WORKER_HOSTS = List.of("127.0.0.1", "127.0.0.2");
+
   /** What each Worker offers: one core and this much memory for executors. */
   public static final String WORKER_MEMORY = "1g";
 
@@ -130,14 +131,15 @@ public final class StandaloneCluster implements AutoCloseable {
     this.masterWebUiPort = FreePorts.pick(MASTER_HOST);
     this.shuffleServicePort = FreePorts.pick(MASTER_HOST);
     for (int i = 0; i < WORKER_HOSTS.size(); i++) {
-      workers.add(new Worker(i + 1, WORKER_HOSTS.get(i), i == 0,
-          runDirectory.resolve("worker-" + (i + 1))));
+      workers.add(
+          new Worker(
+              i + 1, WORKER_HOSTS.get(i), i == 0, runDirectory.resolve("worker-" + (i + 1))));
     }
   }
 
   /** Starts Master and Workers, and returns once both Workers are registered and ALIVE. */
-  public static StandaloneCluster start(SparkHome sparkHome, List<String> sparkJvmFlags,
-      Path runDirectory) {
+  public static StandaloneCluster start(
+      SparkHome sparkHome, List<String> sparkJvmFlags, Path runDirectory) {
     WORKER_HOSTS.forEach(FreePorts::checkBindable);
     for (int attempt = 1; ; attempt++) {
       Path attemptDirectory = runDirectory.resolve("cluster-" + attempt);
@@ -148,8 +150,13 @@ public final class StandaloneCluster implements AutoCloseable {
       } catch (PortTaken e) {
         cluster.close();
         if (attempt == START_ATTEMPTS) {
-          throw new AssertionError("cluster did not start in " + attempt + " attempts: "
-              + e.getMessage() + "\n" + cluster.describe());
+          throw new AssertionError(
+              "cluster did not start in "
+                  + attempt
+                  + " attempts: "
+                  + e.getMessage()
+                  + "\n"
+                  + cluster.describe());
         }
       } catch (RuntimeException | Error e) {
         cluster.close();
@@ -171,7 +178,9 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   public Worker workerOn(String host) {
-    return workers.stream().filter(w -> w.host().equals(host)).findFirst()
+    return workers.stream()
+        .filter(w -> w.host().equals(host))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no worker on " + host));
   }
 
@@ -198,16 +207,30 @@ public final class StandaloneCluster implements AutoCloseable {
   public String describe() {
     StringBuilder text = new StringBuilder("Standalone cluster in " + runDirectory + ":\n");
     if (master != null) {
-      text.append("  master ").append(masterUrl()).append(" (UI port ").append(masterWebUiPort)
-          .append(") ").append(liveness(master)).append(", log ").append(master.log())
+      text.append("  master ")
+          .append(masterUrl())
+          .append(" (UI port ")
+          .append(masterWebUiPort)
+          .append(") ")
+          .append(liveness(master))
+          .append(", log ")
+          .append(master.log())
           .append('\n');
     }
     for (Worker w : workers) {
       if (w.process != null) {
-        text.append("  worker-").append(w.number).append(" on ").append(w.host)
+        text.append("  worker-")
+            .append(w.number)
+            .append(" on ")
+            .append(w.host)
             .append(w.shuffleService ? " with shuffle service on port " + shuffleServicePort : "")
-            .append(' ').append(liveness(w.process)).append(", log ").append(w.process.log())
-            .append(", executor logs under ").append(w.workDirectory).append('\n');
+            .append(' ')
+            .append(liveness(w.process))
+            .append(", log ")
+            .append(w.process.log())
+            .append(", executor logs under ")
+            .append(w.workDirectory)
+            .append('\n');
       }
     }
     text.append("  ").append(status().map(Object::toString).orElse("master UI not answering"));
@@ -228,28 +251,55 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   private void launch() {
-    master = ManagedProcess.start("master", daemon("org.apache.spark.deploy.master.Master",
-            MASTER_HOST)
-        .sparkSetting("spark.master.rest.enabled", "false") // else it binds the fixed port 6066
-        .sparkSetting("spark.port.maxRetries", "0") // a taken port fails instead of moving on
-        .arguments("--host", MASTER_HOST, "--port", String.valueOf(masterPort),
-            "--webui-port", String.valueOf(masterWebUiPort)),
-        runDirectory, runDirectory);
-    Poll.until("the Master to be ALIVE", START_TIMEOUT, () -> {
-      checkRunning(master);
-      return status().filter(s -> s.state().equals("ALIVE"));
-    }, this::describe);
+    master =
+        ManagedProcess.start(
+            "master",
+            daemon("org.apache.spark.deploy.master.Master", MASTER_HOST)
+                .sparkSetting(
+                    "spark.master.rest.enabled", "false") // else it binds the fixed port 6066
+                .sparkSetting(
+                    "spark.port.maxRetries", "0") // a taken port fails instead of moving on
+                .arguments(
+                    "--host",
+                    MASTER_HOST,
+                    "--port",
+                    String.valueOf(masterPort),
+                    "--webui-port",
+                    String.valueOf(masterWebUiPort)),
+            runDirectory,
+            runDirectory);
+    Poll.until(
+        "the Master to be ALIVE",
+        START_TIMEOUT,
+        () -> {
+          checkRunning(master);
+          return status().filter(s -> s.state().equals("ALIVE"));
+        },
+        this::describe);
 
     Path localDirectory = runDirectory.resolve("local");
     for (Worker w : workers) {
-      JavaCommand command = daemon("org.apache.spark.deploy.worker.Worker", w.host)
-          .sparkSetting("spark.local.dir", localDirectory.toString())
-          .sparkSetting("spark.decommission.enabled", "true")
-          .arguments("--host", w.host, "--port", "0", "--webui-port", "0",
-              "--cores", "1", "--memory", WORKER_MEMORY,
-              "--work-dir", w.workDirectory.toString(), masterUrl());
+      JavaCommand command =
+          daemon("org.apache.spark.deploy.worker.Worker", w.host)
+              .sparkSetting("spark.local.dir", localDirectory.toString())
+              .sparkSetting("spark.decommission.enabled", "true")
+              .arguments(
+                  "--host",
+                  w.host,
+                  "--port",
+                  "0",
+                  "--webui-port",
+                  "0",
+                  "--cores",
+                  "1",
+                  "--memory",
+                  WORKER_MEMORY,
+                  "--work-dir",
+                  w.workDirectory.toString(),
+                  masterUrl());
       if (w.shuffleService) {
-        command.sparkSetting("spark.shuffle.service.enabled", "true")
+        command
+            .sparkSetting("spark.shuffle.service.enabled", "true")
             .sparkSetting("spark.shuffle.service.port", String.valueOf(shuffleServicePort))
             // its RocksDB only recovers registrations across a service restart (75 MB on disk)
             .sparkSetting("spark.shuffle.service.db.enabled", "false");
@@ -261,11 +311,16 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       w.process = ManagedProcess.start("worker-" + w.number, command, runDirectory, runDirectory);
     }
-    Poll.until("both Workers to register with the Master", START_TIMEOUT, () -> {
-      checkRunning(master);
-      workers.forEach(w -> checkRunning(w.process));
-      return status().filter(s -> WORKER_HOSTS.stream().allMatch(h -> s.aliveWorkersOn(h) == 1));
-    }, this::describe);
+    Poll.until(
+        "both Workers to register with the Master",
+        START_TIMEOUT,
+        () -> {
+          checkRunning(master);
+          workers.forEach(w -> checkRunning(w.process));
+          return status()
+              .filter(s -> WORKER_HOSTS.stream().allMatch(h -> s.aliveWorkersOn(h) == 1));
+        },
+        this::describe);
   }
 
   /** java -Xmx256m (module flags) -cp SPARK_HOME/jars/* MAIN, environment as spark-class sets. */
@@ -296,11 +351,15 @@ public final class StandaloneCluster implements AutoCloseable {
     if (!process.isAlive()) {
       String log = process.logLines().stream().collect(Collectors.joining("\n"));
       if (log.contains("BindException") || log.contains("Address already in use")) {
-        throw new PortTaken(process.name() + " could not bind its port (see " + process.log()
-            + ")");
+        throw new PortTaken(
+            process.name() + " could not bind its port (see " + process.log() + ")");
       }
-      throw new AssertionError(process.name() + " exited during start-up; log " + process.log()
-          + ":\n" + process.logTail(40));
+      throw new AssertionError(
+          process.name()
+              + " exited during start-up; log "
+              + process.log()
+              + ":\n"
+              + process.logTail(40));
     }
   }
 
@@ -323,8 +382,10 @@ public final class StandaloneCluster implements AutoCloseable {
 
     static void send(long pid, String signal) {
       try {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
-            .redirectErrorStream(true).start();
+        Process kill =
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(kill.getInputStream().readAllBytes());
         if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
           throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + output);

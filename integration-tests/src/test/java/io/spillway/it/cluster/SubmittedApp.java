@@ -46,20 +46,20 @@ public final class SubmittedApp implements AutoCloseable {
   }
 
   /** Starts {@code SparkSubmit} with these arguments against the cluster's Spark home. */
-  public static SubmittedApp start(String name, StandaloneCluster cluster,
-      List<String> sparkSubmitArguments) {
-    JavaCommand command = JavaCommand.forMainClass("org.apache.spark.deploy.SparkSubmit")
-        .classPath(cluster.sparkHome().classPath())
-        .jvmOptions(DRIVER_OPTIONS)
-        .jvmOptions(ItArtifacts.sparkJvmFlags())
-        .jvmOption("-Djava.io.tmpdir=" + cluster.temporaryDirectory())
-        .environment("SPARK_HOME", cluster.sparkHome().root().toString())
-        .environment("SPARK_SCALA_VERSION", "2.13")
-        .environment("SPARK_LOCAL_IP", StandaloneCluster.MASTER_HOST)
-        .arguments(sparkSubmitArguments);
+  public static SubmittedApp start(
+      String name, StandaloneCluster cluster, List<String> sparkSubmitArguments) {
+    JavaCommand command =
+        JavaCommand.forMainClass("org.apache.spark.deploy.SparkSubmit")
+            .classPath(cluster.sparkHome().classPath())
+            .jvmOptions(DRIVER_OPTIONS)
+            .jvmOptions(ItArtifacts.sparkJvmFlags())
+            .jvmOption("-Djava.io.tmpdir=" + cluster.temporaryDirectory())
+            .environment("SPARK_HOME", cluster.sparkHome().root().toString())
+            .environment("SPARK_SCALA_VERSION", "2.13")
+            .environment("SPARK_LOCAL_IP", StandaloneCluster.MASTER_HOST)
+            .arguments(sparkSubmitArguments);
     Path directory = cluster.runDirectory().resolve(name);
-    return new SubmittedApp(ManagedProcess.start(name, command, directory,
-        cluster.runDirectory()));
+    return new SubmittedApp(ManagedProcess.start(name, command, directory, cluster.runDirectory()));
   }
 
   public ManagedProcess driver() {
@@ -102,14 +102,18 @@ public final class SubmittedApp implements AutoCloseable {
 
   /** Waits until the job prints the fact; fails if the driver exits first or on timeout. */
   public String awaitFact(String name, Duration timeout) {
-    return Poll.until("the driver to print FACT " + name, timeout, () -> {
-      Optional<String> value = Optional.ofNullable(facts().get(name));
-      if (value.isEmpty() && !driver.isAlive()) {
-        throw new AssertionError("the driver exited before printing FACT " + name + "\n"
-            + describe());
-      }
-      return value;
-    }, this::describe);
+    return Poll.until(
+        "the driver to print FACT " + name,
+        timeout,
+        () -> {
+          Optional<String> value = Optional.ofNullable(facts().get(name));
+          if (value.isEmpty() && !driver.isAlive()) {
+            throw new AssertionError(
+                "the driver exited before printing FACT " + name + "\n" + describe());
+          }
+          return value;
+        },
+        this::describe);
   }
 
   /** Waits for the driver to exit and returns its exit code; on timeout stops it and fails. */
@@ -117,15 +121,22 @@ public final class SubmittedApp implements AutoCloseable {
     OptionalInt code = driver.waitFor(timeout);
     if (code.isEmpty()) {
       driver.close();
-      throw new AssertionError("spark-submit did not finish within " + timeout.toSeconds()
-          + " s; stopped it\n" + describe());
+      throw new AssertionError(
+          "spark-submit did not finish within "
+              + timeout.toSeconds()
+              + " s; stopped it\n"
+              + describe());
     }
     return code.getAsInt();
   }
 
   /** Where to look, with the end of the driver's log. */
   public String describe() {
-    return "driver " + driver + ", stdout " + driver.stdout() + "; last lines of its log:\n"
+    return "driver "
+        + driver
+        + ", stdout "
+        + driver.stdout()
+        + "; last lines of its log:\n"
         + driver.logTail(25);
   }
 

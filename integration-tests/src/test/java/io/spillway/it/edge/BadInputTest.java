@@ -18,6 +18,7 @@ package io.spillway.it.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.it.TaskMetricsListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32;
-
-import io.spillway.it.TaskMetricsListener;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -99,11 +98,13 @@ class BadInputTest {
     @BeforeAll
     void startContext() {
       localDir = EdgeSupport.freshDirectory("bad-input").resolve("local");
-      jsc = new JavaSparkContext(EdgeSupport.conf("local[2]", "edge-bad-input", localDir,
-              serializer)
-          .set("spark.buffer.pageSize", "1m")
-          .set("spark.shuffle.spill.numElementsForceSpillThreshold",
-              Integer.toString(FORCE_SPILL_RECORDS)));
+      jsc =
+          new JavaSparkContext(
+              EdgeSupport.conf("local[2]", "edge-bad-input", localDir, serializer)
+                  .set("spark.buffer.pageSize", "1m")
+                  .set(
+                      "spark.shuffle.spill.numElementsForceSpillThreshold",
+                      Integer.toString(FORCE_SPILL_RECORDS)));
       metrics = TaskMetricsListener.register(jsc.sc());
     }
 
@@ -119,19 +120,24 @@ class BadInputTest {
     void nothingLeftBehind() {
       assertEquals(0, EdgeSupport.executionMemoryUsed(), "execution memory in use after the test");
       FileCensus census = FileCensus.of(localDir);
-      assertEquals(List.of(), FileCensus.names(census.leftovers()),
+      assertEquals(
+          List.of(),
+          FileCensus.names(census.leftovers()),
           "spill or temp files left after the test");
     }
 
     @Test
     void recordsLargerThanAMemoryPage() {
       long spilledBefore = metrics.snapshot(jsc.sc()).diskBytesSpilled();
-      JavaPairRDD<Integer, byte[]> records = jsc.parallelize(List.of(0, 1), 2)
-          .flatMapToPair(p -> withLargeValues(p).iterator());
+      JavaPairRDD<Integer, byte[]> records =
+          jsc.parallelize(List.of(0, 1), 2).flatMapToPair(p -> withLargeValues(p).iterator());
 
-      List<String> partitioned = sorted(records.partitionBy(new HashPartitioner(3))
-          .map(r -> r._1() + "=" + digest(r._2()))
-          .collect());
+      List<String> partitioned =
+          sorted(
+              records
+                  .partitionBy(new HashPartitioner(3))
+                  .map(r -> r._1() + "=" + digest(r._2()))
+                  .collect());
       List<String> expected = new ArrayList<>();
       Map<Integer, List<String>> expectedGroups = new TreeMap<>();
       for (int p = 0; p < 2; p++) {
@@ -143,50 +149,67 @@ class BadInputTest {
       expectedGroups.values().forEach(Collections::sort);
       assertEquals(sorted(expected), partitioned, "partitionBy of records with 20 MiB values");
 
-      Map<Integer, List<String>> groups = new TreeMap<>(records.groupByKey(3)
-          .mapValues(values -> {
-            List<String> digests = new ArrayList<>();
-            values.forEach(v -> digests.add(digest(v)));
-            Collections.sort(digests);
-            return digests;
-          })
-          .collectAsMap());
+      Map<Integer, List<String>> groups =
+          new TreeMap<>(
+              records
+                  .groupByKey(3)
+                  .mapValues(
+                      values -> {
+                        List<String> digests = new ArrayList<>();
+                        values.forEach(v -> digests.add(digest(v)));
+                        Collections.sort(digests);
+                        return digests;
+                      })
+                  .collectAsMap());
       assertEquals(expectedGroups, groups, "groupByKey of records with 20 MiB values");
-      assertTrue(metrics.snapshot(jsc.sc()).diskBytesSpilled() > spilledBefore,
+      assertTrue(
+          metrics.snapshot(jsc.sc()).diskBytesSpilled() > spilledBefore,
           "the large records must go through spills");
     }
 
     @Test
     void mostlyEmptyMapAndReducePartitions() {
       // 40 map tasks, two with records; 64 reduce partitions, three with keys (0, 5, 42)
-      JavaPairRDD<Integer, Integer> sparse = jsc.parallelize(range(40), 40)
-          .flatMapToPair(p -> sparseRecords(p).iterator());
+      JavaPairRDD<Integer, Integer> sparse =
+          jsc.parallelize(range(40), 40).flatMapToPair(p -> sparseRecords(p).iterator());
       Map<Integer, List<String>> expectedRecords = new TreeMap<>();
       Map<Integer, Map<Integer, Long>> expectedSums = new TreeMap<>();
       for (int p = 0; p < 40; p++) {
         for (Tuple2<Integer, Integer> r : sparseRecords(p)) {
           int reducer = Math.floorMod(r._1(), 64);
-          expectedRecords.computeIfAbsent(reducer, k -> new ArrayList<>()).add(r._1() + "=" + r._2());
-          expectedSums.computeIfAbsent(reducer, k -> new TreeMap<>())
+          expectedRecords
+              .computeIfAbsent(reducer, k -> new ArrayList<>())
+              .add(r._1() + "=" + r._2());
+          expectedSums
+              .computeIfAbsent(reducer, k -> new TreeMap<>())
               .merge(r._1(), (long) r._2(), Long::sum);
         }
       }
       assertEquals(3, expectedRecords.size(), "reduce partitions with records");
 
-      List<String> partitioned = byPartition(sparse.partitionBy(new HashPartitioner(64))
-          .mapValues(v -> (Object) v));
+      List<String> partitioned =
+          byPartition(sparse.partitionBy(new HashPartitioner(64)).mapValues(v -> (Object) v));
       assertEquals(describe(64, expectedRecords), partitioned, "partitionBy, 64 reduce partitions");
 
-      List<String> sums = byPartition(sparse.mapValues(v -> (long) v).reduceByKey(Long::sum, 64)
-          .mapValues(v -> (Object) v));
+      List<String> sums =
+          byPartition(
+              sparse
+                  .mapValues(v -> (long) v)
+                  .reduceByKey(Long::sum, 64)
+                  .mapValues(v -> (Object) v));
       Map<Integer, List<String>> expectedSumLines = new TreeMap<>();
-      expectedSums.forEach((reducer, byKey) -> byKey.forEach((k, v) ->
-          expectedSumLines.computeIfAbsent(reducer, x -> new ArrayList<>()).add(k + "=" + v)));
+      expectedSums.forEach(
+          (reducer, byKey) ->
+              byKey.forEach(
+                  (k, v) ->
+                      expectedSumLines
+                          .computeIfAbsent(reducer, x -> new ArrayList<>())
+                          .add(k + "=" + v)));
       assertEquals(describe(64, expectedSumLines), sums, "reduceByKey, 64 reduce partitions");
 
       // no record at all: 8 empty map tasks into 16 reduce partitions
-      JavaPairRDD<Integer, Integer> nothing = jsc.parallelize(Collections.<Integer>emptyList(), 8)
-          .mapToPair(i -> new Tuple2<>(i, i));
+      JavaPairRDD<Integer, Integer> nothing =
+          jsc.parallelize(Collections.<Integer>emptyList(), 8).mapToPair(i -> new Tuple2<>(i, i));
       assertEquals(0, nothing.partitionBy(new HashPartitioner(16)).count(), "empty partitionBy");
       assertEquals(0, nothing.reduceByKey(Integer::sum, 16).count(), "empty reduceByKey");
       assertEquals(0, nothing.groupByKey(16).count(), "empty groupByKey");
@@ -195,8 +218,8 @@ class BadInputTest {
 
     @Test
     void nullKeys() {
-      JavaPairRDD<Integer, Integer> records = jsc.parallelize(range(3), 3)
-          .flatMapToPair(p -> withNullKeys(p).iterator());
+      JavaPairRDD<Integer, Integer> records =
+          jsc.parallelize(range(3), 3).flatMapToPair(p -> withNullKeys(p).iterator());
       Map<Integer, Long> expectedSums = new HashMap<>();
       Map<Integer, List<Integer>> expectedGroups = new HashMap<>();
       for (int p = 0; p < 3; p++) {
@@ -208,43 +231,53 @@ class BadInputTest {
       expectedGroups.values().forEach(Collections::sort);
       assertTrue(expectedSums.containsKey(null), "the data has null keys");
 
-      List<Tuple2<Integer, Long>> sums = records.mapValues(v -> (long) v)
-          .reduceByKey(Long::sum, 4).collect();
+      List<Tuple2<Integer, Long>> sums =
+          records.mapValues(v -> (long) v).reduceByKey(Long::sum, 4).collect();
       assertEquals(entries(expectedSums), entries(toMap(sums)), "reduceByKey with null keys");
       assertEquals(expectedSums.size(), sums.size(), "each key once, null included");
 
-      Map<Integer, List<Integer>> groups = toMap(records.groupByKey(4)
-          .mapValues(values -> {
-            List<Integer> list = new ArrayList<>();
-            values.forEach(list::add);
-            Collections.sort(list);
-            return list;
-          })
-          .collect());
+      Map<Integer, List<Integer>> groups =
+          toMap(
+              records
+                  .groupByKey(4)
+                  .mapValues(
+                      values -> {
+                        List<Integer> list = new ArrayList<>();
+                        values.forEach(list::add);
+                        Collections.sort(list);
+                        return list;
+                      })
+                  .collect());
       assertEquals(entries(expectedGroups), entries(groups), "groupByKey with null keys");
 
       // HashPartitioner sends null to partition 0, as in Spark
-      List<String> nullKeyPartitions = records.reduceByKey(Integer::sum, 4)
-          .mapPartitionsWithIndex((index, it) -> {
-            List<String> found = new ArrayList<>();
-            it.forEachRemaining(r -> {
-              if (r._1() == null) {
-                found.add("partition " + index);
-              }
-            });
-            return found.iterator();
-          }, false)
-          .collect();
+      List<String> nullKeyPartitions =
+          records
+              .reduceByKey(Integer::sum, 4)
+              .mapPartitionsWithIndex(
+                  (index, it) -> {
+                    List<String> found = new ArrayList<>();
+                    it.forEachRemaining(
+                        r -> {
+                          if (r._1() == null) {
+                            found.add("partition " + index);
+                          }
+                        });
+                    return found.iterator();
+                  },
+                  false)
+              .collect();
       assertEquals(List.of("partition 0"), nullKeyPartitions, "where the null key's sum is");
 
       // partitionBy with a partitioner that sends null keys to the last partition
-      List<String> partitioned = byPartition(records.partitionBy(new NullsLast(5))
-          .mapValues(v -> (Object) v));
+      List<String> partitioned =
+          byPartition(records.partitionBy(new NullsLast(5)).mapValues(v -> (Object) v));
       Map<Integer, List<String>> expected = new TreeMap<>();
       NullsLast partitioner = new NullsLast(5);
       for (int p = 0; p < 3; p++) {
         for (Tuple2<Integer, Integer> r : withNullKeys(p)) {
-          expected.computeIfAbsent(partitioner.getPartition(r._1()), k -> new ArrayList<>())
+          expected
+              .computeIfAbsent(partitioner.getPartition(r._1()), k -> new ArrayList<>())
               .add(r._1() + "=" + r._2());
         }
       }
@@ -337,20 +370,26 @@ class BadInputTest {
 
   /** "index:[k=v, ...]" for every partition of the RDD, records sorted, in partition order. */
   private static List<String> byPartition(JavaPairRDD<Integer, Object> rdd) {
-    return rdd.mapPartitionsWithIndex((index, records) -> {
-      List<String> lines = new ArrayList<>();
-      records.forEachRemaining(r -> lines.add(r._1() + "=" + r._2()));
-      Collections.sort(lines);
-      return List.of(index + ":" + lines).iterator();
-    }, true).collect();
+    return rdd.mapPartitionsWithIndex(
+            (index, records) -> {
+              List<String> lines = new ArrayList<>();
+              records.forEachRemaining(r -> lines.add(r._1() + "=" + r._2()));
+              Collections.sort(lines);
+              return List.of(index + ":" + lines).iterator();
+            },
+            true)
+        .collect();
   }
 
   private static List<String> describe(int partitions, Map<Integer, List<String>> records) {
-    return IntStream.range(0, partitions).mapToObj(p -> {
-      List<String> lines = new ArrayList<>(records.getOrDefault(p, List.of()));
-      Collections.sort(lines);
-      return p + ":" + lines;
-    }).collect(Collectors.toList());
+    return IntStream.range(0, partitions)
+        .mapToObj(
+            p -> {
+              List<String> lines = new ArrayList<>(records.getOrDefault(p, List.of()));
+              Collections.sort(lines);
+              return p + ":" + lines;
+            })
+        .collect(Collectors.toList());
   }
 
   private static <K, V> Map<K, V> toMap(List<Tuple2<K, V>> pairs) {
@@ -364,8 +403,9 @@ class BadInputTest {
   /** "key=value" lines sorted, null keys first: comparable maps with a null key. */
   private static <K, V> List<String> entries(Map<K, V> map) {
     return map.entrySet().stream()
-        .sorted(Comparator.comparing((Map.Entry<K, V> e) -> e.getKey() != null)
-            .thenComparing(e -> Objects.toString(e.getKey())))
+        .sorted(
+            Comparator.comparing((Map.Entry<K, V> e) -> e.getKey() != null)
+                .thenComparing(e -> Objects.toString(e.getKey())))
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.toList());
   }

@@ -36,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
@@ -75,11 +74,15 @@ import scala.Tuple2;
 class CancelLeavesNothingBehindTest {
 
   private static final int FORCE_SPILL_RECORDS = 1_000;
+
   /** Map tasks signal after this many records: several spills are on disk by then. */
   private static final int SIGNAL_AFTER_RECORDS = 5 * FORCE_SPILL_RECORDS;
+
   private static final int KEYS = 20_000;
+
   /** A task that was never cancelled stops producing after this long (the test then fails). */
   private static final long GIVE_UP_MILLIS = 120_000;
+
   private static final long WAIT_MILLIS = 120_000;
 
   @ParameterizedTest
@@ -88,45 +91,82 @@ class CancelLeavesNothingBehindTest {
     Path directory = EdgeSupport.freshDirectory("cancel");
     Path localDir = directory.resolve("local");
     String signals = directory.resolve("signals").toString();
-    SparkConf conf = EdgeSupport.conf("local[2]", "edge-cancel", localDir, serializer)
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold",
-            Integer.toString(FORCE_SPILL_RECORDS));
-    try (JavaSparkContext jsc = new JavaSparkContext(conf); LeakLog leaks = LeakLog.capture()) {
+    SparkConf conf =
+        EdgeSupport.conf("local[2]", "edge-cancel", localDir, serializer)
+            .set(
+                "spark.shuffle.spill.numElementsForceSpillThreshold",
+                Integer.toString(FORCE_SPILL_RECORDS));
+    try (JavaSparkContext jsc = new JavaSparkContext(conf);
+        LeakLog leaks = LeakLog.capture()) {
       TaskLog tasks = TaskLog.register(jsc.sc());
 
-      cancelMidShuffle(jsc, tasks, leaks, localDir, signals, "map-partitionBy", 2,
+      cancelMidShuffle(
+          jsc,
+          tasks,
+          leaks,
+          localDir,
+          signals,
+          "map-partitionBy",
+          2,
           census -> census.mapSpills().isEmpty() ? "no map-side spill file" : null,
-          () -> endlessRecords(jsc, signals, "map-partitionBy")
-              .partitionBy(new HashPartitioner(4))
-              .countAsync());
+          () ->
+              endlessRecords(jsc, signals, "map-partitionBy")
+                  .partitionBy(new HashPartitioner(4))
+                  .countAsync());
 
-      cancelMidShuffle(jsc, tasks, leaks, localDir, signals, "map-reduceByKey", 2,
+      cancelMidShuffle(
+          jsc,
+          tasks,
+          leaks,
+          localDir,
+          signals,
+          "map-reduceByKey",
+          2,
           census -> census.mapSpills().isEmpty() ? "no map-side spill file" : null,
-          () -> endlessRecords(jsc, signals, "map-reduceByKey")
-              .reduceByKey(Long::sum, 4)
-              .countAsync());
+          () ->
+              endlessRecords(jsc, signals, "map-reduceByKey")
+                  .reduceByKey(Long::sum, 4)
+                  .countAsync());
 
-      cancelMidShuffle(jsc, tasks, leaks, localDir, signals, "reduce-reduceByKey", 2,
+      cancelMidShuffle(
+          jsc,
+          tasks,
+          leaks,
+          localDir,
+          signals,
+          "reduce-reduceByKey",
+          2,
           census -> census.reduceSpills().isEmpty() ? "no reduce-side spill file" : null,
-          () -> jsc.parallelize(List.of(0, 1), 2)
-              .flatMapToPair(p -> records(p, 40_000).iterator())
-              .reduceByKey(Long::sum, 2)
-              .mapPartitions(sums -> stopAtFirstRecord(sums, signals, "reduce-reduceByKey"))
-              .countAsync());
+          () ->
+              jsc.parallelize(List.of(0, 1), 2)
+                  .flatMapToPair(p -> records(p, 40_000).iterator())
+                  .reduceByKey(Long::sum, 2)
+                  .mapPartitions(sums -> stopAtFirstRecord(sums, signals, "reduce-reduceByKey"))
+                  .countAsync());
 
-      cancelMidShuffle(jsc, tasks, leaks, localDir, signals, "reduce-groupByKey", 2,
+      cancelMidShuffle(
+          jsc,
+          tasks,
+          leaks,
+          localDir,
+          signals,
+          "reduce-groupByKey",
+          2,
           census -> census.reduceSpills().isEmpty() ? "no reduce-side spill file" : null,
-          () -> jsc.parallelize(List.of(0, 1), 2)
-              .flatMapToPair(p -> records(p, 40_000).iterator())
-              .groupByKey(2)
-              .mapPartitions(groups -> stopAtFirstRecord(groups, signals, "reduce-groupByKey"))
-              .countAsync());
+          () ->
+              jsc.parallelize(List.of(0, 1), 2)
+                  .flatMapToPair(p -> records(p, 40_000).iterator())
+                  .groupByKey(2)
+                  .mapPartitions(groups -> stopAtFirstRecord(groups, signals, "reduce-groupByKey"))
+                  .countAsync());
 
       // The context still works and computes the right answer.
-      Map<Integer, Long> sums = new TreeMap<>(jsc.parallelize(List.of(0, 1, 2), 3)
-          .flatMapToPair(p -> records(p, 10_000).iterator())
-          .reduceByKey(Long::sum, 3)
-          .collectAsMap());
+      Map<Integer, Long> sums =
+          new TreeMap<>(
+              jsc.parallelize(List.of(0, 1, 2), 3)
+                  .flatMapToPair(p -> records(p, 10_000).iterator())
+                  .reduceByKey(Long::sum, 3)
+                  .collectAsMap());
       Map<Integer, Long> expected = new TreeMap<>();
       for (int p = 0; p < 3; p++) {
         records(p, 10_000).forEach(r -> expected.merge(r._1(), r._2(), Long::sum));
@@ -141,8 +181,14 @@ class CancelLeavesNothingBehindTest {
    * Starts a job, waits until {@code expectedSignals} tasks signalled, checks the job really is
    * mid-shuffle (files on disk, memory in use), cancels its group and checks what is left.
    */
-  private static void cancelMidShuffle(JavaSparkContext jsc, TaskLog tasks, LeakLog leaks,
-      Path localDir, String signals, String kind, int expectedSignals,
+  private static void cancelMidShuffle(
+      JavaSparkContext jsc,
+      TaskLog tasks,
+      LeakLog leaks,
+      Path localDir,
+      String signals,
+      String kind,
+      int expectedSignals,
       java.util.function.Function<FileCensus, String> notMidShuffle,
       Supplier<JavaFutureAction<Long>> job) {
     String group = "edge-cancel-" + kind;
@@ -154,17 +200,21 @@ class CancelLeavesNothingBehindTest {
     } finally {
       jsc.clearJobGroup();
     }
-    EdgeSupport.await(expectedSignals + " tasks of " + kind + " to signal", WAIT_MILLIS,
+    EdgeSupport.await(
+        expectedSignals + " tasks of " + kind + " to signal",
+        WAIT_MILLIS,
         () -> signalsOf(signals, kind).size() >= expectedSignals || future.isDone(),
         () -> "signals " + signalsOf(signals, kind) + ", " + tasks);
-    assertFalse(future.isDone(), () -> kind + ": the job ended before it was cancelled: "
-        + outcome(future) + "; " + tasks);
+    assertFalse(
+        future.isDone(),
+        () -> kind + ": the job ended before it was cancelled: " + outcome(future) + "; " + tasks);
 
     // Controls: the job is really in the middle of the shuffle, so the checks below mean something.
     FileCensus during = FileCensus.of(localDir);
     String missing = notMidShuffle.apply(during);
     assertEquals(null, missing, () -> kind + ": not mid-shuffle at the cancel: " + during);
-    assertTrue(EdgeSupport.executionMemoryUsed() > 0,
+    assertTrue(
+        EdgeSupport.executionMemoryUsed() > 0,
         () -> kind + ": no execution memory in use at the cancel");
 
     jsc.cancelJobGroup(group);
@@ -176,26 +226,39 @@ class CancelLeavesNothingBehindTest {
     } catch (Exception e) {
       fail(kind + ": the cancelled job did not end: " + e + "; " + tasks);
     }
-    assertTrue(cancelled != null && String.valueOf(cancelled.getCause()).contains("cancelled"),
+    assertTrue(
+        cancelled != null && String.valueOf(cancelled.getCause()).contains("cancelled"),
         () -> kind + ": the job must fail as cancelled, got " + outcome(future));
 
     tasks.awaitAllTasksEnded(jsc.sc(), WAIT_MILLIS);
     int killed = tasks.killed().size() - killedBefore;
-    assertTrue(killed >= expectedSignals,
+    assertTrue(
+        killed >= expectedSignals,
         () -> kind + ": the signalled tasks must have been killed: " + tasks);
-    assertEquals(0, EdgeSupport.executionMemoryUsed(),
+    assertEquals(
+        0,
+        EdgeSupport.executionMemoryUsed(),
         kind + ": execution memory in use after every task ended");
-    assertEquals(List.of(), leaks.unreleased(), kind + ": memory the killed tasks did not free"
-        + " (Spark reclaimed it after the task ended)");
+    assertEquals(
+        List.of(),
+        leaks.unreleased(),
+        kind
+            + ": memory the killed tasks did not free"
+            + " (Spark reclaimed it after the task ended)");
     assertTrue(leaks.acquisitions() > 0, "the leak log must see TaskMemoryManager's DEBUG lines");
 
     FileCensus after = FileCensus.of(localDir);
-    assertEquals(List.of(), FileCensus.names(after.leftovers()),
+    assertEquals(
+        List.of(),
+        FileCensus.names(after.leftovers()),
         kind + ": spill or temp files left after the cancel (during it: " + during.counts() + ")");
-    assertEquals(List.of(), FileCensus.names(after.outputsNotOf(tasks.successfulMapTasks())),
+    assertEquals(
+        List.of(),
+        FileCensus.names(after.outputsNotOf(tasks.successfulMapTasks())),
         kind + ": map output files of map tasks that did not succeed");
-    System.out.printf("%s: cancelled with %s on disk; after: %s; killed %s%n", kind,
-        during.counts(), after.counts(), killed);
+    System.out.printf(
+        "%s: cancelled with %s on disk; after: %s; killed %s%n",
+        kind, during.counts(), after.counts(), killed);
   }
 
   /** Records of partition {@code p} for the bounded jobs: seeded, keys in [0, KEYS). */
@@ -209,8 +272,8 @@ class CancelLeavesNothingBehindTest {
   }
 
   /** Two map tasks that produce records until they are killed, signalling once spilling. */
-  private static JavaPairRDD<Integer, Long> endlessRecords(JavaSparkContext jsc, String signals,
-      String kind) {
+  private static JavaPairRDD<Integer, Long> endlessRecords(
+      JavaSparkContext jsc, String signals, String kind) {
     return jsc.parallelize(List.of(0, 1), 2)
         .flatMapToPair(p -> new EndlessRecords(p, signals, kind));
   }
@@ -253,8 +316,8 @@ class CancelLeavesNothingBehindTest {
   }
 
   /** Passes the first record on only after signalling and waiting to be killed. */
-  private static <T> Iterator<T> stopAtFirstRecord(Iterator<T> records, String signals,
-      String kind) {
+  private static <T> Iterator<T> stopAtFirstRecord(
+      Iterator<T> records, String signals, String kind) {
     TaskContext context = TaskContext.get();
     if (records.hasNext()) {
       signal(signals, kind, context);
@@ -267,8 +330,8 @@ class CancelLeavesNothingBehindTest {
     try {
       Path directory = Path.of(signals);
       Files.createDirectories(directory);
-      Files.createFile(directory.resolve(
-          kind + "-" + context.partitionId() + "-" + context.attemptNumber()));
+      Files.createFile(
+          directory.resolve(kind + "-" + context.partitionId() + "-" + context.attemptNumber()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -280,7 +343,8 @@ class CancelLeavesNothingBehindTest {
       return List.of();
     }
     try (Stream<Path> files = Files.list(directory)) {
-      return files.map(f -> f.getFileName().toString())
+      return files
+          .map(f -> f.getFileName().toString())
           .filter(name -> name.startsWith(kind + "-"))
           .sorted()
           .collect(Collectors.toList());

@@ -17,6 +17,7 @@ package io.spillway.it.edge;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.spillway.it.ItConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,8 +29,6 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import io.spillway.it.ItConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -61,8 +60,7 @@ final class EdgeSupport {
       try (Stream<Path> earlier = Files.list(parent)) {
         for (Path old : earlier.collect(Collectors.toList())) {
           String oldName = old.getFileName().toString();
-          if (oldName.matches(Pattern.quote(name) + "-\\d+-\\d+")
-              && !oldName.startsWith(thisJvm)) {
+          if (oldName.matches(Pattern.quote(name) + "-\\d+-\\d+") && !oldName.startsWith(thisJvm)) {
             FileCensus.deleteRecursively(old);
           }
         }
@@ -119,13 +117,18 @@ final class EdgeSupport {
    * delivered, a file appearing). Never a timing assumption: the timeout is only the point at
    * which the test gives up and says what it was waiting for.
    */
-  static void await(String what, long timeoutMillis, BooleanSupplier condition,
-      Supplier<String> state) {
+  static void await(
+      String what, long timeoutMillis, BooleanSupplier condition, Supplier<String> state) {
     long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
-        fail("gave up after " + timeoutMillis + " ms waiting for " + what + "; state: "
-            + state.get());
+        fail(
+            "gave up after "
+                + timeoutMillis
+                + " ms waiting for "
+                + what
+                + "; state: "
+                + state.get());
       }
       try {
         Thread.sleep(20);

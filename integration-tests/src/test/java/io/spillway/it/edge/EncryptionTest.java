@@ -33,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -66,6 +65,7 @@ class EncryptionTest {
   private static final int PER_PARTITION = 6_000;
   private static final int KEYS = 3_000;
   private static final int FORCE_SPILL_RECORDS = 500;
+
   /** Map tasks copy the local directory after this many records (several spills by then). */
   private static final int CAPTURE_AFTER_RECORDS = 4 * FORCE_SPILL_RECORDS + 1;
 
@@ -78,12 +78,19 @@ class EncryptionTest {
   void noPlaintextReachesTheDiskWithIoEncryption(String serializer) {
     Map<String, List<String>> control = filesWithMarker(serializer, false);
     for (String kind : List.of(MAP_SPILL, REDUCE_SPILL, MAP_OUTPUT)) {
-      assertTrue(!control.get(kind).isEmpty(), () -> "control run without encryption: no " + kind
-          + " file holds the marker, so this test could not see plaintext: " + control);
+      assertTrue(
+          !control.get(kind).isEmpty(),
+          () ->
+              "control run without encryption: no "
+                  + kind
+                  + " file holds the marker, so this test could not see plaintext: "
+                  + control);
     }
     Map<String, List<String>> encrypted = filesWithMarker(serializer, true);
     for (String kind : List.of(MAP_SPILL, REDUCE_SPILL, MAP_OUTPUT)) {
-      assertEquals(List.of(), encrypted.get(kind),
+      assertEquals(
+          List.of(),
+          encrypted.get(kind),
           () -> kind + " files holding the plaintext marker with spark.io.encryption.enabled=true");
     }
     assertEquals(List.of(), encrypted.get("other"), "other files holding the plaintext marker");
@@ -97,52 +104,60 @@ class EncryptionTest {
     Path directory = EdgeSupport.freshDirectory(encrypt ? "encrypted" : "plaintext");
     Path localDir = directory.resolve("local");
     String captures = directory.resolve("captured").toString();
-    SparkConf conf = EdgeSupport.conf("local[2]", "edge-encryption", localDir, serializer)
-        .set("spark.io.encryption.enabled", Boolean.toString(encrypt))
-        .set("spark.shuffle.compress", "false")
-        .set("spark.shuffle.spill.compress", "false")
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold",
-            Integer.toString(FORCE_SPILL_RECORDS));
+    SparkConf conf =
+        EdgeSupport.conf("local[2]", "edge-encryption", localDir, serializer)
+            .set("spark.io.encryption.enabled", Boolean.toString(encrypt))
+            .set("spark.shuffle.compress", "false")
+            .set("spark.shuffle.spill.compress", "false")
+            .set(
+                "spark.shuffle.spill.numElementsForceSpillThreshold",
+                Integer.toString(FORCE_SPILL_RECORDS));
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
       String local = localDir.toString();
 
       // map side, no combine: map spills and .data files
-      List<Tuple2<Integer, String>> partitioned = markedRecords(jsc, local, captures, "partitionBy")
-          .partitionBy(new HashPartitioner(3))
-          .collect();
+      List<Tuple2<Integer, String>> partitioned =
+          markedRecords(jsc, local, captures, "partitionBy")
+              .partitionBy(new HashPartitioner(3))
+              .collect();
       assertEquals(MAP_PARTITIONS * PER_PARTITION, partitioned.size(), "partitionBy records");
       capture(local, captures, "after-partitionBy");
 
       // reduceByKey: map-side combine, and the reduce side's merger spills
-      Map<Integer, String> smallest = new TreeMap<>(markedRecords(jsc, local, captures, "reduce")
-          .reduceByKey((a, b) -> a.compareTo(b) <= 0 ? a : b, 2)
-          .mapPartitionsToPair(it -> captureAtFirst(it, local, captures, "reduce-side"))
-          .collectAsMap());
+      Map<Integer, String> smallest =
+          new TreeMap<>(
+              markedRecords(jsc, local, captures, "reduce")
+                  .reduceByKey((a, b) -> a.compareTo(b) <= 0 ? a : b, 2)
+                  .mapPartitionsToPair(it -> captureAtFirst(it, local, captures, "reduce-side"))
+                  .collectAsMap());
       assertEquals(expectedSmallest(), smallest, "reduceByKey(min) result");
       capture(local, captures, "after-reduceByKey");
 
       // groupByKey: the reduce side's group-by spills
-      long values = markedRecords(jsc, local, captures, "group")
-          .groupByKey(2)
-          .mapPartitionsToPair(it -> captureAtFirst(it, local, captures, "group-side"))
-          .mapValues(group -> {
-            int n = 0;
-            for (String ignored : group) {
-              n++;
-            }
-            return n;
-          })
-          .values()
-          .reduce(Integer::sum);
+      long values =
+          markedRecords(jsc, local, captures, "group")
+              .groupByKey(2)
+              .mapPartitionsToPair(it -> captureAtFirst(it, local, captures, "group-side"))
+              .mapValues(
+                  group -> {
+                    int n = 0;
+                    for (String ignored : group) {
+                      n++;
+                    }
+                    return n;
+                  })
+              .values()
+              .reduce(Integer::sum);
       assertEquals(MAP_PARTITIONS * PER_PARTITION, values, "groupByKey values");
       capture(local, captures, "after-groupByKey");
 
       // sortByKey: the reduce side's sorter spills
-      List<Integer> keys = markedRecords(jsc, local, captures, "sort")
-          .sortByKey(true, 2)
-          .mapPartitionsToPair(it -> captureAtFirst(it, local, captures, "sort-side"))
-          .keys()
-          .collect();
+      List<Integer> keys =
+          markedRecords(jsc, local, captures, "sort")
+              .sortByKey(true, 2)
+              .mapPartitionsToPair(it -> captureAtFirst(it, local, captures, "sort-side"))
+              .keys()
+              .collect();
       assertEquals(MAP_PARTITIONS * PER_PARTITION, keys.size(), "sortByKey records");
       capture(local, captures, "after-sortByKey");
     }
@@ -159,39 +174,52 @@ class EncryptionTest {
         withMarker.get(kind).add(copy.getFileName().toString());
       }
     }
-    System.out.printf("encryption=%s %s: files captured %s, with the marker %s%n", encrypt,
-        serializer, captured, withMarker.entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue().size()).collect(Collectors.toList()));
+    System.out.printf(
+        "encryption=%s %s: files captured %s, with the marker %s%n",
+        encrypt,
+        serializer,
+        captured,
+        withMarker.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue().size())
+            .collect(Collectors.toList()));
     for (String kind : List.of(MAP_SPILL, REDUCE_SPILL, MAP_OUTPUT)) {
-      assertTrue(captured.get(kind) > 0, () -> "no " + kind + " file was captured (encryption="
-          + encrypt + "): the test did not look where it should; captured " + captured);
+      assertTrue(
+          captured.get(kind) > 0,
+          () ->
+              "no "
+                  + kind
+                  + " file was captured (encryption="
+                  + encrypt
+                  + "): the test did not look where it should; captured "
+                  + captured);
     }
     return withMarker;
   }
 
   /** Keys in [0, KEYS), values MARKER + a number; map tasks capture once several spills exist. */
-  private static JavaPairRDD<Integer, String> markedRecords(JavaSparkContext jsc, String local,
-      String captures, String label) {
+  private static JavaPairRDD<Integer, String> markedRecords(
+      JavaSparkContext jsc, String local, String captures, String label) {
     return jsc.parallelize(range(MAP_PARTITIONS), MAP_PARTITIONS)
-        .flatMapToPair(p -> {
-          Iterator<Tuple2<Integer, String>> records = records(p).iterator();
-          return new Iterator<Tuple2<Integer, String>>() {
-            private int produced;
+        .flatMapToPair(
+            p -> {
+              Iterator<Tuple2<Integer, String>> records = records(p).iterator();
+              return new Iterator<Tuple2<Integer, String>>() {
+                private int produced;
 
-            @Override
-            public boolean hasNext() {
-              return records.hasNext();
-            }
+                @Override
+                public boolean hasNext() {
+                  return records.hasNext();
+                }
 
-            @Override
-            public Tuple2<Integer, String> next() {
-              if (++produced == CAPTURE_AFTER_RECORDS) {
-                capture(local, captures, label + "-map-" + p);
-              }
-              return records.next();
-            }
-          };
-        });
+                @Override
+                public Tuple2<Integer, String> next() {
+                  if (++produced == CAPTURE_AFTER_RECORDS) {
+                    capture(local, captures, label + "-map-" + p);
+                  }
+                  return records.next();
+                }
+              };
+            });
   }
 
   private static List<Tuple2<Integer, String>> records(int partition) {
@@ -214,8 +242,8 @@ class EncryptionTest {
   }
 
   /** Copies the local directory when the first record comes out of a reduce-side combiner. */
-  private static <K, V> Iterator<Tuple2<K, V>> captureAtFirst(Iterator<Tuple2<K, V>> records,
-      String local, String captures, String label) {
+  private static <K, V> Iterator<Tuple2<K, V>> captureAtFirst(
+      Iterator<Tuple2<K, V>> records, String local, String captures, String label) {
     if (records.hasNext()) {
       capture(local, captures, label);
     }

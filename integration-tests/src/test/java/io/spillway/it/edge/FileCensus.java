@@ -48,8 +48,12 @@ import java.util.stream.Stream;
  * @param reduceSpills reduce-side spill files (combiners, sorters, spilled lists)
  * @param others every other file
  */
-record FileCensus(List<String> shuffleOutputs, List<String> mapSpills, List<String> reduceSpills,
-    List<String> others) implements Serializable {
+record FileCensus(
+    List<String> shuffleOutputs,
+    List<String> mapSpills,
+    List<String> reduceSpills,
+    List<String> others)
+    implements Serializable {
 
   private static final Pattern SHUFFLE_OUTPUT =
       Pattern.compile("shuffle_(\\d+)_(\\d+)_(\\d+)\\.(data|index|checksum\\.[A-Za-z0-9]+)");
@@ -117,19 +121,34 @@ record FileCensus(List<String> shuffleOutputs, List<String> mapSpills, List<Stri
 
   /** File names only, for messages. */
   static List<String> names(List<String> paths) {
-    return paths.stream().map(p -> Path.of(p).getFileName().toString()).collect(Collectors.toList());
+    return paths.stream()
+        .map(p -> Path.of(p).getFileName().toString())
+        .collect(Collectors.toList());
   }
 
   @Override
   public String toString() {
-    return "FileCensus{outputs=" + names(shuffleOutputs) + ", mapSpills=" + names(mapSpills)
-        + ", reduceSpills=" + names(reduceSpills) + ", others=" + names(others) + "}";
+    return "FileCensus{outputs="
+        + names(shuffleOutputs)
+        + ", mapSpills="
+        + names(mapSpills)
+        + ", reduceSpills="
+        + names(reduceSpills)
+        + ", others="
+        + names(others)
+        + "}";
   }
 
   /** A short summary: counts only. */
   String counts() {
-    return shuffleOutputs.size() + " map output files, " + mapSpills.size() + " map spills, "
-        + reduceSpills.size() + " reduce spills, " + others.size() + " other files";
+    return shuffleOutputs.size()
+        + " map output files, "
+        + mapSpills.size()
+        + " map spills, "
+        + reduceSpills.size()
+        + " reduce spills, "
+        + others.size()
+        + " other files";
   }
 
   static long mapIdOf(String path) {

@@ -17,7 +17,6 @@ package io.spillway.it.edge;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -50,12 +49,13 @@ final class LeakLog implements AutoCloseable {
 
   private LeakLog() {
     context = (LoggerContext) LogManager.getContext(false);
-    appender = new AbstractAppender("edge-leak-log", null, null, true, Property.EMPTY_ARRAY) {
-      @Override
-      public void append(LogEvent event) {
-        record(event.getMessage().getFormattedMessage());
-      }
-    };
+    appender =
+        new AbstractAppender("edge-leak-log", null, null, true, Property.EMPTY_ARRAY) {
+          @Override
+          public void append(LogEvent event) {
+            record(event.getMessage().getFormattedMessage());
+          }
+        };
     appender.start();
     Configuration config = context.getConfiguration();
     config.addAppender(appender);

@@ -18,6 +18,9 @@ package io.spillway.it.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.SpillwayShuffleHandle;
+import io.spillway.WritePath;
+import io.spillway.it.TaskMetricsListener;
 import java.io.File;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
@@ -31,10 +34,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import io.spillway.SpillwayShuffleHandle;
-import io.spillway.WritePath;
-import io.spillway.it.TaskMetricsListener;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkConf;
@@ -72,69 +71,88 @@ class ManyPartitionsTest {
   void twoToThe24PlusOnePartitionsTakeTheObjectPathAndWork() {
     Path directory = EdgeSupport.freshDirectory("many-partitions");
     Path localDir = directory.resolve("local");
-    SparkConf conf = EdgeSupport.conf("local[2]", "edge-many-partitions", localDir,
-        EdgeSupport.KRYO_SERIALIZER)
-        // ~1,000 records per map task: 3 spills and a merge each, the case that used to allocate
-        // per-partition arrays per spill
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold",
-            Integer.toString(FORCE_SPILL_RECORDS));
+    SparkConf conf =
+        EdgeSupport.conf("local[2]", "edge-many-partitions", localDir, EdgeSupport.KRYO_SERIALIZER)
+            // ~1,000 records per map task: 3 spills and a merge each, the case that used to
+            // allocate
+            // per-partition arrays per spill
+            .set(
+                "spark.shuffle.spill.numElementsForceSpillThreshold",
+                Integer.toString(FORCE_SPILL_RECORDS));
     HeapPeak heap = HeapPeak.start();
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
       TaskMetricsListener metrics = TaskMetricsListener.register(jsc.sc());
       HashPartitioner partitioner = new HashPartitioner(PARTITIONS);
       // keys spread over the whole range, and some that land in partition 0 and in the last one
       List<Integer> keys = keys();
-      JavaPairRDD<Integer, Integer> partitioned = jsc.parallelize(keys, 2)
-          .mapToPair(k -> new Tuple2<>(k, k ^ 0x5A5A))
-          .partitionBy(partitioner);
+      JavaPairRDD<Integer, Integer> partitioned =
+          jsc.parallelize(keys, 2)
+              .mapToPair(k -> new Tuple2<>(k, k ^ 0x5A5A))
+              .partitionBy(partitioner);
 
-      ShuffleHandle handle = ((ShuffleDependency<?, ?, ?>) partitioned.rdd().dependencies()
-          .head()).shuffleHandle();
+      ShuffleHandle handle =
+          ((ShuffleDependency<?, ?, ?>) partitioned.rdd().dependencies().head()).shuffleHandle();
       if (handle instanceof SpillwayShuffleHandle<?, ?, ?> spillway) {
-        assertEquals(WritePath.OBJECT, spillway.writePath(),
+        assertEquals(
+            WritePath.OBJECT,
+            spillway.writePath(),
             "more than 2^24 partitions must take the object path, even with Kryo");
       }
 
-      List<Integer> wanted = List.of(0, 1, 12_345, PARTITIONS / 2, PARTITIONS - 2,
-          PARTITIONS - 1);
+      List<Integer> wanted = List.of(0, 1, 12_345, PARTITIONS / 2, PARTITIONS - 2, PARTITIONS - 1);
       Function2<TaskContext, scala.collection.Iterator<Tuple2<Integer, Integer>>, String> read =
           (Function2<TaskContext, scala.collection.Iterator<Tuple2<Integer, Integer>>, String>
-              & Serializable) (context, records) -> {
+                  & Serializable)
+              (context, records) -> {
                 List<String> out = new ArrayList<>();
                 records.foreach(r -> out.add(r._1() + "=" + r._2()));
                 out.sort(null);
                 return context.partitionId() + ":" + out;
               };
-      Object results = jsc.sc().runJob(partitioned.rdd(), read,
-          CollectionConverters.asScala(new ArrayList<Object>(wanted)).toSeq(),
-          ClassTag$.MODULE$.apply(String.class));
+      Object results =
+          jsc.sc()
+              .runJob(
+                  partitioned.rdd(),
+                  read,
+                  CollectionConverters.asScala(new ArrayList<Object>(wanted)).toSeq(),
+                  ClassTag$.MODULE$.apply(String.class));
       List<String> actual = List.of((String[]) results);
 
       Map<Integer, List<String>> byPartition = new TreeMap<>();
       for (int k : keys) {
-        byPartition.computeIfAbsent(partitioner.getPartition(k), p -> new ArrayList<>())
+        byPartition
+            .computeIfAbsent(partitioner.getPartition(k), p -> new ArrayList<>())
             .add(k + "=" + (k ^ 0x5A5A));
       }
-      List<String> expected = wanted.stream().map(p -> {
-        List<String> records = byPartition.getOrDefault(p, new ArrayList<>());
-        records.sort(null);
-        return p + ":" + records;
-      }).collect(Collectors.toList());
+      List<String> expected =
+          wanted.stream()
+              .map(
+                  p -> {
+                    List<String> records = byPartition.getOrDefault(p, new ArrayList<>());
+                    records.sort(null);
+                    return p + ":" + records;
+                  })
+              .collect(Collectors.toList());
       assertEquals(expected, actual, "reduce partitions " + wanted);
-      assertTrue(byPartition.get(PARTITIONS - 1).size() > 1
-              && byPartition.get(0).size() > 1,
+      assertTrue(
+          byPartition.get(PARTITIONS - 1).size() > 1 && byPartition.get(0).size() > 1,
           "the data must hit the first and the last partition: " + byPartition.keySet());
-      assertTrue(metrics.snapshot(jsc.sc()).diskBytesSpilled() > 0,
+      assertTrue(
+          metrics.snapshot(jsc.sc()).diskBytesSpilled() > 0,
           "the map tasks must spill: " + metrics.snapshot(jsc.sc()));
 
       // On disk: each map task's index has 2^24 + 2 offsets; no spill or temp file is left.
       FileCensus census = FileCensus.of(localDir);
       assertEquals(List.of(), FileCensus.names(census.leftovers()), "spill or temp files left");
-      List<String> indexes = census.shuffleOutputs().stream()
-          .filter(f -> f.endsWith(".index")).collect(Collectors.toList());
+      List<String> indexes =
+          census.shuffleOutputs().stream()
+              .filter(f -> f.endsWith(".index"))
+              .collect(Collectors.toList());
       assertEquals(2, indexes.size(), "one index file per map task: " + census);
       for (String index : indexes) {
-        assertEquals((PARTITIONS + 1L) * Long.BYTES, new File(index).length(),
+        assertEquals(
+            (PARTITIONS + 1L) * Long.BYTES,
+            new File(index).length(),
             "index file size of " + index);
       }
       System.out.println("2^24+1 partitions: " + heap.report() + "; " + census.counts());
@@ -151,15 +169,14 @@ class ManyPartitionsTest {
       keys.add(i * 8_389); // ~ spread over [0, 2^24]
     }
     for (int i = 1; i <= 10; i++) {
-      keys.add(PARTITIONS * i);          // partition 0
-      keys.add(PARTITIONS * i - 1);      // partition 2^24
-      keys.add(-i * PARTITIONS);         // negative, partition 0
+      keys.add(PARTITIONS * i); // partition 0
+      keys.add(PARTITIONS * i - 1); // partition 2^24
+      keys.add(-i * PARTITIONS); // negative, partition 0
     }
-    keys.add(-1);                        // nonNegativeMod(-1) = 2^24
+    keys.add(-1); // nonNegativeMod(-1) = 2^24
     keys.add(12_345);
     keys.add(PARTITIONS / 2);
-    return keys.stream().distinct().sorted(Comparator.naturalOrder())
-        .collect(Collectors.toList());
+    return keys.stream().distinct().sorted(Comparator.naturalOrder()).collect(Collectors.toList());
   }
 
   /** Peak heap use over the test, from the JVM's memory pools (an upper bound, includes garbage). */
@@ -172,17 +189,21 @@ class ManyPartitionsTest {
 
     static HeapPeak start() {
       System.gc();
-      List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-          .filter(p -> p.getType() == MemoryType.HEAP)
-          .collect(Collectors.toList());
+      List<MemoryPoolMXBean> heapPools =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getType() == MemoryType.HEAP)
+              .collect(Collectors.toList());
       heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
       return new HeapPeak(heapPools);
     }
 
     String report() {
       long peak = pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-      return "peak heap (sum of pool peaks) " + (peak >> 20) + " MiB of max "
-          + (Runtime.getRuntime().maxMemory() >> 20) + " MiB";
+      return "peak heap (sum of pool peaks) "
+          + (peak >> 20)
+          + " MiB of max "
+          + (Runtime.getRuntime().maxMemory() >> 20)
+          + " MiB";
     }
   }
 }

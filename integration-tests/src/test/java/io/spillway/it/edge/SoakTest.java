@@ -18,6 +18,7 @@ package io.spillway.it.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.rdd.SpillwayPairRDD;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,8 +31,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
-import io.spillway.rdd.SpillwayPairRDD;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -74,37 +73,42 @@ class SoakTest {
 
   private record Kind(String name, Job job) {}
 
-  private static final List<Kind> KINDS = List.of(
-      new Kind("reduceByKey", SoakTest::reduceByKey),
-      new Kind("groupByKey", SoakTest::groupByKey),
-      new Kind("sortByKey", SoakTest::sortByKey),
-      new Kind("partitionBy", SoakTest::partitionBy),
-      new Kind("aggregateByKey", SoakTest::aggregateByKey),
-      new Kind("join", SoakTest::join),
-      new Kind("cogroup", SoakTest::cogroupCounts),
-      new Kind("distinct", SoakTest::distinct),
-      new Kind("SpillwayPairRDD.reduceByKey", SoakTest::spillwayReduceByKey),
-      new Kind("SpillwayPairRDD.groupByKey", SoakTest::spillwayGroupByKey));
+  private static final List<Kind> KINDS =
+      List.of(
+          new Kind("reduceByKey", SoakTest::reduceByKey),
+          new Kind("groupByKey", SoakTest::groupByKey),
+          new Kind("sortByKey", SoakTest::sortByKey),
+          new Kind("partitionBy", SoakTest::partitionBy),
+          new Kind("aggregateByKey", SoakTest::aggregateByKey),
+          new Kind("join", SoakTest::join),
+          new Kind("cogroup", SoakTest::cogroupCounts),
+          new Kind("distinct", SoakTest::distinct),
+          new Kind("SpillwayPairRDD.reduceByKey", SoakTest::spillwayReduceByKey),
+          new Kind("SpillwayPairRDD.groupByKey", SoakTest::spillwayGroupByKey));
 
   @Test
   void twentyJobsReturnToBaselineAfterEach() throws Exception {
     Path localDir = EdgeSupport.freshDirectory("soak");
     Set<Integer> shuffleIds = Collections.synchronizedSet(new HashSet<>());
     try (LeakLog leaks = LeakLog.capture();
-        JavaSparkContext jsc = new JavaSparkContext(
-            EdgeSupport.conf("local[2]", "soak", localDir, EdgeSupport.KRYO_SERIALIZER)
-                .set("spark.shuffle.spill.numElementsForceSpillThreshold",
-                    String.valueOf(FORCE_SPILL_RECORDS)))) {
+        JavaSparkContext jsc =
+            new JavaSparkContext(
+                EdgeSupport.conf("local[2]", "soak", localDir, EdgeSupport.KRYO_SERIALIZER)
+                    .set(
+                        "spark.shuffle.spill.numElementsForceSpillThreshold",
+                        String.valueOf(FORCE_SPILL_RECORDS)))) {
       jsc.setLogLevel("WARN");
-      jsc.sc().addSparkListener(new SparkListener() {
-        @Override
-        public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
-          scala.Option<Object> id = submitted.stageInfo().shuffleDepId();
-          if (id.isDefined()) {
-            shuffleIds.add((Integer) id.get());
-          }
-        }
-      });
+      jsc.sc()
+          .addSparkListener(
+              new SparkListener() {
+                @Override
+                public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
+                  scala.Option<Object> id = submitted.stageInfo().shuffleDepId();
+                  if (id.isDefined()) {
+                    shuffleIds.add((Integer) id.get());
+                  }
+                }
+              });
       for (int job = 0; job < JOBS; job++) {
         Kind kind = KINDS.get(job % KINDS.size());
         String label = "job " + job + " (" + kind.name() + ")";
@@ -118,18 +122,22 @@ class SoakTest {
         }
         assertTrue(!ran.isEmpty(), label + ": the job shuffled");
         FileCensus during = FileCensus.of(localDir);
-        assertTrue(during.leftovers().isEmpty(),
+        assertTrue(
+            during.leftovers().isEmpty(),
             label + ": spill or temp files left after the job: " + during);
         for (int shuffleId : ran) {
           jsc.sc().cleaner().get().doCleanupShuffle(shuffleId, true);
         }
         FileCensus after = FileCensus.of(localDir);
-        assertEquals(0, after.fileCount(),
+        assertEquals(
+            0,
+            after.fileCount(),
             label + ": files left after its shuffles " + ran + " were unregistered: " + after);
-        assertEquals(0, EdgeSupport.executionMemoryUsed(),
+        assertEquals(
+            0,
+            EdgeSupport.executionMemoryUsed(),
             label + ": execution memory in use after the job");
-        assertEquals(List.of(), leaks.unreleased(),
-            label + ": memory a task did not free itself");
+        assertEquals(List.of(), leaks.unreleased(), label + ": memory a task did not free itself");
       }
       assertTrue(leaks.acquisitions() > 0, "the leak log saw the tasks' memory acquisitions");
     }
@@ -146,7 +154,8 @@ class SoakTest {
     return data;
   }
 
-  private static JavaPairRDD<Long, Long> pairs(JavaSparkContext jsc, List<Tuple2<Long, Long>> data) {
+  private static JavaPairRDD<Long, Long> pairs(
+      JavaSparkContext jsc, List<Tuple2<Long, Long>> data) {
     return jsc.parallelizePairs(data, MAP_PARTITIONS);
   }
 
@@ -187,14 +196,18 @@ class SoakTest {
     return groups;
   }
 
-  private static void reduceByKey(JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
-    assertEquals(sums(data),
+  private static void reduceByKey(
+      JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
+    assertEquals(
+        sums(data),
         asMap(pairs(jsc, data).reduceByKey(Long::sum, REDUCE_PARTITIONS).collect(), label),
         label + ": reduceByKey");
   }
 
-  private static void groupByKey(JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
-    assertEquals(sortedGroups(data),
+  private static void groupByKey(
+      JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
+    assertEquals(
+        sortedGroups(data),
         asSortedLists(pairs(jsc, data).groupByKey(REDUCE_PARTITIONS).collect(), label),
         label + ": groupByKey");
   }
@@ -207,42 +220,54 @@ class SoakTest {
     assertEquals(expected, keys, label + ": sortByKey");
   }
 
-  private static void partitionBy(JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
+  private static void partitionBy(
+      JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
     HashPartitioner partitioner = new HashPartitioner(REDUCE_PARTITIONS);
     Map<Integer, Long> expected = new TreeMap<>();
     for (Tuple2<Long, Long> t : data) {
       expected.merge(partitioner.getPartition(t._1()), t._2(), Long::sum);
     }
-    List<Tuple2<Integer, Long>> perPartition = pairs(jsc, data).partitionBy(partitioner)
-        .mapPartitionsWithIndex((index, records) -> {
-          long sum = 0;
-          boolean any = false;
-          while (records.hasNext()) {
-            Tuple2<Long, Long> t = records.next();
-            if (partitioner.getPartition(t._1()) != index) {
-              throw new IllegalStateException("key " + t._1() + " in partition " + index);
-            }
-            sum += t._2();
-            any = true;
-          }
-          return any ? List.of(new Tuple2<>(index, sum)).iterator()
-              : Collections.<Tuple2<Integer, Long>>emptyIterator();
-        }, true)
-        .collect();
+    List<Tuple2<Integer, Long>> perPartition =
+        pairs(jsc, data)
+            .partitionBy(partitioner)
+            .mapPartitionsWithIndex(
+                (index, records) -> {
+                  long sum = 0;
+                  boolean any = false;
+                  while (records.hasNext()) {
+                    Tuple2<Long, Long> t = records.next();
+                    if (partitioner.getPartition(t._1()) != index) {
+                      throw new IllegalStateException("key " + t._1() + " in partition " + index);
+                    }
+                    sum += t._2();
+                    any = true;
+                  }
+                  return any
+                      ? List.of(new Tuple2<>(index, sum)).iterator()
+                      : Collections.<Tuple2<Integer, Long>>emptyIterator();
+                },
+                true)
+            .collect();
     assertEquals(expected, new TreeMap<>(asMap(perPartition, label)), label + ": partitionBy");
   }
 
-  private static void aggregateByKey(JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
+  private static void aggregateByKey(
+      JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
     Map<Long, Tuple2<Long, Long>> expected = new HashMap<>();
     for (Tuple2<Long, Long> t : data) {
-      expected.merge(t._1(), new Tuple2<>(1L, t._2()),
+      expected.merge(
+          t._1(),
+          new Tuple2<>(1L, t._2()),
           (a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()));
     }
-    List<Tuple2<Long, Tuple2<Long, Long>>> counted = pairs(jsc, data)
-        .aggregateByKey(new Tuple2<>(0L, 0L), REDUCE_PARTITIONS,
-            (acc, v) -> new Tuple2<>(acc._1() + 1, acc._2() + v),
-            (a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()))
-        .collect();
+    List<Tuple2<Long, Tuple2<Long, Long>>> counted =
+        pairs(jsc, data)
+            .aggregateByKey(
+                new Tuple2<>(0L, 0L),
+                REDUCE_PARTITIONS,
+                (acc, v) -> new Tuple2<>(acc._1() + 1, acc._2() + v),
+                (a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()))
+            .collect();
     assertEquals(expected, asMap(counted, label), label + ": aggregateByKey");
   }
 
@@ -263,27 +288,38 @@ class SoakTest {
         expected.merge(t._1(), t._2() * 7 + r, Long::sum);
       }
     }
-    List<Tuple2<Long, Long>> joined = pairs(jsc, data)
-        .join(jsc.parallelizePairs(rightRows, 3), REDUCE_PARTITIONS)
-        .mapValues(lr -> lr._1() * 7 + lr._2())
-        .reduceByKey(Long::sum)
-        .collect();
+    List<Tuple2<Long, Long>> joined =
+        pairs(jsc, data)
+            .join(jsc.parallelizePairs(rightRows, 3), REDUCE_PARTITIONS)
+            .mapValues(lr -> lr._1() * 7 + lr._2())
+            .reduceByKey(Long::sum)
+            .collect();
     assertEquals(expected, asMap(joined, label), label + ": join then reduceByKey");
   }
 
-  private static void cogroupCounts(JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
+  private static void cogroupCounts(
+      JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
     int half = data.size() / 2;
     List<Tuple2<Long, Long>> left = data.subList(0, half);
     List<Tuple2<Long, Long>> right = data.subList(half, data.size());
     Map<Long, Tuple2<Long, Long>> expected = new HashMap<>();
-    left.forEach(t -> expected.merge(t._1(), new Tuple2<>(1L, 0L),
-        (a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2())));
-    right.forEach(t -> expected.merge(t._1(), new Tuple2<>(0L, 1L),
-        (a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2())));
-    List<Tuple2<Long, Tuple2<Long, Long>>> counts = pairs(jsc, new ArrayList<>(left))
-        .cogroup(pairs(jsc, new ArrayList<>(right)), REDUCE_PARTITIONS)
-        .mapValues(lr -> new Tuple2<>(count(lr._1()), count(lr._2())))
-        .collect();
+    left.forEach(
+        t ->
+            expected.merge(
+                t._1(),
+                new Tuple2<>(1L, 0L),
+                (a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2())));
+    right.forEach(
+        t ->
+            expected.merge(
+                t._1(),
+                new Tuple2<>(0L, 1L),
+                (a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2())));
+    List<Tuple2<Long, Tuple2<Long, Long>>> counts =
+        pairs(jsc, new ArrayList<>(left))
+            .cogroup(pairs(jsc, new ArrayList<>(right)), REDUCE_PARTITIONS)
+            .mapValues(lr -> new Tuple2<>(count(lr._1()), count(lr._2())))
+            .collect();
     assertEquals(expected, asMap(counts, label), label + ": cogroup");
   }
 
@@ -298,35 +334,47 @@ class SoakTest {
   private static void distinct(JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
     Set<Long> expected = new HashSet<>();
     data.forEach(t -> expected.add(t._1() * 31 + t._2() % 7));
-    List<Long> distinct = pairs(jsc, data).map(t -> t._1() * 31 + t._2() % 7)
-        .distinct(REDUCE_PARTITIONS).collect();
+    List<Long> distinct =
+        pairs(jsc, data).map(t -> t._1() * 31 + t._2() % 7).distinct(REDUCE_PARTITIONS).collect();
     assertEquals(expected.size(), distinct.size(), label + ": distinct has no duplicates");
     assertEquals(expected, new HashSet<>(distinct), label + ": distinct");
   }
 
-  private static void spillwayReduceByKey(JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
-    assertEquals(sums(data), asMap(
-        SpillwayPairRDD.of(pairs(jsc, data)).reduceByKey(Long::sum, REDUCE_PARTITIONS).collect(),
-        label), label + ": SpillwayPairRDD.reduceByKey");
+  private static void spillwayReduceByKey(
+      JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
+    assertEquals(
+        sums(data),
+        asMap(
+            SpillwayPairRDD.of(pairs(jsc, data))
+                .reduceByKey(Long::sum, REDUCE_PARTITIONS)
+                .collect(),
+            label),
+        label + ": SpillwayPairRDD.reduceByKey");
   }
 
-  private static void spillwayGroupByKey(JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
+  private static void spillwayGroupByKey(
+      JavaSparkContext jsc, List<Tuple2<Long, Long>> data, String label) {
     // iterated inside the task (the lists may be on disk), then collected as sorted lists
-    Function<List<Tuple2<Long, List<Long>>>, Map<Long, List<Long>>> toMap = collected -> {
-      Map<Long, List<Long>> map = new HashMap<>();
-      collected.forEach(t -> assertEquals(null, map.put(t._1(), t._2()),
-          label + ": key " + t._1() + " appears twice"));
-      return map;
-    };
-    List<Tuple2<Long, List<Long>>> grouped = SpillwayPairRDD.of(pairs(jsc, data))
-        .groupByKey(REDUCE_PARTITIONS)
-        .mapValues(values -> {
-          List<Long> sorted = new ArrayList<>();
-          values.forEach(sorted::add);
-          Collections.sort(sorted);
-          return sorted;
-        })
-        .collect();
+    Function<List<Tuple2<Long, List<Long>>>, Map<Long, List<Long>>> toMap =
+        collected -> {
+          Map<Long, List<Long>> map = new HashMap<>();
+          collected.forEach(
+              t ->
+                  assertEquals(
+                      null, map.put(t._1(), t._2()), label + ": key " + t._1() + " appears twice"));
+          return map;
+        };
+    List<Tuple2<Long, List<Long>>> grouped =
+        SpillwayPairRDD.of(pairs(jsc, data))
+            .groupByKey(REDUCE_PARTITIONS)
+            .mapValues(
+                values -> {
+                  List<Long> sorted = new ArrayList<>();
+                  values.forEach(sorted::add);
+                  Collections.sort(sorted);
+                  return sorted;
+                })
+            .collect();
     assertEquals(sortedGroups(data), toMap.apply(grouped), label + ": SpillwayPairRDD.groupByKey");
   }
 }

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.it.ItConfig;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +33,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import io.spillway.it.ItConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -65,43 +64,49 @@ class SpeculationLeavesNothingBehindTest {
   private static final int PER_PARTITION = 6_000;
   private static final int KEYS = 3_000;
   private static final int FORCE_SPILL_RECORDS = 1_000;
+
   /** The first attempt of map partition 0 stalls after this many records (3 spills). */
   private static final int STALL_AFTER_RECORDS = 3_500;
+
   /** A stalled attempt that is never killed goes on after this long (the test then fails). */
   private static final long GIVE_UP_MILLIS = 120_000;
+
   private static final long WAIT_MILLIS = 120_000;
 
   @Test
   void losingAttemptOfASpeculatedMapTaskLeavesNothingBehind() {
     Path directory = EdgeSupport.freshDirectory("speculation");
     Path localDir = directory.resolve("local");
-    SparkConf conf = EdgeSupport.conf("spark://unset", "edge-speculation", localDir,
-            EdgeSupport.KRYO_SERIALIZER)
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold",
-            Integer.toString(FORCE_SPILL_RECORDS))
-        .set("spark.executor.memory", "512m")
-        .set("spark.locality.wait", "0")
-        // speculate as soon as half the tasks finished and one ran 1.5x their median, at least
-        // 2 s (on a loaded machine, at 200 ms the copy could win before the first attempt had
-        // reached its stall and spilled); judge by duration only (a stalled task has no input
-        // rate Spark could measure)
-        .set("spark.speculation", "true")
-        .set("spark.speculation.interval", "50ms")
-        .set("spark.speculation.quantile", "0.5")
-        .set("spark.speculation.multiplier", "1.5")
-        .set("spark.speculation.minTaskRuntime", "2s")
-        .set("spark.speculation.efficiency.enabled", "false");
+    SparkConf conf =
+        EdgeSupport.conf("spark://unset", "edge-speculation", localDir, EdgeSupport.KRYO_SERIALIZER)
+            .set(
+                "spark.shuffle.spill.numElementsForceSpillThreshold",
+                Integer.toString(FORCE_SPILL_RECORDS))
+            .set("spark.executor.memory", "512m")
+            .set("spark.locality.wait", "0")
+            // speculate as soon as half the tasks finished and one ran 1.5x their median, at least
+            // 2 s (on a loaded machine, at 200 ms the copy could win before the first attempt had
+            // reached its stall and spilled); judge by duration only (a stalled task has no input
+            // rate Spark could measure)
+            .set("spark.speculation", "true")
+            .set("spark.speculation.interval", "50ms")
+            .set("spark.speculation.quantile", "0.5")
+            .set("spark.speculation.multiplier", "1.5")
+            .set("spark.speculation.minTaskRuntime", "2s")
+            .set("spark.speculation.efficiency.enabled", "false");
     try (StandaloneCluster cluster = StandaloneCluster.start(directory, 2, 1, 1024, conf)) {
       conf.setMaster(cluster.masterUrl())
-          .set("spark.executor.extraJavaOptions",
+          .set(
+              "spark.executor.extraJavaOptions",
               ItConfig.executorJavaOptions() + " " + cluster.executorLogOption());
       try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
         TestUtils$.MODULE$.waitUntilExecutorsUp(jsc.sc(), 2, WAIT_MILLIS);
         TaskLog tasks = TaskLog.register(jsc.sc());
 
-        JavaPairRDD<Integer, Long> reduced = jsc.parallelize(range(MAP_PARTITIONS), MAP_PARTITIONS)
-            .flatMapToPair(p -> new FirstAttemptOfPartitionZeroStalls(p))
-            .reduceByKey(Long::sum, 2);
+        JavaPairRDD<Integer, Long> reduced =
+            jsc.parallelize(range(MAP_PARTITIONS), MAP_PARTITIONS)
+                .flatMapToPair(p -> new FirstAttemptOfPartitionZeroStalls(p))
+                .reduceByKey(Long::sum, 2);
         Map<Integer, Long> sums = new TreeMap<>(reduced.collectAsMap());
         Map<Integer, Long> expected = new TreeMap<>();
         for (int p = 0; p < MAP_PARTITIONS; p++) {
@@ -112,44 +117,69 @@ class SpeculationLeavesNothingBehindTest {
 
         tasks.awaitAllTasksEnded(jsc.sc(), WAIT_MILLIS);
         assertEquals(List.of(), tasks.failures(), "no task may fail");
-        TaskLog.Killed loser = tasks.killed().stream()
-            .filter(k -> "ShuffleMapTask".equals(k.taskType()) && k.index() == 0
-                && k.attempt() == 0)
-            .findFirst()
-            .orElseThrow(() -> new AssertionError(
-                "the stalled first attempt of map partition 0 was not killed: " + tasks));
-        assertTrue(loser.reason().contains("another attempt succeeded"),
+        TaskLog.Killed loser =
+            tasks.killed().stream()
+                .filter(
+                    k ->
+                        "ShuffleMapTask".equals(k.taskType()) && k.index() == 0 && k.attempt() == 0)
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new AssertionError(
+                            "the stalled first attempt of map partition 0 was not killed: "
+                                + tasks));
+        assertTrue(
+            loser.reason().contains("another attempt succeeded"),
             () -> "killed by speculation: " + loser);
-        assertTrue(loser.diskBytesSpilled() > 0,
+        assertTrue(
+            loser.diskBytesSpilled() > 0,
             () -> "the losing attempt must have spilled before it was killed: " + loser);
-        System.out.println("speculation: killed " + tasks.killed() + "; map tasks that succeeded "
-            + tasks.successfulMapTasks());
+        System.out.println(
+            "speculation: killed "
+                + tasks.killed()
+                + "; map tasks that succeeded "
+                + tasks.successfulMapTasks());
 
         // The executor logs the kill after its clean-up; its stderr reaches the file a little
         // later. Then: no memory left for Spark to reclaim, in any killed or finished task.
         String killLine = "(TID " + loser.taskId() + ")";
-        EdgeSupport.await("the executor's log of killing TID " + loser.taskId(), WAIT_MILLIS,
+        EdgeSupport.await(
+            "the executor's log of killing TID " + loser.taskId(),
+            WAIT_MILLIS,
             () -> cluster.executorLogLines("killed").stream().anyMatch(l -> l.contains(killLine)),
             () -> "executor logs " + cluster.executorLogs());
-        assertEquals(List.of(), cluster.executorLogLines("unreleased"),
+        assertEquals(
+            List.of(),
+            cluster.executorLogLines("unreleased"),
             "memory some task did not free itself (Spark reclaimed it after the task ended)");
-        assertFalse(cluster.executorLogLines(" acquired ").isEmpty(),
+        assertFalse(
+            cluster.executorLogLines(" acquired ").isEmpty(),
             "the executor logs must hold TaskMemoryManager's DEBUG lines, or the check above"
                 + " proves nothing");
 
         List<String> memory = executionMemoryPerExecutor(jsc);
         assertEquals(2, memory.size(), "one probe per executor: " + memory);
-        memory.forEach(m -> assertTrue(m.endsWith(" 0"),
-            () -> "execution memory in use on an executor after the job: " + memory));
+        memory.forEach(
+            m ->
+                assertTrue(
+                    m.endsWith(" 0"),
+                    () -> "execution memory in use on an executor after the job: " + memory));
 
         FileCensus census = FileCensus.of(localDir);
         Set<Long> succeeded = tasks.successfulMapTasks();
-        assertEquals(List.of(), FileCensus.names(census.leftovers()),
+        assertEquals(
+            List.of(),
+            FileCensus.names(census.leftovers()),
             "spill or temp files left on the executors");
-        assertEquals(List.of(), FileCensus.names(census.outputsNotOf(succeeded)),
+        assertEquals(
+            List.of(),
+            FileCensus.names(census.outputsNotOf(succeeded)),
             "map output files of attempts that did not succeed (the killed one: TID "
-                + loser.taskId() + ")");
-        assertEquals(succeeded, census.indexedMapIds(),
+                + loser.taskId()
+                + ")");
+        assertEquals(
+            succeeded,
+            census.indexedMapIds(),
             "every successful map task's index file is in the listing (else it lists the wrong"
                 + " place)");
         System.out.println("speculation: executors " + memory + "; files " + census.counts());
@@ -193,7 +223,6 @@ class SpeculationLeavesNothingBehindTest {
       produced++;
       return records.next();
     }
-
   }
 
   /** "executorId executionMemoryUsed" from one barrier task on each of the two executors. */
@@ -201,14 +230,25 @@ class SpeculationLeavesNothingBehindTest {
     JavaRDD<Integer> two = jsc.parallelize(List.of(0, 1), 2);
     Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<String>> probe =
         (Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<String>>
-            & Serializable) ignored -> CollectionConverters.asScala(List.of(
-                SparkEnv.get().executorId() + " "
-                    + SparkEnv.get().memoryManager().executionMemoryUsed()).iterator());
-    List<String> seen = new ArrayList<>(two.rdd().barrier()
-        .mapPartitions(probe, false, ClassTag$.MODULE$.apply(String.class))
-        .toJavaRDD().collect());
+                & Serializable)
+            ignored ->
+                CollectionConverters.asScala(
+                    List.of(
+                            SparkEnv.get().executorId()
+                                + " "
+                                + SparkEnv.get().memoryManager().executionMemoryUsed())
+                        .iterator());
+    List<String> seen =
+        new ArrayList<>(
+            two.rdd()
+                .barrier()
+                .mapPartitions(probe, false, ClassTag$.MODULE$.apply(String.class))
+                .toJavaRDD()
+                .collect());
     seen.sort(null);
-    assertNotEquals(seen.get(0).split(" ")[0], seen.get(1).split(" ")[0],
+    assertNotEquals(
+        seen.get(0).split(" ")[0],
+        seen.get(1).split(" ")[0],
         "the probes must run on two executors: " + seen);
     return seen;
   }

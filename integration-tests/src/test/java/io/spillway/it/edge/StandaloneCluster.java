@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.master.Master$;
 import org.apache.spark.deploy.worker.Worker$;
@@ -53,17 +52,19 @@ final class StandaloneCluster implements AutoCloseable {
    * Executor logging: INFO to stderr (which the worker writes to a file), and TaskMemoryManager at
    * DEBUG, whose "unreleased" lines show memory a killed task did not free (see {@link LeakLog}).
    */
-  static final String EXECUTOR_LOG_CONFIG = String.join("\n",
-      "rootLogger.level = info",
-      "rootLogger.appenderRef.stderr.ref = STDERR",
-      "appender.stderr.type = Console",
-      "appender.stderr.name = STDERR",
-      "appender.stderr.target = SYSTEM_ERR",
-      "appender.stderr.layout.type = PatternLayout",
-      "appender.stderr.layout.pattern = %d{HH:mm:ss.SSS} %t %p %c{1}: %m%n%ex",
-      "logger.tmm.name = " + LeakLog.TASK_MEMORY_MANAGER,
-      "logger.tmm.level = debug",
-      "");
+  static final String EXECUTOR_LOG_CONFIG =
+      String.join(
+          "\n",
+          "rootLogger.level = info",
+          "rootLogger.appenderRef.stderr.ref = STDERR",
+          "appender.stderr.type = Console",
+          "appender.stderr.name = STDERR",
+          "appender.stderr.target = SYSTEM_ERR",
+          "appender.stderr.layout.type = PatternLayout",
+          "appender.stderr.layout.pattern = %d{HH:mm:ss.SSS} %t %p %c{1}: %m%n%ex",
+          "logger.tmm.name = " + LeakLog.TASK_MEMORY_MANAGER,
+          "logger.tmm.level = debug",
+          "");
 
   private final RpcEnv master;
   private final List<RpcEnv> workers = new ArrayList<>();
@@ -71,8 +72,8 @@ final class StandaloneCluster implements AutoCloseable {
   private final Path workDirectory;
   private final Path executorLogConfig;
 
-  private StandaloneCluster(RpcEnv master, String masterUrl, Path workDirectory,
-      Path executorLogConfig) {
+  private StandaloneCluster(
+      RpcEnv master, String masterUrl, Path workDirectory, Path executorLogConfig) {
     this.master = master;
     this.masterUrl = masterUrl;
     this.workDirectory = workDirectory;
@@ -85,14 +86,15 @@ final class StandaloneCluster implements AutoCloseable {
    * @param conf the application's conf: its {@code spark.local.dir} becomes the root of the
    *     executors' local directories
    */
-  static StandaloneCluster start(Path directory, int workerCount, int coresPerWorker,
-      int memoryMbPerWorker, SparkConf conf) {
+  static StandaloneCluster start(
+      Path directory, int workerCount, int coresPerWorker, int memoryMbPerWorker, SparkConf conf) {
     // The workers create executor directories under Utils.getOrCreateLocalRootDirs, computed once
     // per JVM: forget what an earlier SparkContext of this JVM set.
     Utils$.MODULE$.clearLocalRootDirs();
-    SparkConf clusterConf = conf.clone()
-        .set("spark.master.rest.enabled", "false")
-        .set("spark.shuffle.service.enabled", "false");
+    SparkConf clusterConf =
+        conf.clone()
+            .set("spark.master.rest.enabled", "false")
+            .set("spark.shuffle.service.enabled", "false");
     Path workDirectory = directory.resolve("work");
     Path logConfig = directory.resolve("executor-log4j2.properties");
     try {
@@ -110,9 +112,18 @@ final class StandaloneCluster implements AutoCloseable {
         String host = "127.0.0." + (2 + i);
         Path workerDirectory = workDirectory.resolve("worker-" + (i + 1));
         Files.createDirectories(workerDirectory);
-        cluster.workers.add(Worker$.MODULE$.startRpcEnvAndEndpoint(host, 0, 0, coresPerWorker,
-            memoryMbPerWorker, new String[] {url}, workerDirectory.toString(),
-            Option.apply((Object) (i + 1)), clusterConf, Option.empty()));
+        cluster.workers.add(
+            Worker$.MODULE$.startRpcEnvAndEndpoint(
+                host,
+                0,
+                0,
+                coresPerWorker,
+                memoryMbPerWorker,
+                new String[] {url},
+                workerDirectory.toString(),
+                Option.apply((Object) (i + 1)),
+                clusterConf,
+                Option.empty()));
       }
     } catch (IOException | RuntimeException e) {
       cluster.close();
@@ -137,7 +148,8 @@ final class StandaloneCluster implements AutoCloseable {
   /** The stderr files of every executor the workers ran: work/worker-N/APP/EXECUTOR/stderr. */
   List<Path> executorLogs() {
     try (Stream<Path> files = Files.walk(workDirectory)) {
-      return files.filter(f -> f.getFileName().toString().equals("stderr"))
+      return files
+          .filter(f -> f.getFileName().toString().equals("stderr"))
           .sorted()
           .collect(Collectors.toList());
     } catch (IOException e) {

@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.spark.SparkContext;
 import org.apache.spark.Success$;
 import org.apache.spark.TaskKilled;
@@ -39,8 +38,16 @@ import org.apache.spark.scheduler.TaskInfo;
 final class TaskLog extends SparkListener {
 
   /** One killed attempt. */
-  record Killed(long taskId, int index, int attempt, boolean speculative, String executorId,
-      String host, String reason, long diskBytesSpilled, String taskType) {}
+  record Killed(
+      long taskId,
+      int index,
+      int attempt,
+      boolean speculative,
+      String executorId,
+      String host,
+      String reason,
+      long diskBytesSpilled,
+      String taskType) {}
 
   private int started;
   private int ended;
@@ -70,12 +77,29 @@ final class TaskLog extends SparkListener {
       }
     } else if (taskEnd.reason() instanceof TaskKilled k) {
       TaskMetrics metrics = taskEnd.taskMetrics();
-      killed.add(new Killed(info.taskId(), info.index(), info.attemptNumber(), info.speculative(),
-          info.executorId(), info.host(), k.reason(),
-          metrics == null ? -1 : metrics.diskBytesSpilled(), taskEnd.taskType()));
+      killed.add(
+          new Killed(
+              info.taskId(),
+              info.index(),
+              info.attemptNumber(),
+              info.speculative(),
+              info.executorId(),
+              info.host(),
+              k.reason(),
+              metrics == null ? -1 : metrics.diskBytesSpilled(),
+              taskEnd.taskType()));
     } else {
-      failures.add("task " + info.taskId() + " (" + taskEnd.taskType() + " " + info.index() + "."
-          + info.attemptNumber() + "): " + taskEnd.reason());
+      failures.add(
+          "task "
+              + info.taskId()
+              + " ("
+              + taskEnd.taskType()
+              + " "
+              + info.index()
+              + "."
+              + info.attemptNumber()
+              + "): "
+              + taskEnd.reason());
     }
   }
 
@@ -99,8 +123,8 @@ final class TaskLog extends SparkListener {
 
   /** Waits until every task that started has ended (killed tasks end after their clean-up). */
   void awaitAllTasksEnded(SparkContext sc, long timeoutMillis) {
-    EdgeSupport.await("every started task to end", timeoutMillis,
-        () -> drain(sc).allEnded(), this::toString);
+    EdgeSupport.await(
+        "every started task to end", timeoutMillis, () -> drain(sc).allEnded(), this::toString);
   }
 
   synchronized boolean allEnded() {
@@ -129,7 +153,16 @@ final class TaskLog extends SparkListener {
 
   @Override
   public synchronized String toString() {
-    return "TaskLog{started=" + started + ", ended=" + ended + ", successful map tasks="
-        + successfulMapTasks + ", killed=" + killed + ", failures=" + failures + "}";
+    return "TaskLog{started="
+        + started
+        + ", ended="
+        + ended
+        + ", successful map tasks="
+        + successfulMapTasks
+        + ", killed="
+        + killed
+        + ", failures="
+        + failures
+        + "}";
   }
 }

@@ -63,10 +63,13 @@ import scala.Tuple2;
 class DiskFullTest {
   private static final int DISK_MIB = 8;
   private static final int VALUE_BYTES = 200;
+
   /** About 20 MB of spills: more than the disk. */
   private static final int RECORDS_OVERFLOWING_SPILLS = 100_000;
+
   /** About 5 MB of spills: they fit, spills plus map output do not. */
   private static final int RECORDS_OVERFLOWING_MERGE = 25_000;
+
   private static final String NO_SPACE = "No space left on device";
 
   /** What the failed task still held after Spillway's cleanup ran; -1 until it failed. */
@@ -74,12 +77,18 @@ class DiskFullTest {
 
   static Stream<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
-    for (String serializer : List.of("org.apache.spark.serializer.KryoSerializer",
-        "org.apache.spark.serializer.JavaSerializer")) {
-      cases.add(Arguments.of(serializer, "while spilling", RECORDS_OVERFLOWING_SPILLS,
-          "/temp_shuffle_"));
-      cases.add(Arguments.of(serializer, "while merging", RECORDS_OVERFLOWING_MERGE,
-          "the map output of map 0 of shuffle 0 ("));
+    for (String serializer :
+        List.of(
+            "org.apache.spark.serializer.KryoSerializer",
+            "org.apache.spark.serializer.JavaSerializer")) {
+      cases.add(
+          Arguments.of(serializer, "while spilling", RECORDS_OVERFLOWING_SPILLS, "/temp_shuffle_"));
+      cases.add(
+          Arguments.of(
+              serializer,
+              "while merging",
+              RECORDS_OVERFLOWING_MERGE,
+              "the map output of map 0 of shuffle 0 ("));
     }
     return cases.stream();
   }
@@ -90,36 +99,51 @@ class DiskFullTest {
    */
   @ParameterizedTest(name = "{0}, disk fills {1}")
   @MethodSource("cases")
-  void aFullDiskFailsTheTaskCleanly(String serializer, String when, int records,
-      String failedFile) throws IOException {
-    assumeFalse(ItConfig.managerUnderTestIsSparkSort(),
+  void aFullDiskFailsTheTaskCleanly(String serializer, String when, int records, String failedFile)
+      throws IOException {
+    assumeFalse(
+        ItConfig.managerUnderTestIsSparkSort(),
         "skipped: the disk-full contract is Spillway's; Spark's sort shuffle does not name files");
-    String name = serializer.substring(serializer.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
-        + "-" + when.replace(' ', '-');
-    Path localDir = Files.createDirectories(
-        FaultCluster.freshDirectory("disk-full-" + name).resolve("local"));
+    String name =
+        serializer.substring(serializer.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
+            + "-"
+            + when.replace(' ', '-');
+    Path localDir =
+        Files.createDirectories(FaultCluster.freshDirectory("disk-full-" + name).resolve("local"));
     memoryHeldAtFailure.set(-1);
     try (Tmpfs tmpfs = Tmpfs.mount(localDir, DISK_MIB)) {
       JavaSparkContext jsc = FaultCluster.newContext(conf(serializer, localDir));
       try {
-        SparkException failure = assertThrows(SparkException.class,
-            () -> jsc.parallelize(List.of(0), 1)
-                .flatMapToPair(p -> {
-                  TaskContext.get().addTaskFailureListener(
-                      (TaskFailureListener) DiskFullTest::recordMemoryHeld);
-                  return incompressibleRecords(p, records).iterator();
-                })
-                .partitionBy(new HashPartitioner(4))
-                .count(),
-            "a job writing ~" + (records * VALUE_BYTES >> 20) + " MiB of spills to a " + DISK_MIB
-                + " MiB disk, and as much map output, must fail");
+        SparkException failure =
+            assertThrows(
+                SparkException.class,
+                () ->
+                    jsc.parallelize(List.of(0), 1)
+                        .flatMapToPair(
+                            p -> {
+                              TaskContext.get()
+                                  .addTaskFailureListener(
+                                      (TaskFailureListener) DiskFullTest::recordMemoryHeld);
+                              return incompressibleRecords(p, records).iterator();
+                            })
+                        .partitionBy(new HashPartitioner(4))
+                        .count(),
+                "a job writing ~"
+                    + (records * VALUE_BYTES >> 20)
+                    + " MiB of spills to a "
+                    + DISK_MIB
+                    + " MiB disk, and as much map output, must fail");
         System.out.println(name + ": the job failed with " + describe(causes(failure)));
         assertNamesTheFullDisk(failure, localDir, failedFile);
 
-        assertEquals(List.of(), FaultCluster.filesBelow(localDir),
+        assertEquals(
+            List.of(),
+            FaultCluster.filesBelow(localDir),
             "files left in spark.local.dir after the failed task (only Spark's empty directories "
                 + "may remain)");
-        assertEquals(0L, memoryHeldAtFailure.get(),
+        assertEquals(
+            0L,
+            memoryHeldAtFailure.get(),
             "execution memory the failed task still held after cleanup (-1: it did not fail)");
       } finally {
         FaultCluster.stop(jsc);
@@ -136,20 +160,36 @@ class DiskFullTest {
    * The job's error shows the cause, and its cause chain holds an IOException saying the disk is
    * full and naming the file, below {@code localDir} and with {@code failedFile} in the message.
    */
-  private static void assertNamesTheFullDisk(SparkException failure, Path localDir,
-      String failedFile) {
+  private static void assertNamesTheFullDisk(
+      SparkException failure, Path localDir, String failedFile) {
     List<Throwable> chain = causes(failure);
-    IOException diskFull = chain.stream()
-        .filter(t -> t instanceof IOException && String.valueOf(t.getMessage()).contains(NO_SPACE))
-        .map(IOException.class::cast).findFirst()
-        .orElseThrow(() -> new AssertionError("the job's failure must have an IOException '"
-            + NO_SPACE + "' in its causes: " + describe(chain), failure));
-    assertTrue(failure.getMessage().contains(NO_SPACE),
+    IOException diskFull =
+        chain.stream()
+            .filter(
+                t -> t instanceof IOException && String.valueOf(t.getMessage()).contains(NO_SPACE))
+            .map(IOException.class::cast)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "the job's failure must have an IOException '"
+                            + NO_SPACE
+                            + "' in its causes: "
+                            + describe(chain),
+                        failure));
+    assertTrue(
+        failure.getMessage().contains(NO_SPACE),
         () -> "the job's own message must show the cause: " + failure.getMessage());
-    assertTrue(diskFull.getMessage().contains(localDir.toString())
+    assertTrue(
+        diskFull.getMessage().contains(localDir.toString())
             && diskFull.getMessage().contains(failedFile),
-        () -> "the disk-full error must name the file it wrote, below " + localDir + " and with '"
-            + failedFile + "' in its message: " + diskFull.getMessage());
+        () ->
+            "the disk-full error must name the file it wrote, below "
+                + localDir
+                + " and with '"
+                + failedFile
+                + "' in its message: "
+                + diskFull.getMessage());
   }
 
   private static SparkConf conf(String serializer, Path localDir) {
@@ -161,7 +201,8 @@ class DiskFullTest {
         .set("spark.shuffle.manager", ItConfig.managerUnderTest())
         .set("spark.serializer", serializer)
         .set("spark.local.dir", localDir.toString())
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold",
+        .set(
+            "spark.shuffle.spill.numElementsForceSpillThreshold",
             Integer.toString(FaultCluster.FORCE_SPILL_ELEMENTS));
   }
 
@@ -186,7 +227,8 @@ class DiskFullTest {
   }
 
   private static String describe(List<Throwable> chain) {
-    return chain.stream().map(t -> t.getClass().getName() + ": " + firstLine(t.getMessage()))
+    return chain.stream()
+        .map(t -> t.getClass().getName() + ": " + firstLine(t.getMessage()))
         .collect(Collectors.joining("\n  caused by "));
   }
 

@@ -66,8 +66,9 @@ class ExecutorKillTest {
   @BeforeAll
   static void startCluster() {
     directory = FaultCluster.freshDirectory("executor-kill");
-    jsc = FaultCluster.newContext(FaultCluster.localClusterConf("executor-kill",
-        directory.resolve("local"), 768));
+    jsc =
+        FaultCluster.newContext(
+            FaultCluster.localClusterConf("executor-kill", directory.resolve("local"), 768));
     listener = FaultListener.register(jsc);
   }
 
@@ -86,8 +87,7 @@ class ExecutorKillTest {
   void executorKilledDuringTheMapStage() throws Exception {
     long seed = 11L;
     TaskSignals signals = new TaskSignals(directory.resolve("signals-map"));
-    JavaPairRDD<Integer, Long> sums =
-        SumsByKey.rdd(jsc, seed, signals, MAP_KILL_AFTER_RECORDS);
+    JavaPairRDD<Integer, Long> sums = SumsByKey.rdd(jsc, seed, signals, MAP_KILL_AFTER_RECORDS);
     int shuffleId = SumsByKey.shuffleIdOf(sums);
 
     JavaFutureAction<List<Tuple2<Integer, Long>>> job = sums.collectAsync();
@@ -96,26 +96,42 @@ class ExecutorKillTest {
     try {
       mapTask = signals.awaitSignals("map-0", 1, job).get(0);
       spillsAtKill = spillFilesIn(mapTask.blockManagerDirs());
-      assertFalse(spillsAtKill.isEmpty(), "map task 0 must have spilled before the kill, after "
-          + MAP_KILL_AFTER_RECORDS + " records; files in " + mapTask.blockManagerDirs());
+      assertFalse(
+          spillsAtKill.isEmpty(),
+          "map task 0 must have spilled before the kill, after "
+              + MAP_KILL_AFTER_RECORDS
+              + " records; files in "
+              + mapTask.blockManagerDirs());
       killDashNine(mapTask.pid());
     } finally {
       signals.release(); // nothing may stay blocked if the test fails before the kill
     }
 
-    assertEquals(SumsByKey.oracle(seed), SumsByKey.asMap(job.get(4, TimeUnit.MINUTES)),
+    assertEquals(
+        SumsByKey.oracle(seed),
+        SumsByKey.asMap(job.get(4, TimeUnit.MINUTES)),
         "sums by key after an executor was killed in the map stage");
     FaultListener.Events events = listener.events(jsc);
-    System.out.printf("map-stage kill of executor %s (pid %d, spill files %s)%n%s%n",
+    System.out.printf(
+        "map-stage kill of executor %s (pid %d, spill files %s)%n%s%n",
         mapTask.executorId(), mapTask.pid(), spillsAtKill, events.describe());
-    assertTrue(events.executorLosses().stream()
+    assertTrue(
+        events.executorLosses().stream()
             .anyMatch(lost -> lost.execId().equals(mapTask.executorId())),
-        () -> "a task must have failed with ExecutorLostFailure of executor "
-            + mapTask.executorId() + "\n" + events.describe());
-    assertTrue(events.tasks().stream().anyMatch(t -> t.shuffleId() == shuffleId
-            && t.executorId().equals(mapTask.executorId())
-            && t.reason() instanceof ExecutorLostFailure),
-        () -> "the lost task must be a map task of shuffle " + shuffleId + "\n" + events.describe());
+        () ->
+            "a task must have failed with ExecutorLostFailure of executor "
+                + mapTask.executorId()
+                + "\n"
+                + events.describe());
+    assertTrue(
+        events.tasks().stream()
+            .anyMatch(
+                t ->
+                    t.shuffleId() == shuffleId
+                        && t.executorId().equals(mapTask.executorId())
+                        && t.reason() instanceof ExecutorLostFailure),
+        () ->
+            "the lost task must be a map task of shuffle " + shuffleId + "\n" + events.describe());
   }
 
   @Test
@@ -127,50 +143,72 @@ class ExecutorKillTest {
     // Every reduce task's first attempt signals and waits: one per executor runs at a time, so
     // the test sees both executors busy in the reduce stage, kills one that wrote map output,
     // and the reduce tasks that start after the kill must fetch what it held.
-    JavaRDD<Tuple2<Integer, Long>> gated = sums.mapPartitions(records -> {
-      if (TaskSignals.firstAttempt() && !signals.released()) {
-        signals.signal("reduce-" + TaskContext.getPartitionId());
-        signals.awaitRelease();
-      }
-      return records;
-    });
+    JavaRDD<Tuple2<Integer, Long>> gated =
+        sums.mapPartitions(
+            records -> {
+              if (TaskSignals.firstAttempt() && !signals.released()) {
+                signals.signal("reduce-" + TaskContext.getPartitionId());
+                signals.awaitRelease();
+              }
+              return records;
+            });
 
     JavaFutureAction<List<Tuple2<Integer, Long>>> job = gated.collectAsync();
     Set<String> withMapOutput;
     TaskSignals.Signal victim;
     try {
       List<TaskSignals.Signal> running = signals.awaitSignals("reduce-", 2, job);
-      Set<String> runningExecutors = running.stream().map(TaskSignals.Signal::executorId)
-          .collect(Collectors.toSet());
+      Set<String> runningExecutors =
+          running.stream().map(TaskSignals.Signal::executorId).collect(Collectors.toSet());
       assertEquals(2, runningExecutors.size(), () -> "one reduce task per executor: " + running);
       withMapOutput = listener.events(jsc).executorsWithMapOutput(shuffleId);
-      victim = running.stream()
-          .filter(s -> withMapOutput.contains(s.executorId())).findFirst()
-          .orElseThrow(() -> new AssertionError("no running reduce task is on an executor with "
-              + "map output; map output on " + withMapOutput + ", reduce tasks " + running));
+      victim =
+          running.stream()
+              .filter(s -> withMapOutput.contains(s.executorId()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "no running reduce task is on an executor with "
+                              + "map output; map output on "
+                              + withMapOutput
+                              + ", reduce tasks "
+                              + running));
       killDashNine(victim.pid());
     } finally {
       signals.release();
     }
 
-    assertEquals(SumsByKey.oracle(seed), SumsByKey.asMap(job.get(4, TimeUnit.MINUTES)),
+    assertEquals(
+        SumsByKey.oracle(seed),
+        SumsByKey.asMap(job.get(4, TimeUnit.MINUTES)),
         "sums by key after an executor with map output was killed in the reduce stage");
     FaultListener.Events events = listener.events(jsc);
-    System.out.printf("reduce-stage kill of executor %s (pid %d), map output was on %s%n%s%n",
+    System.out.printf(
+        "reduce-stage kill of executor %s (pid %d), map output was on %s%n%s%n",
         victim.executorId(), victim.pid(), withMapOutput, events.describe());
-    assertFalse(events.fetchFailures(shuffleId).isEmpty(),
-        () -> "a reducer must have hit a FetchFailedException for shuffle " + shuffleId
-            + " (the killed executor's map output is gone)\n" + events.describe());
-    assertFalse(events.mapStageRetries(shuffleId).isEmpty(),
-        () -> "the map stage of shuffle " + shuffleId + " must have been resubmitted\n"
-            + events.describe());
+    assertFalse(
+        events.fetchFailures(shuffleId).isEmpty(),
+        () ->
+            "a reducer must have hit a FetchFailedException for shuffle "
+                + shuffleId
+                + " (the killed executor's map output is gone)\n"
+                + events.describe());
+    assertFalse(
+        events.mapStageRetries(shuffleId).isEmpty(),
+        () ->
+            "the map stage of shuffle "
+                + shuffleId
+                + " must have been resubmitted\n"
+                + events.describe());
   }
 
   /** SIGKILL, as {@code kill -9}, then waits until the process is gone. */
   static void killDashNine(long pid) throws Exception {
     assertNotEquals(ProcessHandle.current().pid(), pid, "must not kill the driver");
-    ProcessHandle process = ProcessHandle.of(pid)
-        .orElseThrow(() -> new AssertionError("no process " + pid + " to kill"));
+    ProcessHandle process =
+        ProcessHandle.of(pid)
+            .orElseThrow(() -> new AssertionError("no process " + pid + " to kill"));
     assertTrue(process.destroyForcibly(), "SIGKILL to executor pid " + pid + " not sent");
     process.onExit().get(FaultCluster.GENEROUS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -179,7 +217,8 @@ class ExecutorKillTest {
     List<String> spills = new ArrayList<>();
     for (Path dir : blockManagerDirs) {
       try (Stream<Path> files = Files.walk(dir)) {
-        files.map(p -> p.getFileName().toString())
+        files
+            .map(p -> p.getFileName().toString())
             .filter(name -> name.startsWith("temp_shuffle_"))
             .forEach(spills::add);
       } catch (IOException e) {

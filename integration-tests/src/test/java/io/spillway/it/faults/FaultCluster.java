@@ -57,8 +57,10 @@ final class FaultCluster {
 
   /** A fresh, empty directory {@code target/faults/<name>} of the integration-tests module. */
   static Path freshDirectory(String name) {
-    Path dir = Path.of(System.getProperty("spark.test.home", "."), "target", "faults", name)
-        .toAbsolutePath().normalize();
+    Path dir =
+        Path.of(System.getProperty("spark.test.home", "."), "target", "faults", name)
+            .toAbsolutePath()
+            .normalize();
     try {
       if (Files.exists(dir)) {
         Utils.deleteRecursively(dir.toFile());
@@ -92,7 +94,8 @@ final class FaultCluster {
         .set("spark.executor.extraJavaOptions", ItConfig.executorJavaOptions())
         .set("spark.local.dir", localDir.toString())
         .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .set("spark.shuffle.spill.numElementsForceSpillThreshold",
+        .set(
+            "spark.shuffle.spill.numElementsForceSpillThreshold",
             Integer.toString(FORCE_SPILL_ELEMENTS))
         .set("spark.shuffle.readHostLocalDisk", "false")
         .set("spark.shuffle.io.maxRetries", "1")
@@ -133,7 +136,8 @@ final class FaultCluster {
       return List.of();
     }
     try (Stream<Path> paths = Files.walk(root)) {
-      return paths.filter(Files::isRegularFile)
+      return paths
+          .filter(Files::isRegularFile)
           .map(p -> root.relativize(p).toString())
           .sorted()
           .collect(Collectors.toList());

@@ -42,8 +42,8 @@ final class FaultListener extends SparkListener {
   record StageAttempt(int stageId, int attempt, int shuffleId, String name) {}
 
   /** A finished task; {@code shuffleId} of its stage, -1 for a result task. */
-  record TaskEnd(int stageId, int stageAttempt, int shuffleId, String executorId,
-      TaskEndReason reason) {
+  record TaskEnd(
+      int stageId, int stageAttempt, int shuffleId, String executorId, TaskEndReason reason) {
 
     boolean succeeded() {
       return reason == Success$.MODULE$;
@@ -87,18 +87,34 @@ final class FaultListener extends SparkListener {
       StringBuilder text = new StringBuilder("stage attempts:");
       stages.forEach(s -> text.append("\n  ").append(s));
       text.append("\nfailed tasks:");
-      tasks.stream().filter(t -> !t.succeeded()).forEach(t -> text.append("\n  stage ")
-          .append(t.stageId()).append('.').append(t.stageAttempt()).append(" on executor ")
-          .append(t.executorId()).append(": ").append(brief(t.reason())));
+      tasks.stream()
+          .filter(t -> !t.succeeded())
+          .forEach(
+              t ->
+                  text.append("\n  stage ")
+                      .append(t.stageId())
+                      .append('.')
+                      .append(t.stageAttempt())
+                      .append(" on executor ")
+                      .append(t.executorId())
+                      .append(": ")
+                      .append(brief(t.reason())));
       return text.toString();
     }
 
     /** A reason in one line: no stack traces (a FetchFailed's message carries one). */
     static String brief(TaskEndReason reason) {
       if (reason instanceof FetchFailed f) {
-        return "FetchFailed(from " + (f.bmAddress() == null ? "?" : f.bmAddress().executorId())
-            + ", shuffle " + f.shuffleId() + ", map id " + f.mapId() + ", reduce " + f.reduceId()
-            + "): " + firstLine(f.message());
+        return "FetchFailed(from "
+            + (f.bmAddress() == null ? "?" : f.bmAddress().executorId())
+            + ", shuffle "
+            + f.shuffleId()
+            + ", map id "
+            + f.mapId()
+            + ", reduce "
+            + f.reduceId()
+            + "): "
+            + firstLine(f.message());
       }
       if (reason instanceof org.apache.spark.TaskFailedReason failed) {
         return firstLine(failed.toErrorString());
@@ -117,6 +133,7 @@ final class FaultListener extends SparkListener {
 
   private final List<StageAttempt> stages = new ArrayList<>();
   private final List<TaskEnd> tasks = new ArrayList<>();
+
   /** Stage id to the shuffle its map stage writes, -1 for a result stage. */
   private final java.util.Map<Integer, Integer> shuffleOfStage = new java.util.HashMap<>();
 
@@ -136,9 +153,13 @@ final class FaultListener extends SparkListener {
 
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
-    tasks.add(new TaskEnd(end.stageId(), end.stageAttemptId(),
-        shuffleOfStage.getOrDefault(end.stageId(), -1), end.taskInfo().executorId(),
-        end.reason()));
+    tasks.add(
+        new TaskEnd(
+            end.stageId(),
+            end.stageAttemptId(),
+            shuffleOfStage.getOrDefault(end.stageId(), -1),
+            end.taskInfo().executorId(),
+            end.reason()));
   }
 
   /** Forgets what was seen (between two tests sharing a SparkContext). */

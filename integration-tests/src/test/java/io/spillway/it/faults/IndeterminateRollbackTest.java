@@ -18,6 +18,7 @@ package io.spillway.it.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.spillway.it.Data;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,8 +29,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import io.spillway.it.Data;
 import org.apache.spark.Dependency;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.TaskContext;
@@ -92,8 +91,10 @@ class IndeterminateRollbackTest {
   @BeforeAll
   static void startCluster() {
     directory = FaultCluster.freshDirectory("indeterminate-rollback");
-    jsc = FaultCluster.newContext(FaultCluster.localClusterConf("indeterminate-rollback",
-        directory.resolve("local"), 768));
+    jsc =
+        FaultCluster.newContext(
+            FaultCluster.localClusterConf(
+                "indeterminate-rollback", directory.resolve("local"), 768));
     listener = FaultListener.register(jsc);
   }
 
@@ -114,7 +115,9 @@ class IndeterminateRollbackTest {
   void repartitionOfUnorderedInputIsRolledBackAfterAnExecutorLoss() throws Exception {
     JavaRDD<Long> repartitioned = unorderedInput().repartition(6);
     Outcome outcome = readWhileAnExecutorDies(repartitioned);
-    assertEquals(oracle(), outcome.sums(),
+    assertEquals(
+        oracle(),
+        outcome.sums(),
         "sums after an executor was lost while the indeterminate repartition was read");
     assertRolledBack(outcome);
   }
@@ -125,8 +128,13 @@ class IndeterminateRollbackTest {
       throws Exception {
     SparkSession spark = sqlSession(rowChecksums);
     Outcome outcome = readWhileAnExecutorDies(sqlRepartition(spark));
-    assertEquals(oracle(), outcome.sums(), "sums after an executor was lost while the"
-        + " indeterminate SQL repartition was read (row checksums " + rowChecksums + ")");
+    assertEquals(
+        oracle(),
+        outcome.sums(),
+        "sums after an executor was lost while the"
+            + " indeterminate SQL repartition was read (row checksums "
+            + rowChecksums
+            + ")");
     assertRolledBack(outcome);
   }
 
@@ -139,13 +147,14 @@ class IndeterminateRollbackTest {
         .mapToPair(r -> new Tuple2<>(r._1(), (long) r._2()))
         .reduceByKey(Long::sum, 4)
         .map(r -> r._1() * 1_000_003L + r._2())
-        .mapPartitions(values -> {
-          // An order that differs in every attempt: what "unordered" allows.
-          List<Long> list = new ArrayList<>();
-          values.forEachRemaining(list::add);
-          Collections.shuffle(list, new Random(System.nanoTime()));
-          return list.iterator();
-        });
+        .mapPartitions(
+            values -> {
+              // An order that differs in every attempt: what "unordered" allows.
+              List<Long> list = new ArrayList<>();
+              values.forEachRemaining(list::add);
+              Collections.shuffle(list, new Random(System.nanoTime()));
+              return list.iterator();
+            });
   }
 
   /**
@@ -178,21 +187,27 @@ class IndeterminateRollbackTest {
    * (readers on the lost executor are rerun anyway, and would hide the difference).
    */
   private static Outcome readWhileAnExecutorDies(JavaRDD<Long> repartitioned) throws Exception {
-    assertEquals(DeterministicLevel.INDETERMINATE(), repartitioned.rdd().outputDeterministicLevel(),
+    assertEquals(
+        DeterministicLevel.INDETERMINATE(),
+        repartitioned.rdd().outputDeterministicLevel(),
         "the repartition must be indeterminate for this test to mean anything");
     int repartitionShuffle = firstShuffleIdBelow(repartitioned.rdd());
     TaskSignals signals = new TaskSignals(directory.resolve("signals-" + System.nanoTime()));
-    JavaPairRDD<Long, Long> byBucket = repartitioned.mapPartitions(values -> {
-      int partition = TaskContext.getPartitionId();
-      if (partition < 2) {
-        return signals.signalWhenExhausted(values, "done-" + partition);
-      }
-      if (TaskSignals.firstAttempt() && !signals.released()) {
-        signals.signal("read-" + partition);
-        signals.awaitRelease();
-      }
-      return values;
-    }).mapToPair(v -> new Tuple2<>(Math.floorMod(v, 97L), v));
+    JavaPairRDD<Long, Long> byBucket =
+        repartitioned
+            .mapPartitions(
+                values -> {
+                  int partition = TaskContext.getPartitionId();
+                  if (partition < 2) {
+                    return signals.signalWhenExhausted(values, "done-" + partition);
+                  }
+                  if (TaskSignals.firstAttempt() && !signals.released()) {
+                    signals.signal("read-" + partition);
+                    signals.awaitRelease();
+                  }
+                  return values;
+                })
+            .mapToPair(v -> new Tuple2<>(Math.floorMod(v, 97L), v));
     JavaPairRDD<Long, Long> sums = byBucket.reduceByKey(Long::sum, 3);
 
     JavaFutureAction<List<Tuple2<Long, Long>>> job = sums.collectAsync();
@@ -201,17 +216,26 @@ class IndeterminateRollbackTest {
     try {
       List<TaskSignals.Signal> running = signals.awaitSignals("read-", 2, job);
       List<TaskSignals.Signal> done = signals.awaitSignals("done-", 2, job);
-      Set<String> runningExecutors = running.stream().map(TaskSignals.Signal::executorId)
-          .collect(Collectors.toSet());
+      Set<String> runningExecutors =
+          running.stream().map(TaskSignals.Signal::executorId).collect(Collectors.toSet());
       assertEquals(2, runningExecutors.size(), () -> "one waiting reader per executor: " + running);
       withMapOutput = listener.events(jsc).executorsWithMapOutput(repartitionShuffle);
-      TaskSignals.Signal chosen = running.stream()
-          .filter(s -> withMapOutput.contains(s.executorId()))
-          .filter(s -> done.stream().anyMatch(d -> !d.executorId().equals(s.executorId())))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError("no executor both holds output of shuffle "
-              + repartitionShuffle + " and leaves a finished reader alive: output on "
-              + withMapOutput + ", waiting " + running + ", finished " + done));
+      TaskSignals.Signal chosen =
+          running.stream()
+              .filter(s -> withMapOutput.contains(s.executorId()))
+              .filter(s -> done.stream().anyMatch(d -> !d.executorId().equals(s.executorId())))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "no executor both holds output of shuffle "
+                              + repartitionShuffle
+                              + " and leaves a finished reader alive: output on "
+                              + withMapOutput
+                              + ", waiting "
+                              + running
+                              + ", finished "
+                              + done));
       victim = chosen.executorId() + " (pid " + chosen.pid() + "; finished readers " + done + ")";
       ExecutorKillTest.killDashNine(chosen.pid());
     } finally {
@@ -224,18 +248,25 @@ class IndeterminateRollbackTest {
       result.put(bucket._1(), bucket._2());
     }
     FaultListener.Events events = listener.events(jsc);
-    System.out.printf("indeterminate rollback: killed executor %s; output of shuffle %d was on %s%n%s%n",
+    System.out.printf(
+        "indeterminate rollback: killed executor %s; output of shuffle %d was on %s%n%s%n",
         victim, repartitionShuffle, withMapOutput, events.describe());
     return new Outcome(result, events, repartitionShuffle);
   }
 
   private static void assertRolledBack(Outcome outcome) {
-    assertFalse(outcome.events().fetchFailures(outcome.shuffle()).isEmpty(),
-        () -> "a reader must have hit a FetchFailedException for shuffle " + outcome.shuffle()
-            + "\n" + outcome.events().describe());
-    assertFalse(outcome.events().mapStageRetries(outcome.shuffle()).isEmpty(),
-        () -> "the repartition's map stage must have been resubmitted\n"
-            + outcome.events().describe());
+    assertFalse(
+        outcome.events().fetchFailures(outcome.shuffle()).isEmpty(),
+        () ->
+            "a reader must have hit a FetchFailedException for shuffle "
+                + outcome.shuffle()
+                + "\n"
+                + outcome.events().describe());
+    assertFalse(
+        outcome.events().mapStageRetries(outcome.shuffle()).isEmpty(),
+        () ->
+            "the repartition's map stage must have been resubmitted\n"
+                + outcome.events().describe());
   }
 
   /** The sums per bucket on the driver: the same records, no partitioning involved. */
@@ -244,16 +275,18 @@ class IndeterminateRollbackTest {
     Data.local(SEED, MAP_PARTITIONS, PER_PARTITION, KEYS)
         .forEachRemaining(r -> perKey.merge(r._1(), (long) r._2(), Long::sum));
     Map<Long, Long> buckets = new HashMap<>();
-    perKey.forEach((key, sum) -> {
-      long v = key * 1_000_003L + sum;
-      buckets.merge(Math.floorMod(v, 97L), v, Long::sum);
-    });
+    perKey.forEach(
+        (key, sum) -> {
+          long v = key * 1_000_003L + sum;
+          buckets.merge(Math.floorMod(v, 97L), v, Long::sum);
+        });
     return buckets;
   }
 
   /** The id of the nearest shuffle dependency in the lineage of {@code rdd}. */
   private static int firstShuffleIdBelow(RDD<?> rdd) {
-    for (Dependency<?> dependency : scala.jdk.javaapi.CollectionConverters.asJava(rdd.dependencies())) {
+    for (Dependency<?> dependency :
+        scala.jdk.javaapi.CollectionConverters.asJava(rdd.dependencies())) {
       if (dependency instanceof ShuffleDependency<?, ?, ?> shuffle) {
         return shuffle.shuffleId();
       }

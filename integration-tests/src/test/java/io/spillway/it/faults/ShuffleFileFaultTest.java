@@ -55,8 +55,8 @@ class ShuffleFileFaultTest {
   @BeforeAll
   static void startCluster() {
     localDir = FaultCluster.freshDirectory("shuffle-file-fault").resolve("local");
-    jsc = FaultCluster.newContext(
-        FaultCluster.localClusterConf("shuffle-file-fault", localDir, 768));
+    jsc =
+        FaultCluster.newContext(FaultCluster.localClusterConf("shuffle-file-fault", localDir, 768));
     listener = FaultListener.register(jsc);
   }
 
@@ -72,19 +72,22 @@ class ShuffleFileFaultTest {
 
   @Test
   void corruptedDataFileIsDetectedAndRecomputed() throws IOException {
-    damageOneMapOutputAndRerun(21L, "corrupted",
+    damageOneMapOutputAndRerun(
+        21L,
+        "corrupted",
         (message, file) -> message.toLowerCase(Locale.ROOT).contains("is corrupted"),
-        "'is corrupted' (Spark's corruption check, with the checksum's diagnosis)", file -> {
-      // flip bytes all through the file: every reduce partition's block is hit
-      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-        for (long position = 40; position < raf.length(); position += 97) {
-          raf.seek(position);
-          int b = raf.read();
-          raf.seek(position);
-          raf.write(b ^ 0x5A);
-        }
-      }
-    });
+        "'is corrupted' (Spark's corruption check, with the checksum's diagnosis)",
+        file -> {
+          // flip bytes all through the file: every reduce partition's block is hit
+          try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            for (long position = 40; position < raf.length(); position += 97) {
+              raf.seek(position);
+              int b = raf.read();
+              raf.seek(position);
+              raf.write(b ^ 0x5A);
+            }
+          }
+        });
   }
 
   @Test
@@ -92,9 +95,12 @@ class ShuffleFileFaultTest {
     // Which message depends on where the reducer ran: on the executor that wrote the file, its
     // own read fails; on the other one, the serving executor cannot send the file and closes the
     // connection (Spark's transport server), so the fetch fails with the connection.
-    damageOneMapOutputAndRerun(22L, "deleted",
-        (message, file) -> message.contains(file.getFileName() + " (No such file or directory)")
-            || CONNECTION_CLOSED.matcher(message).find(),
+    damageOneMapOutputAndRerun(
+        22L,
+        "deleted",
+        (message, file) ->
+            message.contains(file.getFileName() + " (No such file or directory)")
+                || CONNECTION_CLOSED.matcher(message).find(),
         "'<data file> (No such file or directory)' (read on its executor) or 'Connection from"
             + " <executor> closed' (fetched from it)",
         Files::delete);
@@ -120,36 +126,60 @@ class ShuffleFileFaultTest {
    * that {@code expected} accepts ({@code expectedDescription} says what it looks for), the map
    * stage ran again and the result is right.
    */
-  private void damageOneMapOutputAndRerun(long seed, String what, ExpectedMessage expected,
-      String expectedDescription, Damage damage) throws IOException {
+  private void damageOneMapOutputAndRerun(
+      long seed, String what, ExpectedMessage expected, String expectedDescription, Damage damage)
+      throws IOException {
     JavaPairRDD<Integer, Long> sums = SumsByKey.rdd(jsc, seed);
     int shuffleId = SumsByKey.shuffleIdOf(sums);
     Map<Integer, Long> oracle = SumsByKey.oracle(seed);
     assertEquals(oracle, SumsByKey.collect(sums), "sums by key, first job");
 
     TreeMap<Long, Path> dataFiles = FaultCluster.dataFilesOfShuffle(localDir, shuffleId);
-    assertEquals(SumsByKey.MAP_PARTITIONS, dataFiles.size(),
-        () -> "one .data file per map task of shuffle " + shuffleId + " below " + localDir + ": "
-            + FaultCluster.filesBelow(localDir));
+    assertEquals(
+        SumsByKey.MAP_PARTITIONS,
+        dataFiles.size(),
+        () ->
+            "one .data file per map task of shuffle "
+                + shuffleId
+                + " below "
+                + localDir
+                + ": "
+                + FaultCluster.filesBelow(localDir));
     long damagedMapId = dataFiles.firstKey();
     Path damaged = dataFiles.firstEntry().getValue();
     long sizeBefore = Files.size(damaged);
     damage.apply(damaged);
 
     listener.clear(jsc);
-    assertEquals(oracle, SumsByKey.collect(sums),
+    assertEquals(
+        oracle,
+        SumsByKey.collect(sums),
         "sums by key after the map output " + damaged.getFileName() + " was " + what);
     FaultListener.Events events = listener.events(jsc);
     List<FetchFailed> failures = events.fetchFailures(shuffleId);
-    System.out.printf("%s %s (%d bytes, map id %d):%n%s%n", what, damaged, sizeBefore,
-        damagedMapId, events.describe());
-    assertTrue(failures.stream().anyMatch(f -> f.mapId() == damagedMapId
-            && expected.matches(f.message(), damaged)),
-        () -> "a reducer must have failed with FetchFailed for map " + damagedMapId + " of shuffle "
-            + shuffleId + ", whose .data file was " + what + ", with " + expectedDescription
-            + " in its message\n" + events.describe());
-    assertFalse(events.mapStageRetries(shuffleId).isEmpty(),
-        () -> "the map stage of shuffle " + shuffleId + " must have been recomputed\n"
-            + events.describe());
+    System.out.printf(
+        "%s %s (%d bytes, map id %d):%n%s%n",
+        what, damaged, sizeBefore, damagedMapId, events.describe());
+    assertTrue(
+        failures.stream()
+            .anyMatch(f -> f.mapId() == damagedMapId && expected.matches(f.message(), damaged)),
+        () ->
+            "a reducer must have failed with FetchFailed for map "
+                + damagedMapId
+                + " of shuffle "
+                + shuffleId
+                + ", whose .data file was "
+                + what
+                + ", with "
+                + expectedDescription
+                + " in its message\n"
+                + events.describe());
+    assertFalse(
+        events.mapStageRetries(shuffleId).isEmpty(),
+        () ->
+            "the map stage of shuffle "
+                + shuffleId
+                + " must have been recomputed\n"
+                + events.describe());
   }
 }

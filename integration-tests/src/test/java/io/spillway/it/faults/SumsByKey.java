@@ -50,17 +50,18 @@ final class SumsByKey {
    * The job's RDD; with {@code mapGate}, map task 0's first attempt signals "map-0" and waits
    * after {@code gateAfterRecords} of its records.
    */
-  static JavaPairRDD<Integer, Long> rdd(JavaSparkContext jsc, long seed, TaskSignals mapGate,
-      int gateAfterRecords) {
+  static JavaPairRDD<Integer, Long> rdd(
+      JavaSparkContext jsc, long seed, TaskSignals mapGate, int gateAfterRecords) {
     List<Integer> indexes = IntStream.range(0, MAP_PARTITIONS).boxed().collect(Collectors.toList());
     return jsc.parallelize(indexes, MAP_PARTITIONS)
-        .flatMapToPair(p -> {
-          Iterator<Tuple2<Integer, Integer>> records =
-              Data.partition(seed, p, RECORDS_PER_MAP, KEYS).iterator();
-          return mapGate != null && p == 0
-              ? mapGate.blockAfter(records, gateAfterRecords, "map-0")
-              : records;
-        })
+        .flatMapToPair(
+            p -> {
+              Iterator<Tuple2<Integer, Integer>> records =
+                  Data.partition(seed, p, RECORDS_PER_MAP, KEYS).iterator();
+              return mapGate != null && p == 0
+                  ? mapGate.blockAfter(records, gateAfterRecords, "map-0")
+                  : records;
+            })
         .mapValues(v -> (long) v)
         .reduceByKey(Long::sum, REDUCE_PARTITIONS);
   }

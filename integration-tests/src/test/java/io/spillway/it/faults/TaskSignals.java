@@ -70,9 +70,14 @@ final class TaskSignals implements Serializable {
   /** Writes signal {@code name}: this JVM's pid, the executor id, the block manager dirs. */
   void signal(String name) {
     File[] dirs = SparkEnv.get().blockManager().diskBlockManager().localDirs();
-    String content = ProcessHandle.current().pid() + "\n" + SparkEnv.get().executorId() + "\n"
-        + Arrays.stream(dirs).map(File::getAbsolutePath)
-            .collect(Collectors.joining(File.pathSeparator));
+    String content =
+        ProcessHandle.current().pid()
+            + "\n"
+            + SparkEnv.get().executorId()
+            + "\n"
+            + Arrays.stream(dirs)
+                .map(File::getAbsolutePath)
+                .collect(Collectors.joining(File.pathSeparator));
     Path target = Path.of(directory, name);
     Path temp = Path.of(directory, "." + name + ".tmp");
     try {
@@ -91,8 +96,12 @@ final class TaskSignals implements Serializable {
     long deadline = System.nanoTime() + FaultCluster.GENEROUS_TIMEOUT_MILLIS * 1_000_000L;
     while (!released()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the test neither released nor killed this task within "
-            + FaultCluster.GENEROUS_TIMEOUT_MILLIS + " ms (signals in " + directory + ")");
+        throw new IllegalStateException(
+            "the test neither released nor killed this task within "
+                + FaultCluster.GENEROUS_TIMEOUT_MILLIS
+                + " ms (signals in "
+                + directory
+                + ")");
       }
       sleep();
     }
@@ -180,12 +189,28 @@ final class TaskSignals implements Serializable {
         return signals;
       }
       if (job.isDone()) {
-        throw new AssertionError("the job ended before " + count + " task(s) signalled '"
-            + prefix + "*' (got " + signals + "): " + outcome(job));
+        throw new AssertionError(
+            "the job ended before "
+                + count
+                + " task(s) signalled '"
+                + prefix
+                + "*' (got "
+                + signals
+                + "): "
+                + outcome(job));
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("only " + signals.size() + " of " + count + " task(s) signalled '"
-            + prefix + "*' within " + FaultCluster.GENEROUS_TIMEOUT_MILLIS + " ms: " + signals);
+        throw new AssertionError(
+            "only "
+                + signals.size()
+                + " of "
+                + count
+                + " task(s) signalled '"
+                + prefix
+                + "*' within "
+                + FaultCluster.GENEROUS_TIMEOUT_MILLIS
+                + " ms: "
+                + signals);
       }
       sleep();
     }
@@ -200,8 +225,11 @@ final class TaskSignals implements Serializable {
           continue;
         }
         String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
-        List<Path> dirs = Arrays.stream(lines[2].split(File.pathSeparator))
-            .filter(s -> !s.isEmpty()).map(Path::of).collect(Collectors.toList());
+        List<Path> dirs =
+            Arrays.stream(lines[2].split(File.pathSeparator))
+                .filter(s -> !s.isEmpty())
+                .map(Path::of)
+                .collect(Collectors.toList());
         signals.add(new Signal(name, Long.parseLong(lines[0]), lines[1], dirs));
       }
     } catch (IOException e) {

@@ -39,17 +39,34 @@ final class Tmpfs implements AutoCloseable {
   /** Mounts a tmpfs of {@code sizeMiB} on the existing empty directory {@code mountPoint}. */
   static Tmpfs mount(Path mountPoint, int sizeMiB) throws IOException {
     String user = System.getProperty("user.name");
-    Result result = run(List.of("mount", "-t", "tmpfs", "-o", "size=" + sizeMiB + "m", "tmpfs",
-        mountPoint.toString()));
-    Assumptions.assumeTrue(result.exitCode() == 0, () -> "skipped: cannot mount a " + sizeMiB
-        + " MiB tmpfs on " + mountPoint + " as user " + user + " (mounting needs root or "
-        + "CAP_SYS_ADMIN): " + result.output());
+    Result result =
+        run(
+            List.of(
+                "mount",
+                "-t",
+                "tmpfs",
+                "-o",
+                "size=" + sizeMiB + "m",
+                "tmpfs",
+                mountPoint.toString()));
+    Assumptions.assumeTrue(
+        result.exitCode() == 0,
+        () ->
+            "skipped: cannot mount a "
+                + sizeMiB
+                + " MiB tmpfs on "
+                + mountPoint
+                + " as user "
+                + user
+                + " (mounting needs root or "
+                + "CAP_SYS_ADMIN): "
+                + result.output());
     Tmpfs tmpfs = new Tmpfs(mountPoint);
     String type = Files.getFileStore(mountPoint).type();
     if (!"tmpfs".equals(type)) {
       tmpfs.close();
-      throw new IllegalStateException("mount reported success but " + mountPoint + " is on "
-          + type + ", not tmpfs");
+      throw new IllegalStateException(
+          "mount reported success but " + mountPoint + " is on " + type + ", not tmpfs");
     }
     return tmpfs;
   }

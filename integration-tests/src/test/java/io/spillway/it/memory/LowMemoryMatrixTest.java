@@ -15,10 +15,9 @@
  */
 package io.spillway.it.memory;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.spillway.it.ItConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +31,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import io.spillway.it.ItConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -77,8 +73,8 @@ class LowMemoryMatrixTest {
   private static final int RECORDS = 50_000;
 
   /** A message that names a quantity of memory and a setting to raise: what a user can act on. */
-  private static final Pattern ACTIONABLE = Pattern.compile(
-      "(?s).*\\d+ bytes.*(spark\\.executor\\.memory|spark\\.memory\\.fraction).*");
+  private static final Pattern ACTIONABLE =
+      Pattern.compile("(?s).*\\d+ bytes.*(spark\\.executor\\.memory|spark\\.memory\\.fraction).*");
 
   /**
    * Execution memory per concurrent task from which the manager under test must complete
@@ -128,7 +124,8 @@ class LowMemoryMatrixTest {
     List<Arguments> cells = new ArrayList<>();
     String only = System.getProperty("spillway.matrix.pools", "").trim();
     for (int pool : POOLS_MIB) {
-      if (!only.isEmpty() && !java.util.Arrays.asList(only.split(",")).contains(Integer.toString(pool))) {
+      if (!only.isEmpty()
+          && !java.util.Arrays.asList(only.split(",")).contains(Integer.toString(pool))) {
         continue;
       }
       for (int cores : CORES) {
@@ -145,7 +142,8 @@ class LowMemoryMatrixTest {
     Map<Workload, Outcome> builtIn = runAll("sort", poolMiB, cores);
     long middle = System.nanoTime();
     Map<Workload, Outcome> underTest = runAll(ItConfig.managerUnderTest(), poolMiB, cores);
-    System.out.printf("LowMemoryMatrixTest: %d MiB, local[%d]: built-in %.1f s, under test %.1f s%n",
+    System.out.printf(
+        "LowMemoryMatrixTest: %d MiB, local[%d]: built-in %.1f s, under test %.1f s%n",
         poolMiB, cores, (middle - start) / 1e9, (System.nanoTime() - middle) / 1e9);
     List<String> problems = new ArrayList<>();
     for (Workload workload : Workload.values()) {
@@ -155,23 +153,35 @@ class LowMemoryMatrixTest {
       if (ours.ok() && oracle.ok()) {
         cell = ours.digest().equals(oracle.digest()) ? "ok" : "WRONG RESULT";
         if (!ours.digest().equals(oracle.digest())) {
-          problems.add(workload.label + ": result differs from Spark's: " + ours.digest() + " vs " + oracle.digest());
+          problems.add(
+              workload.label
+                  + ": result differs from Spark's: "
+                  + ours.digest()
+                  + " vs "
+                  + oracle.digest());
         }
       } else if (ours.ok()) {
         cell = "ok (built-in failed: " + shortFailure(oracle.failure()) + ")";
       } else {
         boolean actionable = isActionable(ours.failure());
-        cell = "failed" + (actionable ? " with an actionable message"
-            : isAnotherOperatorShortOfMemory(ours.failure()) ? ": another operator of the task could not get memory"
-            : ": " + shortFailure(ours.failure()))
-            + (oracle.ok() ? " (built-in completed)" : " (built-in failed too)");
+        cell =
+            "failed"
+                + (actionable
+                    ? " with an actionable message"
+                    : isAnotherOperatorShortOfMemory(ours.failure())
+                        ? ": another operator of the task could not get memory"
+                        : ": " + shortFailure(ours.failure()))
+                + (oracle.ok() ? " (built-in completed)" : " (built-in failed too)");
         if (oracle.ok() && poolMiB / cores >= GUARANTEED_MIB_PER_TASK) {
-          problems.add(workload.label + ": failed where Spark's shuffle completed:\n" + ours.failure());
+          problems.add(
+              workload.label + ": failed where Spark's shuffle completed:\n" + ours.failure());
         } else if (!actionable && !isAnotherOperatorShortOfMemory(ours.failure())) {
-          problems.add(workload.label + ": failed without saying what memory to add:\n" + ours.failure());
+          problems.add(
+              workload.label + ": failed without saying what memory to add:\n" + ours.failure());
         }
       }
-      table.put(poolMiB + " MiB | local[" + cores + "] | " + workload.label,
+      table.put(
+          poolMiB + " MiB | local[" + cores + "] | " + workload.label,
           cell + String.format(" | %.1f | %.1f", oracle.seconds(), ours.seconds()));
     }
     if (!problems.isEmpty()) {
@@ -188,26 +198,36 @@ class LowMemoryMatrixTest {
   static boolean isAnotherOperatorShortOfMemory(String failure) {
     // Spillway allocates only through io.spillway.memory; such a failure is translated anyway.
     return failure.contains("org.apache.spark.memory.SparkOutOfMemoryError")
-        && !failure.contains("at io.spillway.memory.") && !failure.startsWith("java.lang.OutOfMemoryError");
+        && !failure.contains("at io.spillway.memory.")
+        && !failure.startsWith("java.lang.OutOfMemoryError");
   }
 
   static boolean isActionable(String failure) {
     // A plain OutOfMemoryError is never acceptable; Spark's SparkOutOfMemoryError without a
     // setting to raise is not enough either.
-    return !failure.startsWith("java.lang.OutOfMemoryError") && ACTIONABLE.matcher(failure).matches();
+    return !failure.startsWith("java.lang.OutOfMemoryError")
+        && ACTIONABLE.matcher(failure).matches();
   }
 
   private static String shortFailure(String failure) {
-    String first = failure.lines().filter(l -> l.contains("OutOfMemory") || l.contains("memory"))
-        .findFirst().orElse(failure.lines().findFirst().orElse(""));
+    String first =
+        failure
+            .lines()
+            .filter(l -> l.contains("OutOfMemory") || l.contains("memory"))
+            .findFirst()
+            .orElse(failure.lines().findFirst().orElse(""));
     return first.length() > 160 ? first.substring(0, 160) + "..." : first;
   }
 
   @AfterAll
   void writeTable() throws IOException {
-    StringBuilder md = new StringBuilder("| pool | tasks | workload | " + ItConfig.managerUnderTest()
-        + " | built-in s | under test s |\n|---|---|---|---|---:|---:|\n");
-    table.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+    StringBuilder md =
+        new StringBuilder(
+            "| pool | tasks | workload | "
+                + ItConfig.managerUnderTest()
+                + " | built-in s | under test s |\n|---|---|---|---|---:|---:|\n");
+    table.forEach(
+        (key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
     System.out.println(md);
     Path target = Path.of("target");
     if (Files.isDirectory(target)) {
@@ -241,17 +261,27 @@ class LowMemoryMatrixTest {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       for (Workload workload : Workload.values()) {
         String group = workload.name();
-        Future<String> job = driver.submit(() -> {
-          jsc.setJobGroup(group, workload.label, true);
-          return run(workload, spark, jsc);
-        });
+        Future<String> job =
+            driver.submit(
+                () -> {
+                  jsc.setJobGroup(group, workload.label, true);
+                  return run(workload, spark, jsc);
+                });
         Outcome outcome;
         long start = System.nanoTime();
         try {
-          outcome = new Outcome(job.get(JOB_TIMEOUT_SECONDS, TimeUnit.SECONDS), null, (System.nanoTime() - start) / 1e9);
+          outcome =
+              new Outcome(
+                  job.get(JOB_TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                  null,
+                  (System.nanoTime() - start) / 1e9);
         } catch (TimeoutException e) {
           jsc.cancelJobGroup(group);
-          outcome = new Outcome(null, "hang: no result within " + JOB_TIMEOUT_SECONDS + " s", JOB_TIMEOUT_SECONDS);
+          outcome =
+              new Outcome(
+                  null,
+                  "hang: no result within " + JOB_TIMEOUT_SECONDS + " s",
+                  JOB_TIMEOUT_SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
           Outcome failed = Outcome.failed(e.getCause());
           outcome = new Outcome(null, failed.failure(), (System.nanoTime() - start) / 1e9);
@@ -276,97 +306,130 @@ class LowMemoryMatrixTest {
         return digest(pairs(jsc, 1, RECORDS, 50_000).reduceByKey(Long::sum, REDUCE_PARTITIONS));
       case GROUP_BY_KEY_HOT_KEY:
         // Half of the records share key 0; the group's values are summed, not collected.
-        return digest(pairs(jsc, 2, RECORDS, 50_000)
-            .mapToPair(r -> new Tuple2<>(r._2() % 2 == 0 ? 0L : r._1(), r._2()))
-            .groupByKey(REDUCE_PARTITIONS)
-            .mapValues(values -> {
-              long sum = 0;
-              long count = 0;
-              for (Long value : values) {
-                sum += value;
-                count++;
-              }
-              return sum * 31 + count;
-            }));
+        return digest(
+            pairs(jsc, 2, RECORDS, 50_000)
+                .mapToPair(r -> new Tuple2<>(r._2() % 2 == 0 ? 0L : r._1(), r._2()))
+                .groupByKey(REDUCE_PARTITIONS)
+                .mapValues(
+                    values -> {
+                      long sum = 0;
+                      long count = 0;
+                      for (Long value : values) {
+                        sum += value;
+                        count++;
+                      }
+                      return sum * 31 + count;
+                    }));
       case SORT_BY_KEY:
         return sortedDigest(pairs(jsc, 3, RECORDS, 1_000_000).sortByKey(true, REDUCE_PARTITIONS));
       case JOIN:
-        return digest(pairs(jsc, 4, RECORDS / 2, 20_000)
-            .join(pairs(jsc, 5, RECORDS / 4, 20_000), REDUCE_PARTITIONS)
-            .mapValues(pair -> pair._1() * 1_000_003L + pair._2()));
-      case SQL_AGGREGATION: {
-        List<Row> rows = spark.range(0, RECORDS, 1, MAP_PARTITIONS)
-            .selectExpr("pmod(hash(id, 7), 20000) AS k", "id AS v")
-            .groupBy("k").agg(org.apache.spark.sql.functions.sum("v").as("s"),
-                org.apache.spark.sql.functions.count("v").as("n"))
-            .selectExpr("sum(hash(k, s, n))", "count(*)")
-            .collectAsList();
-        return rows.get(0).toString();
-      }
-      case SQL_REPARTITION: {
-        List<Row> rows = spark.range(0, RECORDS, 1, MAP_PARTITIONS)
-            .selectExpr("id", "concat('value-', id) AS s")
-            .repartition(REDUCE_PARTITIONS * 2)
-            .selectExpr("sum(hash(id, s))", "count(*)")
-            .collectAsList();
-        return rows.get(0).toString();
-      }
+        return digest(
+            pairs(jsc, 4, RECORDS / 2, 20_000)
+                .join(pairs(jsc, 5, RECORDS / 4, 20_000), REDUCE_PARTITIONS)
+                .mapValues(pair -> pair._1() * 1_000_003L + pair._2()));
+      case SQL_AGGREGATION:
+        {
+          List<Row> rows =
+              spark
+                  .range(0, RECORDS, 1, MAP_PARTITIONS)
+                  .selectExpr("pmod(hash(id, 7), 20000) AS k", "id AS v")
+                  .groupBy("k")
+                  .agg(
+                      org.apache.spark.sql.functions.sum("v").as("s"),
+                      org.apache.spark.sql.functions.count("v").as("n"))
+                  .selectExpr("sum(hash(k, s, n))", "count(*)")
+                  .collectAsList();
+          return rows.get(0).toString();
+        }
+      case SQL_REPARTITION:
+        {
+          List<Row> rows =
+              spark
+                  .range(0, RECORDS, 1, MAP_PARTITIONS)
+                  .selectExpr("id", "concat('value-', id) AS s")
+                  .repartition(REDUCE_PARTITIONS * 2)
+                  .selectExpr("sum(hash(id, s))", "count(*)")
+                  .collectAsList();
+          return rows.get(0).toString();
+        }
       default:
         throw new IllegalArgumentException(workload.name());
     }
   }
 
   /** Seeded pairs generated in the tasks: keys in [0, keys), values in [0, 1e6). */
-  private static JavaPairRDD<Long, Long> pairs(JavaSparkContext jsc, long seed, int records, int keys) {
+  private static JavaPairRDD<Long, Long> pairs(
+      JavaSparkContext jsc, long seed, int records, int keys) {
     List<Integer> partitions = IntStream.range(0, MAP_PARTITIONS).boxed().toList();
     int perPartition = records / MAP_PARTITIONS;
-    return jsc.parallelize(partitions, MAP_PARTITIONS).flatMapToPair(p -> {
-      java.util.SplittableRandom random = new java.util.SplittableRandom(seed * 1_000_003L + p);
-      return new Iterator<Tuple2<Long, Long>>() {
-        private int emitted;
+    return jsc.parallelize(partitions, MAP_PARTITIONS)
+        .flatMapToPair(
+            p -> {
+              java.util.SplittableRandom random =
+                  new java.util.SplittableRandom(seed * 1_000_003L + p);
+              return new Iterator<Tuple2<Long, Long>>() {
+                private int emitted;
 
-        @Override
-        public boolean hasNext() {
-          return emitted < perPartition;
-        }
+                @Override
+                public boolean hasNext() {
+                  return emitted < perPartition;
+                }
 
-        @Override
-        public Tuple2<Long, Long> next() {
-          emitted++;
-          return new Tuple2<>((long) random.nextInt(keys), (long) random.nextInt(1_000_000));
-        }
-      };
-    });
+                @Override
+                public Tuple2<Long, Long> next() {
+                  emitted++;
+                  return new Tuple2<>(
+                      (long) random.nextInt(keys), (long) random.nextInt(1_000_000));
+                }
+              };
+            });
   }
 
   /** Count and a sum of record hashes: equal for equal multisets of records. */
   private static String digest(JavaPairRDD<Long, Long> records) {
-    Tuple2<Long, Long> countAndSum = records
-        .map(r -> new Tuple2<>(1L, mix(r._1() * 0x9E3779B97F4A7C15L + r._2())))
-        .reduce((a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()));
+    Tuple2<Long, Long> countAndSum =
+        records
+            .map(r -> new Tuple2<>(1L, mix(r._1() * 0x9E3779B97F4A7C15L + r._2())))
+            .reduce((a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()));
     return countAndSum._1() + " records, hash sum " + countAndSum._2();
   }
 
   /** Per partition: count, first and last key, hash sum, and whether it is sorted. */
   private static String sortedDigest(JavaPairRDD<Long, Long> sorted) {
-    List<String> parts = sorted.mapPartitionsWithIndex((index, records) -> {
-      long count = 0;
-      long sum = 0;
-      Long first = null;
-      long last = Long.MIN_VALUE;
-      boolean inOrder = true;
-      while (records.hasNext()) {
-        Tuple2<Long, Long> r = records.next();
-        if (first == null) {
-          first = r._1();
-        }
-        inOrder &= r._1() >= last;
-        last = r._1();
-        count++;
-        sum += mix(r._1() * 0x9E3779B97F4A7C15L + r._2());
-      }
-      return List.of(index + ":" + count + "[" + first + ".." + last + "]" + sum + (inOrder ? "" : " UNSORTED")).iterator();
-    }, true).collect();
+    List<String> parts =
+        sorted
+            .mapPartitionsWithIndex(
+                (index, records) -> {
+                  long count = 0;
+                  long sum = 0;
+                  Long first = null;
+                  long last = Long.MIN_VALUE;
+                  boolean inOrder = true;
+                  while (records.hasNext()) {
+                    Tuple2<Long, Long> r = records.next();
+                    if (first == null) {
+                      first = r._1();
+                    }
+                    inOrder &= r._1() >= last;
+                    last = r._1();
+                    count++;
+                    sum += mix(r._1() * 0x9E3779B97F4A7C15L + r._2());
+                  }
+                  return List.of(
+                          index
+                              + ":"
+                              + count
+                              + "["
+                              + first
+                              + ".."
+                              + last
+                              + "]"
+                              + sum
+                              + (inOrder ? "" : " UNSORTED"))
+                      .iterator();
+                },
+                true)
+            .collect();
     return String.join(" ", parts);
   }
 

@@ -15,9 +15,8 @@
  */
 package io.spillway.it.suites;
 
-import java.util.List;
-
 import io.spillway.it.ItConfig;
+import java.util.List;
 import scala.collection.immutable.Seq;
 
 /**
@@ -27,13 +26,16 @@ import scala.collection.immutable.Seq;
  */
 public class SpillwayKryoShuffleSuite extends org.apache.spark.ShuffleSuite {
 
-  private static final List<String> EXCLUDED = List.of(
-      // This test asserts that sortByKey FAILS because the default JavaSerializer cannot write
-      // NonJavaSerializableClass. With Kryo as the suite-wide serializer there is nothing to fail:
-      // the expectation is about the serializer setting, not the shuffle manager. Its Kryo
-      // counterpart, "sort with Java non serializable class - Kryo", runs here, and the Java case
-      // runs in SpillwayShuffleSuite.
-      "sort with Java non serializable class - Java");
+  private static final List<String> EXCLUDED =
+      List.of(
+          // This test asserts that sortByKey FAILS because the default JavaSerializer cannot write
+          // NonJavaSerializableClass. With Kryo as the suite-wide serializer there is nothing to
+          // fail:
+          // the expectation is about the serializer setting, not the shuffle manager. Its Kryo
+          // counterpart, "sort with Java non serializable class - Kryo", runs here, and the Java
+          // case
+          // runs in SpillwayShuffleSuite.
+          "sort with Java non serializable class - Java");
 
   @Override
   public Seq<String> excluded() {

@@ -15,9 +15,8 @@
  */
 package io.spillway.it.suites;
 
-import java.util.List;
-
 import io.spillway.it.ItConfig;
+import java.util.List;
 import scala.collection.immutable.Seq;
 
 /**

@@ -16,7 +16,6 @@
 package io.spillway.it.suites;
 
 import java.util.List;
-
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 

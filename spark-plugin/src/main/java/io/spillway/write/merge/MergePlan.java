@@ -69,16 +69,22 @@ public record MergePlan(MergeStrategyOption strategy, boolean reserializes, bool
    * needs shuffle compression on (otherwise there is nothing to save) and IO encryption off (a
    * cipher stream per segment would be needed anyway). Otherwise {@link #sparksConditions}.
    */
-  public static MergePlan forSerializedPath(WriteSettings settings, boolean encrypted,
-      long bytesInMemory, int recordsInMemory, int numPartitions) {
+  public static MergePlan forSerializedPath(
+      WriteSettings settings,
+      boolean encrypted,
+      long bytesInMemory,
+      int recordsInMemory,
+      int numPartitions) {
     boolean serializedSpillsPay = settings.compressShuffle() && !encrypted;
     long segments = Math.max(1, Math.min(numPartitions, recordsInMemory));
-    boolean compress = switch (settings.mergeStrategy()) {
-      case COMPRESS -> serializedSpillsPay;
-      case AUTO -> serializedSpillsPay && bytesInMemory / segments < SERIALIZED_SEGMENT_BYTES;
-      default -> false;
-    };
-    return compress ? new MergePlan(MergeStrategyOption.COMPRESS, false, encrypted)
+    boolean compress =
+        switch (settings.mergeStrategy()) {
+          case COMPRESS -> serializedSpillsPay;
+          case AUTO -> serializedSpillsPay && bytesInMemory / segments < SERIALIZED_SEGMENT_BYTES;
+          default -> false;
+        };
+    return compress
+        ? new MergePlan(MergeStrategyOption.COMPRESS, false, encrypted)
         : sparksConditions(settings, encrypted);
   }
 
@@ -113,23 +119,30 @@ public record MergePlan(MergeStrategyOption strategy, boolean reserializes, bool
    */
   public static MergePlan sparksConditions(WriteSettings settings, boolean encrypted) {
     boolean concatenates = settings.codecConcatenatesStreams();
-    MergeStrategyOption strategy = switch (settings.mergeStrategy()) {
-      case TRANSFER_TO -> !concatenates ? MergeStrategyOption.SLOW
-          : encrypted ? MergeStrategyOption.FILE_STREAM : MergeStrategyOption.TRANSFER_TO;
-      case FILE_STREAM -> concatenates ? MergeStrategyOption.FILE_STREAM : MergeStrategyOption.SLOW;
-      case SLOW -> MergeStrategyOption.SLOW;
-      case AUTO, COMPRESS -> !settings.fastMergeEnabled() || !concatenates
-          ? MergeStrategyOption.SLOW
-          : settings.transferToEnabled() && !encrypted ? MergeStrategyOption.TRANSFER_TO
-              : MergeStrategyOption.FILE_STREAM;
-    };
+    MergeStrategyOption strategy =
+        switch (settings.mergeStrategy()) {
+          case TRANSFER_TO ->
+              !concatenates
+                  ? MergeStrategyOption.SLOW
+                  : encrypted ? MergeStrategyOption.FILE_STREAM : MergeStrategyOption.TRANSFER_TO;
+          case FILE_STREAM ->
+              concatenates ? MergeStrategyOption.FILE_STREAM : MergeStrategyOption.SLOW;
+          case SLOW -> MergeStrategyOption.SLOW;
+          case AUTO, COMPRESS ->
+              !settings.fastMergeEnabled() || !concatenates
+                  ? MergeStrategyOption.SLOW
+                  : settings.transferToEnabled() && !encrypted
+                      ? MergeStrategyOption.TRANSFER_TO
+                      : MergeStrategyOption.FILE_STREAM;
+        };
     return new MergePlan(strategy, false, encrypted);
   }
 
   /** The format every spill of the task is written in. */
   public Spill.SegmentFormat spillFormat() {
     return strategy == MergeStrategyOption.COMPRESS
-        ? Spill.SegmentFormat.SERIALIZED : Spill.SegmentFormat.WRAPPED;
+        ? Spill.SegmentFormat.SERIALIZED
+        : Spill.SegmentFormat.WRAPPED;
   }
 
   /**
@@ -137,8 +150,9 @@ public record MergePlan(MergeStrategyOption strategy, boolean reserializes, bool
    * (then the checksums accumulated while spilling are the output's).
    */
   public boolean preservesBytes() {
-    return !reserializes && (strategy == MergeStrategyOption.TRANSFER_TO
-        || (strategy == MergeStrategyOption.FILE_STREAM && !encrypted));
+    return !reserializes
+        && (strategy == MergeStrategyOption.TRANSFER_TO
+            || (strategy == MergeStrategyOption.FILE_STREAM && !encrypted));
   }
 
   /**

@@ -64,19 +64,25 @@ public final class SpillMerger {
   private final SerializerManager serializerManager;
   private final TempFileTracker<SpillFile> tracker;
   private final int numPartitions;
+
   /** The serializer records are decoded and written again with, when the plan re-serializes. */
   private final SerializerInstance reserializer;
+
   private final boolean encryptionEnabled;
+
   /**
    * Segments at least this long are copied with transferTo; shorter ones through the buffers.
    * Below a few hundred KiB the system call (and, when the kernel refuses file-to-file sendfile,
    * the JDK's mmap/munmap fallback) costs more than a copy through the heap.
    */
   static final long DIRECT_TRANSFER_BYTES = 256 * 1024;
+
   /** Output buffer of size-preserving merges; one per merger, retargeted per partition. */
   private final ChannelWriteBuffer writeBuffer;
+
   /** Copy buffer of the decoding merges. */
   private final byte[] copyBuffer;
+
   private int mostFilesOpen;
   private int rounds;
 
@@ -86,11 +92,19 @@ public final class SpillMerger {
    * @param serializer the task's serializer: records are decoded and written again with it when
    *     the plan re-serializes (Java serialization, Kryo without auto-reset); unused otherwise
    */
-  public SpillMerger(MergePlan plan, WriteSettings settings, SerializerManager serializerManager,
-      SerializerInstance serializer, TempFileTracker<SpillFile> tracker, int numPartitions) {
+  public SpillMerger(
+      MergePlan plan,
+      WriteSettings settings,
+      SerializerManager serializerManager,
+      SerializerInstance serializer,
+      TempFileTracker<SpillFile> tracker,
+      int numPartitions) {
     if (plan.encrypted() != serializerManager.encryptionEnabled()) {
-      throw new IllegalArgumentException("plan made for encryption " + plan.encrypted()
-          + ", but IO encryption is " + serializerManager.encryptionEnabled());
+      throw new IllegalArgumentException(
+          "plan made for encryption "
+              + plan.encrypted()
+              + ", but IO encryption is "
+              + serializerManager.encryptionEnabled());
     }
     this.plan = plan;
     this.settings = settings;
@@ -98,8 +112,10 @@ public final class SpillMerger {
     this.tracker = tracker;
     this.numPartitions = numPartitions;
     this.encryptionEnabled = plan.encrypted();
-    this.reserializer = plan.reserializes()
-        ? java.util.Objects.requireNonNull(serializer, "serializer is null") : null;
+    this.reserializer =
+        plan.reserializes()
+            ? java.util.Objects.requireNonNull(serializer, "serializer is null")
+            : null;
     this.writeBuffer = new ChannelWriteBuffer(Math.max(64 * 1024, settings.fileBufferSizeBytes()));
     this.copyBuffer = new byte[Math.max(8192, settings.fileBufferSizeBytes())];
   }
@@ -132,12 +148,17 @@ public final class SpillMerger {
    * @return the checksums of the bytes as written: {@code accumulatedChecksums}' values when the
    *     plan copies bytes unchanged, fresh ones otherwise (empty when checksums are off)
    */
-  public long[] merge(List<Spill> spills, Function<Checksum[], MergeTarget> mapOutput,
-      int shuffleId, long mapId, Checksum[] accumulatedChecksums) throws IOException {
+  public long[] merge(
+      List<Spill> spills,
+      Function<Checksum[], MergeTarget> mapOutput,
+      int shuffleId,
+      long mapId,
+      Checksum[] accumulatedChecksums)
+      throws IOException {
     for (Spill spill : spills) {
       if (spill.format() != plan.spillFormat()) {
-        throw new IllegalArgumentException("Plan " + plan + " merges " + plan.spillFormat()
-            + " spills, not " + spill.format());
+        throw new IllegalArgumentException(
+            "Plan " + plan + " merges " + plan.spillFormat() + " spills, not " + spill.format());
       }
     }
     List<Spill> remaining = new ArrayList<>(spills);
@@ -150,16 +171,15 @@ public final class SpillMerger {
     // reuse them rather than allocate a second object per partition.
     Checksum[] outputChecksums = freshChecksums ? reset(accumulatedChecksums) : new Checksum[0];
     MergeTarget target = mapOutput.apply(outputChecksums);
-    mergeRound(remaining, target, partitionId -> new ShuffleBlockId(shuffleId, mapId, partitionId),
-        false);
+    mergeRound(
+        remaining, target, partitionId -> new ShuffleBlockId(shuffleId, mapId, partitionId), false);
     for (Spill spill : remaining) {
       tracker.delete(spill.file());
     }
     if (!checksumsOn) {
       return new long[0];
     }
-    return PartitionChecksums.values(
-        freshChecksums ? outputChecksums : accumulatedChecksums);
+    return PartitionChecksums.values(freshChecksums ? outputChecksums : accumulatedChecksums);
   }
 
   private Checksum[] reset(Checksum[] checksums) {
@@ -175,7 +195,8 @@ public final class SpillMerger {
   private List<Spill> mergeIntermediateRound(List<Spill> spills) throws IOException {
     List<Spill> merged = new ArrayList<>();
     for (int start = 0; start < spills.size(); start += settings.maxOpenFiles()) {
-      List<Spill> run = spills.subList(start, Math.min(spills.size(), start + settings.maxOpenFiles()));
+      List<Spill> run =
+          spills.subList(start, Math.min(spills.size(), start + settings.maxOpenFiles()));
       if (run.size() == 1) {
         merged.add(run.get(0));
         continue;
@@ -203,8 +224,11 @@ public final class SpillMerger {
   }
 
   /** One round: every partition of every spill in {@code spills}, in order, into {@code target}. */
-  private void mergeRound(List<Spill> spills, MergeTarget target,
-      IntFunction<BlockId> outputBlockIds, boolean intermediate)
+  private void mergeRound(
+      List<Spill> spills,
+      MergeTarget target,
+      IntFunction<BlockId> outputBlockIds,
+      boolean intermediate)
       throws IOException {
     rounds++;
     List<SpillReader> readers = new ArrayList<>(spills.size());
@@ -238,10 +262,12 @@ public final class SpillMerger {
           }
           switch (plan.strategy()) {
             case TRANSFER_TO -> copyWithTransferTo(readers, positions, lengths, out);
-            case FILE_STREAM -> copyWithStreams(spills, readers, positions, lengths, out, false,
-                outputBlockIds.apply(p));
-            case SLOW -> copyWithStreams(spills, readers, positions, lengths, out, true,
-                outputBlockIds.apply(p));
+            case FILE_STREAM ->
+                copyWithStreams(
+                    spills, readers, positions, lengths, out, false, outputBlockIds.apply(p));
+            case SLOW ->
+                copyWithStreams(
+                    spills, readers, positions, lengths, out, true, outputBlockIds.apply(p));
             case COMPRESS -> {
               if (intermediate) {
                 // SERIALIZED segments concatenate as they are; compression waits for the output
@@ -278,8 +304,9 @@ public final class SpillMerger {
    * in large calls: a system call (or an mmap/munmap pair, see {@link SpillReader})
    * per tiny segment costs more than copying it.
    */
-  private void copyWithTransferTo(List<SpillReader> readers, long[] positions,
-      long[] lengths, MergeTarget.PartitionOutput out) throws IOException {
+  private void copyWithTransferTo(
+      List<SpillReader> readers, long[] positions, long[] lengths, MergeTarget.PartitionOutput out)
+      throws IOException {
     WritableByteChannel channel = out.channel();
     OutputStream small = channel != null ? writeBuffer.target(channel) : out.stream();
     for (int s = 0; s < readers.size(); s++) {
@@ -303,13 +330,20 @@ public final class SpillMerger {
    * are (decrypting each segment and re-encrypting the partition when encryption is on); with
    * it, each segment is fully unwrapped and the partition wrapped again as one stream.
    */
-  private void copyWithStreams(List<Spill> spills, List<SpillReader> readers,
-      long[] positions, long[] lengths, MergeTarget.PartitionOutput out, boolean decode,
-      BlockId outputBlockId) throws IOException {
+  private void copyWithStreams(
+      List<Spill> spills,
+      List<SpillReader> readers,
+      long[] positions,
+      long[] lengths,
+      MergeTarget.PartitionOutput out,
+      boolean decode,
+      BlockId outputBlockId)
+      throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
-    OutputStream partitionStream = decode
-        ? serializerManager.wrapStream(outputBlockId, raw)
-        : (encryptionEnabled ? serializerManager.wrapForEncryption(raw) : raw);
+    OutputStream partitionStream =
+        decode
+            ? serializerManager.wrapStream(outputBlockId, raw)
+            : (encryptionEnabled ? serializerManager.wrapForEncryption(raw) : raw);
     try {
       for (int s = 0; s < spills.size(); s++) {
         Spill spill = spills.get(s);
@@ -322,8 +356,10 @@ public final class SpillMerger {
           continue;
         }
         InputStream segment = readers.get(s).open(positions[s], length);
-        segment = decode ? serializerManager.wrapStream(spill.blockId(), segment)
-            : serializerManager.wrapForEncryption(segment);
+        segment =
+            decode
+                ? serializerManager.wrapStream(spill.blockId(), segment)
+                : serializerManager.wrapForEncryption(segment);
         try (InputStream in = segment) {
           int n;
           while ((n = in.read(copyBuffer)) > 0) {
@@ -340,8 +376,13 @@ public final class SpillMerger {
    * SERIALIZED segments of one partition, concatenated through one codec (and cipher) stream:
    * the partition is compressed once, however many spills it came from.
    */
-  private void compressOnce(List<SpillReader> readers, long[] positions,
-      long[] lengths, MergeTarget.PartitionOutput out, BlockId outputBlockId) throws IOException {
+  private void compressOnce(
+      List<SpillReader> readers,
+      long[] positions,
+      long[] lengths,
+      MergeTarget.PartitionOutput out,
+      BlockId outputBlockId)
+      throws IOException {
     OutputStream partitionStream =
         serializerManager.wrapStream(outputBlockId, new NonClosingOutputStream(out.stream()));
     try {
@@ -356,8 +397,13 @@ public final class SpillMerger {
   }
 
   /** Decodes every segment of one partition into records and writes them as one stream. */
-  private void reserialize(List<Spill> spills, List<SpillReader> readers,
-      long[] positions, long[] lengths, MergeTarget.PartitionOutput out, BlockId outputBlockId)
+  private void reserialize(
+      List<Spill> spills,
+      List<SpillReader> readers,
+      long[] positions,
+      long[] lengths,
+      MergeTarget.PartitionOutput out,
+      BlockId outputBlockId)
       throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
     SerializationStream records =
@@ -369,8 +415,9 @@ public final class SpillMerger {
         if (length == 0) {
           continue;
         }
-        InputStream segment = serializerManager.wrapStream(spill.blockId(),
-            readers.get(s).open(positions[s], length));
+        InputStream segment =
+            serializerManager.wrapStream(
+                spill.blockId(), readers.get(s).open(positions[s], length));
         DeserializationStream decoded = reserializer.deserializeStream(segment);
         try {
           scala.collection.Iterator<scala.Tuple2<Object, Object>> pairs =
@@ -397,8 +444,9 @@ public final class SpillMerger {
     private final SpillWriter writer;
 
     IntermediateSpillTarget(SpillFile location) throws IOException {
-      this.writer = SpillWriter.encoded(location, numPartitions, plan.spillFormat(),
-          settings.fileBufferSizeBytes());
+      this.writer =
+          SpillWriter.encoded(
+              location, numPartitions, plan.spillFormat(), settings.fileBufferSizeBytes());
     }
 
     @Override

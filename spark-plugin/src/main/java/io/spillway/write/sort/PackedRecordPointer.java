@@ -47,6 +47,7 @@ public final class PackedRecordPointer {
 
   /** First and last byte (little-endian index) holding the partition id: the radix sort keys. */
   public static final int PARTITION_ID_FIRST_BYTE = 5;
+
   public static final int PARTITION_ID_LAST_BYTE = 7;
 
   private static final int PARTITION_ID_SHIFT = PAGE_NUMBER_BITS + OFFSET_BITS;

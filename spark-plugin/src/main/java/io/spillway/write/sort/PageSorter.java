@@ -78,18 +78,26 @@ public final class PageSorter implements SerializedRecordStore {
    * @param initialPointerSlots records the pointer array holds before it first grows
    * @param copyBufferSizeBytes staging buffer for copying records out of pages into streams
    */
-  public PageSorter(TaskMemoryConsumer memory, long pageSizeBytes, int numPartitions,
-      int initialPointerSlots, int copyBufferSizeBytes) {
+  public PageSorter(
+      TaskMemoryConsumer memory,
+      long pageSizeBytes,
+      int numPartitions,
+      int initialPointerSlots,
+      int copyBufferSizeBytes) {
     if (pageSizeBytes < 1 || pageSizeBytes > PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES) {
-      throw new IllegalArgumentException("pageSizeBytes must be in [1, "
-          + PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES + "]; got " + pageSizeBytes);
+      throw new IllegalArgumentException(
+          "pageSizeBytes must be in [1, "
+              + PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES
+              + "]; got "
+              + pageSizeBytes);
     }
     this.memory = memory;
     this.numPartitions = numPartitions;
     this.taskMemoryManager = memory.taskMemoryManager();
     this.pageSizeBytes = pageSizeBytes;
     if (initialPointerSlots < 1) {
-      throw new IllegalArgumentException("initialPointerSlots must be >= 1; got " + initialPointerSlots);
+      throw new IllegalArgumentException(
+          "initialPointerSlots must be >= 1; got " + initialPointerSlots);
     }
     this.initialPointerSlots = initialPointerSlots;
     this.copyBuffer = new byte[Math.max(4096, copyBufferSizeBytes)];
@@ -105,8 +113,12 @@ public final class PageSorter implements SerializedRecordStore {
   @Override
   public void insertRecord(Object recordBase, long recordOffset, int length, int partitionId) {
     if (partitionId < 0 || partitionId > PackedRecordPointer.MAXIMUM_PARTITION_ID) {
-      throw new IllegalArgumentException("Partition id " + partitionId + " is outside [0, "
-          + PackedRecordPointer.MAXIMUM_PARTITION_ID + "]");
+      throw new IllegalArgumentException(
+          "Partition id "
+              + partitionId
+              + " is outside [0, "
+              + PackedRecordPointer.MAXIMUM_PARTITION_ID
+              + "]");
     }
     long requiredBytes = (long) length + LENGTH_PREFIX_BYTES;
     // Making room may spill and free everything (pointer array included), so re-check until both
@@ -125,10 +137,11 @@ public final class PageSorter implements SerializedRecordStore {
     insertInProgress = true;
     try {
       Object pageBase = currentPage.getBaseObject();
-      long recordAddress = taskMemoryManager.encodePageNumberAndOffset(currentPage, currentPageCursor);
+      long recordAddress =
+          taskMemoryManager.encodePageNumberAndOffset(currentPage, currentPageCursor);
       UnsafeAlignedOffset.putSize(pageBase, currentPageCursor, length);
-      Platform.copyMemory(recordBase, recordOffset, pageBase,
-          currentPageCursor + LENGTH_PREFIX_BYTES, length);
+      Platform.copyMemory(
+          recordBase, recordOffset, pageBase, currentPageCursor + LENGTH_PREFIX_BYTES, length);
       currentPageCursor += requiredBytes;
       dataBytes += requiredBytes;
       pointers.set(numRecords, PackedRecordPointer.pack(recordAddress, partitionId));
@@ -277,8 +290,12 @@ public final class PageSorter implements SerializedRecordStore {
       throw new PointerArrayFullException(e);
     }
     if (pointers != null) {
-      Platform.copyMemory(pointers.getBaseObject(), pointers.getBaseOffset(),
-          grown.getBaseObject(), grown.getBaseOffset(), numRecords * 8L);
+      Platform.copyMemory(
+          pointers.getBaseObject(),
+          pointers.getBaseOffset(),
+          grown.getBaseObject(),
+          grown.getBaseOffset(),
+          numRecords * 8L);
       memory.freeLongArray(pointers);
     }
     pointers = grown;

@@ -40,8 +40,13 @@ public final class PartitionRadixSort {
    */
   public static int sort(LongArray array, int numRecords) {
     if (2L * numRecords > array.size()) {
-      throw new IllegalArgumentException("Radix sort of " + numRecords
-          + " pointers needs " + (2L * numRecords) + " slots; the array has " + array.size());
+      throw new IllegalArgumentException(
+          "Radix sort of "
+              + numRecords
+              + " pointers needs "
+              + (2L * numRecords)
+              + " slots; the array has "
+              + array.size());
     }
     if (numRecords < 2) {
       return 0;
@@ -98,8 +103,10 @@ public final class PartitionRadixSort {
       for (int keyByte = 0; keyByte < KEY_BYTES; keyByte++) {
         long[] count = counts[keyByte];
         if (count != null) {
-          count[(int) ((pointer >>> ((PackedRecordPointer.PARTITION_ID_FIRST_BYTE + keyByte) * 8))
-              & 0xFF)]++;
+          count[
+              (int)
+                  ((pointer >>> ((PackedRecordPointer.PARTITION_ID_FIRST_BYTE + keyByte) * 8))
+                      & 0xFF)]++;
         }
       }
     }

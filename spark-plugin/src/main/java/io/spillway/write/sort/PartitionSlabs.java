@@ -54,6 +54,7 @@ import org.apache.spark.unsafe.memory.MemoryBlock;
 public final class PartitionSlabs implements SerializedRecordStore {
   /** Smallest slab: below it, writing out is a copy per few records again. */
   static final int MIN_SLAB_BYTES = 4 * 1024;
+
   /** Largest slab: bigger ones only waste more of the tails. */
   static final int MAX_SLAB_BYTES = 32 * 1024;
 
@@ -65,10 +66,13 @@ public final class PartitionSlabs implements SerializedRecordStore {
 
   private final List<MemoryBlock> pages = new ArrayList<>();
   private long pageBytes;
+
   /** Page slabs are taken from, its next free slab's offset and the end of its last slab. */
   private int carvePage = -1;
+
   private long carveOffset;
   private long carveEnd;
+
   /** Slabs not yet taken, in the carve page and the pages after it. */
   private long freeSlabs;
 
@@ -104,12 +108,17 @@ public final class PartitionSlabs implements SerializedRecordStore {
    * @param numPartitions partitions of the shuffle
    * @param copyBufferSizeBytes staging buffer for copying slabs out of pages into streams
    */
-  public PartitionSlabs(TaskMemoryConsumer memory, long pageSizeBytes, int numPartitions,
-      int copyBufferSizeBytes) {
+  public PartitionSlabs(
+      TaskMemoryConsumer memory, long pageSizeBytes, int numPartitions, int copyBufferSizeBytes) {
     int slab = slabBytesFor(pageSizeBytes, numPartitions);
     if (slab == 0) {
-      throw new IllegalArgumentException(numPartitions + " partitions do not fit pages of "
-          + pageSizeBytes + " bytes with a slab of at least " + MIN_SLAB_BYTES + " bytes each");
+      throw new IllegalArgumentException(
+          numPartitions
+              + " partitions do not fit pages of "
+              + pageSizeBytes
+              + " bytes with a slab of at least "
+              + MIN_SLAB_BYTES
+              + " bytes each");
     }
     this.memory = memory;
     this.pageSizeBytes = pageSizeBytes;
@@ -129,8 +138,8 @@ public final class PartitionSlabs implements SerializedRecordStore {
   @Override
   public void insertRecord(Object base, long offset, int length, int partitionId) {
     if (partitionId < 0 || partitionId >= numPartitions) {
-      throw new IllegalArgumentException("Partition id " + partitionId + " is outside [0, "
-          + numPartitions + ")");
+      throw new IllegalArgumentException(
+          "Partition id " + partitionId + " is outside [0, " + numPartitions + ")");
     }
     makeRoom(partitionId, length);
     insertInProgress = true;
@@ -144,8 +153,8 @@ public final class PartitionSlabs implements SerializedRecordStore {
           fill = 0;
         }
         int chunk = Math.min(left, slabBytes - fill);
-        Platform.copyMemory(base, from, tailBase[partitionId],
-            slabOffset[tailSlab[partitionId]] + fill, chunk);
+        Platform.copyMemory(
+            base, from, tailBase[partitionId], slabOffset[tailSlab[partitionId]] + fill, chunk);
         tailFill[partitionId] = fill + chunk;
         from += chunk;
         left -= chunk;
@@ -188,8 +197,12 @@ public final class PartitionSlabs implements SerializedRecordStore {
             out.write(copyBuffer, 0, buffered);
             buffered = 0;
           }
-          Platform.copyMemory(pages.get(slabPage[slab]).getBaseObject(), slabOffset[slab],
-              copyBuffer, Platform.BYTE_ARRAY_OFFSET + buffered, length);
+          Platform.copyMemory(
+              pages.get(slabPage[slab]).getBaseObject(),
+              slabOffset[slab],
+              copyBuffer,
+              Platform.BYTE_ARRAY_OFFSET + buffered,
+              length);
           buffered += length;
         }
         out.write(copyBuffer, 0, buffered);

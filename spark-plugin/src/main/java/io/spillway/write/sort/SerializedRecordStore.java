@@ -85,7 +85,8 @@ public interface SerializedRecordStore {
      */
     public static RecordLayout choose(long pageSizeBytes, int numPartitions) {
       return PartitionSlabs.slabBytesFor(pageSizeBytes, numPartitions) > 0
-          ? PARTITION_SLABS : SORTED_POINTERS;
+          ? PARTITION_SLABS
+          : SORTED_POINTERS;
     }
   }
 }

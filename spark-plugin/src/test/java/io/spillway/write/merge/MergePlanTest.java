@@ -41,50 +41,66 @@ class MergePlanTest {
 
   @Test
   void autoCompressesOnceWhenSegmentsAreSmallAndFollowsSparkOtherwise() {
-    MergePlan small = MergePlan.forSerializedPath(settings(MergeStrategyOption.AUTO), false,
-        SMALL * 8, 1000, 8);
+    MergePlan small =
+        MergePlan.forSerializedPath(settings(MergeStrategyOption.AUTO), false, SMALL * 8, 1000, 8);
     assertEquals(MergeStrategyOption.COMPRESS, small.strategy());
     assertEquals(Spill.SegmentFormat.SERIALIZED, small.spillFormat());
     assertEquals("compress", small.name());
     assertFalse(small.preservesBytes());
 
-    MergePlan large = MergePlan.forSerializedPath(settings(MergeStrategyOption.AUTO), false,
-        LARGE * 8, 1000, 8);
+    MergePlan large =
+        MergePlan.forSerializedPath(settings(MergeStrategyOption.AUTO), false, LARGE * 8, 1000, 8);
     assertEquals(MergeStrategyOption.TRANSFER_TO, large.strategy());
     assertEquals(Spill.SegmentFormat.WRAPPED, large.spillFormat());
     assertEquals("transferTo", large.name());
     assertTrue(large.preservesBytes());
 
-    MergePlan encrypted = MergePlan.forSerializedPath(settings(MergeStrategyOption.AUTO), true,
-        SMALL, 1000, 8);
-    assertEquals(MergeStrategyOption.FILE_STREAM, encrypted.strategy(), "no SERIALIZED spills"
-        + " under encryption");
+    MergePlan encrypted =
+        MergePlan.forSerializedPath(settings(MergeStrategyOption.AUTO), true, SMALL, 1000, 8);
+    assertEquals(
+        MergeStrategyOption.FILE_STREAM,
+        encrypted.strategy(),
+        "no SERIALIZED spills" + " under encryption");
     assertFalse(encrypted.preservesBytes(), "fileStream re-encrypts");
 
-    MergePlan uncompressed = MergePlan.forSerializedPath(settings(MergeStrategyOption.AUTO,
-        new SparkConf(false).set("spark.shuffle.compress", "false")), false, SMALL, 1000, 8);
+    MergePlan uncompressed =
+        MergePlan.forSerializedPath(
+            settings(
+                MergeStrategyOption.AUTO,
+                new SparkConf(false).set("spark.shuffle.compress", "false")),
+            false,
+            SMALL,
+            1000,
+            8);
     assertEquals(Spill.SegmentFormat.WRAPPED, uncompressed.spillFormat());
   }
 
   @Test
   void aForcedStrategyDecidesTheSpillFormatToo() {
-    for (MergeStrategyOption forced : new MergeStrategyOption[] {MergeStrategyOption.TRANSFER_TO,
-        MergeStrategyOption.FILE_STREAM, MergeStrategyOption.SLOW}) {
+    for (MergeStrategyOption forced :
+        new MergeStrategyOption[] {
+          MergeStrategyOption.TRANSFER_TO, MergeStrategyOption.FILE_STREAM, MergeStrategyOption.SLOW
+        }) {
       MergePlan plan = MergePlan.forSerializedPath(settings(forced), false, SMALL, 1000, 8);
       assertEquals(forced, plan.strategy());
       assertEquals(Spill.SegmentFormat.WRAPPED, plan.spillFormat(), forced.configValue());
       assertEquals(forced.configValue(), plan.name());
     }
-    MergePlan compress = MergePlan.forSerializedPath(settings(MergeStrategyOption.COMPRESS), false,
-        LARGE * 8, 1000, 8);
-    assertEquals(Spill.SegmentFormat.SERIALIZED, compress.spillFormat(),
+    MergePlan compress =
+        MergePlan.forSerializedPath(
+            settings(MergeStrategyOption.COMPRESS), false, LARGE * 8, 1000, 8);
+    assertEquals(
+        Spill.SegmentFormat.SERIALIZED,
+        compress.spillFormat(),
         "forced compress whatever the segment size");
-    MergePlan compressEncrypted = MergePlan.forSerializedPath(
-        settings(MergeStrategyOption.COMPRESS), true, SMALL, 1000, 8);
-    assertEquals(MergeStrategyOption.FILE_STREAM, compressEncrypted.strategy(),
+    MergePlan compressEncrypted =
+        MergePlan.forSerializedPath(settings(MergeStrategyOption.COMPRESS), true, SMALL, 1000, 8);
+    assertEquals(
+        MergeStrategyOption.FILE_STREAM,
+        compressEncrypted.strategy(),
         "compress cannot apply under encryption: auto's choice");
-    MergePlan transferToEncrypted = MergePlan.forSerializedPath(
-        settings(MergeStrategyOption.TRANSFER_TO), true, LARGE, 1, 8);
+    MergePlan transferToEncrypted =
+        MergePlan.forSerializedPath(settings(MergeStrategyOption.TRANSFER_TO), true, LARGE, 1, 8);
     assertEquals(MergeStrategyOption.FILE_STREAM, transferToEncrypted.strategy());
   }
 
@@ -100,9 +116,11 @@ class MergePlanTest {
 
   @Test
   void aPlanNeverHoldsAuto() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new MergePlan(MergeStrategyOption.AUTO, false, false));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new MergePlan(MergeStrategyOption.TRANSFER_TO, true, false));
   }
 }

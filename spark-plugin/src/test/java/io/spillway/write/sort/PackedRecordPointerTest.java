@@ -68,12 +68,16 @@ class PackedRecordPointerTest {
    */
   @Test
   void offsetsPastTheMaximumAndPartitionIdsOutOfRangeAreRefused() {
-    assertTrue(PackedRecordPointer.class.desiredAssertionStatus(),
+    assertTrue(
+        PackedRecordPointer.class.desiredAssertionStatus(),
         "assertions are off: the build runs tests with -ea");
-    AssertionError offset = assertThrows(AssertionError.class,
-        () -> PackedRecordPointer.pack(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES, 0));
+    AssertionError offset =
+        assertThrows(
+            AssertionError.class,
+            () -> PackedRecordPointer.pack(PackedRecordPointer.MAXIMUM_PAGE_SIZE_BYTES, 0));
     assertTrue(offset.getMessage().contains("needs more than 27 bits"), offset.getMessage());
-    assertThrows(AssertionError.class,
+    assertThrows(
+        AssertionError.class,
         () -> PackedRecordPointer.pack(0, PackedRecordPointer.MAXIMUM_PARTITION_ID + 1));
     assertThrows(AssertionError.class, () -> PackedRecordPointer.pack(0, -1));
   }
@@ -81,9 +85,10 @@ class PackedRecordPointerTest {
   @Test
   void realTaskMemoryAddressesRoundTripOnAndOffHeap() {
     for (boolean offHeap : new boolean[] {false, true}) {
-      SparkConf conf = new SparkConf(false)
-          .set("spark.memory.offHeap.enabled", String.valueOf(offHeap))
-          .set("spark.memory.offHeap.size", "64m");
+      SparkConf conf =
+          new SparkConf(false)
+              .set("spark.memory.offHeap.enabled", String.valueOf(offHeap))
+              .set("spark.memory.offHeap.size", "64m");
       TaskMemoryManager tmm = new TaskMemoryManager(new TestMemoryManager(conf), 0);
       assertEquals(offHeap ? MemoryMode.OFF_HEAP : MemoryMode.ON_HEAP, tmm.getTungstenMemoryMode());
       TaskMemoryConsumer consumer = TaskMemoryConsumer.tungsten(tmm);

@@ -23,9 +23,9 @@ import java.util.Comparator;
 import java.util.Random;
 import org.apache.spark.unsafe.array.LongArray;
 import org.apache.spark.unsafe.memory.MemoryBlock;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Radix sort against a stable {@code Arrays.sort} by partition id on seeded random pointers: the
@@ -55,8 +55,8 @@ class PartitionRadixSortTest {
     for (int i = 0; i < n; i++) {
       actual[i] = array.get(start + i);
     }
-    assertArrayEquals(Arrays.stream(expected).mapToLong(Long::longValue).toArray(), actual,
-        "seed " + seed);
+    assertArrayEquals(
+        Arrays.stream(expected).mapToLong(Long::longValue).toArray(), actual, "seed " + seed);
   }
 
   @Test

@@ -61,12 +61,14 @@ class PartitionSlabsTest {
     assertEquals(4 * 1024, PartitionSlabs.slabBytesFor(4L << 20, 1024));
     assertEquals(0, PartitionSlabs.slabBytesFor(4L << 20, 1025));
     assertEquals(0, PartitionSlabs.slabBytesFor(1L << 20, 20_000));
-    assertEquals(SerializedRecordStore.RecordLayout.SORTED_POINTERS,
+    assertEquals(
+        SerializedRecordStore.RecordLayout.SORTED_POINTERS,
         SerializedRecordStore.RecordLayout.choose(1L << 20, 20_000));
-    assertEquals(SerializedRecordStore.RecordLayout.PARTITION_SLABS,
+    assertEquals(
+        SerializedRecordStore.RecordLayout.PARTITION_SLABS,
         SerializedRecordStore.RecordLayout.choose(4L << 20, 200));
-    assertThrows(IllegalArgumentException.class,
-        () -> new PartitionSlabs(memory, 1L << 20, 20_000, 4096));
+    assertThrows(
+        IllegalArgumentException.class, () -> new PartitionSlabs(memory, 1L << 20, 20_000, 4096));
   }
 
   @ParameterizedTest
@@ -80,11 +82,12 @@ class PartitionSlabsTest {
     int slab = slabs.slabBytes();
     for (int i = 0; i < 5_000; i++) {
       // mostly small records, some spanning several slabs, some larger than a page
-      int length = switch (random.nextInt(20)) {
-        case 0 -> slab + random.nextInt(3 * slab);
-        case 1 -> random.nextInt(10) == 0 ? (int) PAGE + random.nextInt(slab) : slab - 1;
-        default -> 1 + random.nextInt(200);
-      };
+      int length =
+          switch (random.nextInt(20)) {
+            case 0 -> slab + random.nextInt(3 * slab);
+            case 1 -> random.nextInt(10) == 0 ? (int) PAGE + random.nextInt(slab) : slab - 1;
+            default -> 1 + random.nextInt(200);
+          };
       byte[] record = new byte[length];
       random.nextBytes(record);
       int partition = random.nextInt(numPartitions);
@@ -111,14 +114,15 @@ class PartitionSlabsTest {
     PartitionSlabs slabs = new PartitionSlabs(memory, PAGE, 5, 8192);
     Oracle spilled = new Oracle(5);
     List<Oracle> runs = new ArrayList<>();
-    memory.setSpillHandler((requested, byItself) -> {
-      assertTrue(byItself);
-      assertFalse(slabs.isInsertInProgress(), "spill in the middle of a record");
-      Oracle run = new Oracle(5);
-      slabs.writeInPartitionOrder(partition -> run.streamFor(partition));
-      runs.add(run);
-      return slabs.reset();
-    });
+    memory.setSpillHandler(
+        (requested, byItself) -> {
+          assertTrue(byItself);
+          assertFalse(slabs.isInsertInProgress(), "spill in the middle of a record");
+          Oracle run = new Oracle(5);
+          slabs.writeInPartitionOrder(partition -> run.streamFor(partition));
+          runs.add(run);
+          return slabs.reset();
+        });
     SplittableRandom random = new SplittableRandom(17);
     for (int i = 0; i < 4_000; i++) {
       byte[] record = new byte[1 + random.nextInt(600)];

@@ -20,11 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.spark.MapOutputTrackerMaster;
+import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.ShuffleDependency;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.BlockManagerId;
 import scala.Option;
@@ -75,7 +74,8 @@ public final class DecommissionJob {
       Facts.print("map-executors", JobEvidence.executorsOf(mapTasks));
       Facts.print("map-output-locations-before", locations(shuffleId, mapTasks));
       Set<String> executorsOnHost = new TreeSet<>();
-      mapTasks.stream().filter(t -> t.host().equals(decommissionedHost))
+      mapTasks.stream()
+          .filter(t -> t.host().equals(decommissionedHost))
           .forEach(t -> executorsOnHost.add(t.executorId()));
 
       Facts.print("ready-for-decommission", decommissionedHost);
@@ -108,10 +108,17 @@ public final class DecommissionJob {
   /** "mapId@executorId@host" of each map output, as the driver's MapOutputTracker has it. */
   private static List<String> locations(int shuffleId, List<JobEvidence.TaskEnd> mapTasks) {
     MapOutputTrackerMaster tracker = (MapOutputTrackerMaster) SparkEnv.get().mapOutputTracker();
-    return mapTasks.stream().map(t -> {
-      Option<BlockManagerId> location = tracker.getMapOutputLocation(shuffleId, t.taskId());
-      return t.taskId() + "@" + (location.isDefined()
-          ? location.get().executorId() + "@" + location.get().host() : "none");
-    }).sorted().toList();
+    return mapTasks.stream()
+        .map(
+            t -> {
+              Option<BlockManagerId> location = tracker.getMapOutputLocation(shuffleId, t.taskId());
+              return t.taskId()
+                  + "@"
+                  + (location.isDefined()
+                      ? location.get().executorId() + "@" + location.get().host()
+                      : "none");
+            })
+        .sorted()
+        .toList();
   }
 }

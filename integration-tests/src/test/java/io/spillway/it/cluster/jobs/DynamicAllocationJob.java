@@ -18,9 +18,8 @@ package io.spillway.it.cluster.jobs;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import org.apache.spark.SparkConf;
 import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -51,7 +50,8 @@ public final class DynamicAllocationJob {
     SparkConf conf = new SparkConf().setIfMissing("spark.app.name", "dynamic-allocation-job");
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
       Facts.print("app-id", jsc.sc().applicationId());
-      Facts.print("dynamic-allocation", jsc.getConf().get("spark.dynamicAllocation.enabled", "false"));
+      Facts.print(
+          "dynamic-allocation", jsc.getConf().get("spark.dynamicAllocation.enabled", "false"));
       Facts.print("shuffle-service", jsc.getConf().get("spark.shuffle.service.enabled", "false"));
       JobEvidence evidence = JobEvidence.register(jsc.sc());
       GroupedRecords job = new GroupedRecords(jsc);
@@ -63,8 +63,8 @@ public final class DynamicAllocationJob {
       int mapStageId = evidence.mapStageId(shuffleId);
       Set<String> mapExecutors =
           JobEvidence.executorIdsOf(evidence.successfulTasksOfStage(mapStageId));
-      Facts.print("map-executors",
-          JobEvidence.executorsOf(evidence.successfulTasksOfStage(mapStageId)));
+      Facts.print(
+          "map-executors", JobEvidence.executorsOf(evidence.successfulTasksOfStage(mapStageId)));
 
       Set<String> removedBeforeReduce = evidence.awaitRemoved(mapExecutors, removalTimeoutSeconds);
       Facts.print("map-executors-removed-before-reduce", removedBeforeReduce);
@@ -75,9 +75,11 @@ public final class DynamicAllocationJob {
       List<JobEvidence.TaskEnd> reduceTasks =
           evidence.tasks(t -> t.stageId() > mapStageId && t.successful());
       Facts.print("reduce-executors", JobEvidence.executorsOf(reduceTasks));
-      Facts.print("reduce-remote-bytes-read",
+      Facts.print(
+          "reduce-remote-bytes-read",
           reduceTasks.stream().mapToLong(JobEvidence.TaskEnd::remoteBytesRead).sum());
-      Facts.print("reduce-local-bytes-read",
+      Facts.print(
+          "reduce-local-bytes-read",
           reduceTasks.stream().mapToLong(JobEvidence.TaskEnd::localBytesRead).sum());
       evidence.printOutcome(shuffleId, job, actual);
     }

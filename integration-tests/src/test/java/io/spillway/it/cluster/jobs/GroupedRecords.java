@@ -24,7 +24,6 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -63,12 +62,14 @@ public final class GroupedRecords {
     this.reduceSideManagers = jsc.sc().collectionAccumulator("reduce-side shuffle managers");
     CollectionAccumulator<String> mapProbe = mapSideManagers;
     List<Integer> indexes = IntStream.range(0, MAP_PARTITIONS).boxed().collect(Collectors.toList());
-    this.grouped = jsc.parallelize(indexes, MAP_PARTITIONS)
-        .flatMapToPair(index -> {
-          mapProbe.add(whereAmI());
-          return records(index);
-        })
-        .groupByKey(REDUCE_PARTITIONS);
+    this.grouped =
+        jsc.parallelize(indexes, MAP_PARTITIONS)
+            .flatMapToPair(
+                index -> {
+                  mapProbe.add(whereAmI());
+                  return records(index);
+                })
+            .groupByKey(REDUCE_PARTITIONS);
     this.dependency = shuffleDependencyOf(grouped.rdd());
   }
 
@@ -81,21 +82,25 @@ public final class GroupedRecords {
   public Map<Integer, Stats> collectStats() {
     CollectionAccumulator<String> reduceProbe = reduceSideManagers;
     // long[] {count, sum} rather than Stats: Kryo 4 (Spark's) cannot serialize records
-    List<Tuple2<Integer, long[]>> rows = grouped.mapPartitionsToPair(groups -> {
-      reduceProbe.add(whereAmI());
-      List<Tuple2<Integer, long[]>> out = new ArrayList<>();
-      while (groups.hasNext()) {
-        Tuple2<Integer, Iterable<Long>> group = groups.next();
-        long count = 0;
-        long sum = 0;
-        for (long value : group._2()) {
-          count++;
-          sum += value;
-        }
-        out.add(new Tuple2<>(group._1(), new long[] {count, sum}));
-      }
-      return out.iterator();
-    }).collect();
+    List<Tuple2<Integer, long[]>> rows =
+        grouped
+            .mapPartitionsToPair(
+                groups -> {
+                  reduceProbe.add(whereAmI());
+                  List<Tuple2<Integer, long[]>> out = new ArrayList<>();
+                  while (groups.hasNext()) {
+                    Tuple2<Integer, Iterable<Long>> group = groups.next();
+                    long count = 0;
+                    long sum = 0;
+                    for (long value : group._2()) {
+                      count++;
+                      sum += value;
+                    }
+                    out.add(new Tuple2<>(group._1(), new long[] {count, sum}));
+                  }
+                  return out.iterator();
+                })
+            .collect();
     Map<Integer, Stats> stats = new HashMap<>();
     for (Tuple2<Integer, long[]> row : rows) {
       if (stats.put(row._1(), new Stats(row._2()[0], row._2()[1])) != null) {
@@ -138,12 +143,22 @@ public final class GroupedRecords {
     }
     long missing = expected.keySet().stream().filter(k -> !actual.containsKey(k)).count();
     long extra = actual.keySet().stream().filter(k -> !expected.containsKey(k)).count();
-    long wrong = expected.entrySet().stream()
-        .filter(e -> actual.containsKey(e.getKey())
-            && !Objects.equals(actual.get(e.getKey()), e.getValue()))
-        .count();
-    return "DIFFERENT: " + missing + " keys missing, " + extra + " extra, " + wrong
-        + " with other values (of " + expected.size() + ")";
+    long wrong =
+        expected.entrySet().stream()
+            .filter(
+                e ->
+                    actual.containsKey(e.getKey())
+                        && !Objects.equals(actual.get(e.getKey()), e.getValue()))
+            .count();
+    return "DIFFERENT: "
+        + missing
+        + " keys missing, "
+        + extra
+        + " extra, "
+        + wrong
+        + " with other values (of "
+        + expected.size()
+        + ")";
   }
 
   private static List<String> distinct(CollectionAccumulator<String> accumulator) {

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-
 import org.apache.spark.FetchFailed;
 import org.apache.spark.SparkContext;
 import org.apache.spark.Success$;
@@ -47,13 +46,23 @@ import scala.Option;
 public final class JobEvidence extends SparkListener {
 
   /** One finished task attempt. */
-  public record TaskEnd(int stageId, int stageAttempt, long taskId, String executorId, String host,
-      boolean successful, boolean fetchFailed, String reason, long remoteBytesRead,
+  public record TaskEnd(
+      int stageId,
+      int stageAttempt,
+      long taskId,
+      String executorId,
+      String host,
+      boolean successful,
+      boolean fetchFailed,
+      String reason,
+      long remoteBytesRead,
       long localBytesRead) {}
 
   private final List<TaskEnd> tasks = new ArrayList<>();
+
   /** shuffle id -> "stageId.attempt" of every submitted attempt of the stage that writes it */
   private final Map<Integer, List<String>> shuffleMapStageAttempts = new HashMap<>();
+
   private final Map<String, String> removedExecutors = new ConcurrentHashMap<>();
 
   public static JobEvidence register(SparkContext sc) {
@@ -82,11 +91,18 @@ public final class JobEvidence extends SparkListener {
   public synchronized void onTaskEnd(SparkListenerTaskEnd event) {
     TaskMetrics metrics = event.taskMetrics();
     boolean successful = event.reason() instanceof Success$;
-    tasks.add(new TaskEnd(event.stageId(), event.stageAttemptId(), event.taskInfo().taskId(),
-        event.taskInfo().executorId(), event.taskInfo().host(), successful,
-        event.reason() instanceof FetchFailed, successful ? "" : event.reason().toString(),
-        metrics == null ? 0 : metrics.shuffleReadMetrics().remoteBytesRead(),
-        metrics == null ? 0 : metrics.shuffleReadMetrics().localBytesRead()));
+    tasks.add(
+        new TaskEnd(
+            event.stageId(),
+            event.stageAttemptId(),
+            event.taskInfo().taskId(),
+            event.taskInfo().executorId(),
+            event.taskInfo().host(),
+            successful,
+            event.reason() instanceof FetchFailed,
+            successful ? "" : event.reason().toString(),
+            metrics == null ? 0 : metrics.shuffleReadMetrics().remoteBytesRead(),
+            metrics == null ? 0 : metrics.shuffleReadMetrics().localBytesRead()));
   }
 
   @Override
@@ -147,8 +163,11 @@ public final class JobEvidence extends SparkListener {
   void printOutcome(int shuffleId, GroupedRecords job, Map<Integer, GroupedRecords.Stats> actual) {
     Facts.print("map-stage-attempts", mapStageAttempts(shuffleId));
     Facts.print("fetch-failures", tasks(TaskEnd::fetchFailed).size());
-    Facts.print("failed-tasks", tasks(t -> !t.successful()).stream()
-        .map(t -> t.stageId() + "/" + t.executorId() + ": " + t.reason()).toList());
+    Facts.print(
+        "failed-tasks",
+        tasks(t -> !t.successful()).stream()
+            .map(t -> t.stageId() + "/" + t.executorId() + ": " + t.reason())
+            .toList());
     Facts.print("map-side-managers", job.mapSideManagers());
     Facts.print("reduce-side-managers", job.reduceSideManagers());
     Facts.print("result-vs-oracle", GroupedRecords.compare(actual, GroupedRecords.oracle()));
@@ -161,7 +180,8 @@ public final class JobEvidence extends SparkListener {
 
   /** Executor ids that ran the given tasks, "id@host". */
   public static Set<String> executorsOf(List<TaskEnd> tasks) {
-    return tasks.stream().map(t -> t.executorId() + "@" + t.host())
+    return tasks.stream()
+        .map(t -> t.executorId() + "@" + t.host())
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
