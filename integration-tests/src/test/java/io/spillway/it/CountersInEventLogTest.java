@@ -49,10 +49,10 @@ import scala.Tuple2;
  *
  * <pre>
  *   4 map tasks x 20,000 records, numElementsForceSpillThreshold 5,000, maxOpenFiles 3
- *   partitionBy (Java serialization: object path)
+ *   partitionBy (Java serialization, 4 partitions: a serialization stream per partition)
  *     a map task spills before the insert that finds 5,000 records held (records 5,001, 10,001,
  *     15,001) and once more at the end: 4 spills; 4 > 3 files, so one intermediate round of 3
- *     and a final round of 2: 2 rounds, at most 3 open; strategy "slow (re-serialized)"
+ *     and a final round of 2: 2 rounds, at most 3 open; strategy "compress"
  *   reduceByKey, key = i / 2 (each key twice in a row: ratio 0.5 after the 1,000-record probe)
  *     combining stays on; the map reaches 5,000 keys twice in 20,000 records: 2 flushes a task
  *   reduceByKey, key = i (all distinct: ratio 1 > 0.8 after the probe)
@@ -125,7 +125,7 @@ class CountersInEventLogTest {
     assertEquals("16", log.stageValue("spillway.map.spills", plain));
     assertEquals("8", log.stageValue("spillway.map.mergeRounds", plain));
     assertEquals("3", log.stageValue("spillway.map.mostSpillFilesOpen", plain));
-    assertEquals("{slow (re-serialized)=4}", log.stageValue("spillway.map.mergeStrategies", plain));
+    assertEquals("{compress=4}", log.stageValue("spillway.map.mergeStrategies", plain));
     assertEquals(List.of("4", "4", "4", "4"), log.taskUpdates("spillway.map.spills", plain));
     assertTrue(
         log.executorsOfTasksUpdating("spillway.map.spills", plain).size() >= 2,
