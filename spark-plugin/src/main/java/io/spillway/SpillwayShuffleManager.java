@@ -178,27 +178,26 @@ public class SpillwayShuffleManager extends SortShuffleManager {
       BlockManagerId shuffleServerId) {
     ShuffleDependency<K, V, C> dependency = handle.dependency();
     if (dependency.mapSideCombine()) {
-      MapOutputBuffer<K, C> buffer = newBuffer(handle.writePath(), task);
-      ShuffleWriter<K, C> combined =
-          new SpillwayShuffleWriter<>(
-              dependency.partitioner(),
-              spark.rowChecksums(dependency),
-              task,
-              buffer,
-              metrics,
-              executorComponents(),
-              shuffleServerId,
-              spark,
-              handle.counters());
+      // the buffer holds combiners (C), not values: the combining writer feeds it
+      ShuffleWriter<K, C> combined = bufferedWriter(handle, task, metrics, shuffleServerId);
       return new MapSideCombiningWriter<>(
           dependency, combined, context, mapSideCombineSettings, handle.counters());
     }
-    MapOutputBuffer<K, V> buffer = newBuffer(handle.writePath(), task);
+    return bufferedWriter(handle, task, metrics, shuffleServerId);
+  }
+
+  /** The writer over the handle's map output buffer; {@code R} is what the buffer holds. */
+  private <K, R> SpillwayShuffleWriter<K, R> bufferedWriter(
+      SpillwayShuffleHandle<K, ?, ?> handle,
+      MapTaskContext task,
+      ShuffleWriteMetricsReporter metrics,
+      BlockManagerId shuffleServerId) {
+    ShuffleDependency<K, ?, ?> dependency = handle.dependency();
     return new SpillwayShuffleWriter<>(
         dependency.partitioner(),
         spark.rowChecksums(dependency),
         task,
-        buffer,
+        SpillwayShuffleManager.<K, R>newBuffer(handle.writePath(), task),
         metrics,
         executorComponents(),
         shuffleServerId,
