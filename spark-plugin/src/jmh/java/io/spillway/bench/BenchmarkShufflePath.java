@@ -47,6 +47,8 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.UnsafeRowSerializer;
 import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.storage.ShuffleBlockId;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.util.MutablePair;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -65,6 +67,7 @@ import org.openjdk.jmh.infra.Blackhole;
 import scala.Option;
 import scala.Product2;
 import scala.Tuple2;
+import scala.collection.AbstractIterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -87,7 +90,10 @@ import scala.reflect.ClassTag$;
  *
  * Records ({@code kind}): {@code unsaferow}: SQL rows (long, long, int) as a SQL exchange hands
  * them to the shuffle writer, (partition id, UnsafeRow) under Spark's UnsafeRowSerializer, spread
- * round-robin as {@code repartition(200)} does; {@code kryo}: (long, long) pairs under Kryo with a
+ * round-robin as {@code repartition(200)} does. As in the exchange (below the serialized-mode
+ * partition limit it does not copy rows), {@code write} gets one reused {@code MutablePair} and
+ * one reused UnsafeRow, pointed in turn at each row of one contiguous buffer, as a projection or
+ * a sorter's pages hand them out; {@code kryo}: (long, long) pairs under Kryo with a
  * HashPartitioner, as an RDD shuffle of pairs.
  *
  * <p>Every benchmark counts the serialized (uncompressed) bytes it moved in the auxiliary counter
@@ -105,6 +111,7 @@ import scala.reflect.ClassTag$;
 public class BenchmarkShufflePath {
   static final int RECORDS = 1 << 19;
   static final int PARTITIONS = 200;
+  private static final int ROW_BYTES = 32;
 
   @Param({"unsaferow", "kryo"})
   public String kind;
@@ -124,6 +131,11 @@ public class BenchmarkShufflePath {
   private BenchmarkSupport support;
   private FileShuffleOutput output;
   private List<Product2<Object, Object>> records;
+
+  /** {@code unsaferow}: every row's bytes, one after the other, and each row's partition. */
+  private byte[] rowBytes;
+
+  private int[] rowPartitions;
   private SerializerInstance serializer;
 
   /** Spark SQL rows' decoder, as the reader uses it; null for other serializers. */
@@ -157,13 +169,17 @@ public class BenchmarkShufflePath {
       serializer = new UnsafeRowSerializer(3, null).newInstance();
       partitioner = new PartitionIdPassthrough(PARTITIONS);
       int partition = random.nextInt(PARTITIONS);
+      rowBytes = new byte[RECORDS * ROW_BYTES];
+      rowPartitions = new int[RECORDS];
       for (int i = 0; i < RECORDS; i++) {
         UnsafeRow row = new UnsafeRow(3);
-        row.pointTo(new byte[32], 32);
+        row.pointTo(new byte[ROW_BYTES], ROW_BYTES);
         row.setLong(0, i);
         row.setLong(1, random.nextLong());
         row.setInt(2, i % 7);
         records.add(new Tuple2<>(partition, row));
+        row.writeToMemory(rowBytes, Platform.BYTE_ARRAY_OFFSET + (long) i * ROW_BYTES);
+        rowPartitions[i] = partition;
         partition = partition + 1 == PARTITIONS ? 0 : partition + 1;
       }
       rowDecoder = UnsafeRowDecoder.forSerializer(serializer);
@@ -235,7 +251,10 @@ public class BenchmarkShufflePath {
             output,
             BlockManagerId.apply("bench", "localhost", 7077, Option.empty()),
             SparkVersionBridge.forRunningSpark());
-    writer.write(CollectionConverters.asScala(records.iterator()));
+    writer.write(
+        rowBytes != null
+            ? new ReusedRowIterator(rowBytes, rowPartitions)
+            : CollectionConverters.asScala(records.iterator()));
     writer.stop(true);
     moved.bytes += serialized.length;
     return output.lastOutputBytes;
@@ -292,6 +311,36 @@ public class BenchmarkShufflePath {
       out.write(serialized);
     }
     return sink.size();
+  }
+
+  /**
+   * What a SQL exchange hands its shuffle writer: one {@link MutablePair} of (partition id, row),
+   * updated per record, and one UnsafeRow pointed at each row's bytes in turn.
+   */
+  static final class ReusedRowIterator extends AbstractIterator<Product2<Object, Object>> {
+    private final byte[] rowBytes;
+    private final int[] partitions;
+    private final UnsafeRow row = new UnsafeRow(3);
+    private final MutablePair<Object, Object> pair = new MutablePair<>();
+    private int next;
+
+    ReusedRowIterator(byte[] rowBytes, int[] partitions) {
+      this.rowBytes = rowBytes;
+      this.partitions = partitions;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next < partitions.length;
+    }
+
+    @Override
+    public Product2<Object, Object> next() {
+      row.pointTo(rowBytes, Platform.BYTE_ARRAY_OFFSET + (long) next * ROW_BYTES, ROW_BYTES);
+      pair.update(partitions[next], row);
+      next++;
+      return pair;
+    }
   }
 
   /** A SQL exchange's partitioner: the record's key is already its partition id. */

@@ -15,11 +15,11 @@
  */
 package io.spillway.spark;
 
+import io.spillway.io.SizePrefixedRecordSink;
 import java.lang.reflect.Field;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.metric.SQLMetric;
-import org.apache.spark.unsafe.Platform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * (the key, a partition id, is not written), and its instance adds every row's size to the
  * exchange's "data size" metric. Going through the stream costs, per row, a DataOutputStream, a
- * BufferedOutputStream, a flush and two copies; here the row is copied once into a reusable
- * buffer, and the metric is added to as the serializer would.
+ * BufferedOutputStream, a flush and two copies; here the row's bytes are handed to a {@link
+ * SizePrefixedRecordSink}, which copies them once, straight into its memory, and the metric is
+ * added to as the serializer would.
  *
  * <p>Contact with Spark internals: the serializer instance is recognised by its class name, and
  * its metric is the public field Scala compiles its constructor parameter to (the same in Spark
@@ -49,10 +50,8 @@ public final class UnsafeRowEncoder {
       "org.apache.spark.sql.execution.UnsafeRowSerializerInstance";
   static final String DATA_SIZE_FIELD =
       "org$apache$spark$sql$execution$UnsafeRowSerializerInstance$$dataSize";
-  private static final int SIZE_BYTES = 4;
 
   private final SQLMetric dataSize;
-  private byte[] buffer = new byte[256];
 
   private UnsafeRowEncoder(SQLMetric dataSize) {
     this.dataSize = dataSize;
@@ -79,28 +78,16 @@ public final class UnsafeRowEncoder {
   }
 
   /**
-   * Encodes {@code value}, an UnsafeRow, into {@link #buffer()}; returns the bytes written.
+   * Hands {@code value}, an UnsafeRow, to {@code sink} as the serializer would frame it: its size
+   * and the row's own bytes, which the sink copies once into its memory.
    */
-  public int encode(Object value) {
+  public void insert(Object value, SizePrefixedRecordSink sink, int partitionId) {
     UnsafeRow row = (UnsafeRow) value;
     int size = row.getSizeInBytes();
+    sink.insertSizePrefixed(row.getBaseObject(), row.getBaseOffset(), size, partitionId);
+    // after the sink took the row: a sink that throws for the caller to retry counts it once
     if (dataSize != null) {
       dataSize.add(size);
     }
-    int length = SIZE_BYTES + size;
-    if (buffer.length < length) {
-      buffer = new byte[Math.max(length, buffer.length * 2)];
-    }
-    buffer[0] = (byte) (size >>> 24);
-    buffer[1] = (byte) (size >>> 16);
-    buffer[2] = (byte) (size >>> 8);
-    buffer[3] = (byte) size;
-    row.writeToMemory(buffer, Platform.BYTE_ARRAY_OFFSET + SIZE_BYTES);
-    return length;
-  }
-
-  /** The buffer {@link #encode} wrote the last row into, from index 0. */
-  public byte[] buffer() {
-    return buffer;
   }
 }

@@ -32,7 +32,8 @@ import scala.reflect.ClassTag$;
 
 /**
  * The serialized path: each record is serialized at once (so the caller may reuse its objects,
- * as Spark SQL does) and its bytes copied into a {@link SerializedRecordStore}: per-partition
+ * as Spark SQL does) and its bytes copied into a {@link SerializedRecordStore} (Spark SQL's rows,
+ * already bytes, are copied straight from the row, {@link UnsafeRowEncoder}): per-partition
  * slabs ({@link PartitionSlabs}) when the shuffle's partitions fit a page with a slab each,
  * otherwise a {@link PageSorter}. A spill writes the records in partition order into one spill
  * file; because the serializer is relocatable and the codec concatenates, spills merge by
@@ -98,24 +99,26 @@ public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuff
         || records.memoryBytes() >= task.settings().forceSpillBytes()) {
       spill();
     }
-    byte[] bytes;
-    int length;
     if (rowEncoder != null) {
-      length = rowEncoder.encode(value);
-      bytes = rowEncoder.buffer();
+      try {
+        rowEncoder.insert(value, records, partitionId);
+      } catch (PageSorter.PointerArrayFullException e) {
+        spill();
+        rowEncoder.insert(value, records, partitionId);
+      }
     } else {
       serializationBuffer.reset();
       serializationStream.writeKey(key, OBJECT_TAG);
       serializationStream.writeValue(value, OBJECT_TAG);
       serializationStream.flush();
-      length = serializationBuffer.size();
-      bytes = serializationBuffer.buffer();
-    }
-    try {
-      records.insertRecord(bytes, Platform.BYTE_ARRAY_OFFSET, length, partitionId);
-    } catch (PageSorter.PointerArrayFullException e) {
-      spill();
-      records.insertRecord(bytes, Platform.BYTE_ARRAY_OFFSET, length, partitionId);
+      byte[] bytes = serializationBuffer.buffer();
+      int length = serializationBuffer.size();
+      try {
+        records.insertRecord(bytes, Platform.BYTE_ARRAY_OFFSET, length, partitionId);
+      } catch (PageSorter.PointerArrayFullException e) {
+        spill();
+        records.insertRecord(bytes, Platform.BYTE_ARRAY_OFFSET, length, partitionId);
+      }
     }
     recordsInserted++;
   }

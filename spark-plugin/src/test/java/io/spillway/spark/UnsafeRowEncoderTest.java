@@ -31,6 +31,7 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.execution.UnsafeRowSerializer;
 import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 import scala.reflect.ClassTag$;
@@ -72,8 +73,20 @@ class UnsafeRowEncoderTest {
       UnsafeRow row = writer.getRow();
       stream.writeKey(i % 7, ClassTag$.MODULE$.Object());
       stream.writeValue(row, ClassTag$.MODULE$.Object());
-      int length = encoder.encode(row);
-      ours.write(encoder.buffer(), 0, length);
+      int partition = i % 7;
+      encoder.insert(
+          row,
+          (base, offset, size, partitionId) -> {
+            assertEquals(partition, partitionId);
+            byte[] bytes = new byte[size];
+            Platform.copyMemory(base, offset, bytes, Platform.BYTE_ARRAY_OFFSET, size);
+            ours.write(size >>> 24);
+            ours.write(size >>> 16);
+            ours.write(size >>> 8);
+            ours.write(size);
+            ours.writeBytes(bytes);
+          },
+          partition);
     }
     stream.close();
     assertArrayEquals(expected.toByteArray(), ours.toByteArray(), "seed " + seed);

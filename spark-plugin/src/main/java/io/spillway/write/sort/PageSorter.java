@@ -53,6 +53,7 @@ import org.apache.spark.unsafe.memory.MemoryBlock;
  */
 public final class PageSorter implements SerializedRecordStore {
   private static final int LENGTH_PREFIX_BYTES = UnsafeAlignedOffset.getUaoSize();
+  private static final int SIZE_PREFIX_BYTES = 4;
 
   private final TaskMemoryConsumer memory;
   private final TaskMemoryManager taskMemoryManager;
@@ -112,6 +113,46 @@ public final class PageSorter implements SerializedRecordStore {
    */
   @Override
   public void insertRecord(Object recordBase, long recordOffset, int length, int partitionId) {
+    long requiredBytes = makeRoom(length, partitionId);
+    insertInProgress = true;
+    try {
+      Object pageBase = currentPage.getBaseObject();
+      long recordAddress =
+          taskMemoryManager.encodePageNumberAndOffset(currentPage, currentPageCursor);
+      UnsafeAlignedOffset.putSize(pageBase, currentPageCursor, length);
+      RecordCopy.copy(
+          recordBase, recordOffset, pageBase, currentPageCursor + LENGTH_PREFIX_BYTES, length);
+      added(requiredBytes, recordAddress, partitionId);
+    } finally {
+      insertInProgress = false;
+    }
+  }
+
+  /** As {@link #insertRecord} of the 4-byte size and the bytes, with one copy of the bytes. */
+  @Override
+  public void insertSizePrefixed(Object base, long offset, int size, int partitionId) {
+    int length = SIZE_PREFIX_BYTES + size;
+    long requiredBytes = makeRoom(length, partitionId);
+    insertInProgress = true;
+    try {
+      Object pageBase = currentPage.getBaseObject();
+      long recordAddress =
+          taskMemoryManager.encodePageNumberAndOffset(currentPage, currentPageCursor);
+      long at = currentPageCursor + LENGTH_PREFIX_BYTES;
+      UnsafeAlignedOffset.putSize(pageBase, currentPageCursor, length);
+      RecordCopy.putBigEndianInt(pageBase, at, size);
+      RecordCopy.copy(base, offset, pageBase, at + SIZE_PREFIX_BYTES, size);
+      added(requiredBytes, recordAddress, partitionId);
+    } finally {
+      insertInProgress = false;
+    }
+  }
+
+  /**
+   * Makes sure the current page has room for a record of {@code length} bytes and its length
+   * prefix, and the pointer array a slot; returns the bytes the record takes in the page.
+   */
+  private long makeRoom(int length, int partitionId) {
     if (partitionId < 0 || partitionId > PackedRecordPointer.MAXIMUM_PARTITION_ID) {
       throw new IllegalArgumentException(
           "Partition id "
@@ -128,27 +169,20 @@ public final class PageSorter implements SerializedRecordStore {
       ensurePageSpace(requiredBytes);
       ensurePointerSlot();
       if (currentPage != null && pointers != null) {
-        break;
+        return requiredBytes;
       }
       if (attempt > 2) {
         throw new IllegalStateException("Could not make room for a record of " + length + " bytes");
       }
     }
-    insertInProgress = true;
-    try {
-      Object pageBase = currentPage.getBaseObject();
-      long recordAddress =
-          taskMemoryManager.encodePageNumberAndOffset(currentPage, currentPageCursor);
-      UnsafeAlignedOffset.putSize(pageBase, currentPageCursor, length);
-      Platform.copyMemory(
-          recordBase, recordOffset, pageBase, currentPageCursor + LENGTH_PREFIX_BYTES, length);
-      currentPageCursor += requiredBytes;
-      dataBytes += requiredBytes;
-      pointers.set(numRecords, PackedRecordPointer.pack(recordAddress, partitionId));
-      numRecords++;
-    } finally {
-      insertInProgress = false;
-    }
+  }
+
+  /** Counts the record just copied to the cursor and points at it. */
+  private void added(long requiredBytes, long recordAddress, int partitionId) {
+    currentPageCursor += requiredBytes;
+    dataBytes += requiredBytes;
+    pointers.set(numRecords, PackedRecordPointer.pack(recordAddress, partitionId));
+    numRecords++;
   }
 
   @Override
@@ -195,7 +229,7 @@ public final class PageSorter implements SerializedRecordStore {
             buffered = 0;
           }
           int chunk = Math.min(length, copyBuffer.length - buffered);
-          Platform.copyMemory(base, from, copyBuffer, Platform.BYTE_ARRAY_OFFSET + buffered, chunk);
+          RecordCopy.copy(base, from, copyBuffer, Platform.BYTE_ARRAY_OFFSET + buffered, chunk);
           buffered += chunk;
           from += chunk;
           length -= chunk;

@@ -58,11 +58,16 @@ public final class PartitionSlabs implements SerializedRecordStore {
   /** Largest slab: bigger ones only waste more of the tails. */
   static final int MAX_SLAB_BYTES = 32 * 1024;
 
+  private static final int SIZE_PREFIX_BYTES = 4;
+
   private final TaskMemoryConsumer memory;
   private final long pageSizeBytes;
   private final int slabBytes;
   private final int numPartitions;
   private final byte[] copyBuffer;
+
+  /** The prefix of a size-prefixed record that does not fit its partition's tail slab. */
+  private final byte[] sizePrefix = new byte[SIZE_PREFIX_BYTES];
 
   private final List<MemoryBlock> pages = new ArrayList<>();
   private long pageBytes;
@@ -137,32 +142,76 @@ public final class PartitionSlabs implements SerializedRecordStore {
 
   @Override
   public void insertRecord(Object base, long offset, int length, int partitionId) {
-    if (partitionId < 0 || partitionId >= numPartitions) {
-      throw new IllegalArgumentException(
-          "Partition id " + partitionId + " is outside [0, " + numPartitions + ")");
-    }
+    checkPartition(partitionId);
     makeRoom(partitionId, length);
     insertInProgress = true;
     try {
-      long from = offset;
-      int left = length;
-      while (left > 0) {
-        int fill = tailFill[partitionId];
-        if (tailSlab[partitionId] < 0 || fill == slabBytes) {
-          takeSlab(partitionId);
-          fill = 0;
-        }
-        int chunk = Math.min(left, slabBytes - fill);
-        Platform.copyMemory(
-            base, from, tailBase[partitionId], slabOffset[tailSlab[partitionId]] + fill, chunk);
-        tailFill[partitionId] = fill + chunk;
-        from += chunk;
-        left -= chunk;
+      append(base, offset, length, partitionId);
+      numRecords++;
+      dataBytes += length;
+    } finally {
+      insertInProgress = false;
+    }
+  }
+
+  /**
+   * Stores the prefix and the bytes straight into the partition's tail slab when both fit there
+   * (all but about one record in {@code slabBytes / length}); otherwise like {@link
+   * #insertRecord}, the prefix and the bytes appended one after the other.
+   */
+  @Override
+  public void insertSizePrefixed(Object base, long offset, int size, int partitionId) {
+    checkPartition(partitionId);
+    int length = SIZE_PREFIX_BYTES + size;
+    int slab = tailSlab[partitionId];
+    int fill = tailFill[partitionId];
+    boolean fitsTail = slab >= 0 && slabBytes - fill >= length;
+    if (!fitsTail) {
+      makeRoom(partitionId, length);
+    }
+    insertInProgress = true;
+    try {
+      if (fitsTail) {
+        Object slabBase = tailBase[partitionId];
+        long at = slabOffset[slab] + fill;
+        RecordCopy.putBigEndianInt(slabBase, at, size);
+        RecordCopy.copy(base, offset, slabBase, at + SIZE_PREFIX_BYTES, size);
+        tailFill[partitionId] = fill + length;
+      } else {
+        RecordCopy.putBigEndianInt(sizePrefix, Platform.BYTE_ARRAY_OFFSET, size);
+        append(sizePrefix, Platform.BYTE_ARRAY_OFFSET, SIZE_PREFIX_BYTES, partitionId);
+        append(base, offset, size, partitionId);
       }
       numRecords++;
       dataBytes += length;
     } finally {
       insertInProgress = false;
+    }
+  }
+
+  private void checkPartition(int partitionId) {
+    if (partitionId < 0 || partitionId >= numPartitions) {
+      throw new IllegalArgumentException(
+          "Partition id " + partitionId + " is outside [0, " + numPartitions + ")");
+    }
+  }
+
+  /** Appends bytes to the partition's slabs; {@link #makeRoom} made sure they fit. */
+  private void append(Object base, long offset, int length, int partitionId) {
+    long from = offset;
+    int left = length;
+    while (left > 0) {
+      int fill = tailFill[partitionId];
+      if (tailSlab[partitionId] < 0 || fill == slabBytes) {
+        takeSlab(partitionId);
+        fill = 0;
+      }
+      int chunk = Math.min(left, slabBytes - fill);
+      RecordCopy.copy(
+          base, from, tailBase[partitionId], slabOffset[tailSlab[partitionId]] + fill, chunk);
+      tailFill[partitionId] = fill + chunk;
+      from += chunk;
+      left -= chunk;
     }
   }
 

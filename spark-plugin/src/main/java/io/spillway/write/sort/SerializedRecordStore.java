@@ -15,6 +15,7 @@
  */
 package io.spillway.write.sort;
 
+import io.spillway.io.SizePrefixedRecordSink;
 import io.spillway.spill.PartitionSink;
 import java.io.IOException;
 import org.apache.spark.memory.TaskMemoryManager;
@@ -31,12 +32,16 @@ import org.apache.spark.memory.TaskMemoryManager;
  *       by partition when written out. For any number of partitions (up to 2^24).
  * </ul>
  *
+ * <p>A record comes either as bytes ({@link #insertRecord}) or as a size and the bytes it frames
+ * ({@link #insertSizePrefixed}, Spark SQL's rows), stored alike; the second saves the caller a
+ * buffer and a copy.
+ *
  * <p>Both take their memory from the task's memory manager through one consumer and may spill
  * their owner while making room for a record (before any of its bytes are stored). One thread
  * uses a store; {@link #isInsertInProgress} keeps spill requests from other consumers off a
  * half-stored record.
  */
-public interface SerializedRecordStore {
+public interface SerializedRecordStore extends SizePrefixedRecordSink {
 
   /**
    * Stores one serialized record of {@code length} bytes at {@code base + offset} in partition
