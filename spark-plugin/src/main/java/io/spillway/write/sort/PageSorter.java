@@ -113,25 +113,21 @@ public final class PageSorter implements SerializedRecordStore {
    */
   @Override
   public void insertRecord(Object recordBase, long recordOffset, int length, int partitionId) {
-    long requiredBytes = makeRoom(length, partitionId);
-    insertInProgress = true;
-    try {
-      Object pageBase = currentPage.getBaseObject();
-      long recordAddress =
-          taskMemoryManager.encodePageNumberAndOffset(currentPage, currentPageCursor);
-      UnsafeAlignedOffset.putSize(pageBase, currentPageCursor, length);
-      RecordCopy.copy(
-          recordBase, recordOffset, pageBase, currentPageCursor + LENGTH_PREFIX_BYTES, length);
-      added(requiredBytes, recordAddress, partitionId);
-    } finally {
-      insertInProgress = false;
-    }
+    store(recordBase, recordOffset, length, partitionId, false);
   }
 
   /** As {@link #insertRecord} of the 4-byte size and the bytes, with one copy of the bytes. */
   @Override
   public void insertSizePrefixed(Object base, long offset, int size, int partitionId) {
-    int length = SIZE_PREFIX_BYTES + size;
+    store(base, offset, size, partitionId, true);
+  }
+
+  /**
+   * Copies {@code size} bytes into the current page after the record's length word, preceded by
+   * their 4-byte big-endian size when {@code sizePrefixed} (the length word then counts it).
+   */
+  private void store(Object base, long offset, int size, int partitionId, boolean sizePrefixed) {
+    int length = sizePrefixed ? SIZE_PREFIX_BYTES + size : size;
     long requiredBytes = makeRoom(length, partitionId);
     insertInProgress = true;
     try {
@@ -140,8 +136,11 @@ public final class PageSorter implements SerializedRecordStore {
           taskMemoryManager.encodePageNumberAndOffset(currentPage, currentPageCursor);
       long at = currentPageCursor + LENGTH_PREFIX_BYTES;
       UnsafeAlignedOffset.putSize(pageBase, currentPageCursor, length);
-      RecordCopy.putBigEndianInt(pageBase, at, size);
-      RecordCopy.copy(base, offset, pageBase, at + SIZE_PREFIX_BYTES, size);
+      if (sizePrefixed) {
+        RecordCopy.putBigEndianInt(pageBase, at, size);
+        at += SIZE_PREFIX_BYTES;
+      }
+      RecordCopy.copy(base, offset, pageBase, at, size);
       added(requiredBytes, recordAddress, partitionId);
     } finally {
       insertInProgress = false;
