@@ -216,6 +216,11 @@ final class TaskSignals implements Serializable {
     }
   }
 
+  /** The signals whose names start with {@code prefix} that exist now (no waiting). */
+  List<Signal> signalled(String prefix) {
+    return read(prefix);
+  }
+
   private List<Signal> read(String prefix) {
     List<Signal> signals = new ArrayList<>();
     try (Stream<Path> files = Files.list(Path.of(directory))) {
