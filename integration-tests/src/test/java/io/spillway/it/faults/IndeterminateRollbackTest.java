@@ -20,6 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.spillway.it.ItConfig;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +61,13 @@ import scala.Tuple2;
  *       checksum retry), which would make this case pass whatever the checksum. (On 4.0, which has
  *       no row checksums, the settings do nothing and the static rollback applies.)
  *   <li>The same with the checksum settings off: the static rollback again.
+ *   <li>{@code zipWithIndex} after the RDD repartition, shuffled by index: indices are given in
+ *       partition order, so a recomputed partition gives its values other indices, and a partial
+ *       rerun would give some values two indices and some none. Spark classifies {@code
+ *       zipWithIndex} by its input (it does not mark itself order-sensitive), so its stage is
+ *       indeterminate here because its input is the repartition; after an unordered {@code
+ *       reduceByKey} alone it would be UNORDERED and not rolled back, with any shuffle manager.
+ *       The oracle: every index 0..n-1 once, and the values exactly the input's.
  * </ul>
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -107,6 +118,38 @@ class IndeterminateRollbackTest {
             + " indeterminate SQL repartition was read (row checksums "
             + rowChecksums
             + ")");
+    RollbackScenario.assertRolledBack(outcome);
+  }
+
+  @Test
+  void zipWithIndexAfterAShuffleIsRolledBackAfterAnExecutorLoss() throws Exception {
+    // (index, value), shuffled by index: what a reader of partition p reads depends on the indices
+    JavaRDD<Tuple2<Long, Long>> byIndex =
+        scenario
+            .unorderedInput()
+            .repartition(6)
+            .zipWithIndex()
+            .mapToPair(t -> new Tuple2<>(t._2(), t._1()))
+            .partitionBy(new HashPartitioner(6))
+            .map(t -> t);
+    RollbackScenario.Outcome<List<Tuple2<Long, Long>>> outcome =
+        scenario.readWhileAnExecutorDies(
+            byIndex,
+            read ->
+                RollbackScenario.pairs(read).partitionBy(new HashPartitioner(3)).collectAsync());
+    List<Long> expectedValues = RollbackScenario.oracleValues();
+    List<Long> indices =
+        outcome.result().stream().map(Tuple2::_1).sorted().collect(Collectors.toList());
+    List<Long> values =
+        outcome.result().stream().map(Tuple2::_2).sorted().collect(Collectors.toList());
+    assertEquals(
+        LongStream.range(0, expectedValues.size()).boxed().collect(Collectors.toList()),
+        indices,
+        "every index once after an executor was lost while the zipWithIndex output was read");
+    assertEquals(
+        expectedValues,
+        values,
+        "every value once after an executor was lost while the zipWithIndex output was read");
     RollbackScenario.assertRolledBack(outcome);
   }
 }

@@ -42,6 +42,7 @@ import org.apache.spark.Dependency;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.DeterministicLevel;
@@ -339,6 +340,11 @@ final class RollbackScenario implements AutoCloseable {
       result.put(bucket._1(), bucket._2());
     }
     return result;
+  }
+
+  /** Pairs as a pair RDD (for a downstream that reads {@code (key, value)} tuples). */
+  static <K, V> JavaPairRDD<K, V> pairs(JavaRDD<Tuple2<K, V>> tuples) {
+    return tuples.mapToPair(t -> t);
   }
 
   /** The id of the nearest shuffle dependency in the lineage of {@code rdd}. */
