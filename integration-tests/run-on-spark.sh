@@ -18,7 +18,9 @@
 # Runs the plugin jar that is already built (spark-plugin/target/spillway-spark_2.13-VERSION.jar,
 # compiled against the primary Spark line; never rebuilt here) on another Spark line: this module
 # is compiled against that Spark and runs Spark's own ShuffleSuite and SortShuffleSuite (our
-# subclasses in io.spillway.it.suites), the parity tests, the local-cluster test and SparkLineTest.
+# subclasses in io.spillway.it.suites), the parity tests, the local-cluster test, SparkLineTest,
+# IndeterminateRollbackTest and its negative control ZeroChecksumNegativeControlTest (skipped
+# before 4.1).
 # Then prints one line "spark-SPARK_VERSION: N passed, N failed, N skipped".
 #
 #   integration-tests/run-on-spark.sh SPARK_VERSION [PLUGIN_JAR]
@@ -44,7 +46,7 @@ mvn -B -pl integration-tests clean verify \
   -Dspark.version="$spark_version" -Dspillway.jar="$jar" \
   -DskipJarSuites -DskipITs -Dsurefire.failIfNoSpecifiedTests=false \
   -Dmaven.test.failure.ignore=true \
-  -Dtest='ShuffleParityTest,SqlParityTest,LocalClusterShuffleTest,SparkLineTest,IndeterminateRollbackTest' \
+  -Dtest='ShuffleParityTest,SqlParityTest,LocalClusterShuffleTest,SparkLineTest,IndeterminateRollbackTest,ZeroChecksumNegativeControlTest' \
   -Dsuites='io.spillway.it.suites.SpillwayShuffleSuite,io.spillway.it.suites.SpillwaySortShuffleSuite' \
   || status=$?
 summary="$("$root/integration-tests/print-test-summary.sh" "$root/integration-tests")" || status=1
