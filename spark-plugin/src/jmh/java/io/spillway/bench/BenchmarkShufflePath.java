@@ -17,6 +17,7 @@ package io.spillway.bench;
 
 import io.spillway.config.WriteSettings;
 import io.spillway.io.TempFileTracker;
+import io.spillway.spark.BlockInputStreams;
 import io.spillway.spark.RowChecksums;
 import io.spillway.spark.SparkVersionBridge;
 import io.spillway.spark.UnsafeRowDecoder;
@@ -25,7 +26,6 @@ import io.spillway.spill.SpillFileSource;
 import io.spillway.write.MapTaskContext;
 import io.spillway.write.SerializedMapOutputBuffer;
 import io.spillway.write.SpillwayShuffleWriter;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,14 +74,16 @@ import scala.reflect.ClassTag$;
 
 /**
  * Spillway's serialized shuffle path against the lz4 ceiling on the same bytes, one thread (per
- * core), {@value #RECORDS} records into {@value #PARTITIONS} partitions, nothing spilling:
+ * core), {@value #RECORDS} records into {@code partitions} partitions (200: a few thousand records
+ * each; 20,000: a few dozen, where opening and closing each partition's codec stream shows),
+ * nothing spilling:
  *
  * <ul>
  *   <li>{@code write}: records in, map output file out: {@link SpillwayShuffleWriter} with
  *       {@link SerializedMapOutputBuffer} into a real file ({@link FileShuffleOutput}), as a map
  *       task writes;
  *   <li>{@code read}: the blocks of that output in, records out: each partition's bytes through
- *       Spark's {@code SerializerManager.wrapStream} (lz4) over a 16 KiB buffer and decoded as
+ *       {@link BlockInputStreams} (lz4, as Spillway's reader decompresses a block) and decoded as
  *       Spillway's reader decodes a fetched block (DeserializingIterator): SQL rows by {@link
  *       UnsafeRowDecoder}, other records by the serializer's {@code deserializeStream};
  *   <li>{@code lz4Compress} / {@code lz4Decompress}: Spark's {@link LZ4CompressionCodec} on the
@@ -90,7 +92,7 @@ import scala.reflect.ClassTag$;
  *
  * Records ({@code kind}): {@code unsaferow}: SQL rows (long, long, int) as a SQL exchange hands
  * them to the shuffle writer, (partition id, UnsafeRow) under Spark's UnsafeRowSerializer, spread
- * round-robin as {@code repartition(200)} does. As in the exchange (below the serialized-mode
+ * round-robin as {@code repartition(n)} does. As in the exchange (below the serialized-mode
  * partition limit it does not copy rows), {@code write} gets one reused {@code MutablePair} and
  * one reused UnsafeRow, pointed in turn at each row of one contiguous buffer, as a projection or
  * a sorter's pages hand them out; {@code kryo}: (long, long) pairs under Kryo with a
@@ -110,11 +112,13 @@ import scala.reflect.ClassTag$;
     jvmArgsAppend = {"-Xmx2g"})
 public class BenchmarkShufflePath {
   static final int RECORDS = 1 << 19;
-  static final int PARTITIONS = 200;
   private static final int ROW_BYTES = 32;
 
   @Param({"unsaferow", "kryo"})
   public String kind;
+
+  @Param({"200", "20000"})
+  public int partitions;
 
   /** Serialized bytes moved, counted per operation; JMH reports it as a rate. */
   @State(Scope.Thread)
@@ -167,8 +171,8 @@ public class BenchmarkShufflePath {
     records = new ArrayList<>(RECORDS);
     if (kind.equals("unsaferow")) {
       serializer = new UnsafeRowSerializer(3, null).newInstance();
-      partitioner = new PartitionIdPassthrough(PARTITIONS);
-      int partition = random.nextInt(PARTITIONS);
+      partitioner = new PartitionIdPassthrough(partitions);
+      int partition = random.nextInt(partitions);
       rowBytes = new byte[RECORDS * ROW_BYTES];
       rowPartitions = new int[RECORDS];
       for (int i = 0; i < RECORDS; i++) {
@@ -180,12 +184,12 @@ public class BenchmarkShufflePath {
         records.add(new Tuple2<>(partition, row));
         row.writeToMemory(rowBytes, Platform.BYTE_ARRAY_OFFSET + (long) i * ROW_BYTES);
         rowPartitions[i] = partition;
-        partition = partition + 1 == PARTITIONS ? 0 : partition + 1;
+        partition = partition + 1 == partitions ? 0 : partition + 1;
       }
       rowDecoder = UnsafeRowDecoder.forSerializer(serializer);
     } else if (kind.equals("kryo")) {
       serializer = support.serializer;
-      partitioner = new HashPartitioner(PARTITIONS);
+      partitioner = new HashPartitioner(partitions);
       for (int i = 0; i < RECORDS; i++) {
         records.add(new Tuple2<>(random.nextLong(), (long) random.nextInt(1000)));
       }
@@ -207,9 +211,9 @@ public class BenchmarkShufflePath {
     buffer = new byte[64 * 1024];
 
     write(new Moved());
-    blocks = new byte[PARTITIONS][];
+    blocks = new byte[partitions][];
     int offset = 0;
-    for (int p = 0; p < PARTITIONS; p++) {
+    for (int p = 0; p < partitions; p++) {
       int length = (int) output.lastLengths[p];
       blocks[p] = java.util.Arrays.copyOfRange(output.lastOutput, offset, offset + length);
       offset += length;
@@ -234,7 +238,7 @@ public class BenchmarkShufflePath {
         new MapTaskContext(
             0,
             mapId++,
-            PARTITIONS,
+            partitions,
             settings,
             support.taskMemoryManager,
             serializer,
@@ -263,11 +267,13 @@ public class BenchmarkShufflePath {
   @Benchmark
   public long read(Moved moved, Blackhole consumer) throws IOException {
     long count = 0;
-    for (int p = 0; p < PARTITIONS; p++) {
+    // one per reduce task, as Spillway's reader has
+    BlockInputStreams streams =
+        new BlockInputStreams(
+            support.serializerManager, settings.compressShuffle(), settings.lz4BlockSizeBytes());
+    for (int p = 0; p < partitions; p++) {
       InputStream block =
-          support.serializerManager.wrapStream(
-              new ShuffleBlockId(0, 0, p),
-              new BufferedInputStream(new ByteArrayInputStream(blocks[p]), 16 * 1024));
+          streams.wrap(new ShuffleBlockId(0, 0, p), new ByteArrayInputStream(blocks[p]));
       // what Spillway's reader decodes with: SQL rows by UnsafeRowDecoder, others by the stream
       scala.collection.Iterator<Tuple2<Object, Object>> it =
           rowDecoder != null

@@ -49,12 +49,13 @@ public final class ShufflePathReport {
                     .include(BenchmarkShufflePath.class.getName() + "\\.")
                     .build())
             .run();
-    // kind -> benchmark method -> MB/s
+    // kind/partitions -> benchmark method -> MB/s
     Map<String, Map<String, Double>> rates = new TreeMap<>();
     for (RunResult result : results) {
       String method = result.getParams().getBenchmark();
       method = method.substring(method.lastIndexOf('.') + 1);
-      String kind = result.getParams().getParam("kind");
+      String kind =
+          result.getParams().getParam("kind") + "/" + result.getParams().getParam("partitions");
       Result<?> bytes = result.getSecondaryResults().get("bytes");
       if (bytes != null) {
         rates.computeIfAbsent(kind, k -> new TreeMap<>()).put(method, bytes.getScore() / 1e6);
@@ -64,7 +65,7 @@ public final class ShufflePathReport {
     System.out.println("Serialized shuffle path, one thread (per core), MB/s of serialized bytes:");
     System.out.printf(
         Locale.ROOT,
-        "%-10s %10s %18s %15s %10s %20s %16s%n",
+        "%-16s %10s %18s %15s %10s %20s %16s%n",
         "kind",
         "write MB/s",
         "lz4 compress MB/s",
@@ -76,7 +77,7 @@ public final class ShufflePathReport {
         (kind, r) ->
             System.out.printf(
                 Locale.ROOT,
-                "%-10s %10.1f %18.1f %13.1f %% %10.1f %20.1f %14.1f %%%n",
+                "%-16s %10.1f %18.1f %13.1f %% %10.1f %20.1f %14.1f %%%n",
                 kind,
                 r.getOrDefault("write", Double.NaN),
                 r.getOrDefault("lz4Compress", Double.NaN),

@@ -16,8 +16,6 @@
 package io.spillway.config;
 
 import org.apache.spark.SparkConf;
-import org.apache.spark.io.CompressionCodec;
-import org.apache.spark.io.CompressionCodec$;
 
 /**
  * The map side's settings, read once from the {@link SparkConf} and passed down as values:
@@ -36,6 +34,7 @@ import org.apache.spark.io.CompressionCodec$;
  * @param compressShuffle {@code spark.shuffle.compress}
  * @param codecConcatenatesStreams whether concatenated compressed streams decode as one stream
  *     (always true when compression is off)
+ * @param lz4BlockSizeBytes {@link ShuffleCodec#lz4BlockSizeBytes}
  * @param checksumEnabled {@code spark.shuffle.checksum.enabled}
  * @param checksumAlgorithm {@code spark.shuffle.checksum.algorithm}
  * @param mergeStrategy {@code spark.spillway.merge.strategy}
@@ -54,6 +53,7 @@ public record WriteSettings(
     boolean fastMergeEnabled,
     boolean compressShuffle,
     boolean codecConcatenatesStreams,
+    int lz4BlockSizeBytes,
     boolean checksumEnabled,
     String checksumAlgorithm,
     MergeStrategyOption mergeStrategy,
@@ -61,11 +61,7 @@ public record WriteSettings(
     int bypassMergeThreshold) {
 
   public static WriteSettings fromSparkConf(SparkConf conf) {
-    boolean compress = conf.getBoolean("spark.shuffle.compress", true);
-    boolean concatenates =
-        !compress
-            || CompressionCodec$.MODULE$.supportsConcatenationOfSerializedStreams(
-                CompressionCodec.createCodec(conf));
+    ShuffleCodec codec = ShuffleCodec.fromSparkConf(conf);
     return new WriteSettings(
         (int) conf.getSizeAsKb("spark.shuffle.file.buffer", "32k") * 1024,
         (int) conf.getSizeAsBytes("spark.shuffle.spill.diskWriteBufferSize", "1m"),
@@ -75,8 +71,9 @@ public record WriteSettings(
             "spark.shuffle.spill.maxSizeInBytesForSpillThreshold", String.valueOf(Long.MAX_VALUE)),
         conf.getBoolean("spark.file.transferTo", true),
         conf.getBoolean("spark.shuffle.unsafe.fastMergeEnabled", true),
-        compress,
-        concatenates,
+        codec.compress(),
+        codec.concatenates(),
+        codec.lz4BlockSizeBytes(),
         conf.getBoolean("spark.shuffle.checksum.enabled", true),
         conf.get("spark.shuffle.checksum.algorithm", "ADLER32"),
         SpillwayConfig.MERGE_STRATEGY.read(conf),
@@ -96,6 +93,7 @@ public record WriteSettings(
         fastMergeEnabled,
         compressShuffle,
         codecConcatenatesStreams,
+        lz4BlockSizeBytes,
         checksumEnabled,
         checksumAlgorithm,
         option,
@@ -115,6 +113,7 @@ public record WriteSettings(
         fastMergeEnabled,
         compressShuffle,
         codecConcatenatesStreams,
+        lz4BlockSizeBytes,
         checksumEnabled,
         checksumAlgorithm,
         mergeStrategy,

@@ -16,11 +16,10 @@
 package io.spillway.read;
 
 import io.spillway.combine.MergerSettings;
+import io.spillway.config.ShuffleCodec;
 import io.spillway.config.SpillwayConfig;
 import io.spillway.spark.SparkBlockFetch;
 import org.apache.spark.SparkConf;
-import org.apache.spark.io.CompressionCodec;
-import org.apache.spark.io.CompressionCodec$;
 
 /**
  * The reduce side's settings, read once: Spark's fetch settings (read with Spark's own config
@@ -30,8 +29,7 @@ import org.apache.spark.io.CompressionCodec$;
  * @param fetch Spark's block fetcher settings
  * @param batchFetchPossible whether contiguous partitions of one map output may be fetched as
  *     one block (the codec concatenates, no old fetch protocol, no IO encryption)
- * @param blocksDecoded whether fetched shuffle blocks pass a decompressing or decrypting stream
- *     ({@code spark.shuffle.compress} or {@code spark.io.encryption.enabled})
+ * @param lz4BlockSizeBytes {@link ShuffleCodec#lz4BlockSizeBytes}
  * @param groupByKeyDetection {@code spark.spillway.read.groupByKeyDetection}
  * @param sortKeyPrefixes {@code spark.spillway.sort.keyPrefixes}
  * @param mergerSettings the combiners' settings
@@ -39,7 +37,7 @@ import org.apache.spark.io.CompressionCodec$;
 record ReadSettings(
     SparkBlockFetch.Settings fetch,
     boolean batchFetchPossible,
-    boolean blocksDecoded,
+    int lz4BlockSizeBytes,
     boolean groupByKeyDetection,
     boolean sortKeyPrefixes,
     MergerSettings mergerSettings) {
@@ -49,17 +47,15 @@ record ReadSettings(
 
   static ReadSettings fromSparkConf(SparkConf conf) {
     SparkBlockFetch.Settings fetch = SparkBlockFetch.Settings.fromSparkConf(conf);
-    boolean concatenates =
-        !fetch.compress()
-            || CompressionCodec$.MODULE$.supportsConcatenationOfSerializedStreams(
-                CompressionCodec.createCodec(conf));
+    ShuffleCodec codec = ShuffleCodec.fromSparkConf(conf);
+    boolean concatenates = codec.concatenates();
     // SPARK-34790: batch fetch cannot be combined with IO encryption
     boolean batchFetchPossible =
         concatenates && !fetch.useOldFetchProtocol() && !fetch.ioEncryption();
     return new ReadSettings(
         fetch,
         batchFetchPossible,
-        fetch.compress() || fetch.ioEncryption(),
+        codec.lz4BlockSizeBytes(),
         SpillwayConfig.READ_GROUP_BY_KEY_DETECTION.read(conf),
         SpillwayConfig.SORT_KEY_PREFIXES.read(conf),
         mergerSettings(conf));

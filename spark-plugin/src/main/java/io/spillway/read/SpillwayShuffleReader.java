@@ -16,6 +16,7 @@
 package io.spillway.read;
 
 import io.spillway.metrics.ShuffleCounters;
+import io.spillway.spark.BlockInputStreams;
 import io.spillway.spark.SparkBlockFetch;
 import io.spillway.spill.SpillFileSource;
 import org.apache.spark.InterruptibleIterator;
@@ -153,28 +154,6 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
     return Boolean.parseBoolean(asked.trim());
   }
 
-  /**
-   * The fetched block's stream, decompressed and decrypted. A local block's stream is an
-   * unbuffered file read, and a codec reads each frame's small header and body separately: with
-   * many spills a block holds hundreds of tiny frames (one per spill), a system call each. A
-   * buffer below the codec turns them into a few large reads; it is added only when a codec or
-   * cipher is there, so the fetcher still sees an unwrapped stream as unwrapped (it decides its
-   * corruption checks on that).
-   */
-  private java.io.InputStream decodingStream(BlockId blockId, java.io.InputStream stream) {
-    if (!settings.blocksDecoded()) {
-      return serializerManager.wrapStream(blockId, stream);
-    }
-    return serializerManager.wrapStream(
-        blockId, new java.io.BufferedInputStream(stream, DECODE_BUFFER_BYTES));
-  }
-
-  /**
-   * Read buffer under a block's codec: a codec's block reads (LZ4's 32 KiB blocks, for one) at
-   * least this large skip it, so it only gathers the small reads.
-   */
-  private static final int DECODE_BUFFER_BYTES = 16 * 1024;
-
   @Override
   @SuppressWarnings("unchecked")
   public Iterator<Product2<K, C>> read() {
@@ -189,7 +168,9 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
             blockManager,
             mapOutputTracker,
             blocksByAddress,
-            this::decodingStream,
+            new BlockInputStreams(
+                    serializerManager, settings.fetch().compress(), settings.lz4BlockSizeBytes())
+                ::wrap,
             settings.fetch(),
             readMetrics,
             batchFetch);

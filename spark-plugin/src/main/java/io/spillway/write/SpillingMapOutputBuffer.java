@@ -16,6 +16,7 @@
 package io.spillway.write;
 
 import io.spillway.io.Closeables;
+import io.spillway.spark.BlockOutputStreams;
 import io.spillway.spill.PartitionChecksums;
 import io.spillway.spill.PartitionSink;
 import io.spillway.spill.Spill;
@@ -113,14 +114,16 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
     // Nothing was spilled, so the spill checksums are untouched: use them rather than allocate a
     // second set (one object per partition: 2^24 partitions make that hundreds of MiB).
     Checksum[] checksums = spillChecksums;
+    BlockOutputStreams blockStreams =
+        new BlockOutputStreams(task.serializerManager(), task.settings());
     writeRecordsInPartitionOrder(
         partitionId -> {
           OutputStream raw = output.getPartitionWriter(partitionId).openStream();
           if (checksums.length > 0) {
             raw = new CheckedOutputStream(raw, checksums[partitionId]);
           }
-          return task.serializerManager()
-              .wrapStream(new ShuffleBlockId(task.shuffleId(), task.mapId(), partitionId), raw);
+          return blockStreams.wrap(
+              new ShuffleBlockId(task.shuffleId(), task.mapId(), partitionId), raw);
         });
     releaseRecords();
     return PartitionChecksums.values(checksums);

@@ -50,7 +50,13 @@ final class SparkKeysRead {
             keys.IO_COMPRESSION_CODEC(),
             "The codec of map outputs and spills. Spark's lz4,"
                 + " lzf, snappy and zstd concatenate, so spills can be merged by transferTo or"
-                + " fileStream; any other codec is merged by slow."),
+                + " fileStream; any other codec is merged by slow. With Spark's lz4 (and no"
+                + " IO encryption), Spillway writes and reads the lz4 codec's stream format"
+                + " itself, byte for byte, with buffers reused from partition to partition."),
+        new Use(
+            keys.IO_COMPRESSION_LZ4_BLOCKSIZE(),
+            "The lz4 block size, as in Spark, of the streams Spillway writes with Spark's"
+                + " lz4 codec."),
         new Use(
             keys.IO_ENCRYPTION_ENABLED(),
             "Map outputs and spills are encrypted, as in Spark;"

@@ -22,6 +22,7 @@ import io.spillway.io.Closeables;
 import io.spillway.io.NonClosingOutputStream;
 import io.spillway.io.TempFileTracker;
 import io.spillway.io.WriteFailures;
+import io.spillway.spark.BlockOutputStreams;
 import io.spillway.spill.PartitionChecksums;
 import io.spillway.spill.SegmentIndex;
 import io.spillway.spill.Spill;
@@ -62,6 +63,10 @@ public final class SpillMerger {
   private final MergePlan plan;
   private final WriteSettings settings;
   private final SerializerManager serializerManager;
+
+  /** The output partitions' compressing streams (the input segments' are Spark's). */
+  private final BlockOutputStreams blockStreams;
+
   private final TempFileTracker<SpillFile> tracker;
   private final int numPartitions;
 
@@ -109,6 +114,7 @@ public final class SpillMerger {
     this.plan = plan;
     this.settings = settings;
     this.serializerManager = serializerManager;
+    this.blockStreams = new BlockOutputStreams(serializerManager, settings);
     this.tracker = tracker;
     this.numPartitions = numPartitions;
     this.encryptionEnabled = plan.encrypted();
@@ -342,7 +348,7 @@ public final class SpillMerger {
     OutputStream raw = new NonClosingOutputStream(out.stream());
     OutputStream partitionStream =
         decode
-            ? serializerManager.wrapStream(outputBlockId, raw)
+            ? blockStreams.wrap(outputBlockId, raw)
             : (encryptionEnabled ? serializerManager.wrapForEncryption(raw) : raw);
     try {
       for (int s = 0; s < spills.size(); s++) {
@@ -384,7 +390,7 @@ public final class SpillMerger {
       BlockId outputBlockId)
       throws IOException {
     OutputStream partitionStream =
-        serializerManager.wrapStream(outputBlockId, new NonClosingOutputStream(out.stream()));
+        blockStreams.wrap(outputBlockId, new NonClosingOutputStream(out.stream()));
     try {
       for (int s = 0; s < readers.size(); s++) {
         if (lengths[s] > 0) {
@@ -407,7 +413,7 @@ public final class SpillMerger {
       throws IOException {
     OutputStream raw = new NonClosingOutputStream(out.stream());
     SerializationStream records =
-        reserializer.serializeStream(serializerManager.wrapStream(outputBlockId, raw));
+        reserializer.serializeStream(blockStreams.wrap(outputBlockId, raw));
     try {
       for (int s = 0; s < spills.size(); s++) {
         Spill spill = spills.get(s);
