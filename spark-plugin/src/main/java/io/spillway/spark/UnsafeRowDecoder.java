@@ -39,7 +39,16 @@ import scala.collection.Iterator;
  * block, valid until the next call to {@code next()}; the stream is closed after its last row.
  * To keep the row a caller holds valid while {@code hasNext()} reads ahead, the reader has two
  * buffers and moves the unread bytes into the other one when it needs more room: the row
- * returned last stays where it was until the following {@code next()}.
+ * returned last stays where it was until the following {@code next()}. The rule is kept by
+ * identity: the buffer the row returned last points into ({@code lastRowBuffer}, whichever block
+ * returned it) is never written to.
+ *
+ * <p>Blocks are read one after the other (the reader opens the next when the last one ended), so
+ * a block that ended hands its two buffers to the next one: one decoder per reduce task allocates
+ * them once, not once per block (with thousands of small blocks per task, zeroing two 64 KiB
+ * buffers per block cost more than reading the block; see {@code
+ * docs/benchmarks/history/lz4-block-streams-901dae5.md}). A block opened while another is still
+ * being read gets buffers of its own.
  *
  * <p>A stream that ends inside a row is reported as corrupt ({@link EOFException}), where the
  * serializer's DataInputStream would end the block quietly.
@@ -52,6 +61,14 @@ public final class UnsafeRowDecoder {
   private static final int CHUNK_BYTES = 64 * 1024;
 
   private final int numFields;
+
+  /** The buffers of the block that ended last, for the next one; null while a block has them. */
+  private byte[] freeBuffer;
+
+  private byte[] freeSpare;
+
+  /** What the row returned last (by any block) points into: not to be written before the next. */
+  private byte[] lastRowBuffer;
 
   private UnsafeRowDecoder(int numFields) {
     this.numFields = numFields;
@@ -77,18 +94,18 @@ public final class UnsafeRowDecoder {
 
   /** The rows of one decoded block stream, as {@code (0, row)} tuples. */
   public Iterator<Tuple2<Object, Object>> rows(InputStream in) {
-    return new BlockRows(in, numFields);
+    return new BlockRows(in);
   }
 
-  private static final class BlockRows extends AbstractIterator<Tuple2<Object, Object>> {
+  private final class BlockRows extends AbstractIterator<Tuple2<Object, Object>> {
     private final InputStream in;
     private final UnsafeRow row;
     private final Tuple2<Object, Object> tuple;
 
     /** The buffer being read, and the other one (holds the last row returned, maybe). */
-    private byte[] buffer = new byte[CHUNK_BYTES];
+    private byte[] buffer;
 
-    private byte[] spare = new byte[CHUNK_BYTES];
+    private byte[] spare;
     private int position;
     private int limit;
     private boolean rowReady;
@@ -97,13 +114,21 @@ public final class UnsafeRowDecoder {
     private int readySize;
     private boolean ended;
 
-    /** Whether this hasNext() moved to the other buffer already (it then holds the last row). */
-    private boolean movedThisCall;
-
-    BlockRows(InputStream in, int numFields) {
+    BlockRows(InputStream in) {
       this.in = in;
       this.row = new UnsafeRow(numFields);
       this.tuple = new Tuple2<>(0, row);
+      if (freeBuffer != null) {
+        // read into the one the caller's last row (of the block before) is not in
+        boolean swap = freeBuffer == lastRowBuffer;
+        buffer = swap ? freeSpare : freeBuffer;
+        spare = swap ? freeBuffer : freeSpare;
+        freeBuffer = null;
+        freeSpare = null;
+      } else {
+        buffer = new byte[CHUNK_BYTES];
+        spare = new byte[CHUNK_BYTES];
+      }
     }
 
     @Override
@@ -114,7 +139,6 @@ public final class UnsafeRowDecoder {
       if (ended) {
         return false;
       }
-      movedThisCall = false;
       try {
         if (!fill(SIZE_BYTES)) {
           end();
@@ -151,6 +175,7 @@ public final class UnsafeRowDecoder {
       }
       rowReady = false;
       row.pointTo(readyBuffer, readyOffset, readySize);
+      lastRowBuffer = readyBuffer;
       return tuple;
     }
 
@@ -165,18 +190,17 @@ public final class UnsafeRowDecoder {
       }
       int unread = limit - position;
       if (buffer.length - position < bytes) {
-        // Move the unread bytes to the start of the other buffer (the last row returned stays
-        // in this one); a new, larger one when a row needs more, or when this call moved once
-        // already (the other buffer is then the one holding the last row).
+        // Move the unread bytes to the start of the other buffer (the last row returned may be
+        // in this one); a new, larger one when a row needs more, or when the other one holds
+        // the last row returned.
         byte[] target =
-            spare.length >= bytes && !movedThisCall
+            spare.length >= bytes && spare != lastRowBuffer
                 ? spare
                 : new byte[Math.max(bytes, 2 * buffer.length)];
         System.arraycopy(buffer, position, target, 0, unread);
-        if (!movedThisCall) {
+        if (target == spare || buffer != lastRowBuffer) {
           spare = buffer;
         }
-        movedThisCall = true;
         buffer = target;
         position = 0;
         limit = unread;
@@ -199,6 +223,13 @@ public final class UnsafeRowDecoder {
 
     private void end() throws IOException {
       ended = true;
+      // for the next block; grown ones (a row larger than a chunk) are not kept
+      if (buffer.length == CHUNK_BYTES && spare.length == CHUNK_BYTES) {
+        freeBuffer = buffer;
+        freeSpare = spare;
+      }
+      buffer = null;
+      spare = null;
       in.close();
     }
   }

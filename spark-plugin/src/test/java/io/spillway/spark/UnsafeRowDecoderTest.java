@@ -46,7 +46,7 @@ import scala.reflect.ClassTag$;
  * {@link UnsafeRowDecoder} against rows written by Spark SQL's own UnsafeRowSerializer, read
  * through a stream that returns random short reads (seeded, printed; {@code
  * -Dspillway.test.seed=N} replays): the same rows, rows larger than its buffers, the last row
- * intact while {@code hasNext()} reads ahead, and a truncated block reported, not dropped.
+ * intact while {@code hasNext()} reads ahead (in its block or the next, which gets its buffers), and a truncated block reported, not dropped.
  */
 class UnsafeRowDecoderTest {
   private static final int FIELDS = 3;
@@ -57,35 +57,48 @@ class UnsafeRowDecoderTest {
     System.out.println("UnsafeRowDecoderTest seed " + seed);
     SplittableRandom random = new SplittableRandom(seed);
     SerializerInstance spark = new UnsafeRowSerializer(FIELDS, null).newInstance();
-    List<byte[]> expected = new ArrayList<>();
-    byte[] block = write(spark, random, 3_000, expected);
     UnsafeRowDecoder decoder = UnsafeRowDecoder.forSerializer(spark);
     assertNotNull(decoder);
-    ClosingStream in = new ClosingStream(block, random);
-    Iterator<Tuple2<Object, Object>> rows = decoder.rows(in);
+    // several blocks through one decoder, one after the other, as a reduce task reads them: the
+    // buffers go from block to block, and the last row of one block must stay intact while the
+    // next block's first hasNext() reads ahead
     UnsafeRow previous = null;
-    int index = 0;
-    while (rows.hasNext()) {
-      if (previous != null) {
-        // hasNext() has read ahead: the row returned last must not have moved
+    byte[] previousExpected = null;
+    for (int b = 0; b < 6; b++) {
+      List<byte[]> expected = new ArrayList<>();
+      int count = b == 2 ? 0 : b == 3 ? 1 : 1 + random.nextInt(3_000);
+      byte[] block = write(spark, random, count, expected);
+      ClosingStream in = new ClosingStream(block, random);
+      Iterator<Tuple2<Object, Object>> rows = decoder.rows(in);
+      int index = 0;
+      while (rows.hasNext()) {
+        if (previous != null) {
+          // hasNext() has read ahead: the row returned last must not have moved
+          assertEquals(
+              Arrays.toString(previousExpected),
+              Arrays.toString(previous.getBytes()),
+              "the row before row "
+                  + index
+                  + " of block "
+                  + b
+                  + " changed under hasNext(), seed "
+                  + seed);
+        }
+        Tuple2<Object, Object> next = rows.next();
+        assertEquals(0, next._1());
+        UnsafeRow row = (UnsafeRow) next._2();
         assertEquals(
-            Arrays.toString(expected.get(index - 1)),
-            Arrays.toString(previous.getBytes()),
-            "row " + (index - 1) + " changed under hasNext(), seed " + seed);
+            Arrays.toString(expected.get(index)),
+            Arrays.toString(row.getBytes()),
+            "row " + index + " of block " + b + ", seed " + seed);
+        previous = row;
+        previousExpected = expected.get(index);
+        index++;
       }
-      Tuple2<Object, Object> next = rows.next();
-      assertEquals(0, next._1());
-      UnsafeRow row = (UnsafeRow) next._2();
-      assertEquals(
-          Arrays.toString(expected.get(index)),
-          Arrays.toString(row.getBytes()),
-          "row " + index + ", seed " + seed);
-      previous = row;
-      index++;
+      assertEquals(expected.size(), index);
+      assertTrue(in.closed, "the block's stream is closed after its last row");
+      assertFalse(rows.hasNext());
     }
-    assertEquals(expected.size(), index);
-    assertTrue(in.closed, "the block's stream is closed after its last row");
-    assertFalse(rows.hasNext());
   }
 
   @Test
