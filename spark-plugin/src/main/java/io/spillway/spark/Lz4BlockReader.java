@@ -95,9 +95,12 @@ public final class Lz4BlockReader {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      ensureOpen();
+      if (position == limit && !ended) {
+        // length 0: the block goes into the buffer
+        nextBlock(buffer, 0, 0);
+      }
+      return position == limit ? -1 : buffer[position++] & 0xff;
     }
 
     @Override
