@@ -60,7 +60,7 @@ class Lz4BlockReaderTest {
     long seed = TestSeed.next();
     SplittableRandom random = new SplittableRandom(seed);
     for (int blockSize : new int[] {64, 1024, 32 * 1024}) {
-      LZ4CompressionCodec codec = codec(blockSize);
+      LZ4CompressionCodec codec = Lz4TestData.codec(blockSize);
       Lz4BlockReader reader =
           new Lz4BlockReader(blockSize, 1 + new SplittableRandom(seed).nextInt(4 * blockSize));
       for (int round = 0; round < 40; round++) {
@@ -72,7 +72,7 @@ class Lz4BlockReaderTest {
               round < 4
                   ? new int[] {0, 1, blockSize, blockSize + 1}[round]
                   : random.nextInt(4 * blockSize + 1);
-          byte[] data = content(random, size);
+          byte[] data = Lz4TestData.content(random, size);
           original.write(data);
           try (OutputStream out = codec.compressedOutputStream(compressed)) {
             out.write(data);
@@ -93,12 +93,12 @@ class Lz4BlockReaderTest {
     long seed = TestSeed.next();
     SplittableRandom random = new SplittableRandom(seed);
     int blockSize = 1024;
-    LZ4CompressionCodec codec = codec(blockSize);
+    LZ4CompressionCodec codec = Lz4TestData.codec(blockSize);
     Lz4BlockReader reader =
         new Lz4BlockReader(blockSize, 1 + new SplittableRandom(seed).nextInt(4 * blockSize));
     int failures = 0;
     for (int round = 0; round < 300; round++) {
-      byte[] data = content(random, 1 + random.nextInt(3 * blockSize));
+      byte[] data = Lz4TestData.content(random, 1 + random.nextInt(3 * blockSize));
       ByteArrayOutputStream compressed = new ByteArrayOutputStream();
       try (OutputStream out = codec.compressedOutputStream(compressed)) {
         out.write(data);
@@ -180,27 +180,6 @@ class Lz4BlockReaderTest {
             Option.apply(CryptoStreamUtils.createKey(encrypted)));
     assertFalse(new BlockInputStreams(cipher, true, 32 * 1024).reusesLz4Reader());
     assertFalse(new BlockInputStreams(plain, true, 0).reusesLz4Reader(), "another codec");
-  }
-
-  private static LZ4CompressionCodec codec(int blockSize) {
-    return new LZ4CompressionCodec(
-        new SparkConf().set("spark.io.compression.lz4.blockSize", String.valueOf(blockSize)));
-  }
-
-  /** Random bytes, runs of a few values, or a mix per stretch. */
-  private static byte[] content(SplittableRandom random, int size) {
-    byte[] data = new byte[size];
-    int kind = random.nextInt(3);
-    int i = 0;
-    while (i < size) {
-      int stretch = Math.min(size - i, 1 + random.nextInt(5000));
-      boolean noise = kind == 0 || (kind == 2 && random.nextBoolean());
-      for (int j = 0; j < stretch; j++) {
-        data[i + j] = (byte) (noise ? random.nextInt(256) : random.nextInt(4));
-      }
-      i += stretch;
-    }
-    return data;
   }
 
   private static byte[] readInRandomPieces(SplittableRandom random, InputStream in, int blockSize)

@@ -56,14 +56,14 @@ class Lz4BlockWriterTest {
     long seed = TestSeed.next();
     SplittableRandom random = new SplittableRandom(seed);
     for (int blockSize : new int[] {64, 1024, 32 * 1024, 100_000}) {
-      LZ4CompressionCodec codec = codecWithBlockSize(blockSize);
+      LZ4CompressionCodec codec = Lz4TestData.codec(blockSize);
       Lz4BlockWriter writer = new Lz4BlockWriter(blockSize);
       int[] sizes = {
         0, 1, 7, blockSize - 1, blockSize, blockSize + 1, 2 * blockSize, 3 * blockSize + 17
       };
       for (int round = 0; round < 40; round++) {
         int size = round < sizes.length ? sizes[round] : random.nextInt(4 * blockSize + 1);
-        byte[] data = content(random, size);
+        byte[] data = Lz4TestData.content(random, size);
         String what = "block size " + blockSize + ", " + size + " bytes, seed " + seed;
 
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -170,27 +170,6 @@ class Lz4BlockWriterTest {
     Option<byte[]> key = encrypt ? Option.apply(CryptoStreamUtils.createKey(conf)) : Option.empty();
     SerializerManager manager = new SerializerManager(new KryoSerializer(conf), conf, key);
     return new BlockOutputStreams(manager, WriteSettings.fromSparkConf(conf));
-  }
-
-  private static LZ4CompressionCodec codecWithBlockSize(int blockSize) {
-    return new LZ4CompressionCodec(
-        new SparkConf().set("spark.io.compression.lz4.blockSize", String.valueOf(blockSize)));
-  }
-
-  /** Random bytes (stored raw), runs of a few values (compressed well), or a mix per stretch. */
-  private static byte[] content(SplittableRandom random, int size) {
-    byte[] data = new byte[size];
-    int kind = random.nextInt(3);
-    int i = 0;
-    while (i < size) {
-      int stretch = Math.min(size - i, 1 + random.nextInt(5000));
-      boolean noise = kind == 0 || (kind == 2 && random.nextBoolean());
-      for (int j = 0; j < stretch; j++) {
-        data[i + j] = (byte) (noise ? random.nextInt(256) : random.nextInt(4));
-      }
-      i += stretch;
-    }
-    return data;
   }
 
   private static void writeInRandomPieces(
