@@ -41,7 +41,13 @@ import scala.reflect.ClassTag$;
  */
 public final class SerializedMapOutputBuffer<K, V> extends SpillingMapOutputBuffer<K, V> {
   private static final ClassTag<Object> OBJECT_TAG = ClassTag$.MODULE$.Object();
-  private static final int INITIAL_SERIALIZATION_BUFFER_BYTES = 1024 * 1024;
+
+  /**
+   * Holds one record at a time and grows for a larger one. Small on purpose: a byte array of half
+   * a G1 region or more (512 KiB on heaps under 2 GiB) is a humongous object, allocated outside
+   * the young generation for every map task.
+   */
+  private static final int INITIAL_SERIALIZATION_BUFFER_BYTES = 64 * 1024;
 
   private final SerializedRecordStore records;
 
