@@ -245,7 +245,11 @@ final class Report {
         .append(s.loadAverageAfter)
         .append(" |\n");
     md.append("| master | `").append(s.master).append("` |\n");
-    md.append("| memory | each worker JVM has `-Xmx").append(s.heapMiB).append("m`");
+    md.append("| memory | each worker JVM has `-Xms")
+        .append(s.heapMiB)
+        .append("m -Xmx")
+        .append(s.heapMiB)
+        .append("m -XX:+AlwaysPreTouch` (the heap touched at start-up, outside the jobs)");
     if (s.master.startsWith("local-cluster")) {
       md.append("; executor memory from the master URL");
     } else {

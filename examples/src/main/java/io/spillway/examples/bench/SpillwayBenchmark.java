@@ -398,6 +398,14 @@ public final class SpillwayBenchmark {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx" + heapMiB + "m");
       command.add("-Xms" + heapMiB + "m");
+      // Touch the whole heap at start-up, outside every measured job. Without it a worker's first
+      // full-size job pays for the first touch of each heap page, and on a virtual machine that
+      // price depends on whether the guest page was ever used before: here 11.5 us per 4 KiB page
+      // for never-used guest memory against 2.5 us for reused memory (an 18 GiB and then an 8 GiB
+      // Python bytearray), so the worker that happens to get fresh memory, the second one started
+      // while the first still holds its heap, ran rdd-join-large's first job 17.9 s against 11 s
+      // after it (docs/benchmarks/history/first-run-pretouch.md).
+      command.add("-XX:+AlwaysPreTouch");
       // An OutOfMemoryError leaves a local-mode JVM thrashing in GC or half-dead; end it at once
       // (the JVM prints "Terminating due to java.lang.OutOfMemoryError: ...", reported as the
       // error).

@@ -15,6 +15,9 @@
  */
 package io.spillway.examples.bench;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -297,6 +300,29 @@ public final class Workloads {
 
   // ---------------------------------------------------------------- helpers
 
+  private static final VarHandle LITTLE_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * A hash of every byte of {@code bytes}, eight at a time. The checksums use it instead of
+   * {@code Arrays.hashCode(byte[])}, whose one-byte-at-a-time loop was 18% of the executor samples
+   * of rdd-join-large under either manager (a JFR profile of its second and third runs at scale
+   * 0.4; docs/benchmarks/history/first-run-pretouch.md): time spent checking the result, which
+   * diluted the difference between the shuffles being measured.
+   */
+  static long contentHash(byte[] bytes) {
+    long h = bytes.length;
+    int i = 0;
+    for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+      // one multiply-add per word (a polynomial hash, as Arrays.hashCode is per byte)
+      h = h * 0x9E3779B97F4A7C15L + (long) LITTLE_ENDIAN_LONGS.get(bytes, i);
+    }
+    for (; i < bytes.length; i++) {
+      h = h * 31 + bytes[i];
+    }
+    return mix(h, 0);
+  }
+
   /** splitmix64 finaliser: a good 64-bit mix, used for order-independent checksums. */
   static long mix(long a, long b) {
     long z = a * 0x9E3779B97F4A7C15L + b;
@@ -550,8 +576,15 @@ public final class Workloads {
   /** A value of {@code length} letters: text-like, so lz4 finds some but little to compress. */
   static byte[] letters(SplittableRandom random, int length) {
     byte[] value = new byte[length];
-    for (int b = 0; b < value.length; b++) {
-      value[b] = (byte) ('a' + random.nextInt(26));
+    // 12 letters from one random long (26^12 < 2^63), not a call to the generator per letter,
+    // which made the generator 7-10% of rdd-join-large's executor samples under either manager
+    int b = 0;
+    while (b < length) {
+      long bits = random.nextLong() >>> 1;
+      for (int k = 0; k < 12 && b < length; k++, b++) {
+        value[b] = (byte) ('a' + (int) (bits % 26));
+        bits /= 26;
+      }
     }
     return value;
   }
@@ -576,7 +609,7 @@ public final class Workloads {
           long sum = 0;
           for (byte[] v : t._2()) {
             count++;
-            sum += Arrays.hashCode(v);
+            sum += contentHash(v);
           }
           return mix(t._1(), mix(count, sum));
         });
@@ -609,7 +642,7 @@ public final class Workloads {
         joinLeftPairs(spark, records).join(right, LARGE_REDUCE_PARTITIONS);
     return sumChecksum(
         joined.map(t -> t),
-        t -> mix(t._1(), mix(Arrays.hashCode(t._2()._1()), Arrays.hashCode(t._2()._2()))));
+        t -> mix(t._1(), mix(contentHash(t._2()._1()), contentHash(t._2()._2()))));
   }
 
   static String groupByKeyZipf(SparkSession spark, long records) {
@@ -714,7 +747,7 @@ public final class Workloads {
                       first = t._1();
                     }
                     previous = t._1();
-                    sum += mix(t._1().hashCode(), Arrays.hashCode(t._2()));
+                    sum += mix(t._1().hashCode(), contentHash(t._2()));
                     count++;
                   }
                   List<Object[]> out = new ArrayList<>();
