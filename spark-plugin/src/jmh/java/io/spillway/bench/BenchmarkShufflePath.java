@@ -268,9 +268,7 @@ public class BenchmarkShufflePath {
   public long read(Moved moved, Blackhole consumer) throws IOException {
     long count = 0;
     // one per reduce task, as Spillway's reader has
-    BlockInputStreams streams =
-        new BlockInputStreams(
-            support.serializerManager, settings.compressShuffle(), settings.lz4BlockSizeBytes());
+    BlockInputStreams streams = new BlockInputStreams(support.serializerManager, settings.codec());
     for (int p = 0; p < partitions; p++) {
       InputStream block =
           streams.wrap(new ShuffleBlockId(0, 0, p), new ByteArrayInputStream(blocks[p]));

@@ -90,7 +90,7 @@ public final class ConfigWarnings {
       }
       return List.of();
     }
-    if (!WriteSettings.fromSparkConf(conf).codecConcatenatesStreams()) {
+    if (!ShuffleCodec.fromSparkConf(conf).concatenates()) {
       return List.of(
           setting
               + " cannot apply: the codec "

@@ -31,10 +31,7 @@ import org.apache.spark.SparkConf;
  * @param forceSpillBytes {@code spark.shuffle.spill.maxSizeInBytesForSpillThreshold}
  * @param transferToEnabled {@code spark.file.transferTo}
  * @param fastMergeEnabled {@code spark.shuffle.unsafe.fastMergeEnabled}
- * @param compressShuffle {@code spark.shuffle.compress}
- * @param codecConcatenatesStreams whether concatenated compressed streams decode as one stream
- *     (always true when compression is off)
- * @param lz4BlockSizeBytes {@link ShuffleCodec#lz4BlockSizeBytes}
+ * @param codec {@code spark.shuffle.compress} and what the codec allows ({@link ShuffleCodec})
  * @param checksumEnabled {@code spark.shuffle.checksum.enabled}
  * @param checksumAlgorithm {@code spark.shuffle.checksum.algorithm}
  * @param mergeStrategy {@code spark.spillway.merge.strategy}
@@ -51,9 +48,7 @@ public record WriteSettings(
     long forceSpillBytes,
     boolean transferToEnabled,
     boolean fastMergeEnabled,
-    boolean compressShuffle,
-    boolean codecConcatenatesStreams,
-    int lz4BlockSizeBytes,
+    ShuffleCodec codec,
     boolean checksumEnabled,
     String checksumAlgorithm,
     MergeStrategyOption mergeStrategy,
@@ -61,7 +56,6 @@ public record WriteSettings(
     int bypassMergeThreshold) {
 
   public static WriteSettings fromSparkConf(SparkConf conf) {
-    ShuffleCodec codec = ShuffleCodec.fromSparkConf(conf);
     return new WriteSettings(
         (int) conf.getSizeAsKb("spark.shuffle.file.buffer", "32k") * 1024,
         (int) conf.getSizeAsBytes("spark.shuffle.spill.diskWriteBufferSize", "1m"),
@@ -71,9 +65,7 @@ public record WriteSettings(
             "spark.shuffle.spill.maxSizeInBytesForSpillThreshold", String.valueOf(Long.MAX_VALUE)),
         conf.getBoolean("spark.file.transferTo", true),
         conf.getBoolean("spark.shuffle.unsafe.fastMergeEnabled", true),
-        codec.compress(),
-        codec.concatenates(),
-        codec.lz4BlockSizeBytes(),
+        ShuffleCodec.fromSparkConf(conf),
         conf.getBoolean("spark.shuffle.checksum.enabled", true),
         conf.get("spark.shuffle.checksum.algorithm", "ADLER32"),
         SpillwayConfig.MERGE_STRATEGY.read(conf),
@@ -91,9 +83,7 @@ public record WriteSettings(
         forceSpillBytes,
         transferToEnabled,
         fastMergeEnabled,
-        compressShuffle,
-        codecConcatenatesStreams,
-        lz4BlockSizeBytes,
+        codec,
         checksumEnabled,
         checksumAlgorithm,
         option,
@@ -111,9 +101,7 @@ public record WriteSettings(
         forceSpillBytes,
         transferToEnabled,
         fastMergeEnabled,
-        compressShuffle,
-        codecConcatenatesStreams,
-        lz4BlockSizeBytes,
+        codec,
         checksumEnabled,
         checksumAlgorithm,
         mergeStrategy,

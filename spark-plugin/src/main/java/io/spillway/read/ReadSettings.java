@@ -29,7 +29,7 @@ import org.apache.spark.SparkConf;
  * @param fetch Spark's block fetcher settings
  * @param batchFetchPossible whether contiguous partitions of one map output may be fetched as
  *     one block (the codec concatenates, no old fetch protocol, no IO encryption)
- * @param lz4BlockSizeBytes {@link ShuffleCodec#lz4BlockSizeBytes}
+ * @param codec {@code spark.shuffle.compress} and what the codec allows ({@link ShuffleCodec})
  * @param groupByKeyDetection {@code spark.spillway.read.groupByKeyDetection}
  * @param sortKeyPrefixes {@code spark.spillway.sort.keyPrefixes}
  * @param mergerSettings the combiners' settings
@@ -37,7 +37,7 @@ import org.apache.spark.SparkConf;
 record ReadSettings(
     SparkBlockFetch.Settings fetch,
     boolean batchFetchPossible,
-    int lz4BlockSizeBytes,
+    ShuffleCodec codec,
     boolean groupByKeyDetection,
     boolean sortKeyPrefixes,
     MergerSettings mergerSettings) {
@@ -55,7 +55,7 @@ record ReadSettings(
     return new ReadSettings(
         fetch,
         batchFetchPossible,
-        codec.lz4BlockSizeBytes(),
+        codec,
         SpillwayConfig.READ_GROUP_BY_KEY_DETECTION.read(conf),
         SpillwayConfig.SORT_KEY_PREFIXES.read(conf),
         mergerSettings(conf));

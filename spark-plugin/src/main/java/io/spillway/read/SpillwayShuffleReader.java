@@ -168,9 +168,7 @@ public final class SpillwayShuffleReader<K, C> implements ShuffleReader<K, C> {
             blockManager,
             mapOutputTracker,
             blocksByAddress,
-            new BlockInputStreams(
-                    serializerManager, settings.fetch().compress(), settings.lz4BlockSizeBytes())
-                ::wrap,
+            new BlockInputStreams(serializerManager, settings.codec())::wrap,
             settings.fetch(),
             readMetrics,
             batchFetch);

@@ -15,6 +15,7 @@
  */
 package io.spillway.spark;
 
+import io.spillway.config.ShuffleCodec;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import org.apache.spark.serializer.SerializerManager;
@@ -50,16 +51,15 @@ public final class BlockInputStreams {
   private final Lz4BlockReader lz4;
 
   /**
-   * @param compress {@code spark.shuffle.compress}
-   * @param lz4BlockSizeBytes the lz4 block size when the codec is Spark's lz4, else 0
+   * @param codec whether shuffle blocks are compressed, and the lz4 block size when the codec is
+   *     Spark's lz4 (else 0)
    */
-  public BlockInputStreams(
-      SerializerManager serializerManager, boolean compress, int lz4BlockSizeBytes) {
+  public BlockInputStreams(SerializerManager serializerManager, ShuffleCodec codec) {
     this.serializerManager = serializerManager;
-    this.decoded = compress || serializerManager.encryptionEnabled();
+    this.decoded = codec.compress() || serializerManager.encryptionEnabled();
     this.lz4 =
-        compress && lz4BlockSizeBytes > 0 && !serializerManager.encryptionEnabled()
-            ? new Lz4BlockReader(lz4BlockSizeBytes, DECODE_BUFFER_BYTES)
+        codec.compress() && codec.lz4BlockSizeBytes() > 0 && !serializerManager.encryptionEnabled()
+            ? new Lz4BlockReader(codec.lz4BlockSizeBytes(), DECODE_BUFFER_BYTES)
             : null;
   }
 

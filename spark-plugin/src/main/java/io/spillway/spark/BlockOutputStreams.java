@@ -15,7 +15,7 @@
  */
 package io.spillway.spark;
 
-import io.spillway.config.WriteSettings;
+import io.spillway.config.ShuffleCodec;
 import java.io.OutputStream;
 import org.apache.spark.serializer.SerializerManager;
 import org.apache.spark.storage.BlockId;
@@ -34,7 +34,7 @@ import org.apache.spark.storage.TempShuffleBlockId;
  *       TempShuffleBlockId}): Spark compresses both exactly when {@code spark.shuffle.compress}
  *       is on;
  *   <li>{@code spark.shuffle.compress} is on and the codec is Spark's {@code LZ4CompressionCodec}
- *       ({@link WriteSettings#lz4BlockSizeBytes}), whose stream format {@link Lz4BlockWriter}
+ *       ({@link ShuffleCodec#lz4BlockSizeBytes}), whose stream format {@link Lz4BlockWriter}
  *       writes;
  *   <li>IO encryption is off (the cipher stream would sit below the codec);
  *   <li>the writer is not open on another stream already (streams of one task are written one
@@ -47,14 +47,14 @@ public final class BlockOutputStreams {
   /** Null when Spark's codec streams must be used. */
   private final Lz4BlockWriter lz4;
 
-  public BlockOutputStreams(SerializerManager serializerManager, WriteSettings settings) {
+  public BlockOutputStreams(SerializerManager serializerManager, ShuffleCodec codec) {
     this.serializerManager = serializerManager;
     boolean reusable =
         serializerManager != null
-            && settings.compressShuffle()
-            && settings.lz4BlockSizeBytes() > 0
+            && codec.compress()
+            && codec.lz4BlockSizeBytes() > 0
             && !serializerManager.encryptionEnabled();
-    this.lz4 = reusable ? new Lz4BlockWriter(settings.lz4BlockSizeBytes()) : null;
+    this.lz4 = reusable ? new Lz4BlockWriter(codec.lz4BlockSizeBytes()) : null;
   }
 
   /** {@code out} compressed (and encrypted) as Spark would for {@code blockId}. */

@@ -115,7 +115,7 @@ abstract class SpillingMapOutputBuffer<K, V> implements MapOutputBuffer<K, V> {
     // second set (one object per partition: 2^24 partitions make that hundreds of MiB).
     Checksum[] checksums = spillChecksums;
     BlockOutputStreams blockStreams =
-        new BlockOutputStreams(task.serializerManager(), task.settings());
+        new BlockOutputStreams(task.serializerManager(), task.settings().codec());
     writeRecordsInPartitionOrder(
         partitionId -> {
           OutputStream raw = output.getPartitionWriter(partitionId).openStream();

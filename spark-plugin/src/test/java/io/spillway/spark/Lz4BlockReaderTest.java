@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.config.ShuffleCodec;
 import io.spillway.testing.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -149,7 +150,7 @@ class Lz4BlockReaderTest {
   void blockInputStreamsReuseTheReaderOnlyWhereSparkReadsTheSameFormat() throws IOException {
     SparkConf conf = new SparkConf();
     SerializerManager plain = new SerializerManager(new KryoSerializer(conf), conf, Option.empty());
-    BlockInputStreams lz4 = new BlockInputStreams(plain, true, 32 * 1024);
+    BlockInputStreams lz4 = new BlockInputStreams(plain, new ShuffleCodec(true, true, 32 * 1024));
     assertTrue(lz4.reusesLz4Reader());
     InputStream first =
         lz4.wrap(new ShuffleBlockId(0, 1L, 2), new ByteArrayInputStream(new byte[0]));
@@ -167,7 +168,8 @@ class Lz4BlockReaderTest {
     SparkConf off = new SparkConf().set("spark.shuffle.compress", "false");
     BlockInputStreams uncompressed =
         new BlockInputStreams(
-            new SerializerManager(new KryoSerializer(off), off, Option.empty()), false, 0);
+            new SerializerManager(new KryoSerializer(off), off, Option.empty()),
+            ShuffleCodec.fromSparkConf(off));
     assertFalse(uncompressed.reusesLz4Reader());
     InputStream raw = new ByteArrayInputStream(new byte[0]);
     assertSame(raw, uncompressed.wrap(new ShuffleBlockId(0, 1L, 2), raw));
@@ -178,8 +180,11 @@ class Lz4BlockReaderTest {
             new KryoSerializer(encrypted),
             encrypted,
             Option.apply(CryptoStreamUtils.createKey(encrypted)));
-    assertFalse(new BlockInputStreams(cipher, true, 32 * 1024).reusesLz4Reader());
-    assertFalse(new BlockInputStreams(plain, true, 0).reusesLz4Reader(), "another codec");
+    assertFalse(
+        new BlockInputStreams(cipher, new ShuffleCodec(true, true, 32 * 1024)).reusesLz4Reader());
+    assertFalse(
+        new BlockInputStreams(plain, new ShuffleCodec(true, true, 0)).reusesLz4Reader(),
+        "another codec");
   }
 
   private static byte[] readInRandomPieces(SplittableRandom random, InputStream in, int blockSize)

@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.config.ShuffleCodec;
 import io.spillway.config.WriteSettings;
 import io.spillway.testing.TestSeed;
 import java.io.ByteArrayInputStream;
@@ -162,6 +163,7 @@ class Lz4BlockWriterTest {
     assertEquals(
         4096,
         WriteSettings.fromSparkConf(new SparkConf().set("spark.io.compression.lz4.blockSize", "4k"))
+            .codec()
             .lz4BlockSizeBytes());
   }
 
@@ -169,7 +171,7 @@ class Lz4BlockWriterTest {
     conf.set("spark.io.encryption.enabled", String.valueOf(encrypt));
     Option<byte[]> key = encrypt ? Option.apply(CryptoStreamUtils.createKey(conf)) : Option.empty();
     SerializerManager manager = new SerializerManager(new KryoSerializer(conf), conf, key);
-    return new BlockOutputStreams(manager, WriteSettings.fromSparkConf(conf));
+    return new BlockOutputStreams(manager, ShuffleCodec.fromSparkConf(conf));
   }
 
   private static void writeInRandomPieces(

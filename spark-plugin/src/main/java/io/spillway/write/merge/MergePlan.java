@@ -75,7 +75,7 @@ public record MergePlan(MergeStrategyOption strategy, boolean reserializes, bool
       long bytesInMemory,
       int recordsInMemory,
       int numPartitions) {
-    boolean serializedSpillsPay = settings.compressShuffle() && !encrypted;
+    boolean serializedSpillsPay = settings.codec().compress() && !encrypted;
     long segments = Math.max(1, Math.min(numPartitions, recordsInMemory));
     boolean compress =
         switch (settings.mergeStrategy()) {
@@ -118,7 +118,7 @@ public record MergePlan(MergeStrategyOption strategy, boolean reserializes, bool
    * as {@code auto}.
    */
   public static MergePlan sparksConditions(WriteSettings settings, boolean encrypted) {
-    boolean concatenates = settings.codecConcatenatesStreams();
+    boolean concatenates = settings.codec().concatenates();
     MergeStrategyOption strategy =
         switch (settings.mergeStrategy()) {
           case TRANSFER_TO ->

@@ -114,7 +114,7 @@ public final class SpillMerger {
     this.plan = plan;
     this.settings = settings;
     this.serializerManager = serializerManager;
-    this.blockStreams = new BlockOutputStreams(serializerManager, settings);
+    this.blockStreams = new BlockOutputStreams(serializerManager, settings.codec());
     this.tracker = tracker;
     this.numPartitions = numPartitions;
     this.encryptionEnabled = plan.encrypted();
