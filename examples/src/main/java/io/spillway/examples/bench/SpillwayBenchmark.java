@@ -45,27 +45,30 @@ import java.util.stream.Collectors;
  * that workload. Results whose checksums differ between runs are reported as a MISMATCH instead of
  * a ratio.
  *
- * <pre>
- * options: --size quick|large   which suite, and its defaults (below)
- *          --workloads a,b   (default: every workload of the size)
- *          --serializers s,t kryo and/or java (quick: kryo; large: kryo,java); SQL workloads run
- *                            once, under the first (their exchanges use UnsafeRowSerializer)
- *          --contenders c,d  built-in (always), spillway, comet (default: all three)
- *          --reps N          (quick 3, large 2)       --warmup N   (quick 1 round, large 0)
- *          --scale X         (default 1.0)
- *          --master M        (default local[2]; local-cluster[2,1,MiB] for executor JVMs)
- *          --memory MiB      spark.testing.memory of a local-mode run (quick 512, large 2048)
- *          --heap MiB        -Xmx of each worker JVM (quick 1024, large 3072)
- *          --out DIR         where the report goes (default docs/benchmarks): latest.md/.png/.csv
- *                            for the quick suite, latest-large.md/.png/.csv for the large one
- *          --timeout SECONDS per run (quick 600, large 900)
- *          --jvm-warmup F    in each worker JVM, run the workload on this fraction of the records
- *                            first, unmeasured (quick 0 = off, large 0.05)
- *          --calibrate yes|no  measure the ceiling first (default yes)
- *          --command TEXT    the command line to print in the report
- * </pre>
+ * <p>The options are in {@link #USAGE}, which {@code bin/benchmark --help} prints.
  */
 public final class SpillwayBenchmark {
+  /** The options, as {@code --help} prints them. */
+  static final String USAGE =
+      "usage: bin/benchmark [options]\n"
+          + "options: --size quick|large   which suite, and its defaults (below)\n"
+          + "         --workloads a,b   (default: every workload of the size)\n"
+          + "         --serializers s,t kryo and/or java (quick: kryo; large: kryo,java); SQL workloads run\n"
+          + "                           once, under the first (their exchanges use UnsafeRowSerializer)\n"
+          + "         --contenders c,d  built-in (always), spillway, comet (default: all three)\n"
+          + "         --reps N          (quick 3, large 2)       --warmup N   (quick 1 round, large 0)\n"
+          + "         --scale X         (default 1.0)\n"
+          + "         --master M        (default local[2]; local-cluster[2,1,MiB] for executor JVMs)\n"
+          + "         --memory MiB      spark.testing.memory of a local-mode run (quick 512, large 2048)\n"
+          + "         --heap MiB        -Xms and -Xmx of each worker JVM, pre-touched (quick 1024, large 3072)\n"
+          + "         --out DIR         where the report goes (default docs/benchmarks): latest.md/.png/.csv\n"
+          + "                           for the quick suite, latest-large.md/.png/.csv for the large one\n"
+          + "         --timeout SECONDS per run (quick 600, large 900)\n"
+          + "         --jvm-warmup F    in each worker JVM, run the workload on this fraction of the records\n"
+          + "                           first, unmeasured (quick 0 = off, large 0.05)\n"
+          + "         --calibrate yes|no  measure the ceiling first (default yes)\n"
+          + "         --command TEXT    the command line to print in the report\n";
+
   static final String BUILT_IN = Contender.BUILT_IN.shuffleManager;
   static final String SPILLWAY = Contender.SPILLWAY.shuffleManager;
 
@@ -111,6 +114,15 @@ public final class SpillwayBenchmark {
                   "kryo,java"));
 
   public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.print(USAGE);
+      System.out.println(
+          "workloads: "
+              + Workloads.ALL.stream()
+                  .map(Workloads.Workload::name)
+                  .collect(Collectors.joining(", ")));
+      return;
+    }
     Map<String, String> options = parse(args);
     String size = options.getOrDefault("size", "quick");
     if (!SIZE_DEFAULTS.containsKey(size)) {
@@ -554,7 +566,8 @@ public final class SpillwayBenchmark {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("Expected --option value; got '" + arg + "'");
+        throw new IllegalArgumentException(
+            "Expected --option value; got '" + arg + "' (bin/benchmark --help lists the options)");
       }
       String key = arg.substring(2);
       if (!List.of(
@@ -574,7 +587,8 @@ public final class SpillwayBenchmark {
               "jvm-warmup",
               "calibrate")
           .contains(key)) {
-        throw new IllegalArgumentException("Unknown option --" + key);
+        throw new IllegalArgumentException(
+            "Unknown option --" + key + " (bin/benchmark --help lists the options)");
       }
       options.put(key, args[++i]);
     }
