@@ -50,4 +50,12 @@ public record ShuffleCodec(boolean compress, boolean concatenates, int lz4BlockS
         CompressionCodec$.MODULE$.supportsConcatenationOfSerializedStreams(codec),
         lz4BlockSize);
   }
+
+  /**
+   * Whether shuffle blocks are written in Spark's lz4 stream format, which Spillway's own lz4
+   * writer and reader produce and decode (before encryption, which the callers check).
+   */
+  public boolean isSparkLz4() {
+    return compress && lz4BlockSizeBytes > 0;
+  }
 }

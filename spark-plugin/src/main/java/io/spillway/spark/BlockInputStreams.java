@@ -58,7 +58,7 @@ public final class BlockInputStreams {
     this.serializerManager = serializerManager;
     this.decoded = codec.compress() || serializerManager.encryptionEnabled();
     this.lz4 =
-        codec.compress() && codec.lz4BlockSizeBytes() > 0 && !serializerManager.encryptionEnabled()
+        codec.isSparkLz4() && !serializerManager.encryptionEnabled()
             ? new Lz4BlockReader(codec.lz4BlockSizeBytes(), DECODE_BUFFER_BYTES)
             : null;
   }

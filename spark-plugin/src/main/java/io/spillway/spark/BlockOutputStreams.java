@@ -50,10 +50,7 @@ public final class BlockOutputStreams {
   public BlockOutputStreams(SerializerManager serializerManager, ShuffleCodec codec) {
     this.serializerManager = serializerManager;
     boolean reusable =
-        serializerManager != null
-            && codec.compress()
-            && codec.lz4BlockSizeBytes() > 0
-            && !serializerManager.encryptionEnabled();
+        serializerManager != null && codec.isSparkLz4() && !serializerManager.encryptionEnabled();
     this.lz4 = reusable ? new Lz4BlockWriter(codec.lz4BlockSizeBytes()) : null;
   }
 
