@@ -34,11 +34,15 @@ import org.apache.spark.shuffle.api.metadata.MapOutputCommitMessage;
 /**
  * Spark's shuffle IO API over one real file per map output, for micro benchmarks of the write
  * path without a BlockManager: partitions are appended to {@code <directory>/map-<id>.data}
- * through a buffered stream, or through the file's channel when the writer asks for one (so the
- * transferTo merge really does file-to-file transfers). No index file, no single-spill move: every
- * map output goes through the merge. {@link #lastOutputBytes} is the size of the last commit; with
- * {@code keepLastOutput}, {@link #lastOutput} and {@link #lastLengths} are its bytes and partition
- * lengths (the blocks a reducer would fetch).
+ * through one buffered stream, or through the file's channel when the writer asks for one (so the
+ * transferTo merge really does file-to-file transfers). As Spark's local-disk writer does, a
+ * partition's stream counts the bytes written through it and closing it flushes nothing: with
+ * 20,000 partitions of about 1 KB each, a flush and a channel position per partition would be a
+ * system call per KB that a real map task does not make. Only asking for a channel flushes the
+ * buffered bytes first. No index file, no single-spill move: every map output goes through the
+ * merge. {@link #lastOutputBytes} is the size of the last commit; with {@code keepLastOutput},
+ * {@link #lastOutput} and {@link #lastLengths} are its bytes and partition lengths (the blocks a
+ * reducer would fetch).
  */
 final class FileShuffleOutput implements ShuffleExecutorComponents {
   private final File directory;
@@ -77,33 +81,32 @@ final class FileShuffleOutput implements ShuffleExecutorComponents {
       @Override
       public ShufflePartitionWriter getPartitionWriter(int partitionId) {
         return new ShufflePartitionWriter() {
-          private long start = -1;
-
           @Override
-          public OutputStream openStream() throws IOException {
-            start = position();
+          public OutputStream openStream() {
             return new OutputStream() {
               @Override
               public void write(int b) throws IOException {
                 buffered.write(b);
+                lengths[partitionId]++;
               }
 
               @Override
               public void write(byte[] b, int off, int len) throws IOException {
                 buffered.write(b, off, len);
+                lengths[partitionId] += len;
               }
 
               @Override
-              public void close() throws IOException {
-                buffered.flush();
-                lengths[partitionId] = channel.position() - start;
+              public void close() {
+                // the bytes stay buffered, as in Spark's local-disk writer
               }
             };
           }
 
           @Override
           public Optional<WritableByteChannelWrapper> openChannelWrapper() throws IOException {
-            start = position();
+            buffered.flush();
+            long start = channel.position();
             return Optional.of(
                 new WritableByteChannelWrapper() {
                   @Override
@@ -121,11 +124,6 @@ final class FileShuffleOutput implements ShuffleExecutorComponents {
           @Override
           public long getNumBytesWritten() {
             return lengths[partitionId];
-          }
-
-          private long position() throws IOException {
-            buffered.flush();
-            return channel.position();
           }
         };
       }
