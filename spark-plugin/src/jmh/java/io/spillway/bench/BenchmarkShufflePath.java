@@ -218,6 +218,9 @@ public class BenchmarkShufflePath {
       blocks[p] = java.util.Arrays.copyOfRange(output.lastOutput, offset, offset + length);
       offset += length;
     }
+    // the measured writes do not read their output back
+    output.keepLastOutput = false;
+    output.lastOutput = null;
     long readRecords = read(new Moved(), null);
     if (readRecords != RECORDS) {
       throw new IllegalStateException(

@@ -40,14 +40,18 @@ import org.apache.spark.shuffle.api.metadata.MapOutputCommitMessage;
  * 20,000 partitions of about 1 KB each, a flush and a channel position per partition would be a
  * system call per KB that a real map task does not make. Only asking for a channel flushes the
  * buffered bytes first. No index file, no single-spill move: every map output goes through the
- * merge. {@link #lastOutputBytes} is the size of the last commit; with {@code keepLastOutput},
+ * merge. {@link #lastOutputBytes} is the size of the last commit; with {@link #keepLastOutput},
  * {@link #lastOutput} and {@link #lastLengths} are its bytes and partition lengths (the blocks a
- * reducer would fetch).
+ * reducer would fetch). Keeping them reads the file back and allocates its size on the heap, which
+ * a map task does not do: a benchmark keeps them only while it sets up.
  */
 final class FileShuffleOutput implements ShuffleExecutorComponents {
   private final File directory;
   long lastOutputBytes;
-  final boolean keepLastOutput;
+
+  /** Whether commits keep their bytes; a benchmark turns it off after its set-up. */
+  boolean keepLastOutput;
+
   byte[] lastOutput;
   long[] lastLengths;
 
