@@ -24,7 +24,8 @@ import org.apache.spark.SparkConf;
  * @param fileBufferSizeBytes {@code spark.shuffle.file.buffer}: buffer between a spill or output
  *     stream and its file
  * @param diskWriteBufferSizeBytes {@code spark.shuffle.spill.diskWriteBufferSize}: staging buffer
- *     that record bytes are copied through from memory pages to a stream
+ *     that record bytes are copied through from memory pages to a stream (the record stores
+ *     allocate at most 256 KiB of it)
  * @param initialPointerSlots {@code spark.shuffle.sort.initialBufferSize}: records the pointer
  *     array holds before it first grows
  * @param forceSpillRecords {@code spark.shuffle.spill.numElementsForceSpillThreshold}

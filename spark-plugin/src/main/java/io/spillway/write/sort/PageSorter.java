@@ -77,7 +77,8 @@ public final class PageSorter implements SerializedRecordStore {
    *     PackedRecordPointer#MAXIMUM_PAGE_SIZE_BYTES}, which a record's offset must fit)
    * @param numPartitions partitions of the shuffle
    * @param initialPointerSlots records the pointer array holds before it first grows
-   * @param copyBufferSizeBytes staging buffer for copying records out of pages into streams
+   * @param copyBufferSizeBytes staging buffer for copying records out of pages into streams (at
+   *     most {@link SerializedRecordStore#MAX_COPY_BUFFER_BYTES} of it is allocated)
    */
   public PageSorter(
       TaskMemoryConsumer memory,
@@ -101,7 +102,8 @@ public final class PageSorter implements SerializedRecordStore {
           "initialPointerSlots must be >= 1; got " + initialPointerSlots);
     }
     this.initialPointerSlots = initialPointerSlots;
-    this.copyBuffer = new byte[Math.max(4096, copyBufferSizeBytes)];
+    this.copyBuffer =
+        new byte[Math.max(4096, SerializedRecordStore.copyBufferBytes(copyBufferSizeBytes))];
   }
 
   /**

@@ -111,7 +111,8 @@ public final class PartitionSlabs implements SerializedRecordStore {
    * @param memory the consumer pages are allocated through
    * @param pageSizeBytes the size of the pages asked for (larger for a record that needs more)
    * @param numPartitions partitions of the shuffle
-   * @param copyBufferSizeBytes staging buffer for copying slabs out of pages into streams
+   * @param copyBufferSizeBytes staging buffer for copying slabs out of pages into streams (at
+   *     most {@link SerializedRecordStore#MAX_COPY_BUFFER_BYTES} of it is allocated)
    */
   public PartitionSlabs(
       TaskMemoryConsumer memory, long pageSizeBytes, int numPartitions, int copyBufferSizeBytes) {
@@ -129,7 +130,8 @@ public final class PartitionSlabs implements SerializedRecordStore {
     this.pageSizeBytes = pageSizeBytes;
     this.slabBytes = slab;
     this.numPartitions = numPartitions;
-    this.copyBuffer = new byte[Math.max(slab, copyBufferSizeBytes)];
+    this.copyBuffer =
+        new byte[Math.max(slab, SerializedRecordStore.copyBufferBytes(copyBufferSizeBytes))];
     this.tailSlab = new int[numPartitions];
     this.tailFill = new int[numPartitions];
     this.tailBase = new Object[numPartitions];

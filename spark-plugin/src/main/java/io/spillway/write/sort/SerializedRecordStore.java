@@ -70,6 +70,23 @@ public interface SerializedRecordStore extends SizePrefixedRecordSink {
   boolean isInsertInProgress();
 
   /**
+   * The most bytes of a copy buffer either layout allocates, whatever {@code
+   * spark.shuffle.spill.diskWriteBufferSize} says. Why: every map task allocates its store's copy
+   * buffer, and Spark's default of 1 MiB is a humongous object for G1 on heaps up to 4 GiB
+   * (regions of 1 or 2 MiB; an array of half a region or more is humongous): each such allocation
+   * starts a young collection and a concurrent cycle. In {@code BenchmarkShufflePath.write} (a
+   * map task per operation) 1 MiB buffers cost 73 collections in 10 s at 200 partitions against 2
+   * with 256 KiB ({@code docs/benchmarks/history/copy-buffer-cap.md}). The buffer only feeds
+   * streams that compress or buffer in blocks of 32 KiB or so, so a larger one gains nothing.
+   */
+  int MAX_COPY_BUFFER_BYTES = 256 * 1024;
+
+  /** The copy buffer size for {@code diskWriteBufferSizeBytes}: at most {@link #MAX_COPY_BUFFER_BYTES}. */
+  static int copyBufferBytes(int diskWriteBufferSizeBytes) {
+    return Math.min(MAX_COPY_BUFFER_BYTES, diskWriteBufferSizeBytes);
+  }
+
+  /**
    * The data page size both layouts use: the memory manager's page size, capped so that a
    * record's offset in its page fits {@link PackedRecordPointer}'s 27 bits.
    */
