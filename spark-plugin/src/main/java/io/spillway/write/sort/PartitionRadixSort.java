@@ -23,15 +23,38 @@ import org.apache.spark.unsafe.array.LongArray;
  * bytes, see {@link PackedRecordPointer}). Records of one partition keep their insertion order.
  *
  * <p>The array holds the {@code n} pointers in slots {@code [0, n)} and needs {@code [n, 2n)} as
- * scratch space. One pass counts all three key bytes at once; a byte that is the same in every
- * pointer (for example the upper two bytes when there are fewer than 256 partitions) costs no
- * pass. The sorted pointers end up in {@code [0, n)} or {@code [n, 2n)}: {@link #sort} says which.
+ * scratch space. The sort only looks at the partition id's bits up to the highest one that is not
+ * the same in every pointer:
+ *
+ * <pre>
+ *   pointer  = partition id (24 bits) | page number (13) | offset in page (27)
+ *   key bits = partition id bits 0 .. b-1, b = bit length of (OR of ids) XOR (AND of ids)
+ *
+ *   widest digit w = min(16, floor(log2(max(256, n))))
+ *   passes         = ceil(b / w), digits of ceil(b / passes) bits each, lowest first;
+ *                    a digit that is the same in every pointer costs no pass
+ *
+ *   200 partitions:        b = 8,  one pass of 8 bits
+ *   20,000 partitions:     b = 15, one pass of 15 bits (n &gt;= 32,768), else two of 8
+ *   2,000,000 partitions:  b = 21, two passes of 11 bits (n &gt;= 2,048)
+ * </pre>
+ *
+ * Why digits wider than a byte: every pass moves every pointer, and a map task with 20,000
+ * partitions sorted by bytes takes two passes where one digit of 15 bits (a histogram of 32,768
+ * counts, 128 KiB, in the core's own cache) takes one. Measured with {@code
+ * BenchmarkPartitionRadixSort} ({@code docs/benchmarks/history/radix-wide-digit.md}). A histogram
+ * larger than the input would cost more to clear and sum than a pass saves. One loop counts every
+ * digit at once. The sorted pointers end up in {@code [0, n)} or {@code [n, 2n)}: {@link #sort}
+ * says which.
  */
 public final class PartitionRadixSort {
   private PartitionRadixSort() {}
 
-  private static final int KEY_BYTES =
-      PackedRecordPointer.PARTITION_ID_LAST_BYTE - PackedRecordPointer.PARTITION_ID_FIRST_BYTE + 1;
+  /** Where the partition id starts in a pointer. */
+  private static final int ID_SHIFT = PackedRecordPointer.PARTITION_ID_FIRST_BYTE * 8;
+
+  /** The widest digit: a histogram of 2^16 counts still fits the core's own cache. */
+  static final int MAX_DIGIT_BITS = 16;
 
   /**
    * Sorts {@code numRecords} pointers.
@@ -51,24 +74,35 @@ public final class PartitionRadixSort {
     if (numRecords < 2) {
       return 0;
     }
-    long[][] counts = countKeyBytes(array, numRecords);
     Object base = array.getBaseObject();
     long inOffset = array.getBaseOffset();
     long outOffset = inOffset + numRecords * 8L;
+    long differingKeyBits = differingKeyBits(base, inOffset, numRecords);
+    int keyBits = 64 - Long.numberOfLeadingZeros(differingKeyBits);
+    if (keyBits == 0) {
+      return 0; // one partition: already in order
+    }
+    int widestDigitBits =
+        Math.min(MAX_DIGIT_BITS, 31 - Integer.numberOfLeadingZeros(Math.max(256, numRecords)));
+    int passes = (keyBits + widestDigitBits - 1) / widestDigitBits;
+    int digitBits = (keyBits + passes - 1) / passes;
+    int[][] counts = countDigits(base, inOffset, numRecords, differingKeyBits, keyBits, digitBits);
     int sortedStart = 0;
-    for (int keyByte = 0; keyByte < KEY_BYTES; keyByte++) {
-      long[] count = counts[keyByte];
+    for (int digit = 0; digit < counts.length; digit++) {
+      int[] count = counts[digit];
       if (count == null) {
         continue;
       }
-      int shift = (PackedRecordPointer.PARTITION_ID_FIRST_BYTE + keyByte) * 8;
+      int shift = ID_SHIFT + digit * digitBits;
+      int mask = count.length - 1;
       long[] writeOffsets = startOffsets(count, outOffset);
       long end = inOffset + numRecords * 8L;
       for (long p = inOffset; p < end; p += 8) {
         long pointer = Platform.getLong(base, p);
-        int bucket = (int) ((pointer >>> shift) & 0xFF);
-        Platform.putLong(base, writeOffsets[bucket], pointer);
-        writeOffsets[bucket] += 8;
+        int bucket = (int) (pointer >>> shift) & mask;
+        long at = writeOffsets[bucket];
+        Platform.putLong(base, at, pointer);
+        writeOffsets[bucket] = at + 8;
       }
       long swap = inOffset;
       inOffset = outOffset;
@@ -78,10 +112,8 @@ public final class PartitionRadixSort {
     return sortedStart;
   }
 
-  /** Histograms of the three key bytes; null for a byte every pointer shares (no pass needed). */
-  private static long[][] countKeyBytes(LongArray array, int numRecords) {
-    Object base = array.getBaseObject();
-    long start = array.getBaseOffset();
+  /** The partition-id bits that are not the same in every pointer, shifted down to bit 0. */
+  private static long differingKeyBits(Object base, long start, int numRecords) {
     long end = start + numRecords * 8L;
     long bitwiseOr = 0;
     long bitwiseAnd = -1L;
@@ -90,35 +122,51 @@ public final class PartitionRadixSort {
       bitwiseOr |= pointer;
       bitwiseAnd &= pointer;
     }
-    long differingBits = bitwiseOr ^ bitwiseAnd;
-    long[][] counts = new long[KEY_BYTES][];
-    for (int keyByte = 0; keyByte < KEY_BYTES; keyByte++) {
-      int shift = (PackedRecordPointer.PARTITION_ID_FIRST_BYTE + keyByte) * 8;
-      if (((differingBits >>> shift) & 0xFF) != 0) {
-        counts[keyByte] = new long[256];
+    return (bitwiseOr ^ bitwiseAnd) >>> ID_SHIFT;
+  }
+
+  /**
+   * Histograms of the key's digits of {@code digitBits} bits, lowest first, counted in one loop;
+   * null for a digit every pointer shares (no pass needed).
+   */
+  private static int[][] countDigits(
+      Object base, long start, int numRecords, long differingKeyBits, int keyBits, int digitBits) {
+    int numDigits = (keyBits + digitBits - 1) / digitBits;
+    int[][] counts = new int[numDigits][];
+    for (int digit = 0; digit < numDigits; digit++) {
+      long digitMask = (1L << digitBits) - 1;
+      if (((differingKeyBits >>> (digit * digitBits)) & digitMask) != 0) {
+        counts[digit] = new int[1 << digitBits];
       }
     }
+    long end = start + numRecords * 8L;
+    if (numDigits == 1 && counts[0] != null) {
+      // the common case (up to 2^16 partitions with enough records): no loop over digits
+      int[] count = counts[0];
+      int mask = count.length - 1;
+      for (long p = start; p < end; p += 8) {
+        count[(int) (Platform.getLong(base, p) >>> ID_SHIFT) & mask]++;
+      }
+      return counts;
+    }
     for (long p = start; p < end; p += 8) {
-      long pointer = Platform.getLong(base, p);
-      for (int keyByte = 0; keyByte < KEY_BYTES; keyByte++) {
-        long[] count = counts[keyByte];
+      long key = Platform.getLong(base, p) >>> ID_SHIFT;
+      for (int digit = 0; digit < numDigits; digit++) {
+        int[] count = counts[digit];
         if (count != null) {
-          count[
-              (int)
-                  ((pointer >>> ((PackedRecordPointer.PARTITION_ID_FIRST_BYTE + keyByte) * 8))
-                      & 0xFF)]++;
+          count[(int) (key >>> (digit * digitBits)) & (count.length - 1)]++;
         }
       }
     }
     return counts;
   }
 
-  private static long[] startOffsets(long[] count, long outputOffset) {
-    long[] offsets = new long[256];
+  private static long[] startOffsets(int[] count, long outputOffset) {
+    long[] offsets = new long[count.length];
     long running = outputOffset;
-    for (int bucket = 0; bucket < 256; bucket++) {
+    for (int bucket = 0; bucket < count.length; bucket++) {
       offsets[bucket] = running;
-      running += count[bucket] * 8;
+      running += count[bucket] * 8L;
     }
     return offsets;
   }

@@ -25,6 +25,7 @@ import org.apache.spark.unsafe.array.LongArray;
 import org.apache.spark.unsafe.memory.MemoryBlock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -35,11 +36,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PartitionRadixSortTest {
 
   @ParameterizedTest(name = "{0} partitions")
-  @ValueSource(ints = {1, 2, 200, 256, 257, 65_536, 70_000, 16_777_216})
+  @ValueSource(ints = {1, 2, 200, 256, 257, 20_000, 65_536, 70_000, 16_777_216})
   void matchesStableSortByPartition(int numPartitions) {
-    long seed = 31L * numPartitions;
+    matchesStableSortByPartition(numPartitions, 10_000);
+  }
+
+  /** Enough records that the partition ids (up to 16 bits) are sorted as one wide digit. */
+  @ParameterizedTest(name = "{0} partitions, {1} records")
+  @CsvSource({"3, 300", "20000, 40000", "65536, 70000", "65537, 70000", "300, 100"})
+  void matchesStableSortByPartition(int numPartitions, int n) {
+    long seed = 31L * numPartitions + n;
+    System.out.println("PartitionRadixSortTest seed " + seed);
     Random random = new Random(seed);
-    int n = 10_000;
     LongArray array = new LongArray(MemoryBlock.fromLongArray(new long[2 * n]));
     Long[] expected = new Long[n];
     for (int i = 0; i < n; i++) {
