@@ -25,7 +25,7 @@ import org.apache.spark.SparkConf;
  *     stream and its file
  * @param diskWriteBufferSizeBytes {@code spark.shuffle.spill.diskWriteBufferSize}: staging buffer
  *     that record bytes are copied through from memory pages to a stream (the record stores
- *     allocate at most 256 KiB of it)
+ *     allocate at most 256 KiB of it, so that it is never a humongous object for G1)
  * @param initialPointerSlots {@code spark.shuffle.sort.initialBufferSize}: records the pointer
  *     array holds before it first grows
  * @param forceSpillRecords {@code spark.shuffle.spill.numElementsForceSpillThreshold}

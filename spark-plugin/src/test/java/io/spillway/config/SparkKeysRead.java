@@ -74,7 +74,10 @@ final class SparkKeysRead {
         new Use(
             keys.SHUFFLE_DISK_WRITE_BUFFER_SIZE(),
             "Staging buffer that record bytes are"
-                + " copied through from memory pages to a spill or output stream."),
+                + " copied through from memory pages to a spill or output stream. Spillway"
+                + " allocates at most 256 KiB of it per map task: a buffer of 1 MiB is a"
+                + " humongous object for G1 on heaps under 8 GiB, and each task's allocation"
+                + " would start a collection."),
         new Use(
             keys.SHUFFLE_SORT_INIT_BUFFER_SIZE(),
             "Records the map side's pointer array holds" + " before it first grows."),

@@ -45,12 +45,9 @@ public final class PackedRecordPointer {
   public static final int MAXIMUM_PARTITION_ID = (1 << PARTITION_ID_BITS) - 1;
   public static final long MAXIMUM_PAGE_SIZE_BYTES = 1L << OFFSET_BITS;
 
-  /** First and last byte (little-endian index) holding the partition id: the radix sort keys. */
-  public static final int PARTITION_ID_FIRST_BYTE = 5;
+  /** The lowest bit of the partition id in a pointer: the radix sort's key starts there. */
+  public static final int PARTITION_ID_SHIFT = PAGE_NUMBER_BITS + OFFSET_BITS;
 
-  public static final int PARTITION_ID_LAST_BYTE = 7;
-
-  private static final int PARTITION_ID_SHIFT = PAGE_NUMBER_BITS + OFFSET_BITS;
   private static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
   private static final long PAGE_NUMBER_MASK = ((1L << PAGE_NUMBER_BITS) - 1) << OFFSET_BITS;
   private static final int ADDRESS_PAGE_SHIFT = 64 - PAGE_NUMBER_BITS;

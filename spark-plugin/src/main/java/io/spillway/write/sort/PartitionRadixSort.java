@@ -50,8 +50,7 @@ import org.apache.spark.unsafe.array.LongArray;
 public final class PartitionRadixSort {
   private PartitionRadixSort() {}
 
-  /** Where the partition id starts in a pointer. */
-  private static final int ID_SHIFT = PackedRecordPointer.PARTITION_ID_FIRST_BYTE * 8;
+  private static final int ID_SHIFT = PackedRecordPointer.PARTITION_ID_SHIFT;
 
   /** The widest digit: a histogram of 2^16 counts still fits the core's own cache. */
   static final int MAX_DIGIT_BITS = 16;
@@ -141,7 +140,7 @@ public final class PartitionRadixSort {
     }
     long end = start + numRecords * 8L;
     if (numDigits == 1 && counts[0] != null) {
-      // the common case (up to 2^16 partitions with enough records): no loop over digits
+      // one digit (up to 2^16 partitions with enough records): no loop over digits
       int[] count = counts[0];
       int mask = count.length - 1;
       for (long p = start; p < end; p += 8) {

@@ -72,7 +72,7 @@ public interface SerializedRecordStore extends SizePrefixedRecordSink {
   /**
    * The most bytes of a copy buffer either layout allocates, whatever {@code
    * spark.shuffle.spill.diskWriteBufferSize} says. Why: every map task allocates its store's copy
-   * buffer, and Spark's default of 1 MiB is a humongous object for G1 on heaps up to 4 GiB
+   * buffer, and Spark's default of 1 MiB is a humongous object for G1 on heaps under 8 GiB
    * (regions of 1 or 2 MiB; an array of half a region or more is humongous): each such allocation
    * starts a young collection and a concurrent cycle. In {@code BenchmarkShufflePath.write} (a
    * map task per operation) 1 MiB buffers cost 73 collections in 10 s at 200 partitions against 2
@@ -81,7 +81,7 @@ public interface SerializedRecordStore extends SizePrefixedRecordSink {
    */
   int MAX_COPY_BUFFER_BYTES = 256 * 1024;
 
-  /** The copy buffer size for {@code diskWriteBufferSizeBytes}: at most {@link #MAX_COPY_BUFFER_BYTES}. */
+  /** The copy buffer's size: {@code diskWriteBufferSizeBytes}, at most 256 KiB. */
   static int copyBufferBytes(int diskWriteBufferSizeBytes) {
     return Math.min(MAX_COPY_BUFFER_BYTES, diskWriteBufferSizeBytes);
   }
