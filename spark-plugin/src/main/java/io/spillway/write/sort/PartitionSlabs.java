@@ -52,8 +52,15 @@ import org.apache.spark.unsafe.memory.MemoryBlock;
  * owner (which calls {@link #reset}); a record then starts in an empty store.
  */
 public final class PartitionSlabs implements SerializedRecordStore {
-  /** Smallest slab: below it, writing out is a copy per few records again. */
-  static final int MIN_SLAB_BYTES = 4 * 1024;
+  /**
+   * Smallest slab: below it, writing out is a copy per few records again. Why as small as 2 KiB:
+   * 20,000 partitions in Spark's 64 MiB pages get slabs of 2 KiB (40 MiB of tails at most), and
+   * there the slabs beat the pointer sort, whose write-out gathers every record from a random
+   * place in hundreds of MiB of pages: {@code sql-repartition-20000-large} took 5.40 s against
+   * 6.4 s, Spillway's shuffle write time 2.78 s against 6.20 s ({@code
+   * docs/benchmarks/history/slabs-at-20000-partitions.md}).
+   */
+  static final int MIN_SLAB_BYTES = 2 * 1024;
 
   /** Largest slab: bigger ones only waste more of the tails. */
   static final int MAX_SLAB_BYTES = 32 * 1024;
