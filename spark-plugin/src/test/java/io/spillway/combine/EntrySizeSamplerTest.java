@@ -70,6 +70,53 @@ class EntrySizeSamplerTest {
   }
 
   @Test
+  void sizesThatGrowAfterTheIntervalsWidenAreStillCounted() {
+    // a million small entries, then a million large ones: by then one insert in hundreds is
+    // measured, and an unweighted mean of the samples would be nearly the small size
+    EntrySizeSampler sizes = new EntrySizeSampler();
+    Long small = 5L;
+    byte[] large = new byte[1000];
+    int each = 1_000_000;
+    for (int i = 0; i < each; i++) {
+      sizes.inserted(small, null);
+    }
+    for (int i = 0; i < each; i++) {
+      sizes.inserted(small, large);
+    }
+    double expected =
+        each * (double) SizeEstimator.estimate(small)
+            + each * (double) (SizeEstimator.estimate(small) + SizeEstimator.estimate(large));
+    double estimate = sizes.estimatedBytes();
+    assertTrue(
+        Math.abs(estimate - expected) < expected * 0.02,
+        "estimate " + estimate + " vs expected " + expected);
+  }
+
+  @Test
+  void growthThatStartsLateIsStillCounted() {
+    // merges that replace a combiner by one of the same size, then merges that grow it by a
+    // measured amount; the growth term must reflect the late half
+    EntrySizeSampler sizes = new EntrySizeSampler();
+    sizes.inserted(1L, 0L);
+    int each = 2_000_000;
+    for (int i = 0; i < 2 * each; i++) {
+      if (sizes.measureUpdate()) {
+        sizes.updated(100, i < each ? new byte[84] : new byte[1004], null);
+      } else {
+        sizes.updated();
+      }
+    }
+    long perGrowth = SizeEstimator.estimate(new byte[1004]) - 100;
+    long perSame = SizeEstimator.estimate(new byte[84]) - 100;
+    double expected = each * (double) perSame + each * (double) perGrowth;
+    double growth =
+        sizes.estimatedBytes() - SizeEstimator.estimate(1L) - SizeEstimator.estimate(0L);
+    assertTrue(
+        Math.abs(growth - expected) < expected * 0.02,
+        "growth " + growth + " vs expected " + expected);
+  }
+
+  @Test
   void collectionsAreNotMeasuredBeforeAMerge() {
     EntrySizeSampler sizes = new EntrySizeSampler();
     ArrayList<Object> list = new ArrayList<>(java.util.List.of(1L, 2L));
