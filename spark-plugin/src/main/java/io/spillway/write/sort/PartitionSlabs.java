@@ -47,20 +47,20 @@ import org.apache.spark.unsafe.memory.MemoryBlock;
  * copy per slab, and the records being appended touch only the partitions' tails.
  *
  * <p>Which slab holds what is kept in small on-heap arrays (a page index, an offset and a
- * partition per slab; a tail slab and its fill per partition): a few bytes per slab of several
+ * partition per slab; a tail slab and its fill per partition): a few bytes per slab of 1 to 32
  * KiB. Making room for a record happens before any of its bytes are copied, and may spill the
  * owner (which calls {@link #reset}); a record then starts in an empty store.
  */
 public final class PartitionSlabs implements SerializedRecordStore {
   /**
-   * Smallest slab: below it, writing out is a copy per few records again. Why as small as 2 KiB:
-   * 20,000 partitions in Spark's 64 MiB pages get slabs of 2 KiB (40 MiB of tails at most), and
-   * there the slabs beat the pointer sort, whose write-out gathers every record from a random
-   * place in hundreds of MiB of pages: {@code sql-repartition-20000-large} took 5.40 s against
-   * 6.4 s, Spillway's shuffle write time 2.78 s against 6.20 s ({@code
-   * docs/benchmarks/history/slabs-at-20000-partitions.md}).
+   * Smallest slab: below it, writing out is a copy per few records again. Why as small as 1 KiB:
+   * with 20,000 partitions and the 32 MiB pages of a 2-core executor with 1 GiB of execution
+   * memory, slabs of 1 KiB (20 MiB of tails at most) beat the pointer sort, whose write-out
+   * gathers every record from a random place in hundreds of MiB of pages: {@code
+   * sql-repartition-20000-large} took 5.40 s against 6.26 s, Spillway's shuffle write time 2.78 s
+   * against 6.27 s ({@code docs/benchmarks/history/slabs-at-20000-partitions.md}).
    */
-  static final int MIN_SLAB_BYTES = 2 * 1024;
+  static final int MIN_SLAB_BYTES = 1024;
 
   /** Largest slab: bigger ones only waste more of the tails. */
   static final int MAX_SLAB_BYTES = 32 * 1024;

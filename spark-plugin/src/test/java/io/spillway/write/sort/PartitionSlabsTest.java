@@ -59,14 +59,14 @@ class PartitionSlabsTest {
     assertEquals(32 * 1024, PartitionSlabs.slabBytesFor(4L << 20, 100));
     assertEquals(16 * 1024, PartitionSlabs.slabBytesFor(4L << 20, 200));
     assertEquals(4 * 1024, PartitionSlabs.slabBytesFor(4L << 20, 1024));
-    assertEquals(2 * 1024, PartitionSlabs.slabBytesFor(4L << 20, 2048));
-    assertEquals(0, PartitionSlabs.slabBytesFor(4L << 20, 2049));
+    assertEquals(1024, PartitionSlabs.slabBytesFor(4L << 20, 4096));
+    assertEquals(0, PartitionSlabs.slabBytesFor(4L << 20, 4097));
     assertEquals(0, PartitionSlabs.slabBytesFor(1L << 20, 20_000));
-    // Spark's default page for a few GiB of execution memory: 20,000 partitions take slabs
-    assertEquals(2 * 1024, PartitionSlabs.slabBytesFor(64L << 20, 20_000));
+    // Spark's page for 1 GiB of execution memory on 2 cores: 20,000 partitions take slabs
+    assertEquals(1024, PartitionSlabs.slabBytesFor(32L << 20, 20_000));
     assertEquals(
         SerializedRecordStore.RecordLayout.PARTITION_SLABS,
-        SerializedRecordStore.RecordLayout.choose(64L << 20, 20_000));
+        SerializedRecordStore.RecordLayout.choose(32L << 20, 20_000));
     assertEquals(
         SerializedRecordStore.RecordLayout.SORTED_POINTERS,
         SerializedRecordStore.RecordLayout.choose(1L << 20, 20_000));
