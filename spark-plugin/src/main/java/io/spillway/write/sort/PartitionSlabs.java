@@ -54,8 +54,8 @@ import org.apache.spark.unsafe.memory.MemoryBlock;
 public final class PartitionSlabs implements SerializedRecordStore {
   /**
    * Smallest slab: below it, writing out is a copy per few records again. Why as small as 1 KiB:
-   * with 20,000 partitions and the 32 MiB pages of a 2-core executor with 1 GiB of execution
-   * memory, slabs of 1 KiB (20 MiB of tails at most) beat the pointer sort, whose write-out
+   * with 20,000 partitions and the 32 MiB pages Spark picks for 2 cores and a 1 GiB unified
+   * memory pool, slabs of 1 KiB (20 MiB of tails at most) beat the pointer sort, whose write-out
    * gathers every record from a random place in hundreds of MiB of pages: {@code
    * sql-repartition-20000-large} took 5.40 s against 6.26 s, Spillway's shuffle write time 2.78 s
    * against 6.27 s ({@code docs/benchmarks/history/slabs-at-20000-partitions.md}).

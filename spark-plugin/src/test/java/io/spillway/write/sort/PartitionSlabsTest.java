@@ -62,7 +62,7 @@ class PartitionSlabsTest {
     assertEquals(1024, PartitionSlabs.slabBytesFor(4L << 20, 4096));
     assertEquals(0, PartitionSlabs.slabBytesFor(4L << 20, 4097));
     assertEquals(0, PartitionSlabs.slabBytesFor(1L << 20, 20_000));
-    // Spark's page for 1 GiB of execution memory on 2 cores: 20,000 partitions take slabs
+    // Spark's page for 2 cores and a 1 GiB unified memory pool: 20,000 partitions take slabs
     assertEquals(1024, PartitionSlabs.slabBytesFor(32L << 20, 20_000));
     assertEquals(
         SerializedRecordStore.RecordLayout.PARTITION_SLABS,
