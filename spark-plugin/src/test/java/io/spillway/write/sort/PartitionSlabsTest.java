@@ -62,6 +62,7 @@ class PartitionSlabsTest {
     assertEquals(1024, PartitionSlabs.slabBytesFor(4L << 20, 4096));
     assertEquals(0, PartitionSlabs.slabBytesFor(4L << 20, 4097));
     assertEquals(0, PartitionSlabs.slabBytesFor(1L << 20, 20_000));
+    assertEquals(PartitionSlabs.MIN_SLAB_BYTES, PartitionSlabs.slabBytesFor(PAGE, 64));
     // Spark's page for 2 cores and a 1 GiB unified memory pool: 20,000 partitions take slabs
     assertEquals(1024, PartitionSlabs.slabBytesFor(32L << 20, 20_000));
     assertEquals(
@@ -78,7 +79,8 @@ class PartitionSlabsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 3, 13})
+  // 64 partitions of a 64 KiB page: the smallest slabs (PartitionSlabs.MIN_SLAB_BYTES)
+  @ValueSource(ints = {1, 3, 13, 64})
   void outputIsEachPartitionsBytesInOrder(int numPartitions) throws IOException {
     long seed = Long.getLong("spillway.test.seed", System.nanoTime());
     System.out.println("PartitionSlabsTest seed " + seed + " partitions " + numPartitions);
