@@ -86,10 +86,7 @@ class EntrySizeSamplerTest {
     double expected =
         each * (double) SizeEstimator.estimate(small)
             + each * (double) (SizeEstimator.estimate(small) + SizeEstimator.estimate(large));
-    double estimate = sizes.estimatedBytes();
-    assertTrue(
-        Math.abs(estimate - expected) < expected * 0.02,
-        "estimate " + estimate + " vs expected " + expected);
+    assertWithinTwoPercent("estimate", sizes.estimatedBytes(), expected);
   }
 
   @Test
@@ -111,9 +108,13 @@ class EntrySizeSamplerTest {
     double expected = each * (double) perSame + each * (double) perGrowth;
     double growth =
         sizes.estimatedBytes() - SizeEstimator.estimate(1L) - SizeEstimator.estimate(0L);
+    assertWithinTwoPercent("growth", growth, expected);
+  }
+
+  private static void assertWithinTwoPercent(String what, double actual, double expected) {
     assertTrue(
-        Math.abs(growth - expected) < expected * 0.02,
-        "growth " + growth + " vs expected " + expected);
+        Math.abs(actual - expected) < expected * 0.02,
+        what + " " + actual + " vs expected " + expected);
   }
 
   @Test
